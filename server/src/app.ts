@@ -1,0 +1,78 @@
+// buildApp(config, deps): the platform plugins plus one line per module. Everything it needs comes in as
+// arguments, so every test builds its own app on its own database.
+import Fastify, { type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Config } from './platform/config.js';
+import type { Db } from './platform/db/types.js';
+import { createLocalBus, type EventBus } from './platform/bus.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { createLogger, type Logger } from './platform/logger.js';
+import { AuthService } from './platform/auth/service.js';
+import { authRoutes } from './platform/auth/routes.js';
+import { registerAuthHook } from './platform/http/auth-hook.js';
+import { registerProblemHandling } from './platform/http/problems.js';
+import { createMetrics, registerHttpMetrics } from './platform/http/metrics.js';
+import { registerVitals, type VitalsModule } from './modules/vitals/index.js';
+
+export interface AppDeps {
+  db: Db;
+  bus?: EventBus;
+  clock?: Clock;
+  logger?: Logger;
+  /** Background timers (rule ticks, rollups, retention) can be switched off for deterministic tests. */
+  backgroundJobs?: boolean;
+}
+
+export interface App {
+  http: FastifyInstance;
+  auth: AuthService;
+  vitals: VitalsModule;
+  bus: EventBus;
+  db: Db;
+}
+
+export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const bus = deps.bus ?? createLocalBus((error, subject) => logger.error({ err: error, subject }, 'event handler failed'));
+  const clock = deps.clock ?? systemClock;
+  const db = deps.db;
+
+  const http = Fastify({
+    loggerInstance: logger,
+    bodyLimit: config.bodyLimitBytes,
+    disableRequestLogging: true,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+  });
+  registerProblemHandling(http);
+  await http.register(swagger, {
+    openapi: {
+      info: { title: 'CityPulse API', version: '0.1.0', description: "The city's vital signs, operations and services." },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await http.register(swaggerUi, { routePrefix: '/docs' });
+  await http.register(rateLimit, { global: false });
+
+  const auth = new AuthService(db);
+  registerAuthHook(http, auth);
+  const metrics = createMetrics();
+  registerHttpMetrics(http, metrics);
+
+  http.get('/healthz', { config: { public: true }, schema: { tags: ['platform'], summary: 'Liveness and database check' } }, async (_request, reply) => {
+    try {
+      await db.query('select 1');
+      return { status: 'ok', database: db.kind };
+    } catch (error) {
+      reply.status(503);
+      return { status: 'unavailable', database: db.kind, detail: (error as Error).message };
+    }
+  });
+
+  await authRoutes(http, auth);
+  const vitals = await registerVitals(http, { db, bus, clock, logger, config, auth, metrics, backgroundJobs: deps.backgroundJobs ?? true });
+
+  return { http, auth, vitals, bus, db };
+}

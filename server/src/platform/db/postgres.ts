@@ -1,0 +1,48 @@
+import pg from 'pg';
+import type { Db } from './types.js';
+
+// int8 and numeric come back as strings by default; the code uses them only for counts and sums, which
+// fit a double, so parse them as numbers once here instead of at every call site.
+pg.types.setTypeParser(20, (value) => Number(value));
+pg.types.setTypeParser(1700, (value) => Number(value));
+
+type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+function wrap(target: Queryable, pool: pg.Pool, inTransaction: boolean): Db {
+  return {
+    kind: 'postgres',
+    async query<T>(sql: string, params?: unknown[]) {
+      const result = await target.query(sql, params as unknown[]);
+      return result.rows as T[];
+    },
+    async exec(sql: string) {
+      await target.query(sql);
+    },
+    async transaction<T>(work: (tx: Db) => Promise<T>) {
+      if (inTransaction) return work(wrap(target, pool, true));
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(wrap(client, pool, true));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+export async function openPostgres(connectionString: string, max = 10): Promise<Db> {
+  const pool = new pg.Pool({ connectionString, max });
+  // Fail at start, not at the first request, when the server is unreachable.
+  const client = await pool.connect();
+  client.release();
+  return wrap(pool, pool, false);
+}

@@ -1,0 +1,12 @@
+// The one database interface every module uses. PGlite (embedded) and PostgreSQL (cluster) both sit
+// behind it, so the same parameterised SQL runs on both.
+export interface Db {
+  readonly kind: 'pglite' | 'postgres';
+  /** One parameterised statement; returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Runs `work` in one transaction: all of it commits, or none of it does. */
+  transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,55 @@
+// One place that turns every error into application/problem+json, so clients see the same shape from
+// every route: our ProblemErrors, Fastify's schema validation, bad JSON, oversized bodies, rate limits.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ProblemError, problemBody, type InvalidParam } from '../errors.js';
+
+function validationParams(error: FastifyError): InvalidParam[] {
+  const context = error.validationContext ?? 'body';
+  return (error.validation ?? []).map((issue) => {
+    const params = issue.params as Record<string, unknown> | undefined;
+    let name = issue.instancePath || '';
+    if (params && typeof params.missingProperty === 'string') name = `${name}/${params.missingProperty}`;
+    if (params && typeof params.additionalProperty === 'string') name = `${name}/${params.additionalProperty}`;
+    return { name: `${context}${name}`.replace(/^body\//, '').replace(/^querystring\//, '').replace(/^params\//, '') || context, reason: issue.message ?? 'invalid' };
+  });
+}
+
+export function toProblem(error: unknown): ProblemError {
+  if (error instanceof ProblemError) return error;
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const params = validationParams(fastifyError);
+    return new ProblemError(400, 'validation', 'Invalid request', params.map((p) => `${p.name}: ${p.reason}`).join('; '), params);
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ProblemError(413, 'payload_too_large', 'Payload too large', 'the request body is larger than this server accepts', [{ name: 'body', reason: 'too large' }]);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ProblemError(415, 'unsupported_media_type', 'Unsupported media type', fastifyError.message, [{ name: 'content-type', reason: 'unsupported' }]);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new ProblemError(400, 'malformed_body', 'Malformed body', fastifyError.message, [{ name: 'body', reason: 'not valid JSON' }]);
+  }
+  if (fastifyError instanceof SyntaxError || (fastifyError.statusCode === 400 && /JSON/i.test(fastifyError.message))) {
+    return new ProblemError(400, 'malformed_body', 'Malformed body', fastifyError.message, [{ name: 'body', reason: 'not valid JSON' }]);
+  }
+  if (fastifyError.statusCode === 429) {
+    return new ProblemError(429, 'rate_limited', 'Too many requests', fastifyError.message);
+  }
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return new ProblemError(fastifyError.statusCode, 'bad_request', 'Bad request', fastifyError.message);
+  }
+  return new ProblemError(500, 'internal', 'Internal server error', 'an unexpected error occurred; it has been logged');
+}
+
+export function registerProblemHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    reply.status(problem.status).type('application/problem+json').send(problemBody(problem, request.url));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const problem = new ProblemError(404, 'not_found', 'Not found', `no route ${request.method} ${request.url.split('?')[0]}`);
+    reply.status(404).type('application/problem+json').send(problemBody(problem, request.url));
+  });
+}
