@@ -44,7 +44,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     bodyLimit: config.bodyLimitBytes,
     disableRequestLogging: true,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
-  });
+  }) as unknown as FastifyInstance; // pino's Logger is a FastifyBaseLogger; the generic does not see it
   registerProblemHandling(http);
   await http.register(swagger, {
     openapi: {

@@ -14,7 +14,8 @@ export interface Config {
   logLevel: string;
   /** Raw observations older than this are deleted; rollups are kept longer. */
   rawRetentionDays: number;
-  rollupRetentionDays: number;
+  minuteRollupRetentionDays: number;
+  hourRollupRetentionDays: number;
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes: number;
 }
@@ -83,7 +84,8 @@ export function loadConfig(env: Env = process.env): Config {
     adminPassword,
     logLevel,
     rawRetentionDays: integer(env, 'CITYPULSE_RAW_RETENTION_DAYS', 30, 1, 3650),
-    rollupRetentionDays: integer(env, 'CITYPULSE_ROLLUP_RETENTION_DAYS', 730, 1, 36500),
+    minuteRollupRetentionDays: integer(env, 'CITYPULSE_MINUTE_ROLLUP_RETENTION_DAYS', 90, 1, 36500),
+    hourRollupRetentionDays: integer(env, 'CITYPULSE_HOUR_ROLLUP_RETENTION_DAYS', 1825, 1, 36500),
     bodyLimitBytes: integer(env, 'CITYPULSE_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   };
 }

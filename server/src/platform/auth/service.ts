@@ -10,6 +10,7 @@ const SESSION_SECONDS = 12 * 3600;
 const API_TOKEN_PREFIX = 'cpt_';
 
 export interface OrgUnit {
+  id: number;
   code: string;
   parentCode: string | null;
   level: 'city' | 'district' | 'street' | 'committee';
@@ -46,13 +47,15 @@ export class AuthService {
   async orgs(): Promise<Map<string, OrgUnit>> {
     if (this.orgCache) return this.orgCache;
     const rows = await this.db.query<OrgUnit>(
-      `select code, parent_code as "parentCode", level, name_zh as "nameZh", name_en as "nameEn", path from org_unit order by path`,
+      `select id, code, parent_code as "parentCode", level, name_zh as "nameZh", name_en as "nameEn", path from org_unit order by path`,
     );
     this.orgCache = new Map(rows.map((row) => [row.code, row]));
     return this.orgCache;
   }
 
   async createOrg(input: { code: string; parentCode: string | null; level: OrgUnit['level']; nameZh: string; nameEn: string }): Promise<OrgUnit> {
+    // Creating an org invalidates the cache; read a fresh tree so concurrent creators see each other.
+    this.orgCache = null;
     if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(input.code)) {
       throw badRequest('org code must be lower-case letters, digits, _ or -', [{ name: 'code', reason: 'invalid format' }]);
     }
@@ -69,12 +72,12 @@ export class AuthService {
       }
       path = `${parent.path}${input.code}/`;
     }
-    await this.db.query(
-      `insert into org_unit (code, parent_code, level, name_zh, name_en, path) values ($1, $2, $3, $4, $5, $6)`,
+    const [row] = await this.db.query<{ id: number }>(
+      `insert into org_unit (code, parent_code, level, name_zh, name_en, path) values ($1, $2, $3, $4, $5, $6) returning id`,
       [input.code, input.parentCode, input.level, input.nameZh, input.nameEn, path],
     );
     this.orgCache = null;
-    return { ...input, path };
+    return { id: row.id, ...input, path };
   }
 
   async createDepartment(input: { code: string; nameZh: string; nameEn: string; orgCode: string }): Promise<void> {

@@ -49,3 +49,9 @@ create table platform_secret (
   name text primary key,
   value text not null
 );
+
+-- Small facts about this installation (e.g. that it runs the demo city).
+create table platform_setting (
+  name text primary key,
+  value text not null
+);

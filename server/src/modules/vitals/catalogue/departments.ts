@@ -17,6 +17,7 @@ export const departments: Department[] = [
   { code: 'finance', nameZh: '市财政局', nameEn: 'Finance Bureau' },
   { code: 'taxation', nameZh: '市税务局', nameEn: 'Taxation Bureau' },
   { code: 'human_resources', nameZh: '市人力资源社会保障局', nameEn: 'Human Resources and Social Security Bureau' },
+  { code: 'science_technology', nameZh: '市科委', nameEn: 'Science and Technology Commission' },
   { code: 'customs', nameZh: '海关', nameEn: 'Customs District' },
   { code: 'transport', nameZh: '市交通委', nameEn: 'Transport Commission' },
   { code: 'health_commission', nameZh: '市卫生健康委', nameEn: 'Health Commission' },

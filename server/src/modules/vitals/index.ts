@@ -1,0 +1,58 @@
+// The vitals module: wires the service, its routes and its background jobs into the app.
+import type { FastifyInstance } from 'fastify';
+import { Gauge, type Registry } from 'prom-client';
+import type { VitalsContext } from './service.js';
+import { VitalsService } from './service.js';
+import { registerCatalogueRoutes, registerIngestRoutes } from './routes.js';
+import { registerQueryRoutes } from './query-routes.js';
+import { registerAlertRoutes } from './alert-routes.js';
+import { registerStreamRoute } from './stream-route.js';
+
+export interface VitalsModule {
+  service: VitalsService;
+}
+
+export async function registerVitals(
+  app: FastifyInstance,
+  ctx: VitalsContext & { metrics: Registry; backgroundJobs: boolean },
+): Promise<VitalsModule> {
+  const service = new VitalsService(ctx);
+  await service.load();
+  await service.restore();
+
+  for (const type of ['application/x-ndjson', 'text/csv']) {
+    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: ctx.config.bodyLimitBytes }, (_request, body, done) => done(null, body));
+  }
+  registerCatalogueRoutes(app, service);
+  registerIngestRoutes(app, service);
+  registerQueryRoutes(app, service);
+  registerAlertRoutes(app, service, ctx.db);
+  registerStreamRoute(app, service);
+
+  new Gauge({ name: 'citypulse_vitals_series', help: 'Series tracked by the rule engine', registers: [ctx.metrics], collect() { this.set(service.engine.stats().series); } });
+  new Gauge({ name: 'citypulse_vitals_stream_clients', help: 'Connected live-stream clients', registers: [ctx.metrics], collect() { this.set(service.stream.clientCount); } });
+
+  app.addHook('preClose', async () => service.stream.closeAll());
+
+  if (ctx.backgroundJobs) {
+    const timers: NodeJS.Timeout[] = [];
+    const every = (ms: number, job: () => Promise<unknown>, name: string) => {
+      let running = false;
+      timers.push(setInterval(() => {
+        if (running) return;
+        running = true;
+        job().catch((error) => ctx.logger.error({ err: error, job: name }, 'background job failed')).finally(() => { running = false; });
+      }, ms).unref());
+    };
+    every(1_000, () => service.tick(), 'tick');
+    every(5_000, () => service.recordHealth(false), 'health');
+    every(60_000, () => service.recordHealth(true), 'health-history');
+    every(300_000, () => service.saveBaselines(), 'baselines');
+    every(3_600_000, () => service.retention(), 'retention');
+    app.addHook('onClose', async () => {
+      for (const timer of timers) clearInterval(timer);
+      await service.saveBaselines().catch(() => undefined);
+    });
+  }
+  return { service };
+}

@@ -1,0 +1,299 @@
+// The vital signs service: the catalogue in memory, ingest, the live state of every series (held by the
+// rule engine), alerts, the city health check and the live stream. Routes call it; it never sees HTTP.
+import type { Logger } from 'pino';
+import type { Config } from '../../platform/config.js';
+import type { Db } from '../../platform/db/types.js';
+import type { EventBus } from '../../platform/bus.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Principal } from '../../platform/auth/roles.js';
+import type { AuthService, OrgUnit } from '../../platform/auth/service.js';
+import type { Category, IndicatorDefinition, IndicatorStatus } from './types.js';
+import { loadCategories, loadIndicators, upsertCategories, upsertIndicators, type IndicatorRecord } from './catalogue-store.js';
+import { applyRetention, insertObservations, latestValues, querySeries } from './observation-store.js';
+import { validateObservations } from './ingest.js';
+import { VitalsError, VitalsErrorCode } from './errors.js';
+import { RuleEngine } from './rules/engine.js';
+import type { AlertTransition } from './rules/types.js';
+import { StreamHub } from './stream.js';
+import { AlertService } from './alert-service.js';
+import { computeHealthScore, type HealthSeries } from './health/score.js';
+
+export interface VitalsContext {
+  db: Db;
+  bus: EventBus;
+  clock: Clock;
+  logger: Logger;
+  config: Config;
+  auth: AuthService;
+}
+
+export interface IngestResult {
+  received: number;
+  stored: number;
+  duplicates: number;
+}
+
+export interface SnapshotItem {
+  indicator: string;
+  category: string;
+  nameZh: string;
+  nameEn: string;
+  unit: string;
+  /** Value reported at the org asked for itself (e.g. the city-wide figure), if any. */
+  value: number | null;
+  ts: string | null;
+  /** Worst status over the org subtree. */
+  status: IndicatorStatus;
+  counts: Record<IndicatorStatus, number>;
+}
+
+const STATUS_RANK: Record<IndicatorStatus, number> = { 'no-data': 0, normal: 1, stale: 2, warning: 3, critical: 4 };
+
+export class VitalsService {
+  categories: Category[] = [];
+  private indicatorsByCode = new Map<string, IndicatorRecord>();
+  private indicatorCodes: string[] = [];
+  private orgsById = new Map<number, OrgUnit>();
+  private orgsByCode = new Map<string, OrgUnit>();
+  readonly engine: RuleEngine;
+  readonly stream: StreamHub;
+  readonly alerts: AlertService;
+  /** Series whose value or status changed since the last stream flush. */
+  private changed = new Set<string>();
+  private lastHealth = new Map<string, number | null>();
+
+  constructor(private readonly ctx: VitalsContext) {
+    this.engine = new RuleEngine([], { anomaly: { timeZone: ctx.config.timezone } });
+    this.stream = new StreamHub(() => ctx.clock.now());
+    this.alerts = new AlertService(ctx.db, ctx.bus, this.stream, ctx.logger, (code) => this.indicatorsByCode.get(code), (code) => this.orgsByCode.get(code));
+  }
+
+  // --- catalogue ------------------------------------------------------------------------------------
+
+  async load(): Promise<void> {
+    this.categories = await loadCategories(this.ctx.db);
+    const indicators = await loadIndicators(this.ctx.db);
+    this.indicatorsByCode = new Map(indicators.map((indicator) => [indicator.code, indicator]));
+    this.indicatorCodes = [];
+    for (const indicator of indicators) this.indicatorCodes[indicator.id] = indicator.code;
+    this.engine.setDefinitions(indicators);
+    await this.refreshOrgs();
+  }
+
+  async refreshOrgs(): Promise<void> {
+    const orgs = await this.ctx.auth.orgs();
+    this.orgsByCode = new Map(orgs);
+    this.orgsById = new Map([...orgs.values()].map((org) => [org.id, org]));
+  }
+
+  indicator(code: string): IndicatorRecord | undefined {
+    return this.indicatorsByCode.get(code);
+  }
+
+  indicators(): IndicatorRecord[] {
+    return [...this.indicatorsByCode.values()];
+  }
+
+  rootOrgCode(): string {
+    for (const org of this.orgsByCode.values()) if (org.parentCode === null) return org.code;
+    throw new VitalsError(VitalsErrorCode.UnknownOrg, 'the org tree has no city at its root');
+  }
+
+  orgUnits(): OrgUnit[] {
+    return [...this.orgsByCode.values()];
+  }
+
+  org(code: string): OrgUnit | undefined {
+    return this.orgsByCode.get(code);
+  }
+
+  async saveCategories(categories: Category[]): Promise<void> {
+    await upsertCategories(this.ctx.db, categories);
+    await this.load();
+  }
+
+  async importIndicators(definitions: IndicatorDefinition[]): Promise<{ inserted: number; updated: number }> {
+    const result = await upsertIndicators(this.ctx.db, definitions);
+    await this.load();
+    return result;
+  }
+
+  /** The org unit a principal asks about, checked against its subtree; its own org when none is named. */
+  scopedOrg(principal: Principal, code: string | undefined): OrgUnit {
+    const org = this.orgsByCode.get(code ?? principal.orgCode);
+    if (!org) throw new VitalsError(VitalsErrorCode.UnknownOrg, `unknown org unit ${code}`, [{ name: 'org', reason: 'unknown org unit' }]);
+    if (!org.path.startsWith(principal.orgPath)) {
+      throw new VitalsError(VitalsErrorCode.OutOfScope, `org unit ${code} is outside your org subtree`, [{ name: 'org', reason: 'outside your org subtree' }]);
+    }
+    return org;
+  }
+
+  // --- ingest ---------------------------------------------------------------------------------------
+
+  async ingest(items: unknown, principal: Pick<Principal, 'orgCode'>): Promise<IngestResult> {
+    const callerOrg = this.orgsByCode.get(principal.orgCode);
+    if (!callerOrg) throw new VitalsError(VitalsErrorCode.UnknownOrg, `the caller's org unit ${principal.orgCode} does not exist`);
+    const now = this.ctx.clock.now();
+    const batch = validateObservations(items, {
+      indicator: (code) => this.indicatorsByCode.get(code),
+      org: (code) => this.orgsByCode.get(code),
+      callerOrg,
+      now,
+      oldestAcceptedMs: now - this.ctx.config.rawRetentionDays * 86_400_000,
+    });
+    const inserted = await insertObservations(this.ctx.db, batch);
+    // Only observations that were new reach the rules: a re-sent batch changes nothing.
+    for (const row of inserted) {
+      const indicator = this.indicatorCodes[row.i];
+      const org = this.orgsById.get(row.o)!.code;
+      this.engine.observe(indicator, org, row.t, row.v);
+      this.changed.add(`${indicator}\u0000${org}`);
+    }
+    await this.flushTransitions();
+    return { received: batch.indicatorIds.length, stored: inserted.length, duplicates: batch.indicatorIds.length - inserted.length };
+  }
+
+  /** Persists and publishes what the rule engine decided. */
+  async flushTransitions(): Promise<void> {
+    const transitions: AlertTransition[] = this.engine.drainTransitions();
+    if (transitions.length === 0) return;
+    for (const transition of transitions) this.changed.add(`${transition.indicator}\u0000${transition.org}`);
+    await this.alerts.apply(transitions);
+  }
+
+  /** Time-driven rules (staleness, for-durations) and the periodic stream flush; called every second. */
+  async tick(): Promise<void> {
+    this.engine.tick(this.ctx.clock.now());
+    await this.flushTransitions();
+    this.flushSnapshotChanges();
+  }
+
+  private flushSnapshotChanges(): void {
+    if (this.changed.size === 0) return;
+    const items = [];
+    for (const key of this.changed) {
+      const [indicator, org] = key.split('\u0000');
+      const orgUnit = this.orgsByCode.get(org);
+      const state = this.engine.status(indicator, org);
+      items.push({
+        orgPath: orgUnit?.path ?? '/',
+        data: { indicator, org, value: state.value, ts: state.ts === null ? null : new Date(state.ts).toISOString(), status: state.status },
+      });
+    }
+    this.changed.clear();
+    this.stream.publish('snapshot', items);
+  }
+
+  // --- reads ----------------------------------------------------------------------------------------
+
+  snapshot(org: OrgUnit, category?: string): SnapshotItem[] {
+    if (category && !this.categories.some((c) => c.code === category)) {
+      throw new VitalsError(VitalsErrorCode.InvalidQuery, `unknown category ${category}`, [{ name: 'category', reason: 'unknown category' }]);
+    }
+    const items = new Map<string, SnapshotItem>();
+    for (const indicator of this.indicatorsByCode.values()) {
+      if (category && indicator.category !== category) continue;
+      items.set(indicator.code, {
+        indicator: indicator.code, category: indicator.category, nameZh: indicator.nameZh, nameEn: indicator.nameEn, unit: indicator.unit,
+        value: null, ts: null, status: 'no-data',
+        counts: { normal: 0, warning: 0, critical: 0, stale: 0, 'no-data': 0 },
+      });
+    }
+    this.engine.forEachSeries((code, seriesOrg, status, value, ts) => {
+      const item = items.get(code);
+      if (!item || !this.orgsByCode.get(seriesOrg)?.path.startsWith(org.path)) return;
+      item.counts[status]++;
+      if (STATUS_RANK[status] > STATUS_RANK[item.status]) item.status = status;
+      if (seriesOrg === org.code && ts !== null) {
+        item.value = value;
+        item.ts = new Date(ts).toISOString();
+      }
+    });
+    return [...items.values()];
+  }
+
+  async series(input: { indicator: string; org: OrgUnit; from: Date; to: Date; stepSeconds: number }) {
+    const indicator = this.indicatorsByCode.get(input.indicator);
+    if (!indicator) throw new VitalsError(VitalsErrorCode.UnknownIndicator, `unknown indicator ${input.indicator}`, [{ name: 'code', reason: 'unknown indicator' }]);
+    const points = await querySeries(this.ctx.db, {
+      indicatorId: indicator.id, orgId: input.org.id, from: input.from, to: input.to, stepSeconds: input.stepSeconds, aggregation: indicator.aggregation,
+    });
+    return { indicator: indicator.code, org: input.org.code, unit: indicator.unit, aggregation: indicator.aggregation, step: input.stepSeconds, points };
+  }
+
+  health(org: OrgUnit) {
+    const result = computeHealthScore(this.healthInputs(org), this.categories);
+    return { org: org.code, at: new Date(this.ctx.clock.now()).toISOString(), ...result };
+  }
+
+  private healthInputs(org: OrgUnit): HealthSeries[] {
+    const inputs: HealthSeries[] = [];
+    this.engine.forEachSeries((indicator, seriesOrg, status, _value, _ts, category) => {
+      if (this.orgsByCode.get(seriesOrg)?.path.startsWith(org.path)) inputs.push({ indicator, category, org: seriesOrg, status });
+    });
+    return inputs;
+  }
+
+  /** Scores for the city and each district: published on the stream when they move, kept every minute. */
+  async recordHealth(persist: boolean): Promise<void> {
+    const targets = [...this.orgsByCode.values()].filter((org) => org.level === 'city' || org.level === 'district');
+    const items = [];
+    const at = new Date(this.ctx.clock.now());
+    for (const org of targets) {
+      const health = this.health(org);
+      if (this.lastHealth.get(org.code) !== health.score) {
+        this.lastHealth.set(org.code, health.score);
+        items.push({ orgPath: org.path, data: { org: org.code, score: health.score, at: health.at, categories: health.categories.map((c) => ({ code: c.code, score: c.score })) } });
+      }
+      if (persist && health.score !== null) {
+        await this.ctx.db.query(
+          `insert into vitals_health_score (org_id, at, score, categories) values ($1, $2, $3, $4) on conflict do nothing`,
+          [org.id, at, health.score, JSON.stringify(health.categories)],
+        );
+      }
+    }
+    this.stream.publish('health', items);
+  }
+
+  async healthHistory(org: OrgUnit, from: Date, to: Date) {
+    const rows = await this.ctx.db.query<{ at: Date; score: number; categories: unknown }>(
+      `select at, score, categories from vitals_health_score where org_id = $1 and at >= $2 and at < $3 order by at limit 10000`,
+      [org.id, from, to],
+    );
+    return rows.map((row) => ({ at: new Date(row.at).toISOString(), score: row.score, categories: row.categories }));
+  }
+
+  // --- lifecycle ------------------------------------------------------------------------------------
+
+  /** Rebuilds the live state after a restart: latest values, learned baselines, alerts still firing. */
+  async restore(): Promise<void> {
+    const [baseline] = await this.ctx.db.query<{ data: unknown }>(`select data from vitals_baseline where id = 1`);
+    if (baseline) this.engine.importBaselines(baseline.data);
+    const maxFrequency = Math.max(86_400, ...this.indicators().map((i) => i.frequencySeconds));
+    const latest = await latestValues(this.ctx.db, Math.ceil((3 * maxFrequency) / 86_400) + 1);
+    for (const row of latest) {
+      const indicator = this.indicatorCodes[row.indicatorId];
+      const org = this.orgsById.get(row.orgId);
+      if (indicator && org) this.engine.observe(indicator, org.code, row.ts, row.value);
+    }
+    // Replaying the latest values re-detects the conditions that still hold (the alert store keeps the
+    // alerts already open); alerts open in the database whose condition is gone are resolved.
+    this.engine.tick(this.ctx.clock.now());
+    const transitions = this.engine.drainTransitions();
+    const active = new Set(transitions.filter((t) => t.kind !== 'resolved').map((t) => t.key));
+    await this.alerts.apply(transitions);
+    await this.alerts.reconcile(active, new Date(this.ctx.clock.now()));
+  }
+
+  async saveBaselines(): Promise<void> {
+    await this.ctx.db.query(
+      `insert into vitals_baseline (id, data, saved_at) values (1, $1, now()) on conflict (id) do update set data = excluded.data, saved_at = excluded.saved_at`,
+      [JSON.stringify(this.engine.exportBaselines())],
+    );
+  }
+
+  async retention(): Promise<Record<string, number>> {
+    const { rawRetentionDays, minuteRollupRetentionDays, hourRollupRetentionDays } = this.ctx.config;
+    return applyRetention(this.ctx.db, { raw: rawRetentionDays, minute: minuteRollupRetentionDays, hour: hourRollupRetentionDays });
+  }
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('configuration from the environment', () => {
+  it('uses the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.databaseUrl).toBeNull();
+    expect(config.timezone).toBe('Asia/Shanghai');
+    expect(config.dataDir.endsWith('/data')).toBe(true);
+    expect(config.adminPassword).toBeNull();
+  });
+
+  it.each([
+    ['PORT', 'eighty', /PORT: must be a whole number/],
+    ['PORT', '70000', /PORT: must be between 0 and 65535/],
+    ['DATABASE_URL', 'not a url', /DATABASE_URL: is not a valid URL/],
+    ['DATABASE_URL', 'mysql://x@y/z', /DATABASE_URL: must use postgres: or postgresql:/],
+    ['MQTT_URL', 'http://broker', /MQTT_URL: must use mqtt:/],
+    ['CITYPULSE_TIMEZONE', 'Mars/Olympus', /CITYPULSE_TIMEZONE: is not an IANA time zone/],
+    ['CITYPULSE_ADMIN_PASSWORD', 'short', /CITYPULSE_ADMIN_PASSWORD: must be at least 12 characters/],
+    ['CITYPULSE_RAW_RETENTION_DAYS', '0', /CITYPULSE_RAW_RETENTION_DAYS: must be between 1/],
+  ])('refuses a bad %s (%s) naming the variable and the reason', (name, value, message) => {
+    let caught: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).variable).toBe(name);
+    expect((caught as Error).message).toMatch(message);
+  });
+
+  it('accepts good values', () => {
+    const config = loadConfig({ PORT: '9000', DATABASE_URL: 'postgres://u:p@db:5432/city', MQTT_URL: 'mqtt://broker:1883', CITYPULSE_TIMEZONE: 'Europe/Berlin' });
+    expect(config).toMatchObject({ port: 9000, databaseUrl: 'postgres://u:p@db:5432/city', mqttUrl: 'mqtt://broker:1883', timezone: 'Europe/Berlin' });
+  });
+});
