@@ -15,6 +15,9 @@ import { registerAuthHook } from './platform/http/auth-hook.js';
 import { registerProblemHandling } from './platform/http/problems.js';
 import { createMetrics, registerHttpMetrics } from './platform/http/metrics.js';
 import { registerVitals, type VitalsModule } from './modules/vitals/index.js';
+import { registerCases, type CasesModule } from './modules/cases/index.js';
+import { orgGeometryRoutes } from './platform/auth/geometry-routes.js';
+import { registerWebApp } from './platform/http/web.js';
 
 export interface AppDeps {
   db: Db;
@@ -29,6 +32,7 @@ export interface App {
   http: FastifyInstance;
   auth: AuthService;
   vitals: VitalsModule;
+  cases: CasesModule;
   bus: EventBus;
   db: Db;
 }
@@ -73,6 +77,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
 
   await authRoutes(http, auth);
   const vitals = await registerVitals(http, { db, bus, clock, logger, config, auth, metrics, backgroundJobs: deps.backgroundJobs ?? true });
+  const cases = await registerCases(http, { db, bus, clock, logger, config, auth, vitals: vitals.service, backgroundJobs: deps.backgroundJobs ?? true });
+  await orgGeometryRoutes(http, db);
+  await registerWebApp(http);
 
-  return { http, auth, vitals, bus, db };
+  return { http, auth, vitals, cases, bus, db };
 }

@@ -10,6 +10,8 @@ import { catalogueToJson } from './modules/vitals/catalogue/json.js';
 import { openDatabase } from './platform/db/open.js';
 import { migrate } from './platform/db/migrate.js';
 import { allMigrations } from './migrations.js';
+import { registerCasesCommands } from './modules/cases/cli.js';
+import { registerTransitCommands } from './modules/transit/cli.js';
 
 const program = new Command('citypulse').description('CityPulse: the city sees its vital signs, handles what goes wrong, serves its people.');
 
@@ -114,6 +116,9 @@ vitals.command('replay')
     bar.stop();
     process.stdout.write(`replayed ${result.rows} rows, sent ${result.sent} observations, skipped ${result.skipped} gaps\n`);
   });
+
+registerCasesCommands(program);
+registerTransitCommands(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {
   process.stderr.write(`citypulse: ${error.message}\n`);

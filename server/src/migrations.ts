@@ -8,6 +8,7 @@ const here = (relative: string) => fileURLToPath(new URL(relative, import.meta.u
 export const migrationSources: MigrationSource[] = [
   { module: 'platform', directory: here('./platform/migrations/') },
   { module: 'vitals', directory: here('./modules/vitals/migrations/') },
+  { module: 'cases', directory: here('./modules/cases/migrations/') },
 ];
 
 export const allMigrations = () => loadMigrations(migrationSources);

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { buildApp, type App } from '../src/app.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import type { Db } from '../src/platform/db/types.js';
+import type { Clock } from '../src/platform/clock.js';
 import { openFromTemplate, TEST_ADMIN_PASSWORD, type TemplateName } from './templates.js';
 
 export { TEST_ADMIN_PASSWORD } from './templates.js';
@@ -25,11 +26,11 @@ export async function testDatabase(template: TemplateName = 'empty'): Promise<Db
   return openFromTemplate(inject('templates'), template);
 }
 
-export async function startServer(options: { template?: TemplateName; env?: Record<string, string>; backgroundJobs?: boolean } = {}): Promise<TestServer> {
+export async function startServer(options: { template?: TemplateName; env?: Record<string, string>; backgroundJobs?: boolean; clock?: Clock } = {}): Promise<TestServer> {
   const templates = inject('templates');
   const db = await openFromTemplate(templates, options.template ?? 'demo');
   const config = loadConfig({ CITYPULSE_DATA_DIR: os.tmpdir(), ...options.env });
-  const app = await buildApp(config, { db, backgroundJobs: options.backgroundJobs ?? false, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const app = await buildApp(config, { db, backgroundJobs: options.backgroundJobs ?? false, clock: options.clock, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const address = app.http.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -4,6 +4,7 @@
 import type { App } from '../app.js';
 import { randomPassword } from '../platform/auth/passwords.js';
 import { categories, departments, demoCatalogue } from '../modules/vitals/catalogue/index.js';
+import { seedDemoGeometry } from './demo-geometry.js';
 
 export const DEMO_CITY = 'haicheng';
 
@@ -53,6 +54,7 @@ export async function seedDemoCity(app: App): Promise<{ users: DemoUser[] }> {
       }
     }
   }
+  await seedDemoGeometry(app.db, DEMO_CITY);
   for (const department of departments) {
     await auth.createDepartment({ code: department.code, nameZh: department.nameZh, nameEn: department.nameEn, orgCode: DEMO_CITY });
   }

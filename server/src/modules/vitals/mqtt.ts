@@ -1,8 +1,11 @@
 // Device ingest over MQTT: the same payloads as POST /observations, on `citypulse/vitals/#`.
-// A message is acknowledged (PUBACK, QoS 1) only after its observations are committed, so an
-// acknowledged observation survives a crash. The last topic level, when it names an org unit, is the
+// QoS 1 is acknowledged hop by hop: the broker acknowledges the device, and CityPulse, subscribed with a
+// persistent session, acknowledges the broker only after the observations are committed. A crash before
+// the commit leaves the message with the broker, which redelivers it; ingest is idempotent, so a
+// redelivered message changes nothing. The last topic level, when it names an org unit, is the
 // default org of the items (`citypulse/vitals/huangpu`). Invalid payloads are answered on
 // `citypulse/errors/<topic>` as problem details, and counted.
+import os from 'node:os';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { VitalsService } from './service.js';
@@ -27,7 +30,9 @@ function decode(payload: Buffer): unknown {
 }
 
 export async function startMqttIngest(url: string, vitals: VitalsService, logger: Logger): Promise<MqttIngest> {
-  const client = mqtt.connect(url, { clientId: `citypulse-${process.pid}-${Date.now().toString(36)}`, clean: false, reconnectPeriod: 2000 });
+  // A stable client id per host: after a restart the broker hands the same persistent session back, with
+  // whatever was not yet acknowledged.
+  const client = mqtt.connect(url, { clientId: `citypulse-vitals-${os.hostname()}`.slice(0, 64), clean: false, reconnectPeriod: 2000 });
   const state: MqttIngest = {
     client,
     received: 0,

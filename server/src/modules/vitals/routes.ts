@@ -38,7 +38,7 @@ export function registerCatalogueRoutes(app: FastifyInstance, vitals: VitalsServ
     const needle = q?.trim().toLowerCase();
     const matches = vitals.indicators().filter((indicator) =>
       (!category || indicator.category === category) &&
-      (!needle || indicator.nameZh.includes(needle) || indicator.nameEn.toLowerCase().includes(needle) || indicator.code.toLowerCase().includes(needle)));
+      (!needle || indicator.nameZh.toLowerCase().includes(needle) || indicator.nameEn.toLowerCase().includes(needle) || indicator.code.toLowerCase().includes(needle)));
     return { items: matches.slice(offset, offset + limit).map(({ id: _id, ...definition }) => definition), total: matches.length };
   });
 

@@ -7,16 +7,21 @@ export const PERMISSIONS = [
   'vitals:manage', // catalogue import, alert rules
   'alerts:handle', // acknowledge, silence
   'users:manage', // users, tokens, org tree
+  'cases:read', // case worklists, case pages, statistics
+  'cases:report', // report a case (internal API, Open311 api_key, inspectors)
+  'cases:handle', // accept, return, report handling (department staff: their department's cases)
+  'cases:dispatch', // file, decline, dispatch, verify, reopen, close, record the evaluation
+  'cases:manage', // taxonomy, dispatch and alert rules, calendar, classifier training
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLES = {
   admin: [...PERMISSIONS],
   // The operations centre's duty officer: sees and handles everything in scope, manages no users.
-  operator: ['vitals:read', 'vitals:ingest', 'vitals:manage', 'alerts:handle'],
-  department_staff: ['vitals:read', 'alerts:handle'],
-  grid_worker: ['vitals:read'],
-  viewer: ['vitals:read'],
+  operator: ['vitals:read', 'vitals:ingest', 'vitals:manage', 'alerts:handle', 'cases:read', 'cases:report', 'cases:handle', 'cases:dispatch'],
+  department_staff: ['vitals:read', 'alerts:handle', 'cases:read', 'cases:handle'],
+  grid_worker: ['vitals:read', 'cases:read', 'cases:report'],
+  viewer: ['vitals:read', 'cases:read'],
 } satisfies Record<string, Permission[]>;
 export type Role = keyof typeof ROLES;
 

@@ -31,7 +31,7 @@ export async function authRoutes(app: FastifyInstance, auth: AuthService): Promi
     config: {
       public: true,
       // Per address and username: slows password guessing without locking out a whole office behind NAT.
-      rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (request) => `${request.ip}:${(request.body as { username?: string } | undefined)?.username ?? ''}` },
+      rateLimit: { max: 10, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (request) => `${request.ip}:${(request.body as { username?: string } | undefined)?.username ?? ''}` },
     },
     schema: { tags: ['auth'], summary: 'Exchange a username and password for a bearer token (JWT)', body: Login },
   }, async (request) => {

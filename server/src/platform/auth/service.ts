@@ -117,11 +117,12 @@ export class AuthService {
   }
 
   /**
-   * On first start there is no user: create `admin` at the root of the org tree with the configured
+   * On first start there is no administrator: create `admin` at the root of the org tree with the configured
    * password or a random one, which is returned so the caller can print it once. No default passwords.
    */
   async ensureFirstAdmin(configuredPassword: string | null): Promise<{ created: boolean; password: string | null }> {
-    if ((await this.userCount()) > 0) return { created: false, password: null };
+    const [admins] = await this.db.query<{ count: number }>(`select count(*)::int as count from app_user where role = 'admin'`);
+    if (admins.count > 0) return { created: false, password: null };
     const [root] = await this.db.query<{ code: string }>(`select code from org_unit where parent_code is null order by code limit 1`);
     if (!root) throw new ProblemError(500, 'no_org_tree', 'No org tree', 'the org tree has no city at its root');
     const password = configuredPassword ?? randomPassword();

@@ -7,10 +7,12 @@ function validationParams(error: FastifyError): InvalidParam[] {
   const context = error.validationContext ?? 'body';
   return (error.validation ?? []).map((issue) => {
     const params = issue.params as Record<string, unknown> | undefined;
-    let name = issue.instancePath || '';
-    if (params && typeof params.missingProperty === 'string') name = `${name}/${params.missingProperty}`;
-    if (params && typeof params.additionalProperty === 'string') name = `${name}/${params.additionalProperty}`;
-    return { name: `${context}${name}`.replace(/^body\//, '').replace(/^querystring\//, '').replace(/^params\//, '') || context, reason: issue.message ?? 'invalid' };
+    let pointer = issue.instancePath || '';
+    if (params && typeof params.missingProperty === 'string') pointer = `${pointer}/${params.missingProperty}`;
+    if (params && typeof params.additionalProperty === 'string') pointer = `${pointer}/${params.additionalProperty}`;
+    // Body fields are named by JSON pointer (/items/0/value), query and path parameters by their name.
+    const name = context === 'body' ? pointer || 'body' : pointer.replace(/^\//, '') || context;
+    return { name, reason: issue.message ?? 'invalid' };
   });
 }
 
