@@ -1,7 +1,9 @@
 // Load generator for the ingest benchmark, run as a separate process so that it does not share the
 // server's event loop. Sends batches over keep-alive HTTP with a fixed number of requests in flight.
-const [url, token, seriesJson, batchSizeRaw, concurrencyRaw, durationRaw] = process.argv.slice(2);
-const series = JSON.parse(seriesJson) as [string, string, number, number][];
+import fs from 'node:fs';
+
+const [url, token, seriesFile, batchSizeRaw, concurrencyRaw, durationRaw] = process.argv.slice(2);
+const series = JSON.parse(fs.readFileSync(seriesFile, 'utf8')) as [string, string, number, number][];
 const batchSize = Number(batchSizeRaw);
 const concurrency = Number(concurrencyRaw);
 const durationMs = Number(durationRaw);

@@ -1,6 +1,6 @@
 // buildApp(config, deps): the platform plugins plus one line per module. Everything it needs comes in as
 // arguments, so every test builds its own app on its own database.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -16,6 +16,7 @@ import { registerProblemHandling } from './platform/http/problems.js';
 import { createMetrics, registerHttpMetrics } from './platform/http/metrics.js';
 import { registerVitals, type VitalsModule } from './modules/vitals/index.js';
 import { registerCases, type CasesModule } from './modules/cases/index.js';
+import { registerTransit } from './modules/transit/index.js';
 import { orgGeometryRoutes } from './platform/auth/geometry-routes.js';
 import { registerWebApp } from './platform/http/web.js';
 
@@ -46,7 +47,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const http = Fastify({
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
-    disableRequestLogging: true,
+    // One line per request at tens of thousands of observations a second is noise; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }) as unknown as FastifyInstance; // pino's Logger is a FastifyBaseLogger; the generic does not see it
   registerProblemHandling(http);
@@ -78,6 +80,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   await authRoutes(http, auth);
   const vitals = await registerVitals(http, { db, bus, clock, logger, config, auth, metrics, backgroundJobs: deps.backgroundJobs ?? true });
   const cases = await registerCases(http, { db, bus, clock, logger, config, auth, vitals: vitals.service, backgroundJobs: deps.backgroundJobs ?? true });
+  await registerTransit(http, { db, clock, logger, backgroundJobs: deps.backgroundJobs ?? true });
   await orgGeometryRoutes(http, db);
   await registerWebApp(http);
 

@@ -77,7 +77,7 @@ export async function serve(options: { seedIfEmpty: boolean; simulate: boolean |
     simulator.start();
     log.info({ series }, 'demo simulator streaming');
   }
-  const mqtt = config.mqttUrl ? await startMqttIngest(config.mqttUrl, app.vitals.service, log) : null;
+  const mqtt = config.mqttUrl ? await startMqttIngest(config.mqttUrl, app.vitals.service, log, config.mqttClientId) : null;
 
   await app.http.listen({ port: config.port, host: config.host });
   const address = app.http.server.address();

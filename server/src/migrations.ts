@@ -9,6 +9,7 @@ export const migrationSources: MigrationSource[] = [
   { module: 'platform', directory: here('./platform/migrations/') },
   { module: 'vitals', directory: here('./modules/vitals/migrations/') },
   { module: 'cases', directory: here('./modules/cases/migrations/') },
+  { module: 'transit', directory: here('./modules/transit/migrations/') },
 ];
 
 export const allMigrations = () => loadMigrations(migrationSources);

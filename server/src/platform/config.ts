@@ -1,5 +1,6 @@
 // Configuration from environment variables, validated once at start. A bad value stops the start with a
 // message naming the variable and the reason, rather than surfacing later as a confusing failure.
+import os from 'node:os';
 import path from 'node:path';
 
 export interface Config {
@@ -9,6 +10,8 @@ export interface Config {
   /** PostgreSQL connection string; absent means embedded PGlite in `dataDir`. */
   databaseUrl: string | null;
   mqttUrl: string | null;
+  /** MQTT client id: stable, so the broker keeps the session (and unacknowledged messages) across restarts. */
+  mqttClientId: string;
   timezone: string;
   adminPassword: string | null;
   logLevel: string;
@@ -80,6 +83,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(env.CITYPULSE_DATA_DIR || './data'),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     mqttUrl: url(env, 'MQTT_URL', ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:']),
+    mqttClientId: env.MQTT_CLIENT_ID || `citypulse-vitals-${os.hostname()}`.slice(0, 64),
     timezone: timezone(env, 'CITYPULSE_TIMEZONE', 'Asia/Shanghai'),
     adminPassword,
     logLevel,

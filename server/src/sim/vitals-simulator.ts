@@ -32,14 +32,14 @@ export function mulberry32(seed: number): () => number {
 /** The band a healthy value of the indicator moves in: its normal range, or what its thresholds imply. */
 export function normalBand(indicator: IndicatorRecord): [number, number] {
   const lowBound = indicator.normalMin ?? indicator.warningLow ?? 0;
-  let highBound = indicator.normalMax ?? indicator.warningHigh ?? (lowBound === 0 ? 100 : lowBound * 2);
-  if (highBound <= lowBound) highBound = lowBound + Math.max(1, Math.abs(lowBound) * 0.1);
-  return [lowBound, highBound];
+  const highBound = indicator.normalMax ?? indicator.warningHigh ?? (lowBound === 0 ? 100 : lowBound * 2);
+  // A normal range of a single value (0 accidents) is a constant, not a band to wander in.
+  return [lowBound, Math.max(lowBound, highBound)];
 }
 
 function incidentValue(indicator: IndicatorRecord, random: () => number): number {
   const [low, high] = normalBand(indicator);
-  const width = high - low;
+  const width = Math.max(high - low, Math.abs(high) * 0.1, 1);
   const goHigh = indicator.direction === 'up' || (indicator.direction === 'both' && random() < 0.5);
   if (goHigh) {
     const threshold = indicator.criticalHigh ?? indicator.warningHigh ?? high + width;
@@ -98,8 +98,9 @@ export class VitalsSimulator {
     const noise = (this.random() + this.random() + this.random() - 1.5) * series.noise;
     const [low, high] = normalBand(series.indicator);
     // Keep ordinary values inside the normal band so that only incidents raise threshold alerts.
-    const value = Math.min(high, Math.max(low, series.centre + series.amplitude * daily + noise));
-    return series.indicator.unit === 'count' ? Math.round(value) : Math.round(value * 100) / 100;
+    const raw = series.centre + series.amplitude * daily + noise;
+    const rounded = series.indicator.unit === 'count' ? Math.round(raw) : Math.round(raw * 100) / 100;
+    return Math.min(high, Math.max(low, rounded));
   }
 
   /** One step: every due series reports; sometimes an incident starts. Returns the number sent. */

@@ -46,11 +46,13 @@ export async function registerVitals(
     };
     every(1_000, () => service.tick(), 'tick');
     every(5_000, () => service.recordHealth(false), 'health');
+    every(5_000, () => service.foldRollups(), 'rollups');
     every(60_000, () => service.recordHealth(true), 'health-history');
     every(300_000, () => service.saveBaselines(), 'baselines');
     every(3_600_000, () => service.retention(), 'retention');
     app.addHook('onClose', async () => {
       for (const timer of timers) clearInterval(timer);
+      await service.foldRollups().catch(() => undefined);
       await service.saveBaselines().catch(() => undefined);
     });
   }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { buildApp } from '../../app.js';
 import { startServer, type TestServer } from '../../../test/harness.js';
 
 let server: TestServer;
@@ -101,9 +103,28 @@ describe('ingesting observations', () => {
     const results = await Promise.all([1, 2, 3, 4].map(() => server.request('POST', '/api/v1/vitals/observations', { token, body: batch })));
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(results.reduce((sum, r) => sum + r.body.stored, 0)).toBe(200);
+    await server.app.vitals.service.foldRollups();
     const [row] = await server.db.query<{ count: number }>(
       `select sum(count)::int as count from vitals_rollup_1m r join org_unit o on o.id = r.org_id where o.code = 'dongshan'`);
     expect(row.count).toBe(200);
+  });
+});
+
+describe('rollups', () => {
+  it('are folded from the journal by the next start when the process stopped before folding', async () => {
+    const base = Date.now() - 50 * 60_000;
+    const batch = Array.from({ length: 120 }, (_, i) => ({ indicator: PM25, org: 'lingang-s2', ts: base + i * 1000, value: i }));
+    expect((await server.request('POST', '/api/v1/vitals/observations', { token, body: batch })).body.stored).toBe(120);
+    const rolled = async () => (await server.db.query<{ count: number | null }>(
+      `select sum(count)::int as count from vitals_rollup_1m r join org_unit o on o.id = r.org_id where o.code = 'lingang-s2'`))[0].count ?? 0;
+    expect(await rolled()).toBe(0);
+    // A second app on the same database, as after a restart: its start-up folds what the journal holds.
+    const restarted = await buildApp(server.config, { db: server.db, backgroundJobs: false, logger: pino({ level: 'silent' }) });
+    expect(await rolled()).toBe(120);
+    const [hour] = await server.db.query<{ count: number }>(
+      `select sum(count)::int as count from vitals_rollup_1h r join org_unit o on o.id = r.org_id where o.code = 'lingang-s2'`);
+    expect(hour.count).toBe(120);
+    await restarted.http.close();
   });
 });
 

@@ -46,7 +46,7 @@ export function validateObservations(items: unknown, lookups: IngestLookups): Ob
   if (items.length > MAX_BATCH_ITEMS) {
     throw new VitalsError(VitalsErrorCode.InvalidObservations, `a batch holds at most ${MAX_BATCH_ITEMS} observations`, [{ name: 'body', reason: `${items.length} items` }]);
   }
-  const batch: ObservationBatch = { indicatorIds: [], orgIds: [], timestamps: [], values: [] };
+  const batch: ObservationBatch = { indicatorIds: [], orgIds: [], timestamps: [], epochMs: [], values: [] };
   const errors: InvalidParam[] = [];
   let errorCount = 0;
   const fail = (index: number, field: string, reason: string) => {
@@ -95,6 +95,7 @@ export function validateObservations(items: unknown, lookups: IngestLookups): Ob
     batch.indicatorIds.push(indicator!.id);
     batch.orgIds.push(org.id);
     batch.timestamps.push(new Date(ts as number).toISOString());
+    batch.epochMs.push(ts as number);
     batch.values.push(value as number);
   }
   if (errorCount > 0) {

@@ -5,7 +5,6 @@
 // redelivered message changes nothing. The last topic level, when it names an org unit, is the
 // default org of the items (`citypulse/vitals/huangpu`). Invalid payloads are answered on
 // `citypulse/errors/<topic>` as problem details, and counted.
-import os from 'node:os';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { VitalsService } from './service.js';
@@ -29,10 +28,10 @@ function decode(payload: Buffer): unknown {
   return parseNdjson(text);
 }
 
-export async function startMqttIngest(url: string, vitals: VitalsService, logger: Logger): Promise<MqttIngest> {
-  // A stable client id per host: after a restart the broker hands the same persistent session back, with
-  // whatever was not yet acknowledged.
-  const client = mqtt.connect(url, { clientId: `citypulse-vitals-${os.hostname()}`.slice(0, 64), clean: false, reconnectPeriod: 2000 });
+export async function startMqttIngest(url: string, vitals: VitalsService, logger: Logger, clientId = `citypulse-vitals-${process.pid}`): Promise<MqttIngest> {
+  // With a stable client id (config MQTT_CLIENT_ID) the broker hands the same persistent session back after
+  // a restart, with whatever was not yet acknowledged.
+  const client = mqtt.connect(url, { clientId, clean: false, reconnectPeriod: 2000 });
   const state: MqttIngest = {
     client,
     received: 0,

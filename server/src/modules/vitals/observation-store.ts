@@ -1,5 +1,4 @@
-// SQL for observations and their rollups. One statement stores a batch and folds it into both rollups,
-// so an acknowledged batch is durable and its rollups can never disagree with it.
+// SQL for observations and their rollups.
 import type { Db } from '../../platform/db/types.js';
 import type { Aggregation } from './types.js';
 
@@ -8,44 +7,81 @@ export interface ObservationBatch {
   orgIds: number[];
   /** ISO 8601 strings (what both drivers accept for timestamptz[] fastest). */
   timestamps: string[];
+  epochMs: number[];
   values: number[];
 }
 
-const ROLLUP_MERGE = `on conflict (indicator_id, org_id, bucket) do update set
-  count = r.count + excluded.count,
-  sum = r.sum + excluded.sum,
-  min = least(r.min, excluded.min),
-  max = greatest(r.max, excluded.max),
-  last = case when excluded.last_ts >= r.last_ts then excluded.last else r.last end,
-  last_ts = greatest(r.last_ts, excluded.last_ts)`;
-
-const rollupInsert = (table: string, unit: string) => `insert into ${table} as r (indicator_id, org_id, bucket, count, sum, min, max, last, last_ts)
-    select indicator_id, org_id, date_trunc('${unit}', ts), count(*), sum(value), min(value), max(value),
-      (array_agg(value order by ts desc))[1], max(ts)
-    from inserted group by 1, 2, 3
-    ${ROLLUP_MERGE}`;
-
+// One statement: the new rows, and a journal row naming the buckets they touched (see 002_rollup_journal).
+// Only the count comes back: returning the rows costs as much as inserting them.
 const INSERT_SQL = `with inserted as (
     insert into vitals_observation (indicator_id, org_id, ts, value)
     select * from unnest($1::int[], $2::int[], $3::timestamptz[], $4::float8[])
     on conflict do nothing
-    returning indicator_id, org_id, ts, value
+    returning 1
   ),
-  minute as (${rollupInsert('vitals_rollup_1m', 'minute')}),
-  hour as (${rollupInsert('vitals_rollup_1h', 'hour')})
-  select indicator_id as "i", org_id as "o", (extract(epoch from ts) * 1000)::float8 as "t", value as "v" from inserted`;
+  journal as (
+    insert into vitals_rollup_journal (series, minutes) values ($5::int8[], $6::int4[])
+  )
+  select count(*)::int as stored from inserted`;
 
-export interface InsertedRow {
-  i: number;
-  o: number;
-  t: number;
-  v: number;
+/** Stores a batch; returns how many rows were new (re-sent observations are skipped, changing nothing). */
+export async function insertObservations(db: Db, batch: ObservationBatch): Promise<number> {
+  const count = batch.indicatorIds.length;
+  if (count === 0) return 0;
+  const series: string[] = new Array(count);
+  const minutes: number[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    series[i] = String(batch.indicatorIds[i] * 4_294_967_296 + batch.orgIds[i]);
+    minutes[i] = Math.floor(batch.epochMs[i] / 60_000);
+  }
+  const [row] = await db.query<{ stored: number }>(INSERT_SQL, [batch.indicatorIds, batch.orgIds, batch.timestamps, batch.values, series, minutes]);
+  return row.stored;
 }
 
-/** Stores a batch; returns the rows that were new (re-sent observations are skipped, changing nothing). */
-export async function insertObservations(db: Db, batch: ObservationBatch): Promise<InsertedRow[]> {
-  if (batch.indicatorIds.length === 0) return [];
-  return db.query<InsertedRow>(INSERT_SQL, [batch.indicatorIds, batch.orgIds, batch.timestamps, batch.values]);
+const ROLLUP_COLUMNS = 'indicator_id, org_id, bucket, count, sum, min, max, last, last_ts';
+const ROLLUP_REPLACE = `on conflict (indicator_id, org_id, bucket) do update set count = excluded.count, sum = excluded.sum,
+  min = excluded.min, max = excluded.max, last = excluded.last, last_ts = excluded.last_ts`;
+
+/**
+ * Recomputes every bucket named in the journal from the raw rows (minute) and from the minute rollups
+ * (hour), then clears those journal rows — in one transaction, so it is safe to run at any time and
+ * to repeat. Returns the number of minute buckets recomputed.
+ */
+export async function foldRollups(db: Db): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [{ upto }] = await tx.query<{ upto: string | null }>('select max(id)::text as upto from vitals_rollup_journal');
+    if (upto === null) return 0;
+    await tx.exec(`create temp table rollup_keys (indicator_id int, org_id int, minute int) on commit drop`);
+    await tx.query(
+      `insert into rollup_keys select distinct (s / 4294967296)::int, (s % 4294967296)::int, m
+       from vitals_rollup_journal j, unnest(j.series, j.minutes) as k(s, m) where j.id <= $1::bigint`,
+      [upto],
+    );
+    const minuteRows = await tx.query<{ n: number }>(
+      `with computed as (
+         insert into vitals_rollup_1m (${ROLLUP_COLUMNS})
+         select o.indicator_id, o.org_id, date_trunc('minute', o.ts), count(*), sum(o.value), min(o.value), max(o.value),
+           (array_agg(o.value order by o.ts desc))[1], max(o.ts)
+         from rollup_keys k join vitals_observation o on o.indicator_id = k.indicator_id and o.org_id = k.org_id
+           and o.ts >= to_timestamp(k.minute * 60) and o.ts < to_timestamp(k.minute * 60 + 60)
+         group by 1, 2, 3
+         ${ROLLUP_REPLACE}
+         returning 1)
+       select count(*)::int as n from computed`,
+    );
+    await tx.exec(
+      `insert into vitals_rollup_1h (${ROLLUP_COLUMNS})
+       select m.indicator_id, m.org_id, date_trunc('hour', m.bucket), sum(m.count), sum(m.sum), min(m.min), max(m.max),
+         (array_agg(m.last order by m.last_ts desc))[1], max(m.last_ts)
+       from (select distinct indicator_id, org_id, minute / 60 as hour from rollup_keys) h
+       join vitals_rollup_1m m on m.indicator_id = h.indicator_id and m.org_id = h.org_id
+         and m.bucket >= to_timestamp(h.hour * 3600) and m.bucket < to_timestamp(h.hour * 3600 + 3600)
+       group by 1, 2, 3
+       ${ROLLUP_REPLACE}`,
+    );
+    await tx.query('delete from vitals_rollup_journal where id <= $1::bigint', [upto]);
+    return minuteRows[0].n;
+  });
 }
 
 export interface SeriesPoint {

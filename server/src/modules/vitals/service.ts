@@ -9,7 +9,7 @@ import type { Principal } from '../../platform/auth/roles.js';
 import type { AuthService, OrgUnit } from '../../platform/auth/service.js';
 import type { Category, IndicatorDefinition, IndicatorStatus } from './types.js';
 import { loadCategories, loadIndicators, upsertCategories, upsertIndicators, type IndicatorRecord } from './catalogue-store.js';
-import { applyRetention, insertObservations, latestValues, querySeries } from './observation-store.js';
+import { applyRetention, foldRollups, insertObservations, latestValues, querySeries } from './observation-store.js';
 import { validateObservations } from './ingest.js';
 import { VitalsError, VitalsErrorCode } from './errors.js';
 import { RuleEngine } from './rules/engine.js';
@@ -141,16 +141,25 @@ export class VitalsService {
       now,
       oldestAcceptedMs: now - this.ctx.config.rawRetentionDays * 86_400_000,
     });
-    const inserted = await insertObservations(this.ctx.db, batch);
-    // Only observations that were new reach the rules: a re-sent batch changes nothing.
-    for (const row of inserted) {
-      const indicator = this.indicatorCodes[row.i];
-      const org = this.orgsById.get(row.o)!.code;
-      this.engine.observe(indicator, org, row.t, row.v);
+    const stored = await insertObservations(this.ctx.db, batch);
+    const received = batch.indicatorIds.length;
+    // Only new observations may reach the rules: a re-sent batch changes nothing. When the whole batch
+    // was new (the usual case) every item goes in; otherwise only items newer than what the series has
+    // seen, which re-sent items never are.
+    const onlyNewer = stored < received;
+    for (let i = 0; i < received; i++) {
+      const indicator = this.indicatorCodes[batch.indicatorIds[i]];
+      const org = this.orgsById.get(batch.orgIds[i])!.code;
+      const ts = batch.epochMs[i];
+      if (onlyNewer) {
+        const latest = this.engine.status(indicator, org).ts;
+        if (latest !== null && ts <= latest) continue;
+      }
+      this.engine.observe(indicator, org, ts, batch.values[i]);
       this.changed.add(`${indicator}\u0000${org}`);
     }
     await this.flushTransitions();
-    return { received: batch.indicatorIds.length, stored: inserted.length, duplicates: batch.indicatorIds.length - inserted.length };
+    return { received, stored, duplicates: received - stored };
   }
 
   /** Persists and publishes what the rule engine decided. */
@@ -215,6 +224,8 @@ export class VitalsService {
   async series(input: { indicator: string; org: OrgUnit; from: Date; to: Date; stepSeconds: number }) {
     const indicator = this.indicatorsByCode.get(input.indicator);
     if (!indicator) throw new VitalsError(VitalsErrorCode.UnknownIndicator, `unknown indicator ${input.indicator}`, [{ name: 'code', reason: 'unknown indicator' }]);
+    // History includes everything acknowledged so far: fold what the journal holds before reading.
+    if (input.stepSeconds >= 60) await this.foldRollups();
     const points = await querySeries(this.ctx.db, {
       indicatorId: indicator.id, orgId: input.org.id, from: input.from, to: input.to, stepSeconds: input.stepSeconds, aggregation: indicator.aggregation,
     });
@@ -267,6 +278,7 @@ export class VitalsService {
 
   /** Rebuilds the live state after a restart: latest values, learned baselines, alerts still firing. */
   async restore(): Promise<void> {
+    await this.foldRollups(); // what a crash left in the journal
     const [baseline] = await this.ctx.db.query<{ data: unknown }>(`select data from vitals_baseline where id = 1`);
     if (baseline) this.engine.importBaselines(baseline.data);
     const maxFrequency = Math.max(86_400, ...this.indicators().map((i) => i.frequencySeconds));
@@ -290,6 +302,17 @@ export class VitalsService {
       `insert into vitals_baseline (id, data, saved_at) values (1, $1, now()) on conflict (id) do update set data = excluded.data, saved_at = excluded.saved_at`,
       [JSON.stringify(this.engine.exportBaselines())],
     );
+  }
+
+  private folding: Promise<number> | null = null;
+
+  /**
+   * Folds ingested observations into the minute and hour rollups (see observation-store). Calls that
+   * arrive while a fold runs share it, so a burst of history reads does not fold the same rows twice.
+   */
+  foldRollups(): Promise<number> {
+    this.folding ??= foldRollups(this.ctx.db).finally(() => { this.folding = null; });
+    return this.folding;
   }
 
   async retention(): Promise<Record<string, number>> {

@@ -12,13 +12,16 @@ export const PERMISSIONS = [
   'cases:handle', // accept, return, report handling (department staff: their department's cases)
   'cases:dispatch', // file, decline, dispatch, verify, reopen, close, record the evaluation
   'cases:manage', // taxonomy, dispatch and alert rules, calendar, classifier training
+  'transit:read', // feeds, realtime counters
+  'transit:ingest', // push GTFS-Realtime vehicle positions
+  'transit:manage', // import and remove GTFS feeds
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLES = {
   admin: [...PERMISSIONS],
   // The operations centre's duty officer: sees and handles everything in scope, manages no users.
-  operator: ['vitals:read', 'vitals:ingest', 'vitals:manage', 'alerts:handle', 'cases:read', 'cases:report', 'cases:handle', 'cases:dispatch'],
+  operator: ['vitals:read', 'vitals:ingest', 'vitals:manage', 'alerts:handle', 'cases:read', 'cases:report', 'cases:handle', 'cases:dispatch', 'transit:read', 'transit:ingest', 'transit:manage'],
   department_staff: ['vitals:read', 'alerts:handle', 'cases:read', 'cases:handle'],
   grid_worker: ['vitals:read', 'cases:read', 'cases:report'],
   viewer: ['vitals:read', 'cases:read'],

@@ -3,6 +3,7 @@
 // validation and CSV/JSON import/export.
 
 import type { IndicatorDefinition } from '../types.js';
+import { casesOperationsIndicators } from './indicators/cases-operations.js';
 import { economyFinanceIndicators } from './indicators/economy-finance.js';
 import { economyMarketIndicators } from './indicators/economy-market.js';
 import { governanceEnvironmentIndicators } from './indicators/governance-environment.js';
@@ -27,6 +28,7 @@ const ALL: readonly IndicatorDefinition[] = [
   ...governanceEnvironmentIndicators,
   ...governanceUtilityIndicators,
   ...governanceUrbanIndicators,
+  ...casesOperationsIndicators,
 ];
 
 /** The full demo catalogue. Returns fresh copies, so callers may mutate them. */

@@ -115,7 +115,8 @@ export function validateDefinition(
   if (category !== undefined && !knownCategories.has(category)) {
     fail('category', `unknown category "${category}"`);
   }
-  if (code !== undefined && category !== undefined && CODE_PATTERN.test(code)) {
+  // The prefix is only compared with a known category; an unknown category is reported once, above.
+  if (code !== undefined && category !== undefined && knownCategories.has(category) && CODE_PATTERN.test(code)) {
     const prefix = code.slice(0, code.indexOf('.'));
     if (prefix !== category.toUpperCase()) {
       fail('code', `code prefix "${prefix}" does not match category "${category}" (expected ${category.toUpperCase()})`);

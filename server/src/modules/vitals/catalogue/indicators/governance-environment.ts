@@ -52,7 +52,7 @@ const waterEnvironment = defineCategory('water_environment', 'ecology_environmen
   ['TOTAL_PHOSPHORUS', '总磷', 'Total phosphorus', 'mg/L', HOUR, 'avg', 'cds', up(0, 0.1, 0.2, 0.4), '水质自动站测得的总磷浓度', 'Total phosphorus measured at automatic water quality stations'],
   ['TOTAL_NITROGEN', '总氮', 'Total nitrogen', 'mg/L', HOUR, 'avg', 'cd', up(0, 1.5, 2, 3), '湖库水质自动站测得的总氮浓度', 'Total nitrogen measured at lake and reservoir stations'],
   ['SURFACE_WATER_PH', '地表水pH', 'Surface water pH', 'pH', HOUR, 'avg', 'cd', both(5.5, 6, 6.5, 8.5, 9, 9.5), '地表水pH值', 'pH of surface water'],
-  ['SURFACE_WATER_TURBIDITY', '地表水浊度', 'Surface water turbidity', 'NTU', HOUR, 'avg', 'cd', up(0, 30, 60, 100), '地表水浊度', 'Turbidity of surface water'],
+  ['SURFACE_WATER_TURBIDITY', '地表水浊度', 'Surface water turbidity', 'NTU', HOUR, 'avg', 'cd', up(0, 30, 60, 100), '水质自动站测得的地表水浊度，反映悬浮物和冲刷影响', 'Turbidity at automatic water quality stations, reflecting suspended solids and run-off'],
   ['SURFACE_WATER_TEMPERATURE', '地表水水温', 'Surface water temperature', '°C', HOUR, 'avg', 'cd', both(0, 2, 4, 30, 33, 35), '水质自动站测得的水温', 'Water temperature at automatic water quality stations'],
   ['CONDUCTIVITY', '电导率', 'Electrical conductivity', 'μS/cm', HOUR, 'avg', 'cd', up(0, 800, 1_200, 2_000), '地表水电导率，反映溶解性盐类和污染输入', 'Conductivity of surface water, indicating dissolved salts and polluting inputs'],
   ['CHLOROPHYLL_A', '叶绿素a', 'Chlorophyll-a concentration', 'μg/L', HOUR, 'avg', 'cd', up(0, 10, 30, 60), '湖库和河道叶绿素a浓度，反映藻类生物量', 'Chlorophyll-a in lakes and rivers, a measure of algal biomass'],

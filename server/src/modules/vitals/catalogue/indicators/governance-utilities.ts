@@ -142,7 +142,7 @@ const drainage = defineCategory('drainage', 'water_authority', [
   ['FLOOD_WALL_SEEPAGE', '防汛墙渗漏点数', 'Flood wall seepage points', 'count', HOUR, 'last', 'cd', up(0, 0, 2, 5), '汛期巡查发现的防汛墙渗漏点数', 'Seepage points in flood walls found on flood-season patrols'],
   ['FLOOD_RESPONSE_LEVEL', '防汛防台应急响应级别', 'Flood and typhoon emergency response level', 'level', MIN5, 'max', 'c', up(0, 1, 2, 3), '当前启动的防汛防台应急响应级别（0无，1为IV级，4为I级）', 'Current flood and typhoon response level (0 none, 1 = level IV up to 4 = level I)'],
   ['FLOOD_DUTY_ON_POST', '防汛值守人员在岗率', 'Flood duty staff on post', '%', HOUR, 'avg', 'cd', down(98, 100, 95, 90), '排班防汛值守人员实际在岗比例', 'Share of rostered flood duty staff actually on post'],
-  ['FLOOD_CREW_DEPLOYMENTS', '防汛抢险队伍出动人次', 'Flood crew deployments', 'persons', HOUR, 'sum', 'cds', up(0, 500, 3_000, 10_000), '防汛抢险队伍出动人次', 'Flood response crew members deployed'],
+  ['FLOOD_CREW_DEPLOYMENTS', '防汛抢险队伍出动人次', 'Flood crew deployments', 'persons', HOUR, 'sum', 'cds', up(0, 500, 3_000, 10_000), '防汛抢险队伍每小时出动抢险的人次', 'Flood response crew members sent out per hour'],
   ['FLOOD_SUPPLIES_STOCK', '防汛物资储备达标率', 'Flood supplies stock against target', '%', MONTH, 'last', 'cd', down(95, 110, 85, 75), '沙袋、水泵等防汛物资储备量占定额的比例', 'Sandbags, pumps and other flood supplies in stock as a share of the quota'],
   ['STORM_INLET_CLEANING', '雨水口清捞完成率', 'Storm inlet cleaning completion', '%', WEEK, 'avg', 'cds', down(95, 100, 85, 75), '按计划完成清捞的雨水口占比', 'Share of storm inlets cleaned as scheduled'],
   ['DRAIN_MAINTENANCE_COMPLETION', '排水管道养护完成率', 'Drain maintenance completion', '%', MONTH, 'last', 'cds', down(90, 100, 80, 70), '按计划完成疏通养护的排水管道长度占比', 'Share of drain length cleaned and maintained as scheduled'],
