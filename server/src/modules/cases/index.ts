@@ -1,0 +1,52 @@
+// The cases module: wires the service, its routes, the alert intake and the periodic jobs (escalation of
+// overdue cases, statistics into the vital signs) into the app.
+import type { FastifyInstance } from 'fastify';
+import type { VitalsService } from '../vitals/service.js';
+import { CasesService, type CasesContext } from './service.js';
+import { AlertIntake } from './alert-intake.js';
+import { CaseStatistics } from './statistics.js';
+import { registerCaseRoutes } from './routes.js';
+import { registerOpen311Routes } from './open311.js';
+
+export interface CasesModule {
+  service: CasesService;
+  alerts: AlertIntake;
+  statistics: CaseStatistics;
+}
+
+export async function registerCases(
+  app: FastifyInstance,
+  ctx: CasesContext & { vitals: VitalsService; backgroundJobs: boolean },
+): Promise<CasesModule> {
+  const service = new CasesService(ctx);
+  await service.load();
+  const alerts = new AlertIntake(service, ctx.db, ctx.logger);
+  await alerts.load();
+  alerts.subscribe(ctx.bus);
+  const statistics = new CaseStatistics(ctx.db, ctx.clock, ctx.config.timezone, ctx.logger);
+
+  registerCaseRoutes(app, service, alerts, statistics);
+  await registerOpen311Routes(app, service, ctx.auth);
+  app.addHook('onClose', async () => {
+    alerts.close();
+    await alerts.idle();
+  });
+
+  if (ctx.backgroundJobs) {
+    const timers: NodeJS.Timeout[] = [];
+    const every = (ms: number, job: () => Promise<unknown>, name: string) => {
+      let running = false;
+      timers.push(setInterval(() => {
+        if (running) return;
+        running = true;
+        job().catch((error) => ctx.logger.error({ err: error, job: name }, 'background job failed')).finally(() => { running = false; });
+      }, ms).unref());
+    };
+    every(60_000, () => service.escalateOverdue(), 'cases-escalation');
+    every(300_000, () => statistics.push(ctx.vitals), 'cases-statistics');
+    app.addHook('onClose', async () => {
+      for (const timer of timers) clearInterval(timer);
+    });
+  }
+  return { service, alerts, statistics };
+}

@@ -1,0 +1,163 @@
+// SQL for GTFS feeds. A feed is replaced as a whole in one transaction: readers see the old feed or the
+// new one, never half of each. Rows go in as column arrays through unnest, thousands per statement.
+import type { Db } from '../../platform/db/types.js';
+import type { FeedDraft, Service } from './gtfs/timetable.js';
+
+const BATCH_ROWS = 20_000;
+
+type Column = [name: string, sqlType: string, values: unknown[]];
+
+async function insertColumns(db: Db, table: string, feedId: string, columns: Column[], onRows?: (rows: number) => void) {
+  const total = columns[0]![2].length;
+  const names = columns.map(([name]) => name).join(', ');
+  const casts = columns.map(([, type], index) => `$${index + 2}::${type}[]`).join(', ');
+  const sql = `insert into ${table} (feed_id, ${names}) select $1, * from unnest(${casts})`;
+  for (let from = 0; from < total; from += BATCH_ROWS) {
+    const to = Math.min(total, from + BATCH_ROWS);
+    await db.query(sql, [feedId, ...columns.map(([, , values]) => values.slice(from, to))]);
+    onRows?.(to - from);
+  }
+}
+
+const isoDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+const dayOf = (value: unknown) => Math.round(new Date(value instanceof Date ? value.getTime() : `${String(value).slice(0, 10)}T00:00:00Z`).getTime() / 86_400_000);
+
+export interface FeedCounts { agencies: number; stops: number; routes: number; services: number; trips: number; stopTimes: number; frequencies: number; shapePoints: number; transfers: number }
+
+export function countsOf(draft: FeedDraft): FeedCounts {
+  let stopTimes = 0, frequencies = 0, shapePoints = 0;
+  for (const trip of draft.trips.values()) { stopTimes += trip.calls.length; frequencies += trip.trip.frequencies.length; }
+  for (const points of draft.shapePoints.values()) shapePoints += points.length;
+  return { agencies: draft.agencies.length, stops: draft.stops.length, routes: draft.routes.size, services: draft.services.size, trips: draft.trips.size, stopTimes, frequencies, shapePoints, transfers: draft.transfers.length };
+}
+
+/** Replaces feed `feedId` (or creates it) with the rows of `draft`, in one transaction. */
+export async function replaceFeed(db: Db, feedId: string, draft: FeedDraft, source: string, onRows?: (table: string, rows: number) => void): Promise<FeedCounts> {
+  const counts = countsOf(draft);
+  await db.transaction(async (tx) => {
+    // Two imports of the same feed at once take turns: the second replaces the first, whole.
+    await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`transit_feed:${feedId}`]);
+    await tx.query('delete from transit_feed where id = $1', [feedId]);
+    await tx.query('insert into transit_feed (id, agency_timezone, source, counts) values ($1, $2, $3, $4)', [feedId, draft.agencyTimezone, source, JSON.stringify(counts)]);
+    const progress = (table: string) => (rows: number) => onRows?.(table, rows);
+    const agencies = draft.agencies;
+    await insertColumns(tx, 'transit_agency', feedId, [
+      ['agency_id', 'text', agencies.map((agency, i) => agency.id || (i === 0 ? '' : `#${i}`))], ['name', 'text', agencies.map((a) => a.name)],
+      ['url', 'text', agencies.map((a) => a.url)], ['timezone', 'text', agencies.map((a) => a.timezone)],
+    ], progress('agency'));
+    const stops = draft.stops;
+    await insertColumns(tx, 'transit_stop', feedId, [
+      ['stop_id', 'text', stops.map((s) => s.id)], ['name', 'text', stops.map((s) => s.name)],
+      ['lat', 'float8', stops.map((s) => (Number.isFinite(s.lat) ? s.lat : null))], ['lon', 'float8', stops.map((s) => (Number.isFinite(s.lon) ? s.lon : null))],
+      ['location_type', 'int2', stops.map((s) => s.locationType)], ['parent_station', 'text', stops.map((s) => s.parentStation)],
+    ], progress('stops'));
+    const routes = [...draft.routes.values()];
+    await insertColumns(tx, 'transit_route', feedId, [
+      ['route_id', 'text', routes.map((r) => r.id)], ['agency_id', 'text', routes.map((r) => r.agencyId)], ['short_name', 'text', routes.map((r) => r.shortName)],
+      ['long_name', 'text', routes.map((r) => r.longName)], ['route_type', 'int4', routes.map((r) => r.type)], ['color', 'text', routes.map((r) => r.color)],
+    ], progress('routes'));
+    // One row per service: its weekdays and its exception dates as arrays (a handful per service).
+    const services = [...draft.services];
+    const serviceRows = services.map(([id, service]) => [id, `{${service.days.join(',')}}`, Number.isFinite(service.start) ? isoDay(service.start) : null, Number.isFinite(service.end) ? isoDay(service.end) : null,
+      `{${[...service.added].map(isoDay).join(',')}}`, `{${[...service.removed].map(isoDay).join(',')}}`]);
+    for (const row of serviceRows) {
+      await tx.query('insert into transit_service (feed_id, service_id, weekdays, start_date, end_date, added_dates, removed_dates) values ($1, $2, $3::boolean[], $4::date, $5::date, $6::date[], $7::date[])', [feedId, ...row]);
+    }
+    onRows?.('services', serviceRows.length);
+    const trips = [...draft.trips.values()];
+    await insertColumns(tx, 'transit_trip', feedId, [
+      ['trip_id', 'text', trips.map((t) => t.trip.id)], ['route_id', 'text', trips.map((t) => t.trip.routeId)], ['service_id', 'text', trips.map((t) => t.trip.serviceId)],
+      ['headsign', 'text', trips.map((t) => t.trip.headsign)], ['direction_id', 'int2', trips.map((t) => t.trip.directionId)], ['shape_id', 'text', trips.map((t) => t.trip.shapeId)],
+    ], progress('trips'));
+    const tripIds: string[] = [], sequences: number[] = [], stopIds: string[] = [], arrivals: Array<number | null> = [], departures: Array<number | null> = [];
+    for (const trip of trips) {
+      for (const call of trip.calls) {
+        tripIds.push(trip.trip.id); sequences.push(call.sequence); stopIds.push(call.stopId); arrivals.push(call.arrival); departures.push(call.departure);
+      }
+    }
+    await insertColumns(tx, 'transit_stop_time', feedId, [
+      ['trip_id', 'text', tripIds], ['stop_sequence', 'int4', sequences], ['stop_id', 'text', stopIds], ['arrival_seconds', 'int4', arrivals], ['departure_seconds', 'int4', departures],
+    ], progress('stop_times'));
+    const frequencies = trips.flatMap((t) => t.trip.frequencies.map((f) => ({ tripId: t.trip.id, ...f })));
+    if (frequencies.length) {
+      await insertColumns(tx, 'transit_frequency', feedId, [
+        ['trip_id', 'text', frequencies.map((f) => f.tripId)], ['start_seconds', 'int4', frequencies.map((f) => f.start)], ['end_seconds', 'int4', frequencies.map((f) => f.end)],
+        ['headway_seconds', 'int4', frequencies.map((f) => f.headway)], ['exact_times', 'bool', frequencies.map((f) => f.exactTimes)],
+      ], progress('frequencies'));
+    }
+    const shapeIds: string[] = [], shapeSequences: number[] = [], lats: number[] = [], lons: number[] = [];
+    for (const [id, points] of draft.shapePoints) for (const point of points) { shapeIds.push(id); shapeSequences.push(point.sequence); lats.push(point.lat); lons.push(point.lon); }
+    if (shapeIds.length) {
+      await insertColumns(tx, 'transit_shape_point', feedId, [['shape_id', 'text', shapeIds], ['sequence', 'int4', shapeSequences], ['lat', 'float8', lats], ['lon', 'float8', lons]], progress('shapes'));
+    }
+    if (draft.transfers.length) {
+      const transfers = draft.transfers;
+      await insertColumns(tx, 'transit_transfer', feedId, [
+        ['from_stop_id', 'text', transfers.map((t) => t.fromStopId)], ['to_stop_id', 'text', transfers.map((t) => t.toStopId)],
+        ['transfer_type', 'int2', transfers.map((t) => t.type)], ['min_transfer_time', 'int4', transfers.map((t) => t.minTransferTime)],
+      ], progress('transfers'));
+    }
+  });
+  return counts;
+}
+
+export interface FeedSummary { id: string; agencyTimezone: string; importedAt: string; source: string; counts: FeedCounts }
+
+export async function listFeeds(db: Db): Promise<FeedSummary[]> {
+  const rows = await db.query<{ id: string; agency_timezone: string; imported_at: Date | string; source: string; counts: FeedCounts | string }>(
+    'select id, agency_timezone, imported_at, source, counts from transit_feed order by id');
+  return rows.map((row) => ({
+    id: row.id, agencyTimezone: row.agency_timezone, source: row.source,
+    importedAt: new Date(row.imported_at).toISOString(),
+    counts: typeof row.counts === 'string' ? JSON.parse(row.counts) : row.counts,
+  }));
+}
+
+export async function deleteFeed(db: Db, feedId: string): Promise<boolean> {
+  const rows = await db.query('delete from transit_feed where id = $1 returning id', [feedId]);
+  return rows.length > 0;
+}
+
+/** Reads a stored feed back into rows, ready for buildTimetable. */
+export async function readStoredFeed(db: Db, feedId: string): Promise<FeedDraft | null> {
+  const [feed] = await db.query<{ agency_timezone: string }>('select agency_timezone from transit_feed where id = $1', [feedId]);
+  if (!feed) return null;
+  const agencies = await db.query<{ agency_id: string; name: string; url: string; timezone: string }>('select agency_id, name, url, timezone from transit_agency where feed_id = $1', [feedId]);
+  const stops = await db.query<{ stop_id: string; name: string; lat: number | null; lon: number | null; location_type: number; parent_station: string | null }>(
+    'select stop_id, name, lat, lon, location_type, parent_station from transit_stop where feed_id = $1', [feedId]);
+  const routes = await db.query<{ route_id: string; agency_id: string; short_name: string; long_name: string; route_type: number; color: string }>(
+    'select route_id, agency_id, short_name, long_name, route_type, color from transit_route where feed_id = $1', [feedId]);
+  const services = await db.query<{ service_id: string; weekdays: boolean[]; start_date: unknown; end_date: unknown; added_dates: unknown[]; removed_dates: unknown[] }>(
+    'select service_id, weekdays, start_date, end_date, added_dates, removed_dates from transit_service where feed_id = $1', [feedId]);
+  const trips = await db.query<{ trip_id: string; route_id: string; service_id: string; headsign: string; direction_id: number; shape_id: string | null }>(
+    'select trip_id, route_id, service_id, headsign, direction_id, shape_id from transit_trip where feed_id = $1', [feedId]);
+  const stopTimes = await db.query<{ trip_id: string; stop_sequence: number; stop_id: string; arrival_seconds: number | null; departure_seconds: number | null }>(
+    'select trip_id, stop_sequence, stop_id, arrival_seconds, departure_seconds from transit_stop_time where feed_id = $1', [feedId]);
+  const frequencies = await db.query<{ trip_id: string; start_seconds: number; end_seconds: number; headway_seconds: number; exact_times: boolean }>(
+    'select trip_id, start_seconds, end_seconds, headway_seconds, exact_times from transit_frequency where feed_id = $1', [feedId]);
+  const shapePoints = await db.query<{ shape_id: string; sequence: number; lat: number; lon: number }>('select shape_id, sequence, lat, lon from transit_shape_point where feed_id = $1', [feedId]);
+  const transfers = await db.query<{ from_stop_id: string; to_stop_id: string; transfer_type: number; min_transfer_time: number | null }>(
+    'select from_stop_id, to_stop_id, transfer_type, min_transfer_time from transit_transfer where feed_id = $1', [feedId]);
+
+  const draft: FeedDraft = {
+    agencyTimezone: feed.agency_timezone,
+    agencies: agencies.map((a) => ({ id: a.agency_id, name: a.name, url: a.url, timezone: a.timezone })),
+    stops: stops.map((s) => ({ id: s.stop_id, name: s.name, lat: s.lat ?? NaN, lon: s.lon ?? NaN, locationType: s.location_type, parentStation: s.parent_station })),
+    routes: new Map(routes.map((r) => [r.route_id, { id: r.route_id, agencyId: r.agency_id, shortName: r.short_name, longName: r.long_name, type: r.route_type, color: r.color }])),
+    services: new Map(services.map((s) => [s.service_id, {
+      days: s.weekdays, start: s.start_date === null ? -Infinity : dayOf(s.start_date), end: s.end_date === null ? Infinity : dayOf(s.end_date),
+      added: new Set(s.added_dates.map(dayOf)), removed: new Set(s.removed_dates.map(dayOf)),
+    } satisfies Service])),
+    shapePoints: new Map(),
+    trips: new Map(trips.map((t) => [t.trip_id, { trip: { id: t.trip_id, routeId: t.route_id, serviceId: t.service_id, directionId: t.direction_id, headsign: t.headsign, shapeId: t.shape_id, frequencies: [] }, line: 0, calls: [] }])),
+    transfers: transfers.map((t) => ({ fromStopId: t.from_stop_id, toStopId: t.to_stop_id, type: t.transfer_type, minTransferTime: t.min_transfer_time })),
+  };
+  for (const row of stopTimes) draft.trips.get(row.trip_id)?.calls.push({ sequence: row.stop_sequence, stopId: row.stop_id, arrival: row.arrival_seconds, departure: row.departure_seconds, line: 0 });
+  for (const row of frequencies) draft.trips.get(row.trip_id)?.trip.frequencies.push({ start: row.start_seconds, end: row.end_seconds, headway: row.headway_seconds, exactTimes: row.exact_times });
+  for (const row of shapePoints) {
+    let points = draft.shapePoints.get(row.shape_id);
+    if (!points) draft.shapePoints.set(row.shape_id, points = []);
+    points.push({ sequence: row.sequence, lat: row.lat, lon: row.lon });
+  }
+  return draft;
+}

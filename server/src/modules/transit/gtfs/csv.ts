@@ -1,0 +1,91 @@
+// A streaming RFC 4180 reader that keeps line numbers, so that every problem in a feed can name the file,
+// the line and the field. GTFS files are CSV with a header, UTF-8, optionally with a byte-order mark.
+// See: https://gtfs.org/documentation/schedule/reference/#file-requirements
+import type { Readable } from 'node:stream';
+
+export interface CsvRecord {
+  /** 1-based line of the record's first character in the file (the header is line 1). */
+  line: number;
+  fields: string[];
+}
+
+/** Splits a stream of CSV text into records; quoted fields may hold commas, quotes ("") and newlines. */
+export async function* csvRecords(input: Readable | AsyncIterable<Buffer | string>): AsyncGenerator<CsvRecord> {
+  let field = '';
+  let fields: string[] = [];
+  let quoted = false; // inside a quoted field
+  let afterQuote = false; // a quote was seen inside a quoted field: either "" or the closing quote
+  let line = 1;
+  let recordLine = 1;
+  let first = true;
+  let pendingCr = false;
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (first) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
+    }
+    let start = 0; // start of the unquoted run being copied into `field`
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (pendingCr) {
+        pendingCr = false;
+        if (c === 10) { start = i + 1; continue; }
+      }
+      if (quoted) {
+        if (afterQuote) {
+          afterQuote = false;
+          if (c === 34) { field += '"'; start = i + 1; continue; }
+          quoted = false; // the closing quote: fall through and handle c as an unquoted character
+        } else if (c === 34) {
+          field += text.slice(start, i);
+          afterQuote = true;
+          start = i + 1;
+          continue;
+        } else {
+          if (c === 10) line++;
+          continue;
+        }
+      }
+      if (c === 44) { // ,
+        fields.push(field + text.slice(start, i));
+        field = '';
+        start = i + 1;
+      } else if (c === 10 || c === 13) {
+        fields.push(field + text.slice(start, i));
+        field = '';
+        start = i + 1;
+        if (!(fields.length === 1 && fields[0] === '')) yield { line: recordLine, fields };
+        fields = [];
+        line++;
+        recordLine = line;
+        if (c === 13) pendingCr = true;
+      } else if (c === 34 && field === '' && i === start) {
+        quoted = true;
+        start = i + 1;
+      }
+    }
+    if (quoted && !afterQuote) field += text.slice(start);
+    else if (!quoted) field += text.slice(start);
+  }
+  if (afterQuote) quoted = false;
+  if (field !== '' || fields.length > 0) {
+    fields.push(field);
+    if (!(fields.length === 1 && fields[0] === '')) yield { line: recordLine, fields };
+  }
+}
+
+/** A header row turned into a column lookup: `index('stop_id')` or -1 when the column is absent. */
+export class CsvHeader {
+  private readonly positions = new Map<string, number>();
+  constructor(readonly names: string[]) {
+    names.forEach((name, index) => this.positions.set(name.trim(), index));
+  }
+  index(name: string): number {
+    return this.positions.get(name) ?? -1;
+  }
+  has(name: string): boolean {
+    return this.positions.has(name);
+  }
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { loadTimetable } from './timetable.js';
+import { parseGtfsTime, parseGtfsDate, ZoneClock } from './time.js';
+import { TransitError } from '../errors.js';
+import { lineFeed, zipFiles } from '../testing/feed.js';
+
+async function problemsOf(files: Record<string, string>) {
+  try {
+    await loadTimetable(zipFiles(files));
+  } catch (error) {
+    expect(error).toBeInstanceOf(TransitError);
+    return (error as TransitError).invalidParams!.map((param) => `${param.name}: ${param.reason}`);
+  }
+  throw new Error('the feed was accepted');
+}
+
+describe('GTFS times and days', () => {
+  it('reads times past midnight and refuses impossible ones', () => {
+    expect(parseGtfsTime('08:05:30')).toBe(8 * 3600 + 5 * 60 + 30);
+    expect(parseGtfsTime('7:00:00')).toBe(7 * 3600);
+    expect(parseGtfsTime('25:10:00')).toBe(25 * 3600 + 600);
+    expect(parseGtfsTime('25:61:00')).toBeNull();
+    expect(parseGtfsTime('08:00')).toBeNull();
+    expect(parseGtfsTime('')).toBeNull();
+  });
+
+  it('reads dates and refuses impossible ones', () => {
+    expect(parseGtfsDate('19700102')).toBe(1);
+    expect(parseGtfsDate('20240230')).toBeNull();
+    expect(parseGtfsDate('2024-01-01')).toBeNull();
+  });
+
+  it('starts a service day at noon minus 12 hours, which is not midnight on a DST change day', () => {
+    const clock = new ZoneClock('America/Chicago');
+    const day = parseGtfsDate('20161124')!;
+    expect(clock.serviceDayStart(day)).toBe(Date.parse('2016-11-24T00:00:00-06:00') / 1000);
+    // 2016-11-06: clocks went back at 02:00 (25-hour day), so noon minus 12 h is 01:00 daylight time.
+    expect(clock.serviceDayStart(parseGtfsDate('20161106')!)).toBe(Date.parse('2016-11-06T01:00:00-05:00') / 1000);
+    expect(ZoneClock.weekday(day)).toBe(4); // a Thursday
+  });
+});
+
+describe('loading a feed into a timetable', () => {
+  it('reads trips with their stops, distances and interpolated times', async () => {
+    const timetable = await loadTimetable(zipFiles(lineFeed()));
+    expect(timetable.agencyTimezone).toBe('UTC');
+    const trip = timetable.trips.get('T1')!;
+    expect(trip.pattern.stopIds).toEqual(['A', 'B', 'C', 'D']);
+    expect([...trip.pattern.distances].map(Math.round)).toEqual([0, 1000, 2000, 3000]);
+    // C has no time in the feed: it lies halfway between B (08:05) and D (08:15) by distance.
+    expect(trip.arrivals[2]).toBe(8 * 3600 + 10 * 60);
+    expect(timetable.trips.get('T2')!.pattern).toBe(trip.pattern); // same stops, one shared pattern
+    expect(timetable.tripsByStop.get('B')!.map((call) => call.trip.id)).toEqual(['T1', 'T2']);
+  });
+
+  it('names the missing file', async () => {
+    expect(await problemsOf(lineFeed({ 'stop_times.txt': null }))).toEqual(['stop_times.txt: required file is missing']);
+    expect(await problemsOf(lineFeed({ 'calendar.txt': null }))).toEqual(['calendar.txt: either calendar.txt or calendar_dates.txt is required']);
+  });
+
+  it('names the missing column', async () => {
+    const problems = await problemsOf(lineFeed({ 'trips.txt': 'route_id,trip_id\nR1,T1\n' }));
+    expect(problems).toContain('trips.txt:1/service_id: required column is missing');
+  });
+
+  it('names file, line and field of a bad time', async () => {
+    const feed = lineFeed();
+    feed['stop_times.txt'] = feed['stop_times.txt']!.replace('T1,08:05:00,08:05:00,B,2', 'T1,25:61:00,08:05:00,B,2');
+    expect(await problemsOf(feed)).toEqual(['stop_times.txt:3/arrival_time: "25:61:00" is not a time H:MM:SS']);
+  });
+
+  it('names dangling references', async () => {
+    const feed = lineFeed();
+    feed['stop_times.txt'] += 'T2,08:50:00,08:50:00,Z,5\nT9,08:50:00,08:50:00,A,1\n';
+    feed['trips.txt'] += 'R9,ALL,T3,East,0\n';
+    const problems = await problemsOf(feed);
+    expect(problems).toContain('trips.txt:4/route_id: unknown route "R9"');
+    expect(problems).toContain('stop_times.txt:10/stop_id: unknown stop "Z"');
+    expect(problems).toContain('stop_times.txt:11/trip_id: unknown trip "T9"');
+  });
+
+  it('refuses a time zone that does not exist and bytes that are not a zip', async () => {
+    expect(await problemsOf(lineFeed({ 'agency.txt': 'agency_name,agency_url,agency_timezone\nX,https://x.org,Mars/Olympus\n' })))
+      .toEqual(['agency.txt:2/agency_timezone: "Mars/Olympus" is not a time zone']);
+    await expect(loadTimetable(Buffer.from('not a zip'))).rejects.toThrow(/not a readable zip/);
+  });
+
+  it('reads quoted fields with commas, quotes and a byte-order mark', async () => {
+    const feed = lineFeed({ 'routes.txt': '\ufeffroute_id,route_short_name,route_long_name,route_type\r\nR1,1,"Main Street, ""the long one""",3\r\n' });
+    const timetable = await loadTimetable(zipFiles(feed));
+    expect(timetable.routes.get('R1')!.longName).toBe('Main Street, "the long one"');
+  });
+});

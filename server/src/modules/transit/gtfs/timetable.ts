@@ -1,0 +1,423 @@
+// The in-memory timetable: a GTFS feed read into the shapes the tracker and the prediction engine need
+// (trips as arrays of stops, times and distances). Reading validates as it goes and collects problems
+// naming file, line and field; a feed with problems is refused as a whole.
+// See: https://gtfs.org/documentation/schedule/reference/
+import { equirectangular, makePath, placeAlong, type Path, type Projection } from '../tracking/geometry.js';
+import { TransitError, type FeedProblem } from '../errors.js';
+import { csvRecords, CsvHeader } from './csv.js';
+import { openZip, type ZipArchive } from './zip.js';
+import { parseGtfsDate, parseGtfsTime, ZoneClock } from './time.js';
+
+export interface Stop { id: string; name: string; lat: number; lon: number; locationType: number; parentStation: string | null; x: number; y: number }
+export interface Route { id: string; agencyId: string; shortName: string; longName: string; type: number; color: string }
+export interface Frequency { start: number; end: number; headway: number; exactTimes: boolean }
+
+/** A sequence of stops with its geometry; trips that visit the same stops share one pattern. */
+export interface StopPattern {
+  key: string;
+  stopIds: string[];
+  /** Distance of each stop along the path, metres. */
+  distances: Float64Array;
+  path: Path;
+}
+
+export interface Trip {
+  id: string;
+  routeId: string;
+  serviceId: string;
+  directionId: number;
+  headsign: string;
+  shapeId: string | null;
+  pattern: StopPattern;
+  stopSequences: Int32Array;
+  /** Scheduled arrival and departure at each stop, seconds since the start of the service day. */
+  arrivals: Int32Array;
+  departures: Int32Array;
+  frequencies: Frequency[];
+}
+
+export interface Service { days: boolean[]; start: number; end: number; added: Set<number>; removed: Set<number> }
+
+export interface Timetable {
+  agencyTimezone: string;
+  clock: ZoneClock;
+  projection: Projection;
+  stops: Map<string, Stop>;
+  routes: Map<string, Route>;
+  trips: Map<string, Trip>;
+  services: Map<string, Service>;
+  /** Trips of each route, for matching vehicles whose trip id is missing or unknown. */
+  tripsByRoute: Map<string, Trip[]>;
+  /** Trips calling at each stop, with the index of the stop in the trip. */
+  tripsByStop: Map<string, Array<{ trip: Trip; index: number }>>;
+}
+
+export interface Transfer { fromStopId: string; toStopId: string; type: number; minTransferTime: number | null }
+
+/** A trip as read, before its stop times are sorted, interpolated and given a pattern. */
+export interface TripDraft {
+  trip: Omit<Trip, 'pattern' | 'stopSequences' | 'arrivals' | 'departures'>;
+  line: number;
+  calls: Array<{ sequence: number; stopId: string; arrival: number | null; departure: number | null; line: number }>;
+}
+
+/** A feed's rows as read and checked row by row: what the database stores and the timetable is built from. */
+export interface FeedDraft {
+  agencyTimezone: string;
+  agencies: Array<{ id: string; name: string; url: string; timezone: string }>;
+  stops: Array<Omit<Stop, 'x' | 'y'>>;
+  routes: Map<string, Route>;
+  services: Map<string, Service>;
+  shapePoints: Map<string, Array<{ sequence: number; lat: number; lon: number }>>;
+  trips: Map<string, TripDraft>;
+  transfers: Transfer[];
+}
+
+export interface LoadOptions {
+  onProgress?: (file: string, rows: number) => void;
+  /** Stop collecting problems after this many (the feed is refused anyway). */
+  maxProblems?: number;
+}
+
+const REQUIRED: Record<string, string[]> = {
+  'agency.txt': ['agency_name', 'agency_url', 'agency_timezone'],
+  'stops.txt': ['stop_id'],
+  'routes.txt': ['route_id', 'route_type'],
+  'trips.txt': ['route_id', 'service_id', 'trip_id'],
+  'stop_times.txt': ['trip_id', 'stop_id', 'stop_sequence'],
+  'calendar.txt': ['service_id', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'start_date', 'end_date'],
+  'calendar_dates.txt': ['service_id', 'date', 'exception_type'],
+  'frequencies.txt': ['trip_id', 'start_time', 'end_time', 'headway_secs'],
+  'shapes.txt': ['shape_id', 'shape_pt_lat', 'shape_pt_lon', 'shape_pt_sequence'],
+  'transfers.txt': ['from_stop_id', 'to_stop_id', 'transfer_type'],
+};
+
+class ProblemList {
+  readonly problems: FeedProblem[] = [];
+  constructor(private readonly max: number) {}
+  add(problem: FeedProblem) { if (this.problems.length < this.max) this.problems.push(problem); }
+  get full() { return this.problems.length >= this.max; }
+}
+
+type Row = (name: string) => string;
+
+async function eachRow(
+  archive: ZipArchive, file: string, problems: ProblemList, visit: (row: Row, line: number) => void, onProgress?: LoadOptions['onProgress'],
+): Promise<boolean> {
+  const entry = archive.entries.get(file);
+  if (!entry) return false;
+  let header: CsvHeader | null = null;
+  let rows = 0;
+  for await (const record of csvRecords(await entry.open())) {
+    if (!header) {
+      header = new CsvHeader(record.fields);
+      const missing = (REQUIRED[file] ?? []).filter((column) => !header!.has(column));
+      for (const column of missing) problems.add({ file, line: 1, field: column, reason: 'required column is missing' });
+      if (missing.length) return true;
+      continue;
+    }
+    const fields = record.fields;
+    const h = header;
+    visit((name) => { const index = h.index(name); return index < 0 ? '' : (fields[index] ?? '').trim(); }, record.line);
+    rows++;
+    if (onProgress && rows % 50_000 === 0) onProgress(file, rows);
+  }
+  onProgress?.(file, rows);
+  if (!header) problems.add({ file, line: 1, reason: 'file is empty (no header)' });
+  return true;
+}
+
+function number(row: Row, field: string, file: string, line: number, problems: ProblemList, options: { required?: boolean; min?: number; max?: number; integer?: boolean } = {}): number | null {
+  const text = row(field);
+  if (text === '') {
+    if (options.required) problems.add({ file, line, field, reason: 'required value is missing' });
+    return null;
+  }
+  const value = Number(text);
+  if (!Number.isFinite(value) || (options.integer && !Number.isInteger(value)) || (options.min !== undefined && value < options.min) || (options.max !== undefined && value > options.max)) {
+    problems.add({ file, line, field, reason: `"${text}" is not a valid value` });
+    return null;
+  }
+  return value;
+}
+
+/** Reads a GTFS zip (path or bytes) into a timetable, or throws TransitError listing the feed's problems. */
+export async function loadTimetable(source: string | Buffer, options: LoadOptions = {}): Promise<Timetable> {
+  let archive: ZipArchive;
+  try {
+    archive = await openZip(source);
+  } catch (error) {
+    throw TransitError.invalidFeed([{ file: 'feed', reason: `not a readable zip archive (${(error as Error).message})` }]);
+  }
+  let draft: FeedDraft;
+  try {
+    draft = await readFeed(archive, options);
+  } finally {
+    archive.close();
+  }
+  return buildTimetable(draft);
+}
+
+/** Opens and reads a GTFS zip into checked rows, or throws TransitError listing the feed's problems. */
+export async function readFeedFile(source: string | Buffer, options: LoadOptions = {}): Promise<FeedDraft> {
+  let archive: ZipArchive;
+  try {
+    archive = await openZip(source);
+  } catch (error) {
+    throw TransitError.invalidFeed([{ file: 'feed', reason: `not a readable zip archive (${(error as Error).message})` }]);
+  }
+  try {
+    return await readFeed(archive, options);
+  } finally {
+    archive.close();
+  }
+}
+
+async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<FeedDraft> {
+  const problems = new ProblemList(options.maxProblems ?? 200);
+  for (const file of ['agency.txt', 'stops.txt', 'routes.txt', 'trips.txt', 'stop_times.txt']) {
+    if (!archive.entries.has(file)) problems.add({ file, reason: 'required file is missing' });
+  }
+  if (!archive.entries.has('calendar.txt') && !archive.entries.has('calendar_dates.txt')) {
+    problems.add({ file: 'calendar.txt', reason: 'either calendar.txt or calendar_dates.txt is required' });
+  }
+  if (problems.problems.length) throw TransitError.invalidFeed(problems.problems);
+
+  let agencyTimezone = '';
+  const agencies: FeedDraft['agencies'] = [];
+  await eachRow(archive, 'agency.txt', problems, (row, line) => {
+    agencies.push({ id: row('agency_id'), name: row('agency_name'), url: row('agency_url'), timezone: row('agency_timezone') });
+    const zone = row('agency_timezone');
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    } catch {
+      problems.add({ file: 'agency.txt', line, field: 'agency_timezone', reason: `"${zone}" is not a time zone` });
+      return;
+    }
+    if (!agencyTimezone) agencyTimezone = zone;
+  });
+
+  const rawStops: Array<Omit<Stop, 'x' | 'y'>> = [];
+  await eachRow(archive, 'stops.txt', problems, (row, line) => {
+    const id = row('stop_id');
+    if (!id) return problems.add({ file: 'stops.txt', line, field: 'stop_id', reason: 'required value is missing' });
+    const locationType = Number(row('location_type') || 0);
+    const needsPosition = locationType <= 2;
+    const lat = number(row, 'stop_lat', 'stops.txt', line, problems, { required: needsPosition, min: -90, max: 90 });
+    const lon = number(row, 'stop_lon', 'stops.txt', line, problems, { required: needsPosition, min: -180, max: 180 });
+    rawStops.push({ id, name: row('stop_name'), lat: lat ?? NaN, lon: lon ?? NaN, locationType, parentStation: row('parent_station') || null });
+  }, options.onProgress);
+  const stopIds = new Set(rawStops.map((stop) => stop.id));
+  for (const stop of rawStops) {
+    if (stop.parentStation && !stopIds.has(stop.parentStation)) problems.add({ file: 'stops.txt', field: 'parent_station', reason: `stop ${stop.id} names unknown parent station "${stop.parentStation}"` });
+  }
+  const routes = new Map<string, Route>();
+  await eachRow(archive, 'routes.txt', problems, (row, line) => {
+    const id = row('route_id');
+    if (!id) return problems.add({ file: 'routes.txt', line, field: 'route_id', reason: 'required value is missing' });
+    const type = number(row, 'route_type', 'routes.txt', line, problems, { required: true, integer: true, min: 0 });
+    routes.set(id, { id, agencyId: row('agency_id'), shortName: row('route_short_name'), longName: row('route_long_name'), type: type ?? 3, color: row('route_color') });
+  });
+
+  const services = new Map<string, Service>();
+  const service = (id: string) => {
+    let entry = services.get(id);
+    if (!entry) services.set(id, entry = { days: [false, false, false, false, false, false, false], start: -Infinity, end: Infinity, added: new Set(), removed: new Set() });
+    return entry;
+  };
+  await eachRow(archive, 'calendar.txt', problems, (row, line) => {
+    const id = row('service_id');
+    if (!id) return problems.add({ file: 'calendar.txt', line, field: 'service_id', reason: 'required value is missing' });
+    const entry = service(id);
+    // GTFS day columns run monday..sunday; `days` is indexed by JavaScript's weekday (0 Sunday).
+    ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].forEach((day, index) => {
+      const value = row(day);
+      if (value !== '0' && value !== '1') problems.add({ file: 'calendar.txt', line, field: day, reason: `"${value}" must be 0 or 1` });
+      entry.days[index] = value === '1';
+    });
+    for (const field of ['start_date', 'end_date'] as const) {
+      const day = parseGtfsDate(row(field));
+      if (day === null) problems.add({ file: 'calendar.txt', line, field, reason: `"${row(field)}" is not a date YYYYMMDD` });
+      else if (field === 'start_date') entry.start = day;
+      else entry.end = day;
+    }
+  });
+  await eachRow(archive, 'calendar_dates.txt', problems, (row, line) => {
+    const id = row('service_id');
+    const day = parseGtfsDate(row('date'));
+    const type = row('exception_type');
+    if (!id) return problems.add({ file: 'calendar_dates.txt', line, field: 'service_id', reason: 'required value is missing' });
+    if (day === null) return problems.add({ file: 'calendar_dates.txt', line, field: 'date', reason: `"${row('date')}" is not a date YYYYMMDD` });
+    if (type !== '1' && type !== '2') return problems.add({ file: 'calendar_dates.txt', line, field: 'exception_type', reason: `"${type}" must be 1 or 2` });
+    const entry = services.get(id) ?? { ...service(id), start: Infinity, end: -Infinity };
+    services.set(id, entry);
+    (type === '1' ? entry.added : entry.removed).add(day);
+  });
+
+  const shapePoints = new Map<string, Array<{ sequence: number; lat: number; lon: number }>>();
+  await eachRow(archive, 'shapes.txt', problems, (row, line) => {
+    const id = row('shape_id');
+    const lat = number(row, 'shape_pt_lat', 'shapes.txt', line, problems, { required: true, min: -90, max: 90 });
+    const lon = number(row, 'shape_pt_lon', 'shapes.txt', line, problems, { required: true, min: -180, max: 180 });
+    const sequence = number(row, 'shape_pt_sequence', 'shapes.txt', line, problems, { required: true, integer: true, min: 0 });
+    if (!id || lat === null || lon === null || sequence === null) return;
+    let points = shapePoints.get(id);
+    if (!points) shapePoints.set(id, points = []);
+    points.push({ sequence, lat, lon });
+  }, options.onProgress);
+
+  const drafts = new Map<string, TripDraft>();
+  await eachRow(archive, 'trips.txt', problems, (row, line) => {
+    const id = row('trip_id');
+    if (!id) return problems.add({ file: 'trips.txt', line, field: 'trip_id', reason: 'required value is missing' });
+    if (drafts.has(id)) return problems.add({ file: 'trips.txt', line, field: 'trip_id', reason: `duplicate trip_id "${id}"` });
+    const routeId = row('route_id');
+    const serviceId = row('service_id');
+    if (!routes.has(routeId)) problems.add({ file: 'trips.txt', line, field: 'route_id', reason: `unknown route "${routeId}"` });
+    if (!services.has(serviceId)) problems.add({ file: 'trips.txt', line, field: 'service_id', reason: `unknown service "${serviceId}"` });
+    const shapeId = row('shape_id') || null;
+    if (shapeId && shapePoints.size && !shapePoints.has(shapeId)) problems.add({ file: 'trips.txt', line, field: 'shape_id', reason: `unknown shape "${shapeId}"` });
+    drafts.set(id, { trip: { id, routeId, serviceId, directionId: Number(row('direction_id') || 0), headsign: row('trip_headsign'), shapeId, frequencies: [] }, line, calls: [] });
+  });
+
+  await eachRow(archive, 'stop_times.txt', problems, (row, line) => {
+    const tripId = row('trip_id');
+    const draft = drafts.get(tripId);
+    if (!draft) return problems.add({ file: 'stop_times.txt', line, field: 'trip_id', reason: `unknown trip "${tripId}"` });
+    const stopId = row('stop_id');
+    if (!stopIds.has(stopId)) return problems.add({ file: 'stop_times.txt', line, field: 'stop_id', reason: `unknown stop "${stopId}"` });
+    const sequence = number(row, 'stop_sequence', 'stop_times.txt', line, problems, { required: true, integer: true, min: 0 });
+    const times: Array<number | null> = [];
+    for (const field of ['arrival_time', 'departure_time']) {
+      const text = row(field);
+      const value = text === '' ? null : parseGtfsTime(text);
+      if (text !== '' && value === null) problems.add({ file: 'stop_times.txt', line, field, reason: `"${text}" is not a time H:MM:SS` });
+      times.push(value);
+    }
+    if (sequence === null) return;
+    draft.calls.push({ sequence, stopId, arrival: times[0] ?? times[1] ?? null, departure: times[1] ?? times[0] ?? null, line });
+  }, options.onProgress);
+
+  await eachRow(archive, 'frequencies.txt', problems, (row, line) => {
+    const draft = drafts.get(row('trip_id'));
+    if (!draft) return problems.add({ file: 'frequencies.txt', line, field: 'trip_id', reason: `unknown trip "${row('trip_id')}"` });
+    const start = parseGtfsTime(row('start_time'));
+    const end = parseGtfsTime(row('end_time'));
+    const headway = number(row, 'headway_secs', 'frequencies.txt', line, problems, { required: true, integer: true, min: 1 });
+    if (start === null) problems.add({ file: 'frequencies.txt', line, field: 'start_time', reason: `"${row('start_time')}" is not a time H:MM:SS` });
+    if (end === null) problems.add({ file: 'frequencies.txt', line, field: 'end_time', reason: `"${row('end_time')}" is not a time H:MM:SS` });
+    if (start === null || end === null || headway === null) return;
+    draft.trip.frequencies.push({ start, end, headway, exactTimes: row('exact_times') === '1' });
+  });
+
+  const transfers: Transfer[] = [];
+  await eachRow(archive, 'transfers.txt', problems, (row, line) => {
+    for (const field of ['from_stop_id', 'to_stop_id']) {
+      if (!stopIds.has(row(field))) problems.add({ file: 'transfers.txt', line, field, reason: `unknown stop "${row(field)}"` });
+    }
+    const type = number(row, 'transfer_type', 'transfers.txt', line, problems, { integer: true, min: 0, max: 5 });
+    const minTransferTime = number(row, 'min_transfer_time', 'transfers.txt', line, problems, { integer: true, min: 0 });
+    transfers.push({ fromStopId: row('from_stop_id'), toStopId: row('to_stop_id'), type: type ?? 0, minTransferTime });
+  });
+
+  if (problems.problems.length) throw TransitError.invalidFeed(problems.problems);
+  if (!agencyTimezone) throw TransitError.invalidFeed([{ file: 'agency.txt', field: 'agency_timezone', reason: 'no agency with a time zone' }]);
+  return { agencyTimezone, agencies, stops: rawStops, routes, services, shapePoints, trips: drafts, transfers };
+}
+
+/** Builds the in-memory timetable from checked rows: stop patterns, distances, interpolated times. */
+export function buildTimetable(draft: FeedDraft): Timetable {
+  const problems = new ProblemList(200);
+  const { agencyTimezone, routes, services, shapePoints, trips: drafts } = draft;
+  const located = draft.stops.filter((stop) => Number.isFinite(stop.lat));
+  const centre = located.length ? located.reduce((sum, stop) => sum + stop.lat, 0) / located.length : 0;
+  const projection = equirectangular(centre);
+  const stops = new Map<string, Stop>();
+  for (const stop of draft.stops) {
+    const [x, y] = Number.isFinite(stop.lat) ? projection.toXY(stop.lat, stop.lon) : [NaN, NaN];
+    stops.set(stop.id, { ...stop, x, y });
+  }
+  const shapes = new Map<string, Path>();
+  for (const [id, points] of shapePoints) {
+    points.sort((a, b) => a.sequence - b.sequence);
+    shapes.set(id, makePath(points.map((point) => projection.toXY(point.lat, point.lon))));
+  }
+  const patterns = new Map<string, StopPattern>();
+  const trips = new Map<string, Trip>();
+  for (const draft of drafts.values()) {
+    const calls = draft.calls.sort((a, b) => a.sequence - b.sequence);
+    if (calls.length < 2) {
+      problems.add({ file: 'trips.txt', line: draft.line, field: 'trip_id', reason: `trip "${draft.trip.id}" has ${calls.length} stop time(s); at least 2 are needed` });
+      continue;
+    }
+    for (let i = 1; i < calls.length; i++) {
+      if (calls[i]!.sequence === calls[i - 1]!.sequence) problems.add({ file: 'stop_times.txt', line: calls[i]!.line, field: 'stop_sequence', reason: `stop_sequence ${calls[i]!.sequence} repeats in trip "${draft.trip.id}"` });
+    }
+    const first = calls[0]!, last = calls[calls.length - 1]!;
+    if (first.departure === null) problems.add({ file: 'stop_times.txt', line: first.line, field: 'departure_time', reason: 'the first stop of a trip needs a time' });
+    if (last.arrival === null) problems.add({ file: 'stop_times.txt', line: last.line, field: 'arrival_time', reason: 'the last stop of a trip needs a time' });
+    if (first.departure === null || last.arrival === null) continue;
+    const stopIds = calls.map((call) => call.stopId);
+    const key = `${draft.trip.shapeId ?? ''}|${stopIds.join(',')}`;
+    let pattern = patterns.get(key);
+    if (!pattern) {
+      const points = stopIds.map((id) => { const stop = stops.get(id)!; return [stop.x, stop.y] as [number, number]; });
+      const shape = draft.trip.shapeId ? shapes.get(draft.trip.shapeId) : undefined;
+      // Without a shape the path runs straight from stop to stop; with one, stops are placed on it in order.
+      const path = shape && shape.xs.length > 1 ? shape : makePath(points);
+      const distances = shape && shape.xs.length > 1 ? placeAlong(shape, points) : path.along.slice();
+      pattern = { key, stopIds, distances, path };
+      patterns.set(key, pattern);
+    }
+    const arrivals = new Int32Array(calls.length);
+    const departures = new Int32Array(calls.length);
+    interpolateTimes(calls, pattern.distances, arrivals, departures);
+    for (let i = 1; i < calls.length; i++) {
+      if (arrivals[i]! < departures[i - 1]!) problems.add({ file: 'stop_times.txt', line: calls[i]!.line, field: 'arrival_time', reason: `arrival goes back in time in trip "${draft.trip.id}"` });
+    }
+    trips.set(draft.trip.id, { ...draft.trip, pattern, stopSequences: Int32Array.from(calls.map((call) => call.sequence)), arrivals, departures });
+  }
+  if (problems.problems.length) throw TransitError.invalidFeed(problems.problems);
+
+  const tripsByRoute = new Map<string, Trip[]>();
+  const tripsByStop = new Map<string, Array<{ trip: Trip; index: number }>>();
+  for (const trip of trips.values()) {
+    let list = tripsByRoute.get(trip.routeId);
+    if (!list) tripsByRoute.set(trip.routeId, list = []);
+    list.push(trip);
+    trip.pattern.stopIds.forEach((stopId, index) => {
+      let calls = tripsByStop.get(stopId);
+      if (!calls) tripsByStop.set(stopId, calls = []);
+      calls.push({ trip, index });
+    });
+  }
+  for (const list of tripsByRoute.values()) list.sort((a, b) => a.departures[0]! - b.departures[0]!);
+  return { agencyTimezone, clock: new ZoneClock(agencyTimezone), projection, stops, routes, trips, services, tripsByRoute, tripsByStop };
+}
+
+/** Fills stop times left empty (stops that are not timepoints) in proportion to distance. */
+function interpolateTimes(calls: Array<{ arrival: number | null; departure: number | null }>, distances: Float64Array, arrivals: Int32Array, departures: Int32Array) {
+  let previous = 0;
+  for (let i = 0; i < calls.length; i++) {
+    const call = calls[i]!;
+    if (call.arrival !== null) {
+      arrivals[i] = call.arrival;
+      departures[i] = call.departure ?? call.arrival;
+      previous = i;
+      continue;
+    }
+    let next = i + 1;
+    while (calls[next]!.arrival === null) next++;
+    const span = distances[next]! - distances[previous]!;
+    const share = span > 0 ? (distances[i]! - distances[previous]!) / span : (i - previous) / (next - previous);
+    arrivals[i] = departures[i] = Math.round(departures[previous]! + share * (calls[next]!.arrival! - departures[previous]!));
+  }
+}
+
+/** Whether a service runs on a local day number. */
+export function serviceRuns(service: Service | undefined, day: number): boolean {
+  if (!service) return false;
+  if (service.removed.has(day)) return false;
+  if (service.added.has(day)) return true;
+  return day >= service.start && day <= service.end && service.days[ZoneClock.weekday(day)]!;
+}

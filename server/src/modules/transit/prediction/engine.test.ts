@@ -1,0 +1,84 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTimetable, type Timetable } from '../gtfs/timetable.js';
+import { lineFeed, lineLongitude, zipFiles } from '../testing/feed.js';
+import { Tracker } from '../tracking/tracker.js';
+import type { VehiclePing } from '../tracking/positions.js';
+import { PredictionEngine, type ArrivalPredictor } from './engine.js';
+import { DelayCarriedForwardPredictor, TimetablePredictor } from './baselines.js';
+import { LearnedModel } from './history.js';
+import { TransitError } from '../errors.js';
+
+const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday, UTC
+const at = (clock: string) => DAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
+const ping = (clock: string, metres: number, tripId = 'T1', day = 0): VehiclePing =>
+  ({ time: at(clock) + day * 86_400, vehicleId: 'V1', tripId, routeId: 'R1', lat: 0, lon: lineLongitude(metres) });
+
+let timetable: Timetable;
+beforeAll(async () => {
+  timetable = await loadTimetable(zipFiles(lineFeed()));
+});
+
+/** Feeds pings through one tracker and the predictors; returns each predictor's last predictions. */
+function run(pings: VehiclePing[], predictors: ArrivalPredictor[]): Array<number[] | null> {
+  const tracker = new Tracker(timetable);
+  let last: Array<number[] | null> = predictors.map(() => null);
+  for (const p of pings) {
+    const update = tracker.observe(p);
+    if (!update) continue;
+    last = predictors.map((predictor) => {
+      predictor.learn(update);
+      const times = predictor.predict(update);
+      return times ? [...times].map(Math.round) : null;
+    });
+  }
+  return last;
+}
+
+/** A T1 run where every 1 km segment takes 4 minutes instead of the timetable's 5. */
+const fastRun = (day: number) => [ping('08:00:00', 0, 'T1', day), ...[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((minute) => ping(`08:${String(minute).padStart(2, '0')}:00`, minute * 250, 'T1', day))];
+
+describe('the prediction engine', () => {
+  it('without history carries the vehicle\'s delay forward, like the baseline', () => {
+    const [engine, timetableOnly, delay] = run([ping('08:00:00', 0), ping('08:06:00', 1300)], [new PredictionEngine(timetable), new TimetablePredictor(), new DelayCarriedForwardPredictor()]);
+    // At 1300 m at 08:06 the timetable says 08:06:30: 30 s early. C (08:10) and D (08:15) come 30 s early.
+    expect(delay).toEqual([at('08:09:30'), at('08:14:30')]);
+    expect(engine).toEqual(delay);
+    expect(timetableOnly).toEqual([at('08:10:00'), at('08:15:00')]);
+  });
+
+  it('learns that a segment runs faster than the timetable and uses it the next day', () => {
+    const engine = new PredictionEngine(timetable);
+    run(fastRun(0), [engine]);
+    expect(engine.model.segments.get('B>C')!.count()).toBe(1); // A>B is not: nobody saw the bus arrive at A
+    const [next] = run([ping('08:00:00', 0, 'T1', 1), ping('08:02:00', 500, 'T1', 1)], [engine]);
+    const [naive] = run([ping('08:00:00', 0, 'T1', 1), ping('08:02:00', 500, 'T1', 1)], [new PredictionEngine(timetable)]);
+    // B, C and D: learned 240 s segments (shrunk a little towards the timetable) beat 300 s ones.
+    expect(next![0]).toBeLessThan(naive![0]!);
+    expect(next![2]! - next![1]!).toBeLessThan(300);
+    expect(next![2]! - next![1]!).toBeGreaterThanOrEqual(240);
+  });
+
+  it('holds a vehicle waiting at its first stop until its departure time', () => {
+    const [engine] = run([ping('07:50:00', 0)], [new PredictionEngine(timetable)]);
+    expect(engine).toEqual([at('08:05:00'), at('08:10:00'), at('08:15:00')]);
+  });
+
+  it('predicts nothing for a vehicle off its route or past its last stop', () => {
+    const engine = new PredictionEngine(timetable);
+    expect(run([ping('08:00:00', 0), { ...ping('08:03:00', 700), lat: 0.01 }], [engine])[0]).toBeNull();
+    expect(run([ping('08:00:00', 0), ping('08:14:00', 2950), ping('08:15:00', 3000)], [engine])[0]).toBeNull();
+  });
+
+  it('persists what it learned as JSON and predicts the same from it', () => {
+    const engine = new PredictionEngine(timetable);
+    run(fastRun(0), [engine]);
+    const restored = LearnedModel.fromJSON(JSON.parse(JSON.stringify(engine.model.toJSON())));
+    const probe = [ping('08:30:00', 0, 'T2', 1), ping('08:33:00', 700, 'T2', 1)];
+    expect(run(probe, [new PredictionEngine(timetable, restored)])).toEqual(run(probe, [new PredictionEngine(timetable, engine.model)]));
+  });
+
+  it('refuses a model that is not one', () => {
+    expect(() => LearnedModel.fromJSON({ version: 2 })).toThrow(TransitError);
+    expect(() => LearnedModel.fromJSON({ version: 1, segments: { 'A>B': [999, 1, 1, 1] }, departures: {}, network: [] })).toThrow(/segments.A>B has a bad group/);
+  });
+});

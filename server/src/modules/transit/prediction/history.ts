@@ -1,0 +1,129 @@
+// What the engine learned from history: running times per segment (stop to next stop, dwell at the first
+// stop included) against the timetable, by day type and hour of day; how late each route leaves its first
+// stop; how the whole network runs against its timetable. Means are exponentially weighted, so the model
+// follows a changing city without keeping every sample. The model serialises to JSON and back.
+import { TransitError, TransitErrorCode } from '../errors.js';
+
+export const DAY_TYPES = ['weekday', 'saturday', 'sunday'] as const;
+export type DayType = 0 | 1 | 2;
+
+export const dayTypeOfWeekday = (weekday: number): DayType => (weekday === 6 ? 1 : weekday === 0 ? 2 : 0);
+
+// Layout of one segment's statistics: [day type x hour] buckets, then hour-only, then the overall mean.
+const HOURS = 24;
+const HOUR_ONLY = 3 * HOURS;
+const OVERALL = HOUR_ONLY + HOURS;
+const SLOTS = OVERALL + 1;
+/** Never forget faster than this: the newest sample weighs at least this much in a running mean. */
+const MIN_WEIGHT = 0.05;
+
+/** Log of a ratio, clamped so that one absurd observation cannot swing a live factor far. */
+export const clampLog = (value: number) => (value < -1.5 ? -1.5 : value > 1.5 ? 1.5 : value);
+
+/**
+ * Running means of two quantities (observed, scheduled) in slots, with a count saying how much to trust
+ * each slot. A slot's value is the ratio of the two means: the ratio of sums is unbiased for running
+ * times where a mean of per-trip ratios (or of logs) is not, and a ratio follows the timetable's own
+ * profile through the day.
+ */
+export class SlotStats {
+  readonly values: Float64Array;
+  constructor(values?: Float64Array) {
+    this.values = values ?? new Float64Array(SLOTS * 3);
+  }
+  private add(slot: number, observed: number, scheduled: number) {
+    const v = this.values;
+    const count = v[slot * 3 + 2]! + 1;
+    v[slot * 3 + 2] = count;
+    const weight = Math.max(1 / count, MIN_WEIGHT);
+    v[slot * 3] = v[slot * 3]! + weight * (observed - v[slot * 3]!);
+    v[slot * 3 + 1] = v[slot * 3 + 1]! + weight * (scheduled - v[slot * 3 + 1]!);
+  }
+  record(dayType: DayType, hour: number, observed: number, scheduled = 1) {
+    this.add(dayType * HOURS + hour, observed, scheduled);
+    this.add(HOUR_ONLY + hour, observed, scheduled);
+    this.add(OVERALL, observed, scheduled);
+  }
+  /** Prior, refined by overall, hour-only and day-type-hour values, each in proportion to its count. */
+  estimate(dayType: DayType, hour: number, prior: number, strength: number): number {
+    const v = this.values;
+    let value = prior;
+    for (const slot of [OVERALL, HOUR_ONLY + hour, dayType * HOURS + hour]) {
+      const count = v[slot * 3 + 2]!;
+      const scheduled = v[slot * 3 + 1]!;
+      if (count > 0 && scheduled > 0) value = (strength * value + count * (v[slot * 3]! / scheduled)) / (strength + count);
+    }
+    return value;
+  }
+  count(): number {
+    return this.values[OVERALL * 3 + 2]!;
+  }
+}
+
+export interface LearnedModelJson {
+  version: 1;
+  /** Segment key "fromStop>toStop" to [slot, observed, scheduled, count, ...] for the slots seen. */
+  segments: Record<string, number[]>;
+  /** Route id to the same, for departure lateness at the first stop (seconds). */
+  departures: Record<string, number[]>;
+  /** Observed and scheduled running time, network-wide. */
+  network: number[];
+}
+
+export class LearnedModel {
+  readonly segments = new Map<string, SlotStats>();
+  readonly departures = new Map<string, SlotStats>();
+  network = new SlotStats();
+
+  segment(key: string): SlotStats {
+    let stats = this.segments.get(key);
+    if (!stats) this.segments.set(key, stats = new SlotStats());
+    return stats;
+  }
+
+  departure(routeId: string): SlotStats {
+    let stats = this.departures.get(routeId);
+    if (!stats) this.departures.set(routeId, stats = new SlotStats());
+    return stats;
+  }
+
+  toJSON(): LearnedModelJson {
+    const pack = (stats: SlotStats) => {
+      const out: number[] = [];
+      for (let slot = 0; slot < SLOTS; slot++) {
+        const count = stats.values[slot * 3 + 2]!;
+        if (count > 0) out.push(slot, Math.round(stats.values[slot * 3]! * 1e3) / 1e3, Math.round(stats.values[slot * 3 + 1]! * 1e3) / 1e3, count);
+      }
+      return out;
+    };
+    return {
+      version: 1,
+      segments: Object.fromEntries([...this.segments].map(([key, stats]) => [key, pack(stats)])),
+      departures: Object.fromEntries([...this.departures].map(([key, stats]) => [key, pack(stats)])),
+      network: pack(this.network),
+    };
+  }
+
+  static fromJSON(json: unknown): LearnedModel {
+    const bad = (reason: string) => new TransitError(TransitErrorCode.InvalidModel, `not a learned model: ${reason}`);
+    if (!json || typeof json !== 'object' || (json as LearnedModelJson).version !== 1) throw bad('version 1 expected');
+    const data = json as LearnedModelJson;
+    const unpack = (packed: unknown, where: string) => {
+      if (!Array.isArray(packed) || packed.length % 4 !== 0) throw bad(`${where} must be groups of [slot, observed, scheduled, count]`);
+      const stats = new SlotStats();
+      for (let i = 0; i < packed.length; i += 4) {
+        const [slot, observed, scheduled, count] = [packed[i], packed[i + 1], packed[i + 2], packed[i + 3]];
+        if (!Number.isInteger(slot) || slot < 0 || slot >= SLOTS || !Number.isFinite(observed) || !Number.isFinite(scheduled) || !(count > 0)) throw bad(`${where} has a bad group at ${i}`);
+        stats.values[slot * 3] = observed;
+        stats.values[slot * 3 + 1] = scheduled;
+        stats.values[slot * 3 + 2] = count;
+      }
+      return stats;
+    };
+    const model = new LearnedModel();
+    for (const [key, packed] of Object.entries(data.segments ?? {})) model.segments.set(key, unpack(packed, `segments.${key}`));
+    for (const [key, packed] of Object.entries(data.departures ?? {})) model.departures.set(key, unpack(packed, `departures.${key}`));
+    model.network = unpack(data.network ?? [], 'network');
+    return model;
+  }
+}

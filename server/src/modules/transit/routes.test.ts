@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../../../test/harness.js';
+import { manualClock } from '../../platform/clock.js';
+import { lineFeed, lineLongitude, zipFiles } from './testing/feed.js';
+import { FeedMessage } from './realtime/feed-message.js';
+
+const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday; the line feed runs in UTC
+const at = (clock: string) => DAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
+
+let server: TestServer;
+const clock = manualClock(at('08:00:00') * 1000);
+
+async function upload(id: string, body: Buffer, token?: string) {
+  const response = await fetch(`${server.url}/api/v1/transit/feeds?id=${id}`, {
+    method: 'POST', body: new Blob([new Uint8Array(body)]), headers: { 'content-type': 'application/zip', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  });
+  return { status: response.status, type: response.headers.get('content-type'), body: await response.json() };
+}
+
+async function pushProtobuf(message: Record<string, unknown>, token: string) {
+  const bytes = FeedMessage.encode(FeedMessage.fromObject(message)).finish();
+  const response = await fetch(`${server.url}/api/v1/transit/realtime`, { method: 'POST', body: new Blob([new Uint8Array(bytes)]), headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${token}` } });
+  return { status: response.status, type: response.headers.get('content-type'), body: await response.json() };
+}
+
+const position = (vehicle: string, trip: string, time: number, metres: number) => ({
+  id: vehicle, vehicle: { vehicle: { id: vehicle }, trip: { tripId: trip }, position: { latitude: 0, longitude: lineLongitude(metres) }, timestamp: time },
+});
+
+beforeAll(async () => {
+  server = await startServer({ clock });
+});
+afterAll(async () => server?.close());
+
+describe('GTFS feeds over the API', () => {
+  it('imports a feed, lists it, and refuses a bad one without touching the stored one', async () => {
+    const duty = await server.login('duty');
+    const created = await upload('line', zipFiles(lineFeed()), duty);
+    expect(created.status).toBe(201);
+    expect(created.body.counts).toMatchObject({ stops: 4, routes: 1, trips: 2, stopTimes: 8 });
+
+    const feed = lineFeed();
+    feed['stop_times.txt'] = feed['stop_times.txt']!.replace('T2,08:35:00', 'T2,25:61:00');
+    const refused = await upload('line', zipFiles(feed), duty);
+    expect(refused.status).toBe(400);
+    expect(refused.type).toContain('application/problem+json');
+    expect(refused.body['invalid-params']).toEqual([{ name: 'stop_times.txt:7/arrival_time', reason: '"25:61:00" is not a time H:MM:SS' }]);
+
+    const listed = await server.request('GET', '/api/v1/transit/feeds', { token: duty });
+    expect(listed.body.items).toHaveLength(1);
+    expect(listed.body.items[0]).toMatchObject({ id: 'line', agencyTimezone: 'UTC', counts: { stopTimes: 8 } });
+  });
+
+  it('replaces a feed whole on re-import, also when two imports race', async () => {
+    const duty = await server.login('duty');
+    const longer = lineFeed();
+    longer['trips.txt'] += 'R1,ALL,T3,East,0\n';
+    longer['stop_times.txt'] += 'T3,09:00:00,09:00:00,A,1\nT3,09:15:00,09:15:00,D,2\n';
+    const results = await Promise.all([upload('race', zipFiles(lineFeed()), duty), upload('race', zipFiles(longer), duty)]);
+    expect(results.map((result) => result.status)).toEqual([201, 201]);
+    const rows = await server.db.query<{ trips: number; stop_times: number }>(
+      `select (select count(*)::int from transit_trip where feed_id = 'race') as trips, (select count(*)::int from transit_stop_time where feed_id = 'race') as stop_times`);
+    expect([[2, 8], [3, 10]]).toContainEqual([rows[0]!.trips, rows[0]!.stop_times]);
+    const removed = await server.request('DELETE', '/api/v1/transit/feeds/race', { token: duty });
+    expect(removed.status).toBe(204);
+    expect((await server.request('DELETE', '/api/v1/transit/feeds/race', { token: duty })).status).toBe(404);
+  });
+
+  it('lets only those allowed manage feeds', async () => {
+    expect((await upload('line', zipFiles(lineFeed()))).status).toBe(401);
+    expect((await upload('line', zipFiles(lineFeed()), await server.login('viewer'))).status).toBe(403);
+    const notZip = await upload('junk', Buffer.from('hello'), await server.login('duty'));
+    expect(notZip.status).toBe(400);
+    expect(notZip.body.detail).toMatch(/not a readable zip/);
+  });
+});
+
+describe('realtime in, predictions out', () => {
+  it('takes vehicle positions as protobuf and JSON, counting the stale and the bad', async () => {
+    const duty = await server.login('duty');
+    clock.set(at('08:06:00') * 1000);
+    const first = await pushProtobuf({ header: { gtfsRealtimeVersion: '2.0', timestamp: at('08:04:00') }, entity: [position('V1', 'T1', at('08:04:00'), 900)] }, duty);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ positions: 1, accepted: 1, stale: 0 });
+
+    // The JSON form, with the .proto's snake_case names; one fix is from an hour ago, one has no position.
+    const second = await server.request('POST', '/api/v1/transit/realtime', {
+      token: duty,
+      body: {
+        header: { gtfs_realtime_version: '2.0', timestamp: at('08:06:00') },
+        entity: [
+          { id: 'V1', vehicle: { vehicle: { id: 'V1' }, trip: { trip_id: 'T1' }, position: { latitude: 0, longitude: lineLongitude(1300) }, timestamp: at('08:06:00') } },
+          position('V9', 'T1', at('07:00:00'), 100),
+          { id: 'V8', vehicle: { vehicle: { id: 'V8' }, trip: { trip_id: 'T1' }, timestamp: at('08:06:00') } },
+        ],
+      },
+    });
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ positions: 3, accepted: 1, stale: 1, invalid: 1 });
+
+    const bad = await fetch(`${server.url}/api/v1/transit/realtime`, { method: 'POST', body: new Blob([new Uint8Array([0xff, 0xff, 0xff])]), headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${duty}` } });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    const noHeader = await server.request('POST', '/api/v1/transit/realtime', { token: duty, body: { entity: [] } });
+    expect(noHeader.status).toBe(400);
+
+    const stats = await server.request('GET', '/api/v1/transit/realtime/stats?feed=line', { token: duty });
+    expect(stats.body).toMatchObject({ feed: 'line', messages: 2, badMessages: 2, accepted: 2, stale: 1, invalid: 1 });
+    expect((await server.request('POST', '/api/v1/transit/realtime', { token: await server.login('viewer'), body: {} })).status).toBe(403);
+  });
+
+  it('answers the next arrivals at a stop, live and scheduled', async () => {
+    const arrivals = await server.request('GET', '/api/v1/transit/stops/C/arrivals?feed=line');
+    expect(arrivals.status).toBe(200);
+    expect(arrivals.body.stop).toEqual({ id: 'C', name: 'Stop C' });
+    const [live, scheduled] = arrivals.body.arrivals;
+    // V1 is at 1300 m at 08:06, 30 s ahead of the timetable: C (08:10) at 08:09:30.
+    expect(live).toMatchObject({ tripId: 'T1', vehicleId: 'V1', live: true, stopSequence: 3, scheduledArrival: at('08:10:00'), predictedArrival: at('08:09:30'), delaySeconds: -30 });
+    expect(scheduled).toMatchObject({ tripId: 'T2', vehicleId: null, live: false, predictedArrival: at('08:40:00'), delaySeconds: 0 });
+    expect((await server.request('GET', '/api/v1/transit/stops/NOPE/arrivals?feed=line')).status).toBe(404);
+    expect((await server.request('GET', '/api/v1/transit/stops/C/arrivals?feed=nope')).status).toBe(404);
+  });
+
+  it('publishes trip updates that pass the validator rules, as protobuf and JSON', async () => {
+    const response = await fetch(`${server.url}/gtfs-rt/trip-updates?feed=line`);
+    expect(response.headers.get('content-type')).toContain('application/x-protobuf');
+    const message = FeedMessage.toObject(FeedMessage.decode(new Uint8Array(await response.arrayBuffer())), { longs: Number, enums: String });
+    expect(message.header).toEqual({ gtfsRealtimeVersion: '2.0', incrementality: 'FULL_DATASET', timestamp: at('08:06:00') }); // E038, E048, E049
+    expect(message.entity).toHaveLength(1);
+    const update = message.entity[0].tripUpdate;
+    expect(update.trip).toEqual({ tripId: 'T1', routeId: 'R1', directionId: 0, startDate: '20240304', scheduleRelationship: 'SCHEDULED' }); // E021, W009
+    expect(update.vehicle.id).toBe('V1'); // W002
+    expect(update.timestamp).toBeLessThanOrEqual(message.header.timestamp); // E012
+    const updates = update.stopTimeUpdate as Array<{ stopSequence: number; stopId: string; arrival: { time: number }; departure: { time: number } }>;
+    expect(updates.map((u) => [u.stopSequence, u.stopId])).toEqual([[3, 'C'], [4, 'D']]);
+    for (let i = 0; i < updates.length; i++) {
+      expect(updates[i]!.arrival.time).toBeGreaterThan(1_000_000_000); // E001: POSIX seconds
+      expect(updates[i]!.departure.time).toBeGreaterThanOrEqual(updates[i]!.arrival.time); // E025
+      if (i > 0) {
+        expect(updates[i]!.stopSequence).toBeGreaterThan(updates[i - 1]!.stopSequence); // E002, E036
+        expect(updates[i]!.arrival.time).toBeGreaterThan(updates[i - 1]!.arrival.time); // E022
+      }
+    }
+    const json = await server.request('GET', '/gtfs-rt/trip-updates?feed=line&format=json');
+    expect(json.body.entity[0].tripUpdate.stopTimeUpdate[0].arrival.time).toBe(at('08:09:30'));
+  });
+
+  it('publishes vehicle positions', async () => {
+    const json = await server.request('GET', '/gtfs-rt/vehicle-positions?feed=line&format=json');
+    expect(json.status).toBe(200);
+    const [entity] = json.body.entity;
+    expect(entity.vehicle).toMatchObject({ vehicle: { id: 'V1' }, trip: { tripId: 'T1' }, currentStopSequence: 3, stopId: 'C', currentStatus: 'IN_TRANSIT_TO', timestamp: at('08:06:00') });
+    expect(entity.vehicle.position.longitude).toBeCloseTo(lineLongitude(1300), 5);
+    clock.set(at('09:00:00') * 1000); // everyone is stale an hour later
+    expect((await server.request('GET', '/gtfs-rt/vehicle-positions?feed=line&format=json')).body.entity).toEqual([]);
+  });
+});

@@ -1,0 +1,89 @@
+// HTTP routes of the digital bus: thin — parse, call the service, answer.
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { TransitService } from './service.js';
+import { encodeFeedMessage } from './realtime/feed-message.js';
+import { tripUpdatesMessage, vehiclePositionsMessage } from './realtime/feeds-out.js';
+
+const FeedQuery = Type.Object({ feed: Type.Optional(Type.String({ description: 'Feed id (optional when there is one feed)' })) }, { additionalProperties: false });
+
+export function registerTransitRoutes(app: FastifyInstance, transit: TransitService, now: () => number): void {
+  for (const type of ['application/zip', 'application/octet-stream', 'application/x-protobuf', 'application/vnd.google.protobuf']) {
+    app.addContentTypeParser(type, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  }
+
+  app.get('/api/v1/transit/feeds', {
+    config: { permission: 'transit:read' },
+    schema: { tags: ['transit'], summary: 'The GTFS feeds loaded, with their row counts' },
+  }, async () => ({ items: await transit.listFeeds() }));
+
+  app.post('/api/v1/transit/feeds', {
+    config: { permission: 'transit:manage' },
+    schema: {
+      tags: ['transit'], summary: 'Import a GTFS zip as feed `id`, replacing that feed whole (body: the zip)',
+      querystring: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }) }, { additionalProperties: false }),
+    },
+  }, async (request, reply) => {
+    const { id } = request.query as { id: string };
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const counts = await transit.importFeed(id, body, 'upload');
+    reply.status(201);
+    return { id, counts };
+  });
+
+  app.delete('/api/v1/transit/feeds/:id', {
+    config: { permission: 'transit:manage' },
+    schema: { tags: ['transit'], summary: 'Remove a feed', params: Type.Object({ id: Type.String() }) },
+  }, async (request, reply) => {
+    await transit.deleteFeed((request.params as { id: string }).id);
+    reply.status(204);
+  });
+
+  app.post('/api/v1/transit/realtime', {
+    config: { permission: 'transit:ingest' },
+    schema: { tags: ['transit'], summary: 'Push a GTFS-Realtime FeedMessage (protobuf, or its JSON form) of vehicle positions', querystring: FeedQuery },
+  }, async (request) => {
+    const { feed } = request.query as { feed?: string };
+    return transit.ingestRealtime(feed, request.body);
+  });
+
+  app.get('/api/v1/transit/realtime/stats', {
+    config: { permission: 'transit:read' },
+    schema: { tags: ['transit'], summary: 'Counts of realtime messages and positions taken, stale, invalid, unmatched', querystring: FeedQuery },
+  }, async (request) => {
+    const feed = transit.runtime((request.query as { feed?: string }).feed);
+    return { feed: feed.id, ...feed.counters, tracker: feed.tracker.counters };
+  });
+
+  // Passenger information is public, as on a stop board.
+  app.get('/api/v1/transit/stops/:id/arrivals', {
+    config: { public: true },
+    schema: {
+      tags: ['transit'], summary: 'Next arrivals at a stop: predicted time, delay, vehicle, live or scheduled',
+      params: Type.Object({ id: Type.String() }),
+      querystring: Type.Object({
+        feed: Type.Optional(Type.String()),
+        limit: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+        window: Type.Integer({ minimum: 60, maximum: 86_400, default: 3600, description: 'How far ahead to look for scheduled trips, seconds' }),
+      }, { additionalProperties: false }),
+    },
+  }, async (request) => {
+    const { feed, limit, window } = request.query as { feed?: string; limit: number; window: number };
+    return transit.arrivals(feed, (request.params as { id: string }).id, { limit, windowSeconds: window });
+  });
+
+  const FeedFormat = Type.Object({ feed: Type.Optional(Type.String()), format: Type.Union([Type.Literal('protobuf'), Type.Literal('json')], { default: 'protobuf' }) }, { additionalProperties: false });
+  for (const [path, build, summary] of [
+    ['/gtfs-rt/trip-updates', tripUpdatesMessage, 'GTFS-Realtime TripUpdates: predicted arrivals of every live vehicle'],
+    ['/gtfs-rt/vehicle-positions', vehiclePositionsMessage, 'GTFS-Realtime VehiclePositions of every live vehicle'],
+  ] as const) {
+    app.get(path, { config: { public: true }, schema: { tags: ['transit'], summary, querystring: FeedFormat } }, async (request, reply) => {
+      const { feed, format } = request.query as { feed?: string; format: 'protobuf' | 'json' };
+      const runtime = transit.runtime(feed);
+      const message = build(transit.liveVehicles(runtime), Math.floor(now() / 1000));
+      if (format === 'json') return message;
+      reply.type('application/x-protobuf');
+      return Buffer.from(encodeFeedMessage(message));
+    });
+  }
+}

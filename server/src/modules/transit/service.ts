@@ -1,0 +1,218 @@
+// The transit service: the feeds in memory (timetable, tracker, prediction engine per feed), fed by
+// pushed GTFS-Realtime, answering arrivals and GTFS-Realtime feeds. The database holds the feeds and what
+// the engines learned; vehicle state lives in memory.
+import type { Db } from '../../platform/db/types.js';
+import type { Logger } from '../../platform/logger.js';
+import type { Clock } from '../../platform/clock.js';
+import { buildTimetable, readFeedFile, type LoadOptions, type Timetable } from './gtfs/timetable.js';
+import { formatDayNumber } from './gtfs/time.js';
+import { Tracker, type TripRun } from './tracking/tracker.js';
+import type { VehiclePing } from './tracking/positions.js';
+import { PredictionEngine } from './prediction/engine.js';
+import { LearnedModel } from './prediction/history.js';
+import { deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
+import { decodeFeedMessage, pingsOf } from './realtime/feed-message.js';
+import { TransitError, TransitErrorCode } from './errors.js';
+
+export interface TransitContext { db: Db; logger: Logger; clock: Clock }
+
+/** Positions older than this (against the server clock) are stale; newer than now + this are from the future. */
+export const STALE_SECONDS = 300;
+const FUTURE_SECONDS = 60;
+
+export interface LiveVehicle {
+  ping: VehiclePing;
+  run: TripRun | null;
+  onRoute: boolean;
+  /** Predicted arrivals at stops run.nextIndex.. of the run's trip (POSIX seconds). */
+  predictions: Float64Array | null;
+  from: number;
+}
+
+export interface RealtimeCounters { messages: number; badMessages: number; positions: number; accepted: number; stale: number; invalid: number; unmatched: number; tripUpdates: number }
+
+export class FeedRuntime {
+  readonly tracker: Tracker;
+  readonly engine: PredictionEngine;
+  readonly vehicles = new Map<string, LiveVehicle>();
+  readonly counters: RealtimeCounters = { messages: 0, badMessages: 0, positions: 0, accepted: 0, stale: 0, invalid: 0, unmatched: 0, tripUpdates: 0 };
+  lastMessageTime = 0;
+
+  constructor(readonly id: string, readonly timetable: Timetable, model: LearnedModel) {
+    this.tracker = new Tracker(timetable);
+    this.engine = new PredictionEngine(timetable, model);
+  }
+
+  /** One position through the tracker and the engine; the same path a replay takes. */
+  observe(ping: VehiclePing): LiveVehicle {
+    const update = this.tracker.observe(ping);
+    let live: LiveVehicle = { ping, run: null, onRoute: false, predictions: null, from: 0 };
+    if (update) {
+      this.engine.learn(update);
+      live = { ping, run: update.run, onRoute: update.onRoute, predictions: this.engine.predict(update), from: update.run.nextIndex };
+    }
+    this.vehicles.set(ping.vehicleId, live);
+    return live;
+  }
+}
+
+export interface ArrivalView {
+  tripId: string;
+  routeId: string;
+  headsign: string;
+  stopSequence: number;
+  /** POSIX seconds. */
+  scheduledArrival: number;
+  predictedArrival: number;
+  delaySeconds: number;
+  vehicleId: string | null;
+  live: boolean;
+}
+
+export class TransitService {
+  private readonly feeds = new Map<string, FeedRuntime>();
+
+  constructor(private readonly ctx: TransitContext) {}
+
+  /** Loads every stored feed (and what its engine learned) into memory. */
+  async load(): Promise<void> {
+    for (const summary of await listFeeds(this.ctx.db)) {
+      const draft = await readStoredFeed(this.ctx.db, summary.id);
+      if (!draft) continue;
+      const [saved] = await this.ctx.db.query<{ model: unknown }>('select model from transit_model where feed_id = $1', [summary.id]);
+      let model = new LearnedModel();
+      try {
+        if (saved) model = LearnedModel.fromJSON(typeof saved.model === 'string' ? JSON.parse(saved.model) : saved.model);
+      } catch (error) {
+        this.ctx.logger.warn({ err: error, feed: summary.id }, 'saved transit model unreadable; starting from the timetable');
+      }
+      this.feeds.set(summary.id, new FeedRuntime(summary.id, buildTimetable(draft), model));
+    }
+  }
+
+  feedIds(): string[] {
+    return [...this.feeds.keys()].sort();
+  }
+
+  listFeeds() {
+    return listFeeds(this.ctx.db);
+  }
+
+  /** The feed asked for, or the only one when none is named. */
+  runtime(feedId?: string): FeedRuntime {
+    if (feedId) {
+      const feed = this.feeds.get(feedId);
+      if (!feed) throw new TransitError(TransitErrorCode.UnknownFeed, `unknown feed "${feedId}"`, [{ name: 'feed', reason: 'unknown feed' }]);
+      return feed;
+    }
+    if (this.feeds.size === 1) return this.feeds.values().next().value!;
+    throw new TransitError(TransitErrorCode.UnknownFeed, this.feeds.size ? `name the feed: one of ${this.feedIds().join(', ')}` : 'no GTFS feed has been imported', [{ name: 'feed', reason: this.feeds.size ? 'required when there are several feeds' : 'no feed' }]);
+  }
+
+  /** Validates and stores a GTFS zip as feed `feedId`, replacing it whole if it exists. */
+  async importFeed(feedId: string, source: string | Buffer, sourceName: string, options: LoadOptions & { onRows?: (table: string, rows: number) => void } = {}): Promise<FeedCounts> {
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(feedId)) throw new TransitError(TransitErrorCode.InvalidFeed, 'a feed id is 1-64 letters, digits, dots, dashes or underscores', [{ name: 'id', reason: 'not a feed id' }]);
+    const draft = await readFeedFile(source, options);
+    const timetable = buildTimetable(draft); // checks what only whole trips show (order, times going back)
+    const counts = await replaceFeed(this.ctx.db, feedId, draft, sourceName, options.onRows);
+    const previous = this.feeds.get(feedId);
+    this.feeds.set(feedId, new FeedRuntime(feedId, timetable, previous?.engine.model ?? new LearnedModel()));
+    return counts;
+  }
+
+  async deleteFeed(feedId: string): Promise<void> {
+    if (!(await deleteFeed(this.ctx.db, feedId))) throw new TransitError(TransitErrorCode.UnknownFeed, `unknown feed "${feedId}"`, [{ name: 'id', reason: 'unknown feed' }]);
+    this.feeds.delete(feedId);
+  }
+
+  /** Takes a pushed FeedMessage; bad bodies are counted and refused, stale or unusable entities counted and skipped. */
+  ingestRealtime(feedId: string | undefined, body: Buffer | unknown) {
+    const feed = this.runtime(feedId);
+    const counters = feed.counters;
+    let message;
+    try {
+      message = decodeFeedMessage(body);
+    } catch (error) {
+      counters.badMessages++;
+      throw error;
+    }
+    counters.messages++;
+    const now = this.ctx.clock.now() / 1000;
+    const { pings, invalid, tripUpdates } = pingsOf(message);
+    const report = { positions: pings.length + invalid, accepted: 0, stale: 0, invalid, unmatched: 0, tripUpdates };
+    // Oldest first, so that the tracker sees each vehicle's positions in order.
+    pings.sort((a, b) => a.time - b.time);
+    for (const ping of pings) {
+      const previous = feed.vehicles.get(ping.vehicleId);
+      if (ping.time < now - STALE_SECONDS || (previous && ping.time <= previous.ping.time)) { report.stale++; continue; }
+      if (ping.time > now + FUTURE_SECONDS) { report.invalid++; continue; }
+      const live = feed.observe(ping);
+      if (live.run) report.accepted++;
+      else report.unmatched++;
+    }
+    counters.positions += report.positions;
+    counters.accepted += report.accepted;
+    counters.stale += report.stale;
+    counters.invalid += report.invalid;
+    counters.unmatched += report.unmatched;
+    counters.tripUpdates += tripUpdates;
+    feed.lastMessageTime = Math.max(feed.lastMessageTime, Number(message.header?.timestamp ?? 0));
+    return report;
+  }
+
+  /** Vehicles heard from recently, on a trip with stops ahead. */
+  *liveVehicles(feed: FeedRuntime): Generator<LiveVehicle & { run: TripRun }> {
+    const now = this.ctx.clock.now() / 1000;
+    for (const live of feed.vehicles.values()) {
+      if (live.run && now - live.ping.time <= STALE_SECONDS) yield live as LiveVehicle & { run: TripRun };
+    }
+  }
+
+  /** The next arrivals at a stop: live predictions first-hand, the timetable for trips without a vehicle. */
+  arrivals(feedId: string | undefined, stopId: string, options: { limit: number; windowSeconds: number }): { stop: { id: string; name: string }; arrivals: ArrivalView[] } {
+    const feed = this.runtime(feedId);
+    const stop = feed.timetable.stops.get(stopId);
+    if (!stop) throw new TransitError(TransitErrorCode.UnknownStop, `unknown stop "${stopId}"`, [{ name: 'id', reason: 'unknown stop' }]);
+    const now = this.ctx.clock.now() / 1000;
+    const arrivals: ArrivalView[] = [];
+    const covered = new Set<string>();
+    for (const live of this.liveVehicles(feed)) {
+      const { run } = live;
+      covered.add(run.key);
+      if (!live.predictions) continue;
+      run.trip.pattern.stopIds.forEach((id, index) => {
+        if (id !== stopId || index < live.from) return;
+        const predicted = live.predictions![index - live.from]!;
+        const scheduled = run.serviceStart + run.trip.arrivals[index]!;
+        arrivals.push({ tripId: run.trip.id, routeId: run.trip.routeId, headsign: run.trip.headsign, stopSequence: run.trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true });
+      });
+    }
+    const clock = feed.timetable.clock;
+    const today = clock.localDay(now);
+    for (const day of [today - 1, today]) {
+      const start = clock.serviceDayStart(day);
+      for (const { trip, index } of feed.timetable.tripsByStop.get(stopId) ?? []) {
+        const scheduled = start + trip.arrivals[index]!;
+        if (scheduled < now || scheduled > now + options.windowSeconds || covered.has(`${trip.id}@${day}`)) continue;
+        if (!feed.tracker.serviceDayOf(trip, scheduled) || feed.tracker.serviceDayOf(trip, scheduled) !== day) continue;
+        arrivals.push({ tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: scheduled, delaySeconds: 0, vehicleId: null, live: false });
+      }
+    }
+    arrivals.sort((a, b) => a.predictedArrival - b.predictedArrival);
+    return { stop: { id: stop.id, name: stop.name }, arrivals: arrivals.filter((a) => a.predictedArrival >= now - 60).slice(0, options.limit) };
+  }
+
+  /** Saves what each engine learned. */
+  async saveModels(): Promise<void> {
+    for (const feed of this.feeds.values()) {
+      await this.ctx.db.query(
+        `insert into transit_model (feed_id, model) values ($1, $2::jsonb)
+         on conflict (feed_id) do update set model = excluded.model, saved_at = now()`,
+        [feed.id, JSON.stringify(feed.engine.model.toJSON())]);
+    }
+  }
+
+  serviceDate(run: TripRun): string {
+    return formatDayNumber(run.serviceDay);
+  }
+}

@@ -1,0 +1,83 @@
+// Plane geometry for matching positions to a trip's path. A city spans a few tens of kilometres, so an
+// equirectangular projection around the feed's centre is accurate to well under a metre per kilometre.
+
+const METRES_PER_DEGREE = 6_371_008.8 * Math.PI / 180;
+
+export interface Projection {
+  toXY(lat: number, lon: number): [number, number];
+}
+
+export function equirectangular(centreLat: number): Projection {
+  const kx = METRES_PER_DEGREE * Math.cos(centreLat * Math.PI / 180);
+  return { toXY: (lat, lon) => [lon * kx, lat * METRES_PER_DEGREE] };
+}
+
+/** A polyline in metres with the distance travelled at each vertex. */
+export interface Path {
+  xs: Float64Array;
+  ys: Float64Array;
+  /** Cumulative distance at each vertex, metres. */
+  along: Float64Array;
+  length: number;
+}
+
+export function makePath(points: Array<[number, number]>): Path {
+  const n = points.length;
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  const along = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    xs[i] = points[i]![0];
+    ys[i] = points[i]![1];
+    if (i > 0) along[i] = along[i - 1]! + Math.hypot(xs[i]! - xs[i - 1]!, ys[i]! - ys[i - 1]!);
+  }
+  return { xs, ys, along, length: n ? along[n - 1]! : 0 };
+}
+
+export interface PathMatch {
+  /** Distance along the path of the nearest point, metres. */
+  along: number;
+  /** Distance from the position to that point, metres. */
+  offset: number;
+}
+
+/**
+ * The point of the path nearest to (x, y) among the segments whose span overlaps [fromAlong, toAlong]:
+ * limiting the window to where the vehicle can be keeps a loop or an out-and-back route from matching
+ * the wrong leg.
+ */
+export function nearestOnPath(path: Path, x: number, y: number, fromAlong = -Infinity, toAlong = Infinity): PathMatch | null {
+  let best: PathMatch | null = null;
+  const { xs, ys, along } = path;
+  if (xs.length === 1) return { along: 0, offset: Math.hypot(x - xs[0]!, y - ys[0]!) };
+  for (let i = 0; i + 1 < xs.length; i++) {
+    if (along[i + 1]! < fromAlong || along[i]! > toAlong) continue;
+    const ax = xs[i]!, ay = ys[i]!;
+    const dx = xs[i + 1]! - ax, dy = ys[i + 1]! - ay;
+    const lengthSquared = dx * dx + dy * dy;
+    let t = lengthSquared > 0 ? ((x - ax) * dx + (y - ay) * dy) / lengthSquared : 0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    const px = ax + t * dx, py = ay + t * dy;
+    const offset = Math.hypot(x - px, y - py);
+    let position = along[i]! + t * (along[i + 1]! - along[i]!);
+    if (position < fromAlong) position = fromAlong;
+    if (position > toAlong) position = toAlong;
+    if (!best || offset < best.offset - 1e-9) best = { along: position, offset };
+  }
+  return best;
+}
+
+/** Distance along the path of each point, in order, never going backwards (stops placed on a shape). */
+export function placeAlong(path: Path, points: Array<[number, number]>): Float64Array {
+  const result = new Float64Array(points.length);
+  let from = 0;
+  for (let i = 0; i < points.length; i++) {
+    const [x, y] = points[i]!;
+    // Search ahead of the previous stop only: a stop cannot come before the one preceding it.
+    const match = nearestOnPath(path, x, y, from, Infinity);
+    const value = match ? match.along : from;
+    result[i] = value;
+    from = value;
+  }
+  return result;
+}

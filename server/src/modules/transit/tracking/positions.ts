@@ -1,0 +1,67 @@
+// Vehicle positions in their CSV form (one GTFS-Realtime VehiclePosition a row): reading them from plain
+// or gzipped files, in order.
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+import { csvRecords, CsvHeader } from '../gtfs/csv.js';
+import { TransitError, TransitErrorCode } from '../errors.js';
+
+export interface VehiclePing {
+  /** POSIX seconds. */
+  time: number;
+  vehicleId: string;
+  tripId: string | null;
+  routeId: string | null;
+  lat: number;
+  lon: number;
+  bearing?: number;
+  speed?: number;
+}
+
+/** A timestamp as ISO 8601 with an offset, or POSIX seconds; null when it is neither. */
+export function parseTimestamp(text: string): number | null {
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text)) return null;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? ms / 1000 : null;
+}
+
+const REQUIRED = ['timestamp', 'vehicle_id', 'trip_id', 'route_id', 'latitude', 'longitude'];
+
+/** Reads a positions file; a bad row stops the read with an error naming the file, line and field. */
+export async function* readPositions(file: string): AsyncGenerator<VehiclePing> {
+  let input: NodeJS.ReadableStream = fs.createReadStream(file);
+  if (file.endsWith('.gz')) input = input.pipe(zlib.createGunzip());
+  let header: CsvHeader | null = null;
+  let columns: number[] = [];
+  let optional: number[] = [];
+  const fail = (line: number, field: string, reason: string) => {
+    throw new TransitError(TransitErrorCode.InvalidPositions, `${file}:${line} ${field}: ${reason}`, [{ name: `${line}/${field}`, reason }]);
+  };
+  let previous = -Infinity;
+  for await (const { line, fields } of csvRecords(input as AsyncIterable<Buffer>)) {
+    if (!header) {
+      header = new CsvHeader(fields);
+      for (const column of REQUIRED) if (!header.has(column)) fail(1, column, 'required column is missing');
+      columns = REQUIRED.map((column) => header!.index(column));
+      optional = ['bearing', 'speed'].map((column) => header!.index(column));
+      continue;
+    }
+    const time = parseTimestamp(fields[columns[0]!] ?? '');
+    if (time === null) fail(line, 'timestamp', `"${fields[columns[0]!]}" is not ISO 8601 with an offset or POSIX seconds`);
+    if (time! < previous) fail(line, 'timestamp', 'rows must be in time order');
+    previous = time!;
+    const lat = Number(fields[columns[4]!]);
+    const lon = Number(fields[columns[5]!]);
+    if (!(Math.abs(lat) <= 90) || fields[columns[4]!] === '') fail(line, 'latitude', `"${fields[columns[4]!]}" is not a latitude`);
+    if (!(Math.abs(lon) <= 180) || fields[columns[5]!] === '') fail(line, 'longitude', `"${fields[columns[5]!]}" is not a longitude`);
+    const vehicleId = fields[columns[1]!] ?? '';
+    if (!vehicleId) fail(line, 'vehicle_id', 'required value is missing');
+    const ping: VehiclePing = { time: time!, vehicleId, tripId: fields[columns[2]!] || null, routeId: fields[columns[3]!] || null, lat, lon };
+    const bearing = optional[0]! >= 0 ? fields[optional[0]!] : '';
+    const speed = optional[1]! >= 0 ? fields[optional[1]!] : '';
+    if (bearing) ping.bearing = Number(bearing);
+    if (speed) ping.speed = Number(speed);
+    yield ping;
+  }
+  if (!header) fail(1, 'timestamp', 'the file is empty');
+}

@@ -1,0 +1,99 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { loadTimetable, type Timetable } from '../gtfs/timetable.js';
+import { lineFeed, lineLongitude, zipFiles } from '../testing/feed.js';
+import { Tracker } from './tracker.js';
+import { readPositions, type VehiclePing } from './positions.js';
+
+const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday, UTC
+const at = (clock: string) => DAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
+const ping = (clock: string, metres: number, extra: Partial<VehiclePing> = {}): VehiclePing =>
+  ({ time: at(clock), vehicleId: 'V1', tripId: 'T1', routeId: 'R1', lat: 0, lon: lineLongitude(metres), ...extra });
+
+let timetable: Timetable;
+beforeAll(async () => {
+  timetable = await loadTimetable(zipFiles(lineFeed()));
+});
+
+describe('tracking vehicles along their trips', () => {
+  it('interpolates the passing time of a stop between the pings around it', () => {
+    const tracker = new Tracker(timetable);
+    const first = tracker.observe(ping('08:00:00', 0))!;
+    expect(first.run.serviceStart).toBe(DAY);
+    expect(first.passed.map((stop) => stop.index)).toEqual([0]);
+    expect(first.passed[0]!.time).toBeNaN(); // seen there, but not seen arriving
+    tracker.observe(ping('08:04:00', 900));
+    const update = tracker.observe(ping('08:06:00', 1300))!;
+    // B is 1000 m: a quarter of the way from 900 m to 1300 m, so a quarter of 120 s after 08:04.
+    expect(update.passed).toEqual([{ index: 1, time: at('08:04:30') }]);
+    expect(update.run.nextIndex).toBe(2);
+    expect(update.run.progress).toBeCloseTo(1300, 0);
+  });
+
+  it('does not go backwards on GPS noise and ignores positions off the route', () => {
+    const tracker = new Tracker(timetable);
+    tracker.observe(ping('08:00:00', 0));
+    tracker.observe(ping('08:03:00', 800));
+    const noisy = tracker.observe(ping('08:04:00', 760))!;
+    expect(noisy.run.progress).toBeCloseTo(800, 0);
+    expect(noisy.onRoute).toBe(true);
+    const away = tracker.observe(ping('08:05:00', 1200, { lat: 0.005 }))!; // about 550 m north of the street
+    expect(away.onRoute).toBe(false);
+    expect(away.run.progress).toBeCloseTo(800, 0);
+    expect(tracker.counters.offRoute).toBe(1);
+  });
+
+  it('refuses a jump no bus can make', () => {
+    const tracker = new Tracker(timetable);
+    tracker.observe(ping('08:00:00', 0));
+    const jump = tracker.observe(ping('08:00:10', 2900))!; // 2.9 km in 10 s
+    expect(jump.onRoute).toBe(false);
+    expect(tracker.counters.badFix).toBe(1);
+  });
+
+  it('finds the trip of a vehicle that reports no trip id from its route, position and the timetable', () => {
+    const tracker = new Tracker(timetable);
+    const update = tracker.observe(ping('08:36:00', 1100, { tripId: null }))!;
+    expect(update.run.trip.id).toBe('T2'); // T2 is at B at 08:35; T1 was there at 08:05
+    expect(tracker.counters.inferredTrip).toBe(1);
+    expect(tracker.observe(ping('08:36:00', 1100, { vehicleId: 'V2', tripId: null, routeId: null }))).toBeNull();
+  });
+
+  it('starts a new run when the vehicle moves on to its next trip', () => {
+    const tracker = new Tracker(timetable);
+    tracker.observe(ping('08:00:00', 0));
+    tracker.observe(ping('08:14:00', 2900));
+    tracker.observe(ping('08:16:00', 3000));
+    const next = tracker.observe(ping('08:29:00', 0, { tripId: 'T2' }))!;
+    expect(next.run.trip.id).toBe('T2');
+    expect(next.finished?.trip.id).toBe('T1');
+  });
+});
+
+describe('reading positions', () => {
+  const write = (name: string, text: string) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'positions-')), name);
+    fs.writeFileSync(file, name.endsWith('.gz') ? zlib.gzipSync(text) : text);
+    return file;
+  };
+  const all = async (file: string) => { const out: VehiclePing[] = []; for await (const p of readPositions(file)) out.push(p); return out; };
+
+  it('reads gzipped CSV with ISO or POSIX timestamps', async () => {
+    const file = write('day.csv.gz', 'timestamp,vehicle_id,trip_id,route_id,latitude,longitude,bearing\n2016-11-24T00:00:01-06:00,2307,1670059,100,30.27,-97.73,90\n1480000000,2307,,100,30.28,-97.74,\n');
+    const pings = await all(file);
+    expect(pings).toEqual([
+      { time: Date.parse('2016-11-24T06:00:01Z') / 1000, vehicleId: '2307', tripId: '1670059', routeId: '100', lat: 30.27, lon: -97.73, bearing: 90 },
+      { time: 1480000000, vehicleId: '2307', tripId: null, routeId: '100', lat: 30.28, lon: -97.74 },
+    ]);
+  });
+
+  it('names the line and field of a bad row', async () => {
+    await expect(all(write('a.csv', 'timestamp,vehicle_id,trip_id,route_id,latitude\n'))).rejects.toThrow(/a\.csv:1 longitude: required column is missing/);
+    await expect(all(write('b.csv', 'timestamp,vehicle_id,trip_id,route_id,latitude,longitude\n2016-11-24 00:00,1,2,3,30,-97\n'))).rejects.toThrow(/b\.csv:2 timestamp/);
+    await expect(all(write('c.csv', 'timestamp,vehicle_id,trip_id,route_id,latitude,longitude\n1000,1,2,3,95,-97\n'))).rejects.toThrow(/c\.csv:2 latitude/);
+    await expect(all(write('d.csv', 'timestamp,vehicle_id,trip_id,route_id,latitude,longitude\n1000,1,2,3,30,-97\n999,1,2,3,30,-97\n'))).rejects.toThrow(/d\.csv:3 timestamp: rows must be in time order/);
+  });
+});

@@ -1,0 +1,235 @@
+// Tracking: each vehicle position matched to a trip run (a trip on one service day) and to its progress
+// along the trip's path; stops the vehicle went past get a passing time interpolated between the two pings
+// around them. The tracker only ever looks at the current ping and what it kept from earlier ones.
+import { nearestOnPath, type Path } from './geometry.js';
+import { serviceRuns, type Timetable, type Trip } from '../gtfs/timetable.js';
+import type { VehiclePing } from './positions.js';
+
+export interface TrackerOptions {
+  /** A position farther than this from the trip's path is off route (detour, deadhead, bad fix). */
+  maxOffsetMetres: number;
+  /** Noise allowance: a position this far behind the vehicle's progress is not a reversal. */
+  backtrackMetres: number;
+  /** Faster than this between two pings is a bad fix, not a bus. */
+  maxSpeedMetresPerSecond: number;
+  /** Passing times are only interpolated across gaps up to this long. */
+  maxGapSeconds: number;
+  /** A run not heard from for this long is over; the same trip id after it is a new run. */
+  runTimeoutSeconds: number;
+}
+
+export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
+  maxOffsetMetres: 200,
+  backtrackMetres: 150,
+  maxSpeedMetresPerSecond: 35,
+  maxGapSeconds: 600,
+  runTimeoutSeconds: 3 * 3600,
+};
+
+/** One trip on one service day, driven by one vehicle. */
+export interface TripRun {
+  key: string;
+  trip: Trip;
+  vehicleId: string;
+  /** POSIX seconds of the service day's zero ("noon minus 12 h"). */
+  serviceStart: number;
+  serviceDay: number;
+  /** Distance along the path reached so far, metres (never decreases). */
+  progress: number;
+  /** Time of the last fix on the path (passing times interpolate from it). */
+  lastTime: number;
+  /** Time of the last fix of any kind (the run is alive). */
+  lastSeen: number;
+  /** Index of the first stop not yet passed. */
+  nextIndex: number;
+  /** Passing time of each stop, NaN where unknown (passed before the first ping, or across a long gap). */
+  passTimes: Float64Array;
+  pings: number;
+}
+
+export interface StopPassing { index: number; time: number }
+
+export interface TrackUpdate {
+  run: TripRun;
+  time: number;
+  /** False when the ping could not be placed on the trip's path; progress is then unchanged. */
+  onRoute: boolean;
+  /** Stops passed since the previous ping, with interpolated times (NaN when unknown). */
+  passed: StopPassing[];
+  /** A run that ended (its vehicle moved on to another trip or its last stop was passed). */
+  finished?: TripRun;
+}
+
+export interface TrackerCounters { pings: number; matched: number; offRoute: number; unknownTrip: number; badFix: number; inferredTrip: number }
+
+export class Tracker {
+  private readonly runs = new Map<string, TripRun>(); // by vehicle
+  readonly counters: TrackerCounters = { pings: 0, matched: 0, offRoute: 0, unknownTrip: 0, badFix: 0, inferredTrip: 0 };
+
+  constructor(private readonly timetable: Timetable, private readonly options: TrackerOptions = DEFAULT_TRACKER_OPTIONS) {}
+
+  /** The run a vehicle is on now, if any. */
+  runOf(vehicleId: string): TripRun | undefined {
+    return this.runs.get(vehicleId);
+  }
+
+  activeRuns(): IterableIterator<TripRun> {
+    return this.runs.values();
+  }
+
+  observe(ping: VehiclePing): TrackUpdate | null {
+    this.counters.pings++;
+    const [x, y] = this.timetable.projection.toXY(ping.lat, ping.lon);
+    let run = this.runs.get(ping.vehicleId);
+    let finished: TripRun | undefined;
+    const sameRun = run && (ping.tripId ? run.trip.id === ping.tripId : true) && ping.time - run.lastSeen < this.options.runTimeoutSeconds;
+    if (sameRun && run!.nextIndex >= run!.trip.arrivals.length) {
+      // The run is over (its last stop passed) while the vehicle still reports the trip: nothing to track.
+      run!.lastSeen = Math.max(run!.lastSeen, ping.time);
+      return { run: run!, time: ping.time, onRoute: true, passed: [] };
+    }
+    if (!sameRun) {
+      const start = this.startRun(ping, x, y);
+      if (!start) {
+        this.counters.unknownTrip++;
+        return null;
+      }
+      if (run) finished = run;
+      run = start;
+      this.runs.set(ping.vehicleId, run);
+      this.counters.matched++;
+      return { run, time: ping.time, onRoute: true, passed: this.advance(run, start.progress, ping.time, true), finished };
+    }
+    run = run!;
+    if (ping.time < run.lastSeen) return null; // out of order: the tracker never rewinds
+    const path = run.trip.pattern.path;
+    const elapsed = ping.time - run.lastTime;
+    const reach = run.progress + this.options.maxSpeedMetresPerSecond * Math.max(elapsed, 1) + 100;
+    const match = nearestOnPath(path, x, y, run.progress - this.options.backtrackMetres, reach);
+    if (!match || match.offset > this.options.maxOffsetMetres) {
+      // Not where the vehicle can be: either a fix far ahead on the path (a bad fix, a skipped stretch)
+      // or off the path altogether (detour, deadhead). Either way no progress is inferred from it.
+      const anywhere = nearestOnPath(path, x, y, run.progress, Infinity);
+      if (anywhere && anywhere.offset <= this.options.maxOffsetMetres) this.counters.badFix++;
+      else this.counters.offRoute++;
+      run.lastSeen = ping.time;
+      return { run, time: ping.time, onRoute: false, passed: [] };
+    }
+    this.counters.matched++;
+    const along = Math.max(run.progress, match.along);
+    const passed = this.advance(run, along, ping.time, false);
+    return { run, time: ping.time, onRoute: true, passed };
+  }
+
+  /** Moves a run to `along` at `time`, giving passing times to the stops crossed since the last ping. */
+  private advance(run: TripRun, along: number, time: number, first: boolean): StopPassing[] {
+    const distances = run.trip.pattern.distances;
+    const passed: StopPassing[] = [];
+    const from = run.progress, since = run.lastTime;
+    const interpolate = !first && time - since <= this.options.maxGapSeconds && along > from;
+    while (run.nextIndex < distances.length && distances[run.nextIndex]! <= along + 1e-6) {
+      const d = distances[run.nextIndex]!;
+      // The vehicle is taken to move at a steady speed between the two pings around the stop.
+      const passTime = interpolate ? since + ((d - from) / (along - from)) * (time - since) : NaN;
+      run.passTimes[run.nextIndex] = passTime;
+      passed.push({ index: run.nextIndex, time: passTime });
+      run.nextIndex++;
+    }
+    run.progress = along;
+    run.lastTime = time;
+    run.lastSeen = time;
+    run.pings++;
+    return passed;
+  }
+
+  private startRun(ping: VehiclePing, x: number, y: number): TripRun | null {
+    let trip = ping.tripId ? this.timetable.trips.get(ping.tripId) : undefined;
+    let along: number | null = null;
+    if (trip) {
+      along = firstNear(trip.pattern.path, x, y, this.options.maxOffsetMetres);
+      if (along === null) {
+        // The trip id says one thing and the position another: often a vehicle still finishing its
+        // previous trip or deadheading to the start. Nothing is inferred until it is on the path.
+        return null;
+      }
+    } else {
+      const inferred = this.inferTrip(ping, x, y);
+      if (!inferred) return null;
+      trip = inferred.trip;
+      along = inferred.along;
+      this.counters.inferredTrip++;
+    }
+    const day = this.serviceDayOf(trip, ping.time);
+    if (day === null) return null;
+    const serviceStart = this.timetable.clock.serviceDayStart(day);
+    const passTimes = new Float64Array(trip.arrivals.length).fill(NaN);
+    return {
+      key: `${trip.id}@${day}`, trip, vehicleId: ping.vehicleId, serviceStart, serviceDay: day,
+      progress: along, lastTime: ping.time, lastSeen: ping.time, nextIndex: 0, passTimes, pings: 0,
+    };
+  }
+
+  /** The service day a trip runs on at a time: the running day whose timetable window is nearest. */
+  serviceDayOf(trip: Trip, time: number): number | null {
+    const clock = this.timetable.clock;
+    const today = clock.localDay(time);
+    let best: number | null = null;
+    let bestDistance = Infinity;
+    for (const day of [today - 1, today, today + 1]) {
+      if (!serviceRuns(this.timetable.services.get(trip.serviceId), day)) continue;
+      const start = clock.serviceDayStart(day);
+      const from = start + trip.departures[0]!, to = start + trip.arrivals[trip.arrivals.length - 1]!;
+      const distance = time < from ? from - time : time > to ? time - to : 0;
+      if (distance < bestDistance) { best = day; bestDistance = distance; }
+    }
+    return bestDistance <= 4 * 3600 ? best : null;
+  }
+
+  /** For a ping without a usable trip id: the trip of its route whose path and timetable fit it best. */
+  private inferTrip(ping: VehiclePing, x: number, y: number): { trip: Trip; along: number } | null {
+    if (!ping.routeId) return null;
+    let best: { trip: Trip; along: number; score: number } | null = null;
+    for (const trip of this.timetable.tripsByRoute.get(ping.routeId) ?? []) {
+      const day = this.serviceDayOf(trip, ping.time);
+      if (day === null) continue;
+      const start = this.timetable.clock.serviceDayStart(day);
+      if (ping.time < start + trip.departures[0]! - 1800 || ping.time > start + trip.arrivals[trip.arrivals.length - 1]! + 1800) continue;
+      const match = nearestOnPath(trip.pattern.path, x, y);
+      if (!match || match.offset > this.options.maxOffsetMetres / 2) continue;
+      // How far the vehicle would be from its timetable there: the smallest deviation wins.
+      const scheduled = scheduledTimeAt(trip, match.along) + start;
+      const score = Math.abs(ping.time - scheduled) + match.offset * 2;
+      if (!best || score < best.score) best = { trip, along: match.along, score };
+    }
+    return best;
+  }
+}
+
+/** The smallest distance along the path among the points nearly as near as the nearest (start of a loop). */
+function firstNear(path: Path, x: number, y: number, maxOffset: number): number | null {
+  const nearest = nearestOnPath(path, x, y);
+  if (!nearest || nearest.offset > maxOffset) return null;
+  let along = nearest.along;
+  // Walk the path from its start and take the first stretch that comes within the same band.
+  const band = nearest.offset + 50;
+  const { xs, ys, along: at } = path;
+  for (let i = 0; i + 1 < xs.length; i++) {
+    if (at[i]! >= along) break;
+    const candidate = nearestOnPath(path, x, y, at[i]!, at[i + 1]!);
+    if (candidate && candidate.offset <= band) { along = candidate.along; break; }
+  }
+  return along;
+}
+
+/** Scheduled time (seconds of the service day) at a distance along a trip, interpolated between stops. */
+export function scheduledTimeAt(trip: Trip, along: number): number {
+  const distances = trip.pattern.distances;
+  const n = distances.length;
+  if (along <= distances[0]!) return trip.departures[0]!;
+  if (along >= distances[n - 1]!) return trip.arrivals[n - 1]!;
+  let i = 1;
+  while (i < n - 1 && distances[i]! < along) i++;
+  const span = distances[i]! - distances[i - 1]!;
+  const share = span > 0 ? (along - distances[i - 1]!) / span : 1;
+  return trip.departures[i - 1]! + share * (trip.arrivals[i]! - trip.departures[i - 1]!);
+}

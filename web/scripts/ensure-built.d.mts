@@ -1,0 +1,2 @@
+export function webBuildIsCurrent(): boolean;
+export function ensureWebBuilt(options?: { quiet?: boolean }): boolean;
