@@ -46,7 +46,7 @@ program.command('seed')
       const { users } = await seedDemoCity(app);
       printUsers('Demo city seeded. Demo users:', users);
       const admin = await app.auth.ensureFirstAdmin(config.adminPassword);
-      if (admin.password) printUsers('First administrator:', [{ username: 'admin', role: 'admin', org: 'city', password: admin.password }]);
+      if (admin.password) printUsers('First administrator:', [{ username: 'admin', role: 'admin', org: app.vitals.service.rootOrgCode(), password: admin.password }]);
     }
     await app.http.close();
     await app.db.close();

@@ -67,7 +67,7 @@ export async function serve(options: { seedIfEmpty: boolean; simulate: boolean |
     process.exit(1);
   }
   const admin = await app.auth.ensureFirstAdmin(config.adminPassword);
-  if (admin.created && admin.password) printUsers('First administrator created:', [{ username: 'admin', role: 'admin', org: 'city', password: admin.password }]);
+  if (admin.created && admin.password) printUsers('First administrator created:', [{ username: 'admin', role: 'admin', org: app.vitals.service.rootOrgCode(), password: admin.password }]);
   else if (admin.created) process.stdout.write('\nFirst administrator "admin" created with the password from CITYPULSE_ADMIN_PASSWORD.\n\n');
 
   let simulator: VitalsSimulator | null = null;

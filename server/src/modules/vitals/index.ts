@@ -1,6 +1,6 @@
 // The vitals module: wires the service, its routes and its background jobs into the app.
 import type { FastifyInstance } from 'fastify';
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { VitalsContext } from './service.js';
 import { VitalsService } from './service.js';
 import { registerCatalogueRoutes, registerIngestRoutes } from './routes.js';
@@ -24,7 +24,15 @@ export async function registerVitals(
     app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: ctx.config.bodyLimitBytes }, (_request, body, done) => done(null, body));
   }
   registerCatalogueRoutes(app, service);
-  registerIngestRoutes(app, service);
+  const observations = new Counter({ name: 'citypulse_vitals_observations_total', help: 'Observations received, by outcome', labelNames: ['outcome'], registers: [ctx.metrics] });
+  const rejected = new Counter({ name: 'citypulse_vitals_rejected_batches_total', help: 'Observation batches rejected as invalid', registers: [ctx.metrics] });
+  registerIngestRoutes(app, service, {
+    accepted: (result) => {
+      observations.inc({ outcome: 'stored' }, result.stored);
+      observations.inc({ outcome: 'duplicate' }, result.duplicates);
+    },
+    rejected: () => rejected.inc(),
+  });
   registerQueryRoutes(app, service);
   registerAlertRoutes(app, service, ctx.db);
   registerStreamRoute(app, service);

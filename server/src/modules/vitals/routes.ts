@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { principalOf } from '../../platform/http/auth-hook.js';
-import type { VitalsService } from './service.js';
+import type { IngestResult, VitalsService } from './service.js';
 import { VitalsError, VitalsErrorCode } from './errors.js';
 import { parseNdjson } from './ingest.js';
 import { categoryCodes } from './catalogue/categories.js';
@@ -85,7 +85,12 @@ export function registerCatalogueRoutes(app: FastifyInstance, vitals: VitalsServ
   });
 }
 
-export function registerIngestRoutes(app: FastifyInstance, vitals: VitalsService): void {
+export interface IngestCounters {
+  accepted(result: IngestResult): void;
+  rejected(): void;
+}
+
+export function registerIngestRoutes(app: FastifyInstance, vitals: VitalsService, counters: IngestCounters): void {
   app.post('/api/v1/vitals/observations', {
     config: { permission: 'vitals:ingest' },
     schema: {
@@ -94,7 +99,14 @@ export function registerIngestRoutes(app: FastifyInstance, vitals: VitalsService
       description: 'Idempotent on (indicator, org, ts). A batch is all-or-nothing: any invalid item rejects the whole batch with every bad item named (index and field). `ts` is an RFC 3339 timestamp with offset or epoch milliseconds; `org` defaults to the caller\'s org unit.',
     },
   }, async (request) => {
-    const body = typeof request.body === 'string' ? parseNdjson(request.body) : request.body;
-    return vitals.ingest(body, principalOf(request));
+    try {
+      const body = typeof request.body === 'string' ? parseNdjson(request.body) : request.body;
+      const result = await vitals.ingest(body, principalOf(request));
+      counters.accepted(result);
+      return result;
+    } catch (error) {
+      if (error instanceof VitalsError) counters.rejected();
+      throw error;
+    }
   });
 }
