@@ -5,8 +5,9 @@ import cliProgress from 'cli-progress';
 import { configOrExit, openApp, printUsers, serve } from './main.js';
 import { seedDemoCity } from './sim/demo-city.js';
 import { parseMapping, replayCsv } from './modules/vitals/replay.js';
-import { catalogueToCsv } from './modules/vitals/catalogue/csv.js';
-import { catalogueToJson } from './modules/vitals/catalogue/json.js';
+import { catalogueToCsv, parseCatalogueCsv } from './modules/vitals/catalogue/csv.js';
+import { catalogueToJson, parseCatalogueJson } from './modules/vitals/catalogue/json.js';
+import { departmentCodes } from './modules/vitals/catalogue/departments.js';
 import { openDatabase } from './platform/db/open.js';
 import { migrate } from './platform/db/migrate.js';
 import { allMigrations } from './migrations.js';
@@ -64,6 +65,29 @@ vitals.command('export')
     process.stdout.write(options.format === 'csv' ? catalogueToCsv(definitions) : catalogueToJson(definitions));
     await app.http.close();
     await app.db.close();
+  });
+
+vitals.command('import')
+  .description('import indicator definitions from a CSV or JSON file: all valid, or nothing changes')
+  .argument('<file>', 'catalogue file (.csv or .json, as written by `vitals export`)')
+  .action(async (file: string) => {
+    if (!fs.existsSync(file)) throw new Error(`no such file: ${file}`);
+    const config = configOrExit();
+    const app = await openApp(config, { backgroundJobs: false });
+    try {
+      const text = fs.readFileSync(file, 'utf8');
+      const known = new Set(app.vitals.service.categories.map((c) => c.code));
+      const parsed = file.endsWith('.json') ? parseCatalogueJson(text, known, departmentCodes) : parseCatalogueCsv(text, known, departmentCodes);
+      if (parsed.errors.length > 0) {
+        for (const error of parsed.errors.slice(0, 50)) process.stderr.write(`${file}:${error.line}: ${error.field}: ${error.reason}\n`);
+        throw new Error(`${parsed.errors.length} problem(s) in ${file}; nothing was imported`);
+      }
+      const result = await app.vitals.service.importIndicators(parsed.definitions);
+      process.stdout.write(`imported ${parsed.definitions.length} indicators: ${result.inserted} new, ${result.updated} updated\n`);
+    } finally {
+      await app.http.close();
+      await app.db.close();
+    }
   });
 
 vitals.command('replay')

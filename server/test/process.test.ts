@@ -78,3 +78,23 @@ describe.skipIf(postgresUrl() !== null)('the citypulse process (embedded)', () =
     while (!done) ({ done } = await reader.read().catch(() => ({ done: true, value: undefined })));
   });
 });
+
+describe.skipIf(postgresUrl() !== null)('catalogue files on the command line', () => {
+  it('exports the catalogue and imports it back; a bad file names line and field and changes nothing', async () => {
+    const dataDir = tempDir();
+    const env = { CITYPULSE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+    expect((await runToExit(['seed'], env)).code).toBe(0);
+    const exported = await runToExit(['vitals', 'export', '--format', 'csv'], env);
+    expect(exported.code).toBe(0);
+    const file = path.join(dataDir, 'catalogue.csv');
+    fs.writeFileSync(file, exported.stdout);
+    const imported = await runToExit(['vitals', 'import', file], env);
+    expect(imported.stdout).toMatch(/imported \d{4} indicators: 0 new, \d{4} updated/);
+    const broken = exported.stdout.replace('AIR_QUALITY.PM25,air_quality', 'AIR_QUALITY.PM25,no_such_category');
+    fs.writeFileSync(file, broken);
+    const refused = await runToExit(['vitals', 'import', file], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/catalogue\.csv:\d+: category: /);
+    expect(refused.stderr).toContain('nothing was imported');
+  });
+});

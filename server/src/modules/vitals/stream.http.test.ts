@@ -68,7 +68,7 @@ describe('the live stream', () => {
     const district = listen(`/api/v1/vitals/stream?token=${await server.login('huangpu')}`);
     await Promise.all([city.ready, district.ready]);
     await push('binjiang', critical, [6, 5, 4, 3]);
-    await until(() => city.events.some((e) => e.event === 'alert'), 'the city stream receives the alert');
+    await until(() => city.events.some((e) => e.event === 'alert') && city.events.some((e) => e.event === 'snapshot'), 'the city stream receives the alert and the change');
     const snapshot = city.events.find((e) => e.event === 'snapshot');
     expect(snapshot!.data).toContainEqual(expect.objectContaining({ indicator: PM25, org: 'binjiang', value: critical, status: 'critical' }));
     const alert = city.events.find((e) => e.event === 'alert');
