@@ -83,6 +83,8 @@ function runClient(durationMs: number): Promise<{ observations: number; seconds:
   });
 }
 
+let nextProbe = 0; // each probe series alerts once, so every round takes fresh ones
+
 /** Pushes a critical pair to fresh probe series and times POST-sent → alert event on the stream. */
 async function alertLatencies(durationMs: number): Promise<number[]> {
   const pending = new Map<string, number>();
@@ -117,9 +119,8 @@ async function alertLatencies(durationMs: number): Promise<number[]> {
     } catch { /* aborted */ }
   })();
   const started = performance.now();
-  let next = 0;
-  while (performance.now() - started < durationMs && next < probes.length) {
-    const { indicator, org } = probes[next++];
+  while (performance.now() - started < durationMs && nextProbe < probes.length) {
+    const { indicator, org } = probes[nextProbe++];
     const value = indicator.criticalHigh! * 1.5 + 1;
     const now = Date.now();
     pending.set(`${indicator.code}|${org}`, performance.now());

@@ -111,14 +111,14 @@ describe('ingesting observations', () => {
 });
 
 describe('rollups', () => {
-  it('are folded from the journal by the next start when the process stopped before folding', async () => {
+  it('are folded by the next start when the process stopped before folding, each observation once', async () => {
     const base = Date.now() - 50 * 60_000;
     const batch = Array.from({ length: 120 }, (_, i) => ({ indicator: PM25, org: 'lingang-s2', ts: base + i * 1000, value: i }));
     expect((await server.request('POST', '/api/v1/vitals/observations', { token, body: batch })).body.stored).toBe(120);
     const rolled = async () => (await server.db.query<{ count: number | null }>(
       `select sum(count)::int as count from vitals_rollup_1m r join org_unit o on o.id = r.org_id where o.code = 'lingang-s2'`))[0].count ?? 0;
     expect(await rolled()).toBe(0);
-    // A second app on the same database, as after a restart: its start-up folds what the journal holds.
+    // A second app on the same database, as after a restart: its start-up folds what was left.
     const restarted = await buildApp(server.config, { db: server.db, backgroundJobs: false, logger: pino({ level: 'silent' }) });
     expect(await rolled()).toBe(120);
     const [hour] = await server.db.query<{ count: number }>(

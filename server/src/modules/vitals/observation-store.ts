@@ -7,80 +7,76 @@ export interface ObservationBatch {
   orgIds: number[];
   /** ISO 8601 strings (what both drivers accept for timestamptz[] fastest). */
   timestamps: string[];
+  /** The same instants in epoch milliseconds, for the rule engine. */
   epochMs: number[];
   values: number[];
 }
 
-// One statement: the new rows, and a journal row naming the buckets they touched (see 002_rollup_journal).
 // Only the count comes back: returning the rows costs as much as inserting them.
 const INSERT_SQL = `with inserted as (
     insert into vitals_observation (indicator_id, org_id, ts, value)
     select * from unnest($1::int[], $2::int[], $3::timestamptz[], $4::float8[])
     on conflict do nothing
     returning 1
-  ),
-  journal as (
-    insert into vitals_rollup_journal (series, minutes) values ($5::int8[], $6::int4[])
   )
   select count(*)::int as stored from inserted`;
 
 /** Stores a batch; returns how many rows were new (re-sent observations are skipped, changing nothing). */
 export async function insertObservations(db: Db, batch: ObservationBatch): Promise<number> {
-  const count = batch.indicatorIds.length;
-  if (count === 0) return 0;
-  const series: string[] = new Array(count);
-  const minutes: number[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    series[i] = String(batch.indicatorIds[i] * 4_294_967_296 + batch.orgIds[i]);
-    minutes[i] = Math.floor(batch.epochMs[i] / 60_000);
-  }
-  const [row] = await db.query<{ stored: number }>(INSERT_SQL, [batch.indicatorIds, batch.orgIds, batch.timestamps, batch.values, series, minutes]);
+  if (batch.indicatorIds.length === 0) return 0;
+  const [row] = await db.query<{ stored: number }>(INSERT_SQL, [batch.indicatorIds, batch.orgIds, batch.timestamps, batch.values]);
   return row.stored;
 }
 
 const ROLLUP_COLUMNS = 'indicator_id, org_id, bucket, count, sum, min, max, last, last_ts';
-const ROLLUP_REPLACE = `on conflict (indicator_id, org_id, bucket) do update set count = excluded.count, sum = excluded.sum,
-  min = excluded.min, max = excluded.max, last = excluded.last, last_ts = excluded.last_ts`;
+// Partials merge into what a bucket already holds: counts and sums add, extremes widen, the latest wins.
+const ROLLUP_MERGE = `on conflict (indicator_id, org_id, bucket) do update set
+  count = r.count + excluded.count,
+  sum = r.sum + excluded.sum,
+  min = least(r.min, excluded.min),
+  max = greatest(r.max, excluded.max),
+  last = case when excluded.last_ts >= r.last_ts then excluded.last else r.last end,
+  last_ts = greatest(r.last_ts, excluded.last_ts)`;
 
 /**
- * Recomputes every bucket named in the journal from the raw rows (minute) and from the minute rollups
- * (hour), then clears those journal rows — in one transaction, so it is safe to run at any time and
- * to repeat. Returns the number of minute buckets recomputed.
+ * Folds the observations stored since the last fold into the minute and hour rollups and advances the
+ * cursor, in one transaction. Returns the number of observations folded.
  */
 export async function foldRollups(db: Db): Promise<number> {
+  // Every row numbered up to the watermark must be committed before it is folded, or a slow insert
+  // would be skipped for good. A SHARE lock waits for the inserts in flight (they hold ROW EXCLUSIVE)
+  // and is released at once; rows numbered after it are left for the next fold.
+  const upto = await db.transaction(async (tx) => {
+    await tx.exec('lock table vitals_observation in share mode');
+    const [row] = await tx.query<{ upto: string }>(`select (case when is_called then last_value else 0 end)::text as upto from vitals_observation_seq_seq`);
+    return row.upto;
+  });
   return db.transaction(async (tx) => {
-    const [{ upto }] = await tx.query<{ upto: string | null }>('select max(id)::text as upto from vitals_rollup_journal');
-    if (upto === null) return 0;
-    await tx.exec(`create temp table rollup_keys (indicator_id int, org_id int, minute int) on commit drop`);
-    await tx.query(
-      `insert into rollup_keys select distinct (s / 4294967296)::int, (s % 4294967296)::int, m
-       from vitals_rollup_journal j, unnest(j.series, j.minutes) as k(s, m) where j.id <= $1::bigint`,
-      [upto],
-    );
-    const minuteRows = await tx.query<{ n: number }>(
-      `with computed as (
-         insert into vitals_rollup_1m (${ROLLUP_COLUMNS})
-         select o.indicator_id, o.org_id, date_trunc('minute', o.ts), count(*), sum(o.value), min(o.value), max(o.value),
-           (array_agg(o.value order by o.ts desc))[1], max(o.ts)
-         from rollup_keys k join vitals_observation o on o.indicator_id = k.indicator_id and o.org_id = k.org_id
-           and o.ts >= to_timestamp(k.minute * 60) and o.ts < to_timestamp(k.minute * 60 + 60)
+    const [cursor] = await tx.query<{ folded: string }>('select folded_seq::text as folded from vitals_rollup_cursor where id = 1 for update');
+    if (BigInt(cursor.folded) >= BigInt(upto)) return 0;
+    await tx.exec(`create temp table rollup_partial (indicator_id int, org_id int, bucket timestamptz, count int, sum float8,
+      min float8, max float8, last float8, last_ts timestamptz) on commit drop`);
+    const [{ folded }] = await tx.query<{ folded: number }>(
+      `with partial as (
+         insert into rollup_partial
+         select indicator_id, org_id, date_trunc('minute', ts), count(*), sum(value), min(value), max(value),
+           (array_agg(value order by ts desc))[1], max(ts)
+         from vitals_observation where seq > $1::bigint and seq <= $2::bigint
          group by 1, 2, 3
-         ${ROLLUP_REPLACE}
-         returning 1)
-       select count(*)::int as n from computed`,
+         returning count)
+       select coalesce(sum(count), 0)::int as folded from partial`,
+      [cursor.folded, upto],
     );
+    await tx.exec(`insert into vitals_rollup_1m as r (${ROLLUP_COLUMNS}) select * from rollup_partial ${ROLLUP_MERGE}`);
     await tx.exec(
-      `insert into vitals_rollup_1h (${ROLLUP_COLUMNS})
-       select m.indicator_id, m.org_id, date_trunc('hour', m.bucket), sum(m.count), sum(m.sum), min(m.min), max(m.max),
-         (array_agg(m.last order by m.last_ts desc))[1], max(m.last_ts)
-       from (select distinct indicator_id, org_id, minute / 60 as hour from rollup_keys) h
-       join vitals_rollup_1m m on m.indicator_id = h.indicator_id and m.org_id = h.org_id
-         and m.bucket >= to_timestamp(h.hour * 3600) and m.bucket < to_timestamp(h.hour * 3600 + 3600)
-       group by 1, 2, 3
-       ${ROLLUP_REPLACE}`,
+      `insert into vitals_rollup_1h as r (${ROLLUP_COLUMNS})
+       select indicator_id, org_id, date_trunc('hour', bucket), sum(count), sum(sum), min(min), max(max),
+         (array_agg(last order by last_ts desc))[1], max(last_ts)
+       from rollup_partial group by 1, 2, 3
+       ${ROLLUP_MERGE}`,
     );
-    await tx.query('delete from vitals_rollup_journal where id <= $1::bigint', [upto]);
-    return minuteRows[0].n;
+    await tx.query('update vitals_rollup_cursor set folded_seq = $1::bigint where id = 1', [upto]);
+    return folded;
   });
 }
 

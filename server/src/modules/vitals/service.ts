@@ -224,7 +224,7 @@ export class VitalsService {
   async series(input: { indicator: string; org: OrgUnit; from: Date; to: Date; stepSeconds: number }) {
     const indicator = this.indicatorsByCode.get(input.indicator);
     if (!indicator) throw new VitalsError(VitalsErrorCode.UnknownIndicator, `unknown indicator ${input.indicator}`, [{ name: 'code', reason: 'unknown indicator' }]);
-    // History includes everything acknowledged so far: fold what the journal holds before reading.
+    // History includes everything acknowledged so far: fold what is pending before reading.
     if (input.stepSeconds >= 60) await this.foldRollups();
     const points = await querySeries(this.ctx.db, {
       indicatorId: indicator.id, orgId: input.org.id, from: input.from, to: input.to, stepSeconds: input.stepSeconds, aggregation: indicator.aggregation,
@@ -278,7 +278,7 @@ export class VitalsService {
 
   /** Rebuilds the live state after a restart: latest values, learned baselines, alerts still firing. */
   async restore(): Promise<void> {
-    await this.foldRollups(); // what a crash left in the journal
+    await this.foldRollups(); // what a crash left unfolded
     const [baseline] = await this.ctx.db.query<{ data: unknown }>(`select data from vitals_baseline where id = 1`);
     if (baseline) this.engine.importBaselines(baseline.data);
     const maxFrequency = Math.max(86_400, ...this.indicators().map((i) => i.frequencySeconds));
