@@ -86,7 +86,7 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     await page.waitForURL(/\/ops\/alerts$/);
     await page.waitForSelector('h1');
     expect(await page.locator('h1').textContent()).toBe('告警');
-    expect(await page.locator('nav[aria-label="主导航"] a').count()).toBe(4);
+    expect(await page.locator('nav[aria-label="主导航"] a').count()).toBe(5);
   });
 
   it('asks a wall without a token to log in, and a wall with a bad token too', async () => {
@@ -97,6 +97,7 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     await page.goto(`${server.url}/screen?token=not-a-token`);
     await page.waitForURL(/\/login\?next=/);
     expect(page.url()).not.toContain('not-a-token');
+    expect(await page.getByRole('alert').textContent()).toContain('令牌无效或已过期');
   });
 
   for (const viewport of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }]) {
@@ -120,6 +121,24 @@ describe.skipIf(!available)('the web app in Chromium', () => {
       await expectAccessible(page, `screen ${viewport.width}`);
     });
   }
+
+  it('shows one district and chosen categories when its URL says so', async () => {
+    // Categories of their own, so that the tests after this one start from tiles without alerts.
+    const [outside, inside] = indicators.slice(2).filter((indicator) => indicator.org === 'huangpu');
+    const page = await openWall({ width: 1920, height: 1080 }, `&district=huangpu&categories=${outside.category},${inside.category}&lang=en`);
+    expect(await page.locator('li.tile').evaluateAll((tiles) => tiles.map((tile) => tile.getAttribute('data-category')))).toEqual(
+      (await server.request('GET', '/api/v1/vitals/categories', { token: duty })).body.items.map((c: { code: string }) => c.code).filter((code: string) => code === outside.category || code === inside.category),
+    );
+    expect(await page.locator('.screen-title').textContent()).toContain('Huangpu District');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    // A breach elsewhere in the city stays off this wall; one in the district shows.
+    await pushCritical(server, duty, { ...outside, org: 'xigang' });
+    await pushCritical(server, duty, inside);
+    await page.waitForSelector(`li.tile[data-category="${inside.category}"][data-status="critical"]`, { timeout: 20_000 });
+    await page.waitForSelector(`.ticker li[data-indicator="${inside.code}"]`, { timeout: 20_000 });
+    expect(await page.getAttribute(`li.tile[data-category="${outside.category}"]`, 'data-status')).not.toBe('critical');
+    expect(await page.locator('.ticker li[data-indicator]').evaluateAll((items) => items.map((item) => item.getAttribute('data-indicator')))).not.toContain(outside.code);
+  });
 
   it('turns a tile and the ticker when an observation past the critical threshold is pushed', async () => {
     const page = await openWall({ width: 1920, height: 1080 });

@@ -30,7 +30,7 @@ export function ensureWebBuilt({ quiet = false } = {}) {
   const vite = path.join(webDir, 'node_modules', '.bin', 'vite');
   const bin = fs.existsSync(vite) ? vite : path.join(webDir, '..', 'node_modules', '.bin', 'vite');
   const result = spawnSync(bin, ['build', '--logLevel', quiet ? 'error' : 'warn'], { cwd: webDir, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`the web app build failed (exit ${result.status})`);
+  if (result.error || result.status !== 0) throw new Error(`the web app build failed (${result.error?.message ?? `exit ${result.status}`})`);
   return true;
 }
 
@@ -38,7 +38,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   try {
     ensureWebBuilt();
   } catch (error) {
-    process.stderr.write(`citypulse: ${error.message}\n`);
-    process.exit(1);
+    // The API still works without the web app: say so and let the server start.
+    process.stderr.write(`citypulse: ${error.message}; the server starts without a fresh web app (run \`npm run build -w web\`)\n`);
   }
 }

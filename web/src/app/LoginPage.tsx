@@ -48,6 +48,7 @@ export function LoginPage() {
           {t('app.name')} · {t('app.title')}
         </h1>
         <h2>{t('login.title')}</h2>
+        {params.get('expired') && <p className="form-error" role="alert">{t('login.expired')}</p>}
         {next.startsWith('/screen') && <p className="hint">{t('login.screenHint')}</p>}
         <form onSubmit={submit} noValidate>
           <label htmlFor="username">{t('login.username')}</label>

@@ -25,7 +25,13 @@ export const router = createBrowserRouter([
       { path: 'catalogue', lazy: async () => ({ Component: (await import('../modules/ops/CataloguePage')).CataloguePage }) },
       { path: 'indicators/:code', lazy: async () => ({ Component: (await import('../modules/ops/IndicatorPage')).IndicatorPage }) },
       { path: 'alerts', lazy: async () => ({ Component: (await import('../modules/ops/AlertsPage')).AlertsPage }) },
+      { path: 'transit', lazy: async () => ({ Component: (await import('../modules/transit/HeadwaysPage')).HeadwaysPage }) },
     ],
   },
+  // The digital bus for passengers (public, no login) and the stop display: a chunk of their own.
+  { path: '/go', lazy: async () => ({ Component: (await import('../modules/transit/SearchPage')).SearchPage }), errorElement: <RouteError />, hydrateFallbackElement: <Blank /> },
+  { path: '/go/stops/:id', lazy: async () => ({ Component: (await import('../modules/transit/StopPage')).StopPage }), errorElement: <RouteError />, hydrateFallbackElement: <Blank /> },
+  { path: '/go/routes/:id', lazy: async () => ({ Component: (await import('../modules/transit/RoutePage')).RoutePage }), errorElement: <RouteError />, hydrateFallbackElement: <Blank /> },
+  { path: '/board/:stopId', lazy: async () => ({ Component: (await import('../modules/transit/BoardPage')).BoardPage }), errorElement: <RouteError />, hydrateFallbackElement: <Blank /> },
   { path: '*', element: <Navigate to="/ops" replace /> },
 ]);

@@ -40,6 +40,13 @@ export const systemActor = (rootPath: string, rootCode: string): Actor => ({
   kind: 'token', id: 0, name: 'system', permissions: new Set(['cases:read', 'cases:report', 'cases:dispatch', 'cases:handle', 'cases:manage']), orgCode: rootCode, orgPath: rootPath,
 });
 
+interface TransitionContext {
+  action: CaseAction;
+  /** Set for department staff: the department whose cases they may act on (null: none). */
+  ownDepartment: string | null | undefined;
+  orgs: Map<string, OrgUnit>;
+}
+
 const invalid = (name: string, reason: string, detail?: string) =>
   new CasesError(CasesErrorCode.InvalidCase, detail ?? `${name}: ${reason}`, [{ name, reason }]);
 
@@ -49,7 +56,6 @@ export class CasesService {
   calendar: WorkingCalendar;
   escalation: EscalationSettings = { secondLevelAfterHours: 24 };
   private classifier: { model: TextClassifier; trainedAt: string; samples: number } | null = null;
-  private departmentCodes = new Set<string>();
 
   constructor(readonly ctx: CasesContext) {
     this.calendar = defaultCalendar(ctx.config.timezone);
@@ -62,7 +68,6 @@ export class CasesService {
     const calendar = await store.loadSetting<Partial<WorkingCalendar>>(db, 'calendar');
     this.calendar = { ...defaultCalendar(this.ctx.config.timezone), ...calendar, timeZone: this.ctx.config.timezone };
     this.escalation = { secondLevelAfterHours: 24, ...(await store.loadSetting<EscalationSettings>(db, 'escalation')) };
-    this.departmentCodes = new Set((await this.ctx.auth.departments()).map((d) => d.code));
     const saved = await store.latestModel(db);
     this.classifier = saved ? { model: TextClassifier.fromJson(JSON.parse(saved.model) as ModelJson), trainedAt: saved.trainedAt, samples: saved.samples } : null;
   }
@@ -79,11 +84,6 @@ export class CasesService {
     const root = [...(await this.orgs()).values()].find((org) => org.parentCode === null);
     if (!root) throw new CasesError(CasesErrorCode.UnknownOrg, 'the org tree has no city at its root');
     return systemActor(root.path, root.code);
-  }
-
-  private async knownDepartment(code: string, field = 'department'): Promise<void> {
-    if (!this.departmentCodes.has(code)) this.departmentCodes = new Set((await this.ctx.auth.departments()).map((d) => d.code));
-    if (!this.departmentCodes.has(code)) throw new CasesError(CasesErrorCode.UnknownDepartment, `unknown department ${code}`, [{ name: field, reason: 'unknown department' }]);
   }
 
   /** A case category that cases can be filed under (an active third-level item). */
@@ -158,7 +158,8 @@ export class CasesService {
    * acting at once, one wins and the other gets 409 with the case as it now is, so nothing is lost.
    */
   async transition(id: number, input: TransitionInput, actor: Actor): Promise<CaseRecord> {
-    const [record] = await this.ctx.db.transaction((tx) => this.transitionIn(tx, [{ id, version: input.version }], input, actor));
+    const context = await this.transitionContext(input, actor);
+    const [record] = await this.ctx.db.transaction((tx) => this.transitionIn(tx, [{ id, version: input.version }], input, actor, context));
     this.ctx.bus.publish(CASE_SUBJECT, { action: input.action, case: record });
     return record;
   }
@@ -167,23 +168,35 @@ export class CasesService {
   async bulk(items: { id: number; version: number }[], input: Omit<TransitionInput, 'version'>, actor: Actor): Promise<CaseRecord[]> {
     if (items.length === 0) throw invalid('items', 'must name at least one case');
     if (new Set(items.map((item) => item.id)).size !== items.length) throw invalid('items', 'names a case twice');
-    const records = await this.ctx.db.transaction((tx) => this.transitionIn(tx, items, { ...input, version: 0 }, actor));
+    const context = await this.transitionContext(input, actor);
+    const records = await this.ctx.db.transaction((tx) => this.transitionIn(tx, items, { ...input, version: 0 }, actor, context));
     for (const record of records) this.ctx.bus.publish(CASE_SUBJECT, { action: input.action, case: record });
     return records;
   }
 
-  private async transitionIn(tx: Db, items: { id: number; version: number }[], input: TransitionInput, actor: Actor): Promise<CaseRecord[]> {
+  /**
+   * Everything a transition checks that is not the case itself, read before its transaction opens: the
+   * embedded database has one connection, so nothing may read outside the transaction while it is open.
+   */
+  private async transitionContext(input: Omit<TransitionInput, 'version'>, actor: Actor): Promise<TransitionContext> {
     if (!isAction(input.action)) throw invalid('action', `must be one of ${Object.keys(WORKFLOW).join(', ')}`);
-    const action: CaseAction = input.action;
-    const rule = WORKFLOW[action];
+    const rule = WORKFLOW[input.action];
     if (!actor.permissions.has(rule.permission)) {
-      throw new CasesError(CasesErrorCode.Forbidden, `"${action}" needs the ${rule.permission} permission`, [{ name: 'action', reason: `needs ${rule.permission}` }]);
+      throw new CasesError(CasesErrorCode.Forbidden, `"${input.action}" needs the ${rule.permission} permission`, [{ name: 'action', reason: `needs ${rule.permission}` }]);
     }
-    const reason = input.reason?.trim() || null;
-    if (rule.needsReason && !reason) throw invalid('reason', `"${action}" must say why`);
+    if (rule.needsReason && !input.reason?.trim()) throw invalid('reason', `"${input.action}" must say why`);
+    if (input.department) {
+      const departments = new Set((await this.ctx.auth.departments()).map((d) => d.code));
+      if (!departments.has(input.department)) throw new CasesError(CasesErrorCode.UnknownDepartment, `unknown department ${input.department}`, [{ name: 'department', reason: 'unknown department' }]);
+    }
     // Department staff act on their own department's cases only; dispatchers act on any in scope.
     const ownDepartment = rule.permission === 'cases:handle' && !actor.permissions.has('cases:dispatch') ? await this.departmentOf(actor) : undefined;
-    const orgs = await this.orgs();
+    return { action: input.action, ownDepartment, orgs: await this.orgs() };
+  }
+
+  private async transitionIn(tx: Db, items: { id: number; version: number }[], input: TransitionInput, actor: Actor, context: TransitionContext): Promise<CaseRecord[]> {
+    const { action, ownDepartment, orgs } = context;
+    const reason = input.reason?.trim() || null;
     const at = this.now();
     const results: CaseRecord[] = [];
     for (const item of items) {
@@ -231,7 +244,6 @@ export class CasesService {
       }
       case 'dispatch': {
         if (!input.department) throw invalid('department', 'a case is dispatched to a department');
-        await this.knownDepartment(input.department);
         const caseOrg = orgs.get(current.org)!;
         const suggestion = this.ruleDecision(current, orgs);
         const handlerOrg = input.handlerOrg ?? (suggestion?.department === input.department ? suggestion.handlerOrg : orgAtLevel(caseOrg, 'district', orgs).code);

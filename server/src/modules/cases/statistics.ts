@@ -127,6 +127,9 @@ export class CaseStatistics {
 
   /** Computes the figures and ingests them into the vital signs as the city. */
   async push(vitals: VitalsService): Promise<number> {
+    // A city without cases has nothing to report: do not overwrite other feeds of these indicators with zeros.
+    const [{ any }] = await this.db.query<{ any: boolean }>('select exists (select 1 from cases_case) as any');
+    if (!any) return 0;
     const missing = Object.values(this.indicators).filter((code) => !vitals.indicator(code));
     if (missing.length > 0 && !this.warned) {
       this.warned = true;

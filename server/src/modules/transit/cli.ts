@@ -19,6 +19,11 @@ import { createLogger } from '../../platform/logger.js';
 import { systemClock } from '../../platform/clock.js';
 import { TransitService } from './service.js';
 import { TransitError } from './errors.js';
+import { routeHeadways, type StopPass } from './headways.js';
+import { serviceRuns } from './gtfs/timetable.js';
+import { zipFiles } from './gtfs/zip-writer.js';
+import { demoNetworkFeed } from './demo/network.js';
+import { BusSimulator } from './demo/simulator.js';
 
 function progressBar(label: string) {
   const bar = new cliProgress.SingleBar({ format: `${label} | {value} pings | {predictions} predictions | {rate} pings/s`, stream: process.stderr }, cliProgress.Presets.shades_classic);
@@ -80,13 +85,12 @@ export function registerTransitCommands(program: Command) {
         let rows = 0;
         bar.start(0, 0, { phase: 'reading', rate: 0 });
         const tick = (phase: string, count: number) => { rows += count; bar.update(rows, { phase, rate: Math.round(rows / Math.max(0.001, (Date.now() - started) / 1000)) }); };
-        let last = new Map<string, number>();
+        const last = new Map<string, number>();
         const counts = await service.importFeed(feedId, file, file, {
           onProgress: (name, total) => { tick(`reading ${name}`, total - (last.get(name) ?? 0)); last.set(name, total); },
           onRows: (table, count) => tick(`writing ${table}`, count),
         }).catch((error) => { bar.stop(); throw error; });
         bar.stop();
-        last = new Map();
         process.stdout.write(`imported feed "${feedId}" in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.entries(counts).map(([name, count]) => `${count} ${name}`).join(', ')}\n`);
       } catch (error) {
         if (error instanceof TransitError && error.invalidParams?.length) {
@@ -95,6 +99,39 @@ export function registerTransitCommands(program: Command) {
         throw error;
       } finally {
         await db.close();
+      }
+    });
+
+  transit.command('demo-feed')
+    .description('write the demo city\'s generated bus network as a GTFS zip')
+    .requiredOption('--out <feed.zip>', 'where to write it')
+    .action((options: { out: string }) => {
+      fs.writeFileSync(options.out, zipFiles(demoNetworkFeed()));
+      process.stdout.write(`wrote ${options.out}; import it with: citypulse transit import ${options.out} --id haicheng\n`);
+    });
+
+  transit.command('simulate')
+    .description('drive the buses of a feed (e.g. the demo network) in real time, pushing GTFS-Realtime positions to a running CityPulse')
+    .requiredOption('--gtfs <feed.zip>', 'the GTFS static feed the buses run')
+    .option('--feed <id>', 'feed id on the server', 'haicheng')
+    .option('--interval <seconds>', 'seconds between position reports', '10')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--url <url>', 'CityPulse base URL', process.env.CITYPULSE_URL ?? 'http://localhost:8080')
+    .option('--token <token>', 'bearer token with transit:ingest (or CITYPULSE_TOKEN)', process.env.CITYPULSE_TOKEN)
+    .action(async (options: { gtfs: string; feed: string; interval: string; seed: string; url: string; token?: string }) => {
+      if (!options.token) throw new Error('--token (or CITYPULSE_TOKEN) is required: an API token with the transit:ingest scope');
+      const interval = Number(options.interval);
+      if (!(interval >= 1)) throw new Error('--interval must be at least 1 second');
+      const simulator = new BusSimulator(await timetableOf(options.gtfs), { seed: Number(options.seed) });
+      const target = new URL(`/api/v1/transit/realtime?feed=${encodeURIComponent(options.feed)}`, options.url);
+      for (;;) {
+        const now = Math.floor(Date.now() / 1000);
+        const message = simulator.feedMessageAt(now);
+        const response = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` }, body: JSON.stringify(message) });
+        const report = await response.json() as Record<string, unknown>;
+        if (!response.ok) throw new Error(`CityPulse answered ${response.status}: ${JSON.stringify(report)}`);
+        process.stderr.write(`${new Date(now * 1000).toISOString()} ${message.entity.length} buses: ${JSON.stringify(report)}\n`);
+        await new Promise((resolve) => setTimeout(resolve, interval * 1000));
       }
     });
 
@@ -132,13 +169,56 @@ export function registerTransitCommands(program: Command) {
       process.stdout.write(`replayed ${counters.pings} positions in ${((Date.now() - started) / 1000).toFixed(1)} s: ${counters.matched} on a trip, ${counters.offRoute} off route, ${counters.unknownTrip} without a usable trip, ${counters.badFix} bad fixes; wrote ${writer.rows} predictions to ${options.out}\n`);
     });
 
+  transit.command('headways')
+    .description('headway regularity per route and direction from positions: CV, excess wait, bunching, gaps')
+    .requiredOption('--gtfs <feed.zip>', 'the GTFS static feed')
+    .requiredOption('--positions <files...>', 'positions CSV files (plain or .gz)')
+    .option('--top <n>', 'show the routes with the most excess wait', '20')
+    .action(async (options: { gtfs: string; positions: string[]; top: string }) => {
+      checkFiles(options.positions);
+      const timetable = await timetableOf(options.gtfs);
+      const actual: StopPass[] = [];
+      // The hours each local day was observed: the timetable is compared over those hours only.
+      const observed = new Map<number, { from: number; to: number }>();
+      await replay({
+        timetable, positions: options.positions, predictors: [],
+        onPing: (ping) => {
+          const day = timetable.clock.localDay(ping.time);
+          const span = observed.get(day);
+          if (!span) observed.set(day, { from: ping.time, to: ping.time });
+          else span.to = Math.max(span.to, ping.time);
+        },
+        onActual: (tripId, _sequence, stopId, time) => {
+          const trip = timetable.trips.get(tripId)!;
+          actual.push({ routeId: trip.routeId, directionId: trip.directionId, stopId, time });
+        },
+      });
+      const scheduled: StopPass[] = [];
+      for (const [day, span] of observed) {
+        const start = timetable.clock.serviceDayStart(day);
+        for (const trip of timetable.trips.values()) {
+          if (!serviceRuns(timetable.services.get(trip.serviceId), day)) continue;
+          trip.pattern.stopIds.forEach((stopId, index) => {
+            const time = start + trip.arrivals[index]!;
+            if (time >= span.from && time <= span.to) scheduled.push({ routeId: trip.routeId, directionId: trip.directionId, stopId, time });
+          });
+        }
+      }
+      const routes = routeHeadways(actual, scheduled).sort((a, b) => b.excessWait - a.excessWait).slice(0, Number(options.top));
+      const minutes = (seconds: number) => (Number.isFinite(seconds) ? (seconds / 60).toFixed(1) : '-');
+      process.stdout.write('| route | dir | stops | headways | mean (min) | scheduled (min) | CV | excess wait (min) | bunching | gaps |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n');
+      for (const r of routes) {
+        process.stdout.write(`| ${r.routeId} | ${r.directionId} | ${r.stops} | ${r.headways} | ${minutes(r.meanHeadway)} | ${minutes(r.scheduledMeanHeadway)} | ${r.cv.toFixed(2)} | ${minutes(r.excessWait)} | ${r.bunching} | ${r.gaps} |\n`);
+      }
+    });
+
   transit.command('accuracy')
     .description('score predictions against actual arrivals, beside the timetable and delay-carried-forward baselines')
     .requiredOption('--predictions <predictions.csv>', 'the predictions to score (as written by transit replay)')
     .option('--actuals <actuals.csv>', 'actual arrivals (trip_id, stop_sequence, stop_id, actual_arrival)')
     .option('--gtfs <feed.zip>', 'the GTFS static feed (to derive actuals and replay the baselines)')
     .option('--positions <files...>', 'the positions the predictions were made from')
-    .option('--from <date>', 'score only predictions made on or after this local day (YYYY-MM-DD): learn from earlier days')
+    .option('--from <date>', 'score only predictions made on or after this day (YYYY-MM-DD; local with --gtfs, else UTC): learn from earlier days')
     .action(async (options: { predictions: string; actuals?: string; gtfs?: string; positions?: string[]; from?: string }) => {
       checkFiles([options.predictions, ...(options.actuals ? [options.actuals] : []), ...(options.positions ?? [])]);
       if (!options.actuals && !(options.gtfs && options.positions)) throw new Error('give --actuals, or --gtfs with --positions to derive them');

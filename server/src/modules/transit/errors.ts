@@ -6,6 +6,7 @@ export enum TransitErrorCode {
   InvalidPredictions = 'transit.invalid_predictions',
   InvalidRealtime = 'transit.invalid_realtime',
   UnknownStop = 'transit.unknown_stop',
+  UnknownRoute = 'transit.unknown_route',
   UnknownFeed = 'transit.unknown_feed',
   InvalidModel = 'transit.invalid_model',
 }
@@ -16,6 +17,7 @@ const STATUS: Record<TransitErrorCode, number> = {
   [TransitErrorCode.InvalidPredictions]: 400,
   [TransitErrorCode.InvalidRealtime]: 400,
   [TransitErrorCode.UnknownStop]: 404,
+  [TransitErrorCode.UnknownRoute]: 404,
   [TransitErrorCode.UnknownFeed]: 404,
   [TransitErrorCode.InvalidModel]: 400,
 };

@@ -3,6 +3,9 @@ import { startServer, type TestServer } from '../../../test/harness.js';
 import { manualClock } from '../../platform/clock.js';
 import { lineFeed, lineLongitude, zipFiles } from './testing/feed.js';
 import { FeedMessage } from './realtime/feed-message.js';
+import { TransitService } from './service.js';
+import { loadTimetable } from './gtfs/timetable.js';
+import { pino } from 'pino';
 
 const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday; the line feed runs in UTC
 const at = (clock: string) => DAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
@@ -49,6 +52,22 @@ describe('GTFS feeds over the API', () => {
     const listed = await server.request('GET', '/api/v1/transit/feeds', { token: duty });
     expect(listed.body.items).toHaveLength(1);
     expect(listed.body.items[0]).toMatchObject({ id: 'line', agencyTimezone: 'UTC', counts: { stopTimes: 8 } });
+  });
+
+  it('reads a stored feed back into the same timetable after a restart', async () => {
+    const restarted = new TransitService({ db: server.db, logger: pino({ level: 'silent' }), clock });
+    await restarted.load();
+    const stored = restarted.runtime('line').timetable;
+    const original = await loadTimetable(zipFiles(lineFeed()));
+    expect(stored.agencyTimezone).toBe('UTC');
+    for (const id of ['T1', 'T2']) {
+      const [a, b] = [stored.trips.get(id)!, original.trips.get(id)!];
+      expect([...a.arrivals]).toEqual([...b.arrivals]); // C (no time in the feed) interpolated again
+      expect([...a.pattern.distances]).toEqual([...b.pattern.distances]);
+      expect(a.pattern.stopIds).toEqual(b.pattern.stopIds);
+    }
+    expect(stored.services.get('ALL')).toEqual(original.services.get('ALL'));
+    expect([...stored.stops.values()].map((stop) => [stop.id, stop.lat, stop.lon])).toEqual([...original.stops.values()].map((stop) => [stop.id, stop.lat, stop.lon]));
   });
 
   it('replaces a feed whole on re-import, also when two imports race', async () => {
@@ -103,9 +122,15 @@ describe('realtime in, predictions out', () => {
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     const noHeader = await server.request('POST', '/api/v1/transit/realtime', { token: duty, body: { entity: [] } });
     expect(noHeader.status).toBe(400);
+    const misshapen = await server.request('POST', '/api/v1/transit/realtime', { token: duty, body: { header: { gtfs_realtime_version: '2.0' }, entity: 'nope' } });
+    expect(misshapen.status).toBe(400);
+    expect(misshapen.body['invalid-params'][0].name).toBe('/entity');
+    // Enum names as the JSON form writes them are fine (nothing new in it: stale).
+    const named = await server.request('POST', '/api/v1/transit/realtime', { token: duty, body: { header: { gtfs_realtime_version: '2.0', incrementality: 'FULL_DATASET', timestamp: at('08:06:00') }, entity: [] } });
+    expect(named.status).toBe(200);
 
     const stats = await server.request('GET', '/api/v1/transit/realtime/stats?feed=line', { token: duty });
-    expect(stats.body).toMatchObject({ feed: 'line', messages: 2, badMessages: 2, accepted: 2, stale: 1, invalid: 1 });
+    expect(stats.body).toMatchObject({ feed: 'line', messages: 3, badMessages: 3, accepted: 2, stale: 1, invalid: 1 });
     expect((await server.request('POST', '/api/v1/transit/realtime', { token: await server.login('viewer'), body: {} })).status).toBe(403);
   });
 
@@ -114,8 +139,9 @@ describe('realtime in, predictions out', () => {
     expect(arrivals.status).toBe(200);
     expect(arrivals.body.stop).toEqual({ id: 'C', name: 'Stop C' });
     const [live, scheduled] = arrivals.body.arrivals;
-    // V1 is at 1300 m at 08:06, 30 s ahead of the timetable: C (08:10) at 08:09:30.
-    expect(live).toMatchObject({ tripId: 'T1', vehicleId: 'V1', live: true, stopSequence: 3, scheduledArrival: at('08:10:00'), predictedArrival: at('08:09:30'), delaySeconds: -30 });
+    // V1 is at 1300 m at 08:06, 30 s ahead of the timetable: C (08:10) in 210 s, announced 4% early.
+    const predicted = at('08:06:00') + Math.round(0.96 * 210);
+    expect(live).toMatchObject({ tripId: 'T1', vehicleId: 'V1', live: true, stopSequence: 3, scheduledArrival: at('08:10:00'), predictedArrival: predicted, delaySeconds: predicted - at('08:10:00') });
     expect(scheduled).toMatchObject({ tripId: 'T2', vehicleId: null, live: false, predictedArrival: at('08:40:00'), delaySeconds: 0 });
     expect((await server.request('GET', '/api/v1/transit/stops/NOPE/arrivals?feed=line')).status).toBe(404);
     expect((await server.request('GET', '/api/v1/transit/stops/C/arrivals?feed=nope')).status).toBe(404);
@@ -142,7 +168,7 @@ describe('realtime in, predictions out', () => {
       }
     }
     const json = await server.request('GET', '/gtfs-rt/trip-updates?feed=line&format=json');
-    expect(json.body.entity[0].tripUpdate.stopTimeUpdate[0].arrival.time).toBe(at('08:09:30'));
+    expect(json.body.entity[0].tripUpdate.stopTimeUpdate[0].arrival.time).toBe(at('08:06:00') + Math.round(0.96 * 210));
   });
 
   it('publishes vehicle positions', async () => {
@@ -153,5 +179,30 @@ describe('realtime in, predictions out', () => {
     expect(entity.vehicle.position.longitude).toBeCloseTo(lineLongitude(1300), 5);
     clock.set(at('09:00:00') * 1000); // everyone is stale an hour later
     expect((await server.request('GET', '/gtfs-rt/vehicle-positions?feed=line&format=json')).body.entity).toEqual([]);
+  });
+  it('streams a stop\'s arrivals as they change', async () => {
+    clock.set(at('08:06:30') * 1000);
+    expect((await server.request('GET', '/api/v1/transit/stops/NOPE/stream?feed=line')).status).toBe(404);
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}/api/v1/transit/stops/D/stream?feed=line`, { signal: controller.signal });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    const nextEvent = async () => {
+      while (!buffer.includes('\n\n')) buffer += decoder.decode((await reader.read()).value, { stream: true });
+      const [event, ...rest] = buffer.split('\n\n');
+      buffer = rest.join('\n\n');
+      return JSON.parse(event!.split('\n').find((line) => line.startsWith('data: '))!.slice(6));
+    };
+    const first = await nextEvent();
+    expect(first.arrivals[0]).toMatchObject({ tripId: 'T1', live: true });
+    // V1 stood still at 1300 m for a minute: D moves later.
+    clock.set(at('08:07:00') * 1000);
+    const duty = await server.login('duty');
+    await pushProtobuf({ header: { gtfsRealtimeVersion: '2.0', timestamp: at('08:07:00') }, entity: [position('V1', 'T1', at('08:07:00'), 1300)] }, duty);
+    const second = await nextEvent();
+    expect(second.arrivals[0].predictedArrival).toBeGreaterThan(first.arrivals[0].predictedArrival);
+    controller.abort();
   });
 });

@@ -1,11 +1,11 @@
 // The transit service: the feeds in memory (timetable, tracker, prediction engine per feed), fed by
 // pushed GTFS-Realtime, answering arrivals and GTFS-Realtime feeds. The database holds the feeds and what
 // the engines learned; vehicle state lives in memory.
+import { EventEmitter } from 'node:events';
 import type { Db } from '../../platform/db/types.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../../platform/clock.js';
 import { buildTimetable, readFeedFile, type LoadOptions, type Timetable } from './gtfs/timetable.js';
-import { formatDayNumber } from './gtfs/time.js';
 import { Tracker, type TripRun } from './tracking/tracker.js';
 import type { VehiclePing } from './tracking/positions.js';
 import { PredictionEngine } from './prediction/engine.js';
@@ -36,7 +36,6 @@ export class FeedRuntime {
   readonly engine: PredictionEngine;
   readonly vehicles = new Map<string, LiveVehicle>();
   readonly counters: RealtimeCounters = { messages: 0, badMessages: 0, positions: 0, accepted: 0, stale: 0, invalid: 0, unmatched: 0, tripUpdates: 0 };
-  lastMessageTime = 0;
 
   constructor(readonly id: string, readonly timetable: Timetable, model: LearnedModel) {
     this.tracker = new Tracker(timetable);
@@ -71,6 +70,8 @@ export interface ArrivalView {
 
 export class TransitService {
   private readonly feeds = new Map<string, FeedRuntime>();
+  /** 'vehicle' (feedId, LiveVehicle) after each accepted position: what the per-stop streams listen to. */
+  readonly changes = new EventEmitter().setMaxListeners(0);
 
   constructor(private readonly ctx: TransitContext) {}
 
@@ -147,8 +148,10 @@ export class TransitService {
       if (ping.time < now - STALE_SECONDS || (previous && ping.time <= previous.ping.time)) { report.stale++; continue; }
       if (ping.time > now + FUTURE_SECONDS) { report.invalid++; continue; }
       const live = feed.observe(ping);
-      if (live.run) report.accepted++;
-      else report.unmatched++;
+      if (live.run) {
+        report.accepted++;
+        this.changes.emit('vehicle', feed.id, live);
+      } else report.unmatched++;
     }
     counters.positions += report.positions;
     counters.accepted += report.accepted;
@@ -156,7 +159,6 @@ export class TransitService {
     counters.invalid += report.invalid;
     counters.unmatched += report.unmatched;
     counters.tripUpdates += tripUpdates;
-    feed.lastMessageTime = Math.max(feed.lastMessageTime, Number(message.header?.timestamp ?? 0));
     return report;
   }
 
@@ -194,7 +196,7 @@ export class TransitService {
       for (const { trip, index } of feed.timetable.tripsByStop.get(stopId) ?? []) {
         const scheduled = start + trip.arrivals[index]!;
         if (scheduled < now || scheduled > now + options.windowSeconds || covered.has(`${trip.id}@${day}`)) continue;
-        if (!feed.tracker.serviceDayOf(trip, scheduled) || feed.tracker.serviceDayOf(trip, scheduled) !== day) continue;
+        if (feed.tracker.serviceDayOf(trip, scheduled) !== day) continue; // the trip does not run that day
         arrivals.push({ tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: scheduled, delaySeconds: 0, vehicleId: null, live: false });
       }
     }
@@ -210,9 +212,5 @@ export class TransitService {
          on conflict (feed_id) do update set model = excluded.model, saved_at = now()`,
         [feed.id, JSON.stringify(feed.engine.model.toJSON())]);
     }
-  }
-
-  serviceDate(run: TripRun): string {
-    return formatDayNumber(run.serviceDay);
   }
 }

@@ -12,7 +12,7 @@ import { ProblemError } from '../errors.js';
 export const WEB_DIST = fileURLToPath(new URL('../../../../web/dist/', import.meta.url));
 
 /** The client-side routes: each answers index.html and the router in the browser takes over. */
-const APP_PATHS = ['/', '/login', '/screen', '/screen/*', '/ops', '/ops/*'];
+const APP_PATHS = ['/', '/login', '/screen', '/screen/*', '/ops', '/ops/*', '/go', '/go/*', '/board/*'];
 
 export async function registerWebApp(app: FastifyInstance, root: string = WEB_DIST): Promise<void> {
   // preCompressed: the build writes .gz beside each script and stylesheet, sent when the browser accepts it.

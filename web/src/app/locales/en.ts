@@ -1,4 +1,5 @@
 // English.
+import { transitEn } from '../../modules/transit/locales';
 import type { Messages } from './zh-CN';
 
 export const en: Messages = {
@@ -16,7 +17,7 @@ export const en: Messages = {
   transition: { fired: 'Fired', escalated: 'Escalated', deescalated: 'De-escalated', resolved: 'Resolved', acknowledged: 'Acknowledged', silenced: 'Silenced' },
   login: {
     title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in', submitting: 'Logging in…',
-    failed: 'Login failed: {{message}}', screenHint: 'The big screen needs a login, or a read-only token in its address: /screen?token=…',
+    failed: 'Login failed: {{message}}', screenHint: 'The big screen needs a login, or a read-only token in its address: /screen?token=…', expired: 'The token is invalid or has expired; please log in again.',
   },
   screen: {
     title: '{{city}} · City vital signs', health: 'City health score', healthTrend: 'Last 6 hours', trendEmpty: 'Collecting the trend (a point a minute)', categories: '32 categories',
@@ -45,4 +46,5 @@ export const en: Messages = {
     noPermission: 'Your role cannot handle alerts', filters: 'Filters', score: 'Score', indicatorsIn: '{{category}} · {{org}}',
     level: { city: 'City', district: 'District', street: 'Street', committee: 'Committee' },
   },
+  transit: transitEn,
 };

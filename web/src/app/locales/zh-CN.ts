@@ -1,4 +1,5 @@
 // 简体中文（默认语言）。
+import { transitZh } from '../../modules/transit/locales';
 export const zhCN = {
   app: { name: '城市脉搏', title: '城市运行数字体征', skip: '跳到主要内容' },
   common: {
@@ -14,7 +15,7 @@ export const zhCN = {
   transition: { fired: '触发', escalated: '升级', deescalated: '降级', resolved: '恢复', acknowledged: '已确认', silenced: '已静默' },
   login: {
     title: '登录', username: '用户名', password: '密码', submit: '登录', submitting: '登录中…',
-    failed: '登录失败：{{message}}', screenHint: '大屏需要登录，或在网址中带上只读令牌：/screen?token=…',
+    failed: '登录失败：{{message}}', screenHint: '大屏需要登录，或在网址中带上只读令牌：/screen?token=…', expired: '令牌无效或已过期，请重新登录。',
   },
   screen: {
     title: '{{city}} · 城市运行数字体征', health: '城市体检指数', healthTrend: '近 6 小时趋势', trendEmpty: '趋势数据积累中（每分钟一个点）', categories: '32 类体征',
@@ -43,5 +44,6 @@ export const zhCN = {
     noPermission: '你的角色不能处理告警', filters: '筛选', score: '得分', indicatorsIn: '{{category}} · {{org}}',
     level: { city: '市', district: '区', street: '街道', committee: '居委' },
   },
+  transit: transitZh,
 };
 export type Messages = typeof zhCN;

@@ -25,7 +25,7 @@ export function AlertTable({ alerts, orgs, caption }: { alerts: Alert[]; orgs: M
             <td><StatusBadge status={alert.severity} /></td>
             <th scope="row">
               <Link to={`/ops/indicators/${encodeURIComponent(alert.indicator)}?org=${alert.org}`}>{i18n.language === 'en' ? alert.indicatorNameEn : alert.indicatorNameZh}</Link>
-              <span className="secondary-name">{alert.message}</span>
+              <span className="secondary-name" lang="en">{alert.message}</span>
             </th>
             <td>{localName(orgs.get(alert.org), i18n.language) || alert.org}</td>
             <td className="num">{formatNumber(alert.value)}</td>

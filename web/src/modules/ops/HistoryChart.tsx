@@ -1,4 +1,4 @@
-// An indicator's history: zoomable (wheel, drag, the slider or the keyboard through the range buttons),
+// An indicator's history (options merged on refresh, so a zoom survives the periodic reload): zoomable (wheel, drag, the slider or the keyboard through the range buttons),
 // with its warning and critical thresholds as lines and its normal range as a band. The text alternative
 // gives the range, extremes and latest value, and the points are available as a table.
 import { useMemo, useState } from 'react';
@@ -8,7 +8,7 @@ import { palette } from '../../charts/echarts';
 import type { IndicatorDefinition, Series } from '../vitals/types';
 import { formatNumber, useFormatTime } from './common';
 
-export function HistoryChart({ indicator, series }: { indicator: IndicatorDefinition; series?: Series }) {
+export function HistoryChart({ indicator, series, from, to }: { indicator: IndicatorDefinition; series?: Series; from: number; to: number }) {
   const { t, i18n } = useTranslation();
   const formatTime = useFormatTime();
   const [showTable, setShowTable] = useState(false);
@@ -30,12 +30,12 @@ export function HistoryChart({ indicator, series }: { indicator: IndicatorDefini
     const band = indicator.normalMin !== null || indicator.normalMax !== null
       ? [[{ yAxis: indicator.normalMin ?? 'min', itemStyle: { color: 'rgba(47,210,138,0.08)' } }, { yAxis: indicator.normalMax ?? 'max' }]]
       : [];
-    const values = points.map((p) => p[1]).concat(thresholds.map((l) => l.value).filter((v): v is number => v !== null));
+    const values = points.map((p) => p[1]).concat([...thresholds.map((l) => l.value), indicator.normalMin, indicator.normalMax].filter((v): v is number => v !== null));
     return {
       animation: false,
       grid: { left: 64, right: 24, top: 24, bottom: 72 },
       tooltip: { trigger: 'axis', valueFormatter: (value: number) => `${formatNumber(value)} ${indicator.unit}` },
-      xAxis: { type: 'time', axisLabel: { color: palette.muted }, axisLine: { lineStyle: { color: palette.grid } } },
+      xAxis: { type: 'time', min: from, max: to, axisLabel: { color: palette.muted }, axisLine: { lineStyle: { color: palette.grid } } },
       yAxis: {
         type: 'value', name: indicator.unit, nameTextStyle: { color: palette.muted }, axisLabel: { color: palette.muted }, splitLine: { lineStyle: { color: palette.grid } },
         min: values.length ? Math.min(...values) : undefined, max: values.length ? Math.max(...values) : undefined, scale: true,
@@ -47,7 +47,7 @@ export function HistoryChart({ indicator, series }: { indicator: IndicatorDefini
         markArea: { silent: true, data: band },
       }],
     };
-  }, [points, indicator, name, t]);
+  }, [points, indicator, name, t, from, to]);
 
   const numbers = points.map((p) => p[1]);
   const summary = points.length === 0 ? t('ops.noData') : t('ops.chartSummary', {
@@ -56,7 +56,7 @@ export function HistoryChart({ indicator, series }: { indicator: IndicatorDefini
   });
 
   return (
-    <EChart option={option} summary={summary} className="history-chart" replace>
+    <EChart option={option} summary={summary} className="history-chart">
       <p className="chart-summary" aria-hidden="true">{summary}</p>
       <button type="button" className="link-button" aria-expanded={showTable} onClick={() => setShowTable(!showTable)}>{showTable ? t('ops.hideTable') : t('ops.showTable')}</button>
       {showTable && (

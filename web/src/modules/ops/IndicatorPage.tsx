@@ -69,7 +69,7 @@ export function IndicatorPage() {
           </div>
           <section aria-labelledby="history-title" className="card">
             <h2 id="history-title">{t('ops.history')}</h2>
-            <Loading query={series}><HistoryChart indicator={indicator.data} series={series.data} /></Loading>
+            <Loading query={series}><HistoryChart indicator={indicator.data} series={series.data} from={from} to={from + range.hours * 3_600_000 + 60_000} /></Loading>
           </section>
           <div className="two-columns">
             <section aria-labelledby="definition-title" className="card">

@@ -5,7 +5,7 @@ import { Link, useParams } from 'react-router';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { localName } from '../../app/i18n';
-import { scoreColour } from '../../charts/echarts';
+import { scoreColour } from '../../charts/palette';
 import { vitalsQueries } from '../vitals/queries';
 import { Loading, orgChain } from './common';
 

@@ -2,18 +2,19 @@
 // severity, place and time. New entries are announced politely to screen readers.
 import { useTranslation } from 'react-i18next';
 import { localName } from '../../app/i18n';
+import { dateFormat } from '../../app/format';
 import type { OrgUnit } from '../vitals/types';
 import type { TickerEntry } from './useScreenData';
 
 export function AlertTicker({ entries, orgs }: { entries: TickerEntry[]; orgs: Map<string, OrgUnit> }) {
   const { t, i18n } = useTranslation();
-  const locale = i18n.language === 'en' ? 'en-GB' : 'zh-CN';
+  const clock = dateFormat(i18n.language, { hour: '2-digit', minute: '2-digit' });
   const firing = entries.filter((entry) => entry.alert.state === 'firing' && entry.transition !== 'resolved').length;
   return (
     <div className="panel ticker-panel">
       <h2 className="panel-title">
         {t('screen.alerts')}
-        <span className="panel-badge">{t('screen.firing', { count: firing })}</span>
+        <span className={`panel-badge ${firing === 0 ? 'calm' : ''}`}>{t('screen.firing', { count: firing })}</span>
       </h2>
       {entries.length === 0 ? (
         <p className="ticker-empty">{t('screen.noAlerts')}</p>
@@ -31,7 +32,7 @@ export function AlertTicker({ entries, orgs }: { entries: TickerEntry[]; orgs: M
                 </span>
                 <span className="ticker-value">{alert.value === null ? '' : formatValue(alert.value)}</span>
                 <time className="ticker-time" dateTime={new Date(entry.at).toISOString()}>
-                  {new Date(entry.at).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Shanghai' })}
+                  {clock.format(entry.at)}
                 </time>
               </li>
             );

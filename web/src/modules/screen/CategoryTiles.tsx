@@ -46,7 +46,8 @@ export function CategoryTiles({ categories, health, snapshot }: { categories: Ca
                   const state = states.get(category.code) ?? { status: 'no-data' as IndicatorStatus, critical: 0, warning: 0 };
                   const score = scores.get(category.code);
                   const name = localName(category, i18n.language);
-                  const shown = score === null || score === undefined ? '—' : Math.round(score).toString();
+                  // Rounded down: a category with one critical indicator must not read a perfect 100.
+                  const shown = score === null || score === undefined ? '—' : Math.floor(score).toString();
                   return (
                     <li key={category.code} className={`tile status-${state.status}`} data-category={category.code} data-status={state.status}
                       aria-label={t('screen.tileLabel', { name, score: shown, status: t(`status.${state.status}`) })}>

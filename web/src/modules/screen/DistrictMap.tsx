@@ -1,5 +1,5 @@
 // The districts coloured by health, drawn from the city's own outlines (no online map tiles).
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EChart } from '../../charts/EChart';
 import { echarts, palette, scoreColour } from '../../charts/echarts';
@@ -9,7 +9,26 @@ import type { GeoJsonCollection } from '../vitals/queries';
 import type { OrgUnit } from '../vitals/types';
 
 const MAP_NAME = 'citypulse-districts';
+const MAP_REDRAW_MS = 3000;
+
+/** The value, updated at most once per `ms` (the latest value wins at the end of each period), or at once while `urgent`. */
+function useThrottled<T>(value: T, ms: number, urgent: (shown: T) => boolean): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    if (value === shown) return;
+    const wait = urgent(shown) ? 0 : Math.max(0, last.current + ms - Date.now());
+    const timer = setTimeout(() => {
+      last.current = Date.now();
+      setShown(value);
+    }, wait);
+    return () => clearTimeout(timer);
+  }, [value, shown, ms, urgent]);
+  return shown;
+}
 let registered: GeoJsonCollection | null = null;
+// Until every district has a score the map redraws at once: a wall must not wait to show its first map.
+const hasMissingScore = (key: string) => key === '' || key.includes('undefined');
 
 export function DistrictMap({ geojson, scores, districts, selected }: { geojson?: GeoJsonCollection; scores: Map<string, number | null>; districts: OrgUnit[]; selected?: string }) {
   const { t, i18n } = useTranslation();
@@ -18,7 +37,8 @@ export function DistrictMap({ geojson, scores, districts, selected }: { geojson?
     registered = geojson;
   }
   const rem = useRem();
-  const scoreKey = [...scores.entries()].map(([code, score]) => `${code}:${score}`).join(',');
+  // Scores move every second on a busy stream; the map redraws at most every few seconds (to one decimal).
+  const scoreKey = useThrottled([...scores.entries()].map(([code, score]) => `${code}:${score?.toFixed(1)}`).join(','), MAP_REDRAW_MS, hasMissingScore);
   const option = useMemo(() => {
     if (!geojson) return {};
     return {

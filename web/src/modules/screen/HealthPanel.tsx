@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { EChart } from '../../charts/EChart';
 import { palette, scoreColour } from '../../charts/echarts';
 import { useRem } from '../../charts/useRem';
+import { dateFormat } from '../../app/format';
 import type { Health } from '../vitals/types';
 
 const format = (score: number | null | undefined) => (score === null || score === undefined ? '—' : score.toFixed(1));
@@ -21,14 +22,14 @@ export function HealthPanel({ health, history }: { health?: Health; history?: { 
     const values = points.map((p) => p[1]);
     return t('screen.trendSummary', { first: format(values[0]), last: format(values[values.length - 1]), min: format(Math.min(...values)), max: format(Math.max(...values)) });
   }, [points, t]);
-  const locale = i18n.language === 'en' ? 'en-GB' : 'zh-CN';
+  const axisTime = dateFormat(i18n.language, { hour: '2-digit', minute: '2-digit' });
   const rem = useRem();
   const option = useMemo(() => ({
     animation: false,
     grid: { left: 2.4 * rem, right: 0.6 * rem, top: 0.7 * rem, bottom: 1.5 * rem },
     xAxis: {
       type: 'time', axisLine: { lineStyle: { color: palette.grid } }, splitLine: { show: false },
-      axisLabel: { color: palette.muted, fontSize: 0.75 * rem, formatter: (value: number) => new Date(value).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Shanghai' }) },
+      axisLabel: { color: palette.muted, fontSize: 0.75 * rem, formatter: (value: number) => axisTime.format(value) },
     },
     yAxis: { type: 'value', min: (range: { min: number }) => Math.max(0, Math.floor(range.min - 5)), max: 100, splitNumber: 3, axisLabel: { color: palette.muted, fontSize: 0.75 * rem }, splitLine: { lineStyle: { color: palette.grid } } },
     tooltip: { trigger: 'axis' },
@@ -37,7 +38,7 @@ export function HealthPanel({ health, history }: { health?: Health; history?: { 
       lineStyle: { color: palette.accent, width: 0.13 * rem },
       areaStyle: { color: { type: 'linear', x: 0, y: 0, x2: 0, y2: 1, colorStops: [{ offset: 0, color: 'rgba(53,208,255,0.35)' }, { offset: 1, color: 'rgba(53,208,255,0)' }] } },
     }],
-  }), [points, locale, rem]);
+  }), [points, axisTime, rem]);
 
   return (
     <div className="panel health-panel">
@@ -45,7 +46,7 @@ export function HealthPanel({ health, history }: { health?: Health; history?: { 
       <div className="health-score" role="img" aria-label={t('screen.healthSummary', { score: format(score) })} data-testid="health-score">
         <svg viewBox="0 0 120 120" aria-hidden="true">
           <circle cx="60" cy="60" r="52" className="ring-track" />
-          <circle cx="60" cy="60" r="52" className="ring-value" stroke={colour} strokeDasharray={`${filled} ${circumference}`} transform="rotate(-90 60 60)" />
+          {score !== null && <circle cx="60" cy="60" r="52" className="ring-value" stroke={colour} strokeDasharray={`${filled} ${circumference}`} transform="rotate(-90 60 60)" />}
         </svg>
         <div className="health-number" style={{ color: colour }}>
           <span className="value">{format(score)}</span>

@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { useQueries } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Sparkline } from '../../charts/Sparkline';
-import { palette } from '../../charts/echarts';
+import { palette } from '../../charts/palette';
 import { vitalsQueries } from '../vitals/queries';
 import type { Snapshot, SnapshotItem } from '../vitals/types';
 import { formatValue } from './AlertTicker';
@@ -37,6 +37,7 @@ export function KeyIndicators({ snapshot, scope, requested }: { snapshot?: Snaps
   return (
     <div className="panel key-panel">
       <h2 className="panel-title">{t('screen.keyIndicators')}</h2>
+      {items.length === 0 && <p className="key-empty">{t('common.none')}</p>}
       <ul className="key-list">
         {items.map((item, index) => {
           const values = (series[index]?.data?.points ?? []).map((point) => point.value);

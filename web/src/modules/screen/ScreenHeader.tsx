@@ -2,9 +2,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { switchLanguage } from '../../app/i18n';
-import type { StreamState } from '../vitals/stream';
-
-const CITY_TIME_ZONE = 'Asia/Shanghai';
+import { dateFormat } from '../../app/format';
+import type { StreamStatus } from '../vitals/stream';
 
 function useNow(intervalMs: number): number {
   const [now, setNow] = useState(Date.now);
@@ -15,15 +14,15 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-export function ScreenHeader({ title, stream, dataAt }: { title: string; stream: { state: StreamState; lastEventAt: number | null }; dataAt?: string }) {
+export function ScreenHeader({ title, stream, dataAt }: { title: string; stream: StreamStatus; dataAt?: string }) {
   const { t, i18n } = useTranslation();
   const now = useNow(1000);
-  const locale = i18n.language === 'en' ? 'en-GB' : 'zh-CN';
-  const time = new Intl.DateTimeFormat(locale, { timeZone: CITY_TIME_ZONE, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(now);
-  const date = new Intl.DateTimeFormat(locale, { timeZone: CITY_TIME_ZONE, year: 'numeric', month: 'long', day: 'numeric', weekday: 'long' }).format(now);
-  const freshest = Math.max(stream.lastEventAt ?? 0, dataAt ? new Date(dataAt).getTime() : 0);
+  const clock = dateFormat(i18n.language, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const time = clock.format(now);
+  const date = dateFormat(i18n.language, { year: 'numeric', month: 'long', day: 'numeric', weekday: 'long' }).format(now);
+  const freshest = Math.max(stream.lastEventAt() ?? 0, dataAt ? new Date(dataAt).getTime() : 0);
   const age = freshest ? Math.max(0, Math.round((now - freshest) / 1000)) : null;
-  const freshnessTime = freshest ? new Intl.DateTimeFormat(locale, { timeZone: CITY_TIME_ZONE, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(freshest) : '—';
+  const freshnessTime = freshest ? clock.format(freshest) : '—';
   const stateLabel = stream.state === 'live' ? t('screen.streamLive') : stream.state === 'down' ? t('screen.streamDown') : t('screen.streamConnecting');
 
   return (

@@ -1,8 +1,8 @@
 // Everything the big screen shows, loaded once and then kept live from the stream: snapshot values and
 // statuses, health scores (the scope's and each district's), and the alert ticker. Escalations apply at
 // once; the snapshot is reloaded now and then so that recoveries, which one series alone cannot tell, show.
-import { useCallback, useMemo, useState } from 'react';
-import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { notifyManager, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { vitalsQueries } from '../vitals/queries';
 import { useVitalsStream } from '../vitals/stream';
 import { worse, type Alert, type Health, type OrgUnit, type Snapshot, type StreamHealthItem, type StreamSnapshotItem } from '../vitals/types';
@@ -15,6 +15,7 @@ export interface TickerEntry {
 
 const TICKER_LENGTH = 40;
 const SNAPSHOT_REFRESH_MS = 20_000;
+const FLUSH_MS = 500;
 
 export function useScreenData(token: string | null, scope: string | undefined) {
   const client = useQueryClient();
@@ -41,28 +42,56 @@ export function useScreenData(token: string | null, scope: string | undefined) {
     return !unit || unit.path.startsWith(scopeOrg.path);
   }, [orgByCode, scopeOrg]);
 
-  const onSnapshot = useCallback((items: StreamSnapshotItem[]) => {
-    client.setQueryData<Snapshot>(vitalsQueries.snapshot(scope).queryKey, (current) => current && applySnapshot(current, items.filter((item) => inScope(item.org)), scopeOrg?.code));
-  }, [client, scope, inScope, scopeOrg]);
+  // Stream events are gathered and applied together twice a second: a busy stream then costs two renders
+  // a second, not one per event, and the screen still turns within the second.
+  const pending = useRef<{ snapshot: StreamSnapshotItem[]; health: Map<string, StreamHealthItem>; alerts: Alert[] }>({ snapshot: [], health: new Map(), alerts: [] });
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const latest = useRef({ inScope, scope, scopeOrg });
+  latest.current = { inScope, scope, scopeOrg };
 
-  const onHealth = useCallback((items: StreamHealthItem[]) => {
-    for (const item of items) {
-      const update = (current: Health | undefined) => current && ({
-        ...current,
-        score: item.score,
-        categories: current.categories.map((category) => ({ ...category, score: item.categories.find((c) => c.code === category.code)?.score ?? category.score })),
-      });
-      client.setQueryData<Health>(vitalsQueries.health(item.org).queryKey, update);
-      // The whole city is asked for without an org: its entry is keyed without one.
-      if (item.org === scopeOrg?.code && !scope) client.setQueryData<Health>(vitalsQueries.health(undefined).queryKey, update);
-    }
-  }, [client, scope, scopeOrg]);
-
-  const onAlert = useCallback((items: Alert[]) => {
+  const flush = useCallback(() => {
+    timer.current = null;
+    const { snapshot: snapshotItems, health: healthItems, alerts } = pending.current;
+    pending.current = { snapshot: [], health: new Map(), alerts: [] };
+    const { inScope: within, scope: scopeCode, scopeOrg: unit } = latest.current;
+    notifyManager.batch(() => {
+      const visible = snapshotItems.filter((item) => within(item.org));
+      if (visible.length > 0) {
+        client.setQueryData<Snapshot>(vitalsQueries.snapshot(scopeCode).queryKey, (current) => current && applySnapshot(current, visible, unit?.code));
+      }
+      for (const item of healthItems.values()) {
+        const update = (current: Health | undefined) => current && ({
+          ...current,
+          score: item.score,
+          categories: current.categories.map((category) => ({ ...category, score: item.categories.find((c) => c.code === category.code)?.score ?? category.score })),
+        });
+        client.setQueryData<Health>(vitalsQueries.health(item.org).queryKey, update);
+        // The whole city is asked for without an org: its entry is keyed without one.
+        if (item.org === unit?.code && !scopeCode) client.setQueryData<Health>(vitalsQueries.health(undefined).queryKey, update);
+      }
+    });
     const now = Date.now();
-    const fresh = items.filter((alert) => inScope(alert.org)).map((alert) => ({ alert, transition: alert.transition ?? 'fired', at: now }));
+    const fresh = alerts.filter((alert) => within(alert.org)).map((alert) => ({ alert, transition: alert.transition ?? 'fired', at: now }));
     if (fresh.length > 0) setEvents((current) => [...fresh.reverse(), ...current].slice(0, TICKER_LENGTH));
-  }, [inScope]);
+  }, [client]);
+
+  const schedule = useCallback(() => {
+    if (!timer.current) timer.current = setTimeout(flush, FLUSH_MS);
+  }, [flush]);
+  useEffect(() => () => { if (timer.current) clearTimeout(timer.current); }, []);
+
+  const onSnapshot = useCallback((items: StreamSnapshotItem[]) => {
+    pending.current.snapshot.push(...items);
+    schedule();
+  }, [schedule]);
+  const onHealth = useCallback((items: StreamHealthItem[]) => {
+    for (const item of items) pending.current.health.set(item.org, item);
+    schedule();
+  }, [schedule]);
+  const onAlert = useCallback((items: Alert[]) => {
+    pending.current.alerts.push(...items);
+    schedule();
+  }, [schedule]);
 
   const resync = useCallback(() => {
     void client.invalidateQueries({ predicate: (query) => ['snapshot', 'health', 'alerts', 'health-history'].includes(query.queryKey[0] as string) });

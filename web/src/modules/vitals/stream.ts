@@ -3,7 +3,7 @@
 // failed), EventSource gives up for good, so we open a new one with backoff, carrying the last id in the
 // URL. Either way the page shows "down" until the stream is back, then asks the caller to refresh.
 // See: https://html.spec.whatwg.org/multipage/server-sent-events.html
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Alert, StreamHealthItem, StreamSnapshotItem } from './types';
 
 export type StreamState = 'connecting' | 'live' | 'down';
@@ -18,9 +18,15 @@ export interface StreamHandlers {
 
 const MAX_BACKOFF_MS = 15_000;
 
-export function useVitalsStream(token: string | null, handlers: StreamHandlers): { state: StreamState; lastEventAt: number | null } {
+export interface StreamStatus {
+  state: StreamState;
+  /** When the last event arrived (read on demand: a clock asks each second, nothing re-renders per event). */
+  lastEventAt(): number | null;
+}
+
+export function useVitalsStream(token: string | null, handlers: StreamHandlers): StreamStatus {
   const [state, setState] = useState<StreamState>('connecting');
-  const [lastEventAt, setLastEventAt] = useState<number | null>(null);
+  const lastEvent = useRef<number | null>(null);
   const current = useRef(handlers);
   current.current = handlers;
 
@@ -31,16 +37,10 @@ export function useVitalsStream(token: string | null, handlers: StreamHandlers):
     let retry: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
     let wasDown = false;
-    let stamp = 0;
 
     const received = (event: MessageEvent) => {
       if (event.lastEventId) lastId = event.lastEventId;
-      const now = Date.now();
-      // One re-render a second is plenty for a freshness clock.
-      if (now - stamp > 1000) {
-        stamp = now;
-        setLastEventAt(now);
-      }
+      lastEvent.current = Date.now();
       return JSON.parse(event.data);
     };
     const open = () => {
@@ -75,5 +75,6 @@ export function useVitalsStream(token: string | null, handlers: StreamHandlers):
     };
   }, [token]);
 
-  return { state, lastEventAt };
+  const lastEventAt = useCallback(() => lastEvent.current, []);
+  return useMemo(() => ({ state, lastEventAt }), [state, lastEventAt]);
 }

@@ -39,19 +39,35 @@ const fastRun = (day: number) => [ping('08:00:00', 0, 'T1', day), ...[1, 2, 3, 4
 
 describe('the prediction engine', () => {
   it('without history carries the vehicle\'s delay forward, like the baseline', () => {
-    const [engine, timetableOnly, delay] = run([ping('08:00:00', 0), ping('08:06:00', 1300)], [new PredictionEngine(timetable), new TimetablePredictor(), new DelayCarriedForwardPredictor()]);
+    const [engine, timetableOnly, delay] = run([ping('08:00:00', 0), ping('08:06:00', 1300)], [new PredictionEngine(timetable, undefined, { earlyShare: 0 }), new TimetablePredictor(), new DelayCarriedForwardPredictor()]);
     // At 1300 m at 08:06 the timetable says 08:06:30: 30 s early. C (08:10) and D (08:15) come 30 s early.
     expect(delay).toEqual([at('08:09:30'), at('08:14:30')]);
     expect(engine).toEqual(delay);
     expect(timetableOnly).toEqual([at('08:10:00'), at('08:15:00')]);
   });
 
+  it('announces each stop a small share of its horizon early', () => {
+    const [early] = run([ping('08:00:00', 0), ping('08:06:00', 1300)], [new PredictionEngine(timetable, undefined, { earlyShare: 0.1 })]);
+    // 210 s and 510 s ahead without the shift: 21 s and 51 s earlier.
+    expect(early).toEqual([at('08:09:30') - 21, at('08:14:30') - 51]);
+  });
+
+  it('never announces a stop earlier than buses have been seen to pass it (a timepoint where they wait)', () => {
+    const engine = new PredictionEngine(timetable, undefined, { earlyShare: 0, holdingMinSamples: 3 });
+    // Three days on which the bus waited at C until its scheduled 08:10 although it reached B early.
+    for (const day of [0, 1, 2]) run([ping('08:00:00', 0, 'T1', day), ping('08:03:00', 1000, 'T1', day), ping('08:04:00', 1990, 'T1', day), ping('08:10:00', 2010, 'T1', day), ping('08:15:00', 3000, 'T1', day)], [engine]);
+    const [held] = run([ping('08:00:00', 0, 'T1', 3), ping('08:02:00', 1000, 'T1', 3)], [engine]);
+    expect(held![1]).toBeGreaterThanOrEqual(at('08:09:00') + 3 * 86_400); // C, not much before its time
+    const [free] = run([ping('08:00:00', 0, 'T1', 3), ping('08:02:00', 1000, 'T1', 3)], [new PredictionEngine(timetable, engine.model, { earlyShare: 0, holding: false })]);
+    expect(free![1]).toBeLessThan(held![1]!);
+  });
+
   it('learns that a segment runs faster than the timetable and uses it the next day', () => {
-    const engine = new PredictionEngine(timetable);
+    const engine = new PredictionEngine(timetable, undefined, { earlyShare: 0 });
     run(fastRun(0), [engine]);
     expect(engine.model.segments.get('B>C')!.count()).toBe(1); // A>B is not: nobody saw the bus arrive at A
     const [next] = run([ping('08:00:00', 0, 'T1', 1), ping('08:02:00', 500, 'T1', 1)], [engine]);
-    const [naive] = run([ping('08:00:00', 0, 'T1', 1), ping('08:02:00', 500, 'T1', 1)], [new PredictionEngine(timetable)]);
+    const [naive] = run([ping('08:00:00', 0, 'T1', 1), ping('08:02:00', 500, 'T1', 1)], [new PredictionEngine(timetable, undefined, { earlyShare: 0 })]);
     // B, C and D: learned 240 s segments (shrunk a little towards the timetable) beat 300 s ones.
     expect(next![0]).toBeLessThan(naive![0]!);
     expect(next![2]! - next![1]!).toBeLessThan(300);
@@ -59,7 +75,7 @@ describe('the prediction engine', () => {
   });
 
   it('holds a vehicle waiting at its first stop until its departure time', () => {
-    const [engine] = run([ping('07:50:00', 0)], [new PredictionEngine(timetable)]);
+    const [engine] = run([ping('07:50:00', 0)], [new PredictionEngine(timetable, undefined, { earlyShare: 0 })]);
     expect(engine).toEqual([at('08:05:00'), at('08:10:00'), at('08:15:00')]);
   });
 

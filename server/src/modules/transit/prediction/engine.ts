@@ -11,7 +11,7 @@
 import { ZoneClock } from '../gtfs/time.js';
 import type { Timetable, Trip } from '../gtfs/timetable.js';
 import type { TrackUpdate, TripRun } from '../tracking/tracker.js';
-import { clampLog, dayTypeOfWeekday, LearnedModel, type DayType, type SlotStats } from './history.js';
+import { clampLog, dayTypeOfWeekday, LearnedModel, type DayType, type RunningQuantile, type SlotStats } from './history.js';
 
 export interface EngineOptions {
   /** How many samples' worth of trust a prior gets against a slot's mean. */
@@ -24,17 +24,32 @@ export interface EngineOptions {
   recentMemorySeconds: number;
   /** Smoothing of a vehicle's own pace over its successive segments. */
   ownSmoothing: number;
+  /** Never predict a stop earlier than the low quantile of lateness seen there (buses hold at timepoints). */
+  holding: boolean;
+  /** Which quantile, how fast it moves (seconds a sample), and how many samples before it is used. */
+  holdingShare: number;
+  holdingStep: number;
+  holdingMinSamples: number;
+  /** Announce each stop this share of its horizon early (the accuracy windows tolerate late more than early). */
+  earlyShare: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
-  priorStrength: 3,
-  // Measured on the first two Austin days: the vehicle's own pace beyond its position did not help
+  priorStrength: 8,
+  // Measured on the first two Austin days only: the vehicle's own pace beyond its position did not help
   // (buses catch up and fall back around the timetable), a light touch of the latest vehicle did.
   ownWeight: 0,
   ownReachSeconds: 300,
   recentWeight: 0.3,
   recentMemorySeconds: 1200,
   ownSmoothing: 0.3,
+  holding: true,
+  holdingShare: 0.03,
+  holdingStep: 40,
+  holdingMinSamples: 30,
+  // The windows are centred about 5% of the horizon on the late side; 4% (chosen on the first two Austin
+  // days) buys most of that without giving up the symmetric measures (±60 s, Caltrans).
+  earlyShare: 0.04,
 };
 
 /** Something that turns tracked positions into arrival predictions (the engine, or a baseline). */
@@ -47,13 +62,17 @@ export interface ArrivalPredictor {
 }
 
 interface RunState {
+  lastTime: number;
   ownLog: number;
   ownCount: number;
   atTerminal: boolean;
   segments: SlotStats[];
+  earliest: RunningQuantile[];
 }
 interface Recent { time: number; logRatio: number }
 
+/** Run state unused this long is dropped. */
+const RUN_MEMORY_SECONDS = 6 * 3600;
 /** Near the first stop: the vehicle has not left it yet. */
 const TERMINAL_METRES = 40;
 /** Segments scheduled at 0 s still take a moment. */
@@ -66,6 +85,7 @@ export class PredictionEngine implements ArrivalPredictor {
   private readonly recent = new Map<string, Recent>();
   private readonly segmentKeys = new Map<Trip['pattern'], string[]>();
   private readonly clock: ZoneClock;
+  private learnCalls = 0;
   readonly options: EngineOptions;
 
   constructor(private readonly timetable: Timetable, readonly model: LearnedModel = new LearnedModel(), options: Partial<EngineOptions> = {}) {
@@ -88,10 +108,19 @@ export class PredictionEngine implements ArrivalPredictor {
     let state = this.runs.get(id);
     if (!state) {
       const keys = this.keysOf(run.trip);
-      state = { ownLog: 0, ownCount: 0, atTerminal: false, segments: keys.map((key) => (key ? this.model.segment(key) : (null as unknown as SlotStats))) };
+      state = {
+        lastTime: run.lastTime, ownLog: 0, ownCount: 0, atTerminal: false,
+        segments: keys.map((key) => (key ? this.model.segment(key) : (null as unknown as SlotStats))),
+        earliest: run.trip.pattern.stopIds.map((stopId) => this.model.earliestAt(`${run.trip.routeId}:${stopId}`)),
+      };
       this.runs.set(id, state);
     }
     return state;
+  }
+
+  /** Drops the state of runs not heard from since `before` (vehicles that vanished mid-trip). */
+  private forget(before: number) {
+    for (const [id, state] of this.runs) if (state.lastTime < before) this.runs.delete(id);
   }
 
   private dayType(run: TripRun): DayType {
@@ -103,8 +132,7 @@ export class PredictionEngine implements ArrivalPredictor {
   }
 
   /** Expected running time (seconds) of segment `index` (stop index-1 to stop index) starting at `time`. */
-  expectedSeconds(run: TripRun, index: number, time: number): number {
-    const state = this.stateOf(run);
+  expectedSeconds(run: TripRun, index: number, time: number, state = this.stateOf(run)): number {
     const trip = run.trip;
     const dayType = this.dayType(run);
     const hour = this.hourAt(time);
@@ -115,16 +143,19 @@ export class PredictionEngine implements ArrivalPredictor {
 
   learn(update: TrackUpdate): void {
     if (update.finished) this.runs.delete(`${update.finished.key}#${update.finished.vehicleId}`);
+    if (++this.learnCalls % 10_000 === 0) this.forget(update.time - RUN_MEMORY_SECONDS);
     const { run } = update;
     const state = this.stateOf(run);
+    state.lastTime = update.time;
     const trip = run.trip;
     const keys = this.keysOf(trip);
     const dayType = this.dayType(run);
     for (const { index, time } of update.passed) {
       if (!Number.isFinite(time) || index === 0) continue;
+      state.earliest[index]!.add(time - (run.serviceStart + trip.arrivals[index]!), this.options.holdingShare, this.options.holdingStep);
       if (index === 1 && state.atTerminal) {
         // The vehicle waited at its first stop: learn how late the route really leaves it.
-        const leftAt = time - this.expectedSeconds(run, 1, time);
+        const leftAt = time - this.expectedSeconds(run, 1, time, state);
         const lateness = leftAt - (run.serviceStart + trip.departures[0]!);
         if (Math.abs(lateness) < 1800) this.model.departure(trip.routeId).record(dayType, this.hourAt(time), lateness);
       }
@@ -132,7 +163,7 @@ export class PredictionEngine implements ArrivalPredictor {
       if (!Number.isFinite(previous)) continue;
       const observed = time - previous;
       if (observed < 0 || observed > 3600) continue;
-      const expected = this.expectedSeconds(run, index, previous);
+      const expected = this.expectedSeconds(run, index, previous, state);
       const logRatio = logRatioOf(observed, expected);
       const scheduled = Math.max(trip.arrivals[index]! - trip.arrivals[index - 1]!, MIN_SCHEDULED_SECONDS);
       const hour = this.hourAt(previous);
@@ -159,18 +190,18 @@ export class PredictionEngine implements ArrivalPredictor {
     const o = this.options;
     let clock = now;
     let start = run.nextIndex;
-    if (start === 0) {
-      // Before the first stop (a shape that starts before it): at the first stop when scheduled, or now.
-      clock = Math.max(now, run.serviceStart + trip.departures[0]!);
-      out[0] = clock;
-      start = 1;
-    } else if (start === 1 && state.atTerminal) {
+    if (start <= 1 && (start === 0 || state.atTerminal)) {
+      // Not left the first stop yet: it leaves at its time plus the route's usual lateness, or now.
       const departure = this.model.departures.get(trip.routeId);
       const lateness = departure ? departure.estimate(this.dayType(run), this.hourAt(now), 0, o.priorStrength) : 0;
       clock = Math.max(now, run.serviceStart + trip.departures[0]! + lateness);
+      if (start === 0) {
+        out[0] = clock;
+        start = 1;
+      }
     }
     for (let index = start; index < n; index++) {
-      let seconds = this.expectedSeconds(run, index, clock);
+      let seconds = this.expectedSeconds(run, index, clock, state);
       // The live factor: this vehicle's pace near it, and the latest vehicle over the same segment.
       const ahead = clock - now;
       const ownWeight = state.ownCount > 0 ? o.ownWeight * Math.exp(-ahead / o.ownReachSeconds) : 0;
@@ -188,8 +219,13 @@ export class PredictionEngine implements ArrivalPredictor {
         seconds *= share;
       }
       clock += seconds;
+      if (o.holding) {
+        const earliest = state.earliest[index]!;
+        if (earliest.count >= o.holdingMinSamples) clock = Math.max(clock, run.serviceStart + trip.arrivals[index]! + earliest.value);
+      }
       out[index - run.nextIndex] = clock;
     }
+    if (o.earlyShare > 0) for (let i = 0; i < out.length; i++) out[i] = out[i]! - o.earlyShare * (out[i]! - now);
     return out;
   }
 }

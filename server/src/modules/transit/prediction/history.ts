@@ -68,10 +68,27 @@ export interface LearnedModelJson {
   departures: Record<string, number[]>;
   /** Observed and scheduled running time, network-wide. */
   network: number[];
+  /** Route:stop to [low quantile of lateness, count]. */
+  earliest?: Record<string, [number, number]>;
+}
+
+/**
+ * A running low quantile (stochastic approximation): each sample nudges the estimate up by step x share
+ * when above it and down by step x (1 - share) when below, settling where `share` of samples fall below.
+ */
+export class RunningQuantile {
+  constructor(public value = 0, public count = 0) {}
+  add(sample: number, share: number, step: number) {
+    if (this.count === 0) this.value = sample;
+    else this.value += step * (share - (sample < this.value ? 1 : 0));
+    this.count++;
+  }
 }
 
 export class LearnedModel {
   readonly segments = new Map<string, SlotStats>();
+  /** Per route and stop ("route:stop"): a low quantile of lateness, seconds. Buses wait at timepoints. */
+  readonly earliest = new Map<string, RunningQuantile>();
   readonly departures = new Map<string, SlotStats>();
   network = new SlotStats();
 
@@ -79,6 +96,12 @@ export class LearnedModel {
     let stats = this.segments.get(key);
     if (!stats) this.segments.set(key, stats = new SlotStats());
     return stats;
+  }
+
+  earliestAt(key: string): RunningQuantile {
+    let quantile = this.earliest.get(key);
+    if (!quantile) this.earliest.set(key, quantile = new RunningQuantile());
+    return quantile;
   }
 
   departure(routeId: string): SlotStats {
@@ -101,6 +124,7 @@ export class LearnedModel {
       segments: Object.fromEntries([...this.segments].map(([key, stats]) => [key, pack(stats)])),
       departures: Object.fromEntries([...this.departures].map(([key, stats]) => [key, pack(stats)])),
       network: pack(this.network),
+      earliest: Object.fromEntries([...this.earliest].map(([key, q]) => [key, [Math.round(q.value * 10) / 10, q.count]])),
     };
   }
 
@@ -124,6 +148,10 @@ export class LearnedModel {
     for (const [key, packed] of Object.entries(data.segments ?? {})) model.segments.set(key, unpack(packed, `segments.${key}`));
     for (const [key, packed] of Object.entries(data.departures ?? {})) model.departures.set(key, unpack(packed, `departures.${key}`));
     model.network = unpack(data.network ?? [], 'network');
+    for (const [key, pair] of Object.entries(data.earliest ?? {})) {
+      if (!Array.isArray(pair) || !Number.isFinite(pair[0]) || !(pair[1] >= 0)) throw bad(`earliest.${key} must be [seconds, count]`);
+      model.earliest.set(key, new RunningQuantile(pair[0], pair[1]));
+    }
     return model;
   }
 }

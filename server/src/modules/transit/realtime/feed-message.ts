@@ -28,9 +28,16 @@ export function decodeFeedMessage(body: Buffer | unknown): FeedMessageObject {
     }
   } else {
     const object = camelKeys(body);
-    const problem = FeedMessage.verify(object as Record<string, unknown>);
-    if (problem) throw new TransitError(TransitErrorCode.InvalidRealtime, `not a GTFS-Realtime FeedMessage: ${problem}`, [{ name: `/${problem.split(':')[0]!.replace(/\./g, '/')}`, reason: problem }]);
-    message = FeedMessage.fromObject(object as Record<string, unknown>);
+    if (!object || typeof object !== 'object' || Array.isArray(object)) {
+      throw new TransitError(TransitErrorCode.InvalidRealtime, 'a FeedMessage in JSON is an object', [{ name: 'body', reason: 'not an object' }]);
+    }
+    try {
+      // fromObject takes enum names ("FULL_DATASET") as well as numbers, and refuses misshapen messages.
+      message = FeedMessage.fromObject(object as Record<string, unknown>);
+    } catch (error) {
+      const reason = (error as Error).message;
+      throw new TransitError(TransitErrorCode.InvalidRealtime, `not a GTFS-Realtime FeedMessage: ${reason}`, [{ name: `/${reason.split(':')[0]!.replace(/^\.?transit_realtime\.FeedMessage\.?/, '').replace(/\./g, '/')}`, reason }]);
+    }
   }
   const decoded = FeedMessage.toObject(message, { longs: Number, enums: String, defaults: false });
   if (!decoded.header || !decoded.header.gtfsRealtimeVersion) {

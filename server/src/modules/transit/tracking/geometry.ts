@@ -5,11 +5,23 @@ const METRES_PER_DEGREE = 6_371_008.8 * Math.PI / 180;
 
 export interface Projection {
   toXY(lat: number, lon: number): [number, number];
+  toLatLon(x: number, y: number): [number, number];
 }
 
 export function equirectangular(centreLat: number): Projection {
   const kx = METRES_PER_DEGREE * Math.cos(centreLat * Math.PI / 180);
-  return { toXY: (lat, lon) => [lon * kx, lat * METRES_PER_DEGREE] };
+  return { toXY: (lat, lon) => [lon * kx, lat * METRES_PER_DEGREE], toLatLon: (x, y) => [y / METRES_PER_DEGREE, x / kx] };
+}
+
+/** The point at a distance along a path. */
+export function pointAlong(path: Path, distance: number): [number, number] {
+  const { xs, ys, along } = path;
+  if (xs.length === 1 || distance <= 0) return [xs[0]!, ys[0]!];
+  let i = 1;
+  while (i < along.length - 1 && along[i]! < distance) i++;
+  const span = along[i]! - along[i - 1]!;
+  const share = span > 0 ? Math.min(1, (distance - along[i - 1]!) / span) : 0;
+  return [xs[i - 1]! + share * (xs[i]! - xs[i - 1]!), ys[i - 1]! + share * (ys[i]! - ys[i - 1]!)];
 }
 
 /** A polyline in metres with the distance travelled at each vertex. */
@@ -55,13 +67,15 @@ export function nearestOnPath(path: Path, x: number, y: number, fromAlong = -Inf
     const ax = xs[i]!, ay = ys[i]!;
     const dx = xs[i + 1]! - ax, dy = ys[i + 1]! - ay;
     const lengthSquared = dx * dx + dy * dy;
+    const span = along[i + 1]! - along[i]!;
+    // Only the part of the segment inside the window counts: clamp the parameter, then measure.
+    const low = span > 0 && fromAlong > along[i]! ? (fromAlong - along[i]!) / span : 0;
+    const high = span > 0 && toAlong < along[i + 1]! ? (toAlong - along[i]!) / span : 1;
     let t = lengthSquared > 0 ? ((x - ax) * dx + (y - ay) * dy) / lengthSquared : 0;
-    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    t = t < low ? low : t > high ? high : t;
     const px = ax + t * dx, py = ay + t * dy;
     const offset = Math.hypot(x - px, y - py);
-    let position = along[i]! + t * (along[i + 1]! - along[i]!);
-    if (position < fromAlong) position = fromAlong;
-    if (position > toAlong) position = toAlong;
+    const position = along[i]! + t * span;
     if (!best || offset < best.offset - 1e-9) best = { along: position, offset };
   }
   return best;

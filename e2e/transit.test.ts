@@ -1,0 +1,249 @@
+// The digital bus pages in a real browser (Debian's Chromium through playwright-core) against a real
+// server on the embedded database: a small line whose timetable is built around the current time, buses
+// pushed as GTFS-Realtime (one running late, so that two bunch, and one missing, so there is a big gap).
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startServer, type TestServer } from '../server/test/harness.js';
+import { ensureWebBuilt } from '../web/scripts/ensure-built.mjs';
+import { zipFiles } from '../server/src/modules/transit/testing/feed.js';
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from './browser.js';
+import { seriousViolations } from './pages.js';
+
+const SCREENS_DIR = path.resolve('test-results/screens');
+const available = chromiumAvailable();
+if (!available) process.stdout.write(`\n  SKIPPED transit browser tests: no Chromium at ${CHROMIUM_PATH} (install Debian's chromium, or set CITYPULSE_CHROMIUM)\n\n`);
+
+const FEED = 'e2e';
+const STOP_NAMES = ['人民广场', '海城路', '南京东路', '福州路', '外滩源', '新河桥', '滨江大道', '东山公园', '南湖新村', '北苑路', '西港码头', '临港中心'];
+const SPACING = 600; // metres between stops
+const SPEED = 5; // m/s: 2 minutes between stops
+const HEADWAY = 180; // a bus every 3 minutes
+const METRES_PER_DEGREE = 111_195;
+
+/**
+ * Route 15 along twelve stops on the equator (a feed in UTC), both ways, and route 42 over its middle
+ * part, with trips from 90 minutes before `now` to 90 minutes after, on the service day that started
+ * three hours before (times past 24:00 as GTFS allows).
+ */
+function feedAround(now: number) {
+  const dayStart = Math.floor((now - 3 * 3600) / 86_400) * 86_400;
+  const date = (offsetDays: number) => new Date((dayStart + offsetDays * 86_400) * 1000).toISOString().slice(0, 10).replace(/-/g, '');
+  const clock = (seconds: number) => `${String(Math.floor(seconds / 3600)).padStart(2, '0')}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
+  const trips = ['route_id,service_id,trip_id,trip_headsign,direction_id'];
+  const stopTimes = ['trip_id,arrival_time,departure_time,stop_id,stop_sequence'];
+  const departures: Array<{ tripId: string; departure: number }> = [];
+  const addTrips = (route: string, direction: number, stops: string[], headsign: string, every: number, offset: number) => {
+    const first = Math.ceil((now - dayStart - 5400) / every) * every + offset;
+    for (let departure = first; departure <= now - dayStart + 5400; departure += every) {
+      const tripId = `${route}-${direction}-${clock(departure).replace(/:/g, '')}`;
+      trips.push(`${route},ALL,${tripId},${headsign},${direction}`);
+      stops.forEach((stop, i) => stopTimes.push(`${tripId},${clock(departure + i * (SPACING / SPEED))},${clock(departure + i * (SPACING / SPEED))},${stop},${i + 1}`));
+      if (route === 'R15' && direction === 0) departures.push({ tripId, departure: dayStart + departure });
+    }
+  };
+  const ids = STOP_NAMES.map((_, i) => `S${String(i + 1).padStart(2, '0')}`);
+  addTrips('R15', 0, ids, '临港中心', HEADWAY, 0);
+  addTrips('R15', 1, [...ids].reverse(), '人民广场', HEADWAY, 90);
+  addTrips('R42', 0, ids.slice(2, 10), '北苑路', 420, 60);
+  const files = {
+    'agency.txt': 'agency_id,agency_name,agency_url,agency_timezone\nHC,海城公交,https://example.org,UTC\n',
+    'stops.txt': ['stop_id,stop_name,stop_lat,stop_lon', ...ids.map((id, i) => `${id},${STOP_NAMES[i]},0,${((i * SPACING) / METRES_PER_DEGREE).toFixed(6)}`)].join('\n') + '\n',
+    'routes.txt': 'route_id,route_short_name,route_long_name,route_type,route_color\nR15,15,人民广场—临港中心,3,1E6FD9\nR42,42,南京东路—北苑路,3,D97A1E\n',
+    'trips.txt': trips.join('\n') + '\n',
+    'stop_times.txt': stopTimes.join('\n') + '\n',
+    'calendar.txt': `service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\nALL,1,1,1,1,1,1,1,${date(-1)},${date(2)}\n`,
+  };
+  return { files, departures };
+}
+
+const longitudeAt = (metres: number) => metres / METRES_PER_DEGREE;
+
+describe.skipIf(!available)('the digital bus pages in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let duty: string;
+  /** The late bus and where it last was. */
+  let late: { vehicleId: string; tripId: string; along: number; time: number };
+  const contexts: BrowserContext[] = [];
+
+  async function newPage(viewport = { width: 1280, height: 900 }, token?: string): Promise<Page> {
+    const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    if (token) await context.addInitScript((value) => localStorage.setItem('citypulse.token', value), token);
+    contexts.push(context);
+    return context.newPage();
+  }
+
+  async function expectAccessible(page: Page, name: string): Promise<void> {
+    const violations = await seriousViolations(page);
+    expect(violations, `${name}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
+  }
+
+  async function screenshot(page: Page, name: string): Promise<void> {
+    const file = path.join(SCREENS_DIR, `${name}.png`);
+    await page.screenshot({ path: file });
+    process.stdout.write(`  screenshot: ${file}\n`);
+  }
+
+  async function push(entities: Array<{ vehicleId: string; tripId: string; along: number; time: number }>) {
+    const response = await server.request('POST', `/api/v1/transit/realtime?feed=${FEED}`, {
+      token: duty,
+      body: {
+        header: { gtfs_realtime_version: '2.0', timestamp: Math.max(...entities.map((entity) => entity.time)) },
+        entity: entities.map((entity) => ({
+          id: entity.vehicleId,
+          vehicle: { vehicle: { id: entity.vehicleId }, trip: { trip_id: entity.tripId }, position: { latitude: 0, longitude: longitudeAt(entity.along) }, timestamp: entity.time },
+        })),
+      },
+    });
+    expect(response.status).toBe(200);
+    return response.body as { accepted: number };
+  }
+
+  beforeAll(async () => {
+    ensureWebBuilt({ quiet: true });
+    server = await startServer();
+    ({ browser, close: closeBrowser } = await launchChromium());
+    duty = await server.login('duty');
+    const now = Math.floor(Date.now() / 1000);
+    const { files, departures } = feedAround(now);
+    const imported = await fetch(`${server.url}/api/v1/transit/feeds?id=${FEED}`, {
+      method: 'POST', body: new Blob([new Uint8Array(zipFiles(files))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` },
+    });
+    expect(imported.status).toBe(201);
+    // Route 15 outbound: every bus on the road reports four times over the last 4.5 minutes. The third bus
+    // out is 2.5 minutes late (it bunches with the one behind), the fifth does not report (a big gap).
+    const running = departures.filter(({ departure }) => departure < now - 60 && departure + 11 * (SPACING / SPEED) > now + 60).reverse();
+    const lateness = (index: number) => (index === 2 ? 150 : 0);
+    let accepted = 0;
+    for (const offset of [270, 180, 90, 0]) {
+      const time = now - offset;
+      const entities = running.map((trip, index) => ({ vehicleId: `沪B-${1000 + index}`, tripId: trip.tripId, along: Math.min(11 * SPACING, Math.max(0, (time - trip.departure - lateness(index)) * SPEED)), time }))
+        .filter((_, index) => index !== 4);
+      accepted += (await push(entities)).accepted;
+    }
+    expect(accepted).toBeGreaterThan(10);
+    const lateTrip = running[2]!;
+    late = { vehicleId: '沪B-1002', tripId: lateTrip.tripId, time: now, along: (now - lateTrip.departure - 150) * SPEED };
+    fs.mkdirSync(SCREENS_DIR, { recursive: true });
+  }, 120_000);
+
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
+  });
+
+  afterAll(async () => {
+    await closeBrowser?.();
+    await server?.close();
+  });
+
+  it('finds a stop by name and opens its arrivals', async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await page.goto(`${server.url}/go?feed=${FEED}`);
+    await page.fill('#stop-q', '滨江');
+    await page.waitForSelector('.stop-results a');
+    expect(await page.locator('.stop-results a').count()).toBe(1);
+    await expectAccessible(page, 'stop search');
+    await screenshot(page, 'go-search-phone');
+    await page.click('.stop-results a');
+    await page.waitForURL(/\/go\/stops\/S07\?feed=e2e$/);
+    await page.waitForSelector('.arrival');
+  });
+
+  it('shows a pushed bus\'s prediction at a stop and updates it live, on a phone', async () => {
+    // The late bus's next stops: the third stop ahead of it.
+    const stopIndex = Math.min(11, Math.floor(late.along / SPACING) + 3);
+    const stopId = `S${String(stopIndex + 1).padStart(2, '0')}`;
+    const api = await server.request('GET', `/api/v1/transit/stops/${stopId}/arrivals?feed=${FEED}`);
+    const predicted = api.body.arrivals.find((arrival: { tripId: string }) => arrival.tripId === late.tripId);
+    expect(predicted).toMatchObject({ live: true, vehicleId: late.vehicleId });
+    expect(predicted.delaySeconds).toBeGreaterThan(60);
+
+    const page = await newPage({ width: 390, height: 844 });
+    await page.goto(`${server.url}/go/stops/${stopId}?feed=${FEED}`);
+    const row = page.locator(`li.arrival[data-trip="${late.tripId}"]`);
+    await row.waitFor();
+    expect(await row.getAttribute('class')).toContain('is-live');
+    expect(Number(await row.getAttribute('data-predicted'))).toBe(predicted.predictedArrival);
+    expect(await row.textContent()).toMatch(/晚点 \d+ 分钟/);
+    await page.waitForSelector('[data-stream="live"]');
+    await page.waitForFunction(() => (document.querySelector('[data-testid="announcement"]')?.textContent ?? '').includes('开往'));
+    const box = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, width: innerWidth }));
+    expect(box.scrollWidth).toBeLessThanOrEqual(box.width); // nothing sideways on a phone
+    await screenshot(page, 'go-stop-phone');
+    await expectAccessible(page, 'stop arrivals');
+
+    // The bus stands still for a while: its arrival moves later on the open page, without a reload.
+    const time = Math.max(late.time + 1, Math.floor(Date.now() / 1000));
+    expect((await push([{ ...late, time }])).accepted).toBe(1);
+    await page.waitForFunction(([trip, before]) => Number(document.querySelector(`li.arrival[data-trip="${trip}"]`)?.getAttribute('data-predicted')) > before,
+      [late.tripId, predicted.predictedArrival] as const, { timeout: 15_000 });
+    late.time = time;
+  });
+
+  it('shows the English large-text stop page without violations', async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await page.goto(`${server.url}/go/stops/S06?feed=${FEED}&lang=en&large=1`);
+    await page.waitForSelector('.arrival');
+    expect(await page.locator('h1').textContent()).toBe('新河桥');
+    expect(await page.locator('.arrival').first().textContent()).toMatch(/Towards/);
+    await screenshot(page, 'go-stop-phone-en-large');
+    await expectAccessible(page, 'stop arrivals, English, large text');
+    // A stop that does not exist: the server's own words, no empty board.
+    await page.goto(`${server.url}/go/stops/NOPE?feed=${FEED}&lang=en`);
+    expect(await page.getByRole('alert').textContent()).toContain('unknown stop "NOPE"');
+  });
+
+  it('draws the route with its buses, the bunched pair and the big gap, with a text alternative', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/go/routes/R15?feed=${FEED}`);
+    await page.waitForSelector('section.direction[data-direction="0"] .line-vehicle');
+    const outbound = page.locator('section.direction[data-direction="0"]');
+    expect(await outbound.locator('.line-vehicle[data-gap="bunching"]').count()).toBeGreaterThanOrEqual(1);
+    expect(await outbound.locator('.line-vehicle[data-gap="gap"]').count()).toBeGreaterThanOrEqual(1);
+    expect(await outbound.locator('[data-testid="direction-summary"]').textContent()).toMatch(/\d+ 辆车在线，其中 [1-9]\d* 处串车、[1-9]\d* 处大间隔/);
+    expect(await outbound.locator('.stop-line-name').count()).toBe(12);
+    await screenshot(page, 'go-route');
+    await expectAccessible(page, 'route diagram');
+  });
+
+  for (const viewport of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }]) {
+    it(`fills a ${viewport.width}x${viewport.height} stop display without scrollbars, no token needed`, async () => {
+      const page = await newPage(viewport);
+      await page.goto(`${server.url}/board/S06?feed=${FEED}`);
+      await page.waitForSelector('.board-row.is-live');
+      await page.waitForSelector('.board[data-stream="live"]');
+      const box = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, scrollHeight: document.documentElement.scrollHeight, width: innerWidth, height: innerHeight }));
+      expect(box.scrollWidth).toBeLessThanOrEqual(box.width);
+      expect(box.scrollHeight).toBeLessThanOrEqual(box.height);
+      const outside = await page.evaluate(() => [...document.querySelectorAll('.board-row, .board-header')].filter((element) => {
+        const rect = element.getBoundingClientRect();
+        return rect.bottom > innerHeight + 1 || rect.right > innerWidth + 1;
+      }).length);
+      expect(outside).toBe(0);
+      expect(await page.locator('.board-row').count()).toBe(6);
+      expect(await page.locator('.board-stop').textContent()).toBe('新河桥');
+      await screenshot(page, `board-${viewport.width}x${viewport.height}`);
+      if (viewport.width === 1920) await expectAccessible(page, 'stop display');
+    });
+  }
+
+  it('shows the headway monitor to the operations centre', async () => {
+    const page = await newPage({ width: 1440, height: 900 }, duty);
+    await page.goto(`${server.url}/ops/transit`);
+    await page.waitForSelector('[data-testid="headways"] tbody tr');
+    const row = page.locator('[data-testid="headways"] tbody tr[data-route="R15"][data-direction="0"]');
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    expect(Number(cells[1])).toBeGreaterThanOrEqual(4); // live vehicles: those on the road, less the one that does not report
+    expect(Number(cells[3])).toBeGreaterThan(0); // headways observed
+    expect(cells[0]).toBe('开往 临港中心');
+    expect(cells[5]).toBe('3.0'); // scheduled: every 3 minutes
+    expect(Number(cells[8])).toBeGreaterThan(0); // the late bus and the one behind it bunched
+    expect(await page.locator('h1').textContent()).toBe('公交运行监测');
+    await screenshot(page, 'ops-transit');
+    await expectAccessible(page, 'headway monitor');
+  });
+});

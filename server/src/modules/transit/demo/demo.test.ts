@@ -1,0 +1,70 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTimetable, type Timetable } from '../gtfs/timetable.js';
+import { zipFiles } from '../gtfs/zip-writer.js';
+import { demoNetworkFeed } from './network.js';
+import { BusSimulator, trafficAt } from './simulator.js';
+import { Tracker } from '../tracking/tracker.js';
+import { replay, deriveActuals } from '../accuracy/replay.js';
+import { AccuracyTally } from '../accuracy/score.js';
+import { PredictionEngine } from '../prediction/engine.js';
+import { TimetablePredictor } from '../prediction/baselines.js';
+import type { VehiclePing } from '../tracking/positions.js';
+
+let timetable: Timetable;
+beforeAll(async () => {
+  timetable = await loadTimetable(zipFiles(demoNetworkFeed()));
+});
+
+/** Local time in Haicheng (UTC+8) on a Tuesday. */
+const at = (hours: number) => Date.parse('2026-03-03T00:00:00+08:00') / 1000 + hours * 3600;
+
+async function* simulated(simulator: BusSimulator, from: number, to: number): AsyncGenerator<VehiclePing> {
+  for (let time = from; time < to; time += 30) yield* simulator.positionsAt(time);
+}
+
+describe('the demo city bus network', () => {
+  it('is a valid GTFS feed: eight lines each way, with shapes and timepoints', () => {
+    expect(timetable.agencyTimezone).toBe('Asia/Shanghai');
+    expect(timetable.routes.size).toBe(8);
+    const patterns = new Set([...timetable.trips.values()].map((trip) => trip.pattern));
+    expect(patterns.size).toBe(16);
+    const trip = timetable.trips.get('1-0-001')!;
+    expect(trip.departures[0]).toBe(5.5 * 3600);
+    expect(trip.pattern.stopIds.length).toBeGreaterThan(15);
+    // Stops sit on the shape, in order, roughly 650 m apart.
+    const gaps = [...trip.pattern.distances].slice(1).map((d, i) => d - trip.pattern.distances[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThan(400);
+    expect(Math.max(...gaps)).toBeLessThan(900);
+  });
+
+  it('simulates buses that the tracker follows, slower in the peaks', () => {
+    const simulator = new BusSimulator(timetable, { seed: 3 });
+    const pings = simulator.positionsAt(at(8));
+    expect(pings.length).toBeGreaterThan(50);
+    expect(simulator.positionsAt(at(8))).toEqual(pings); // deterministic
+    const tracker = new Tracker(timetable);
+    const updates = pings.map((ping) => tracker.observe(ping));
+    expect(updates.filter((update) => update?.onRoute).length).toBe(pings.length);
+    expect(trafficAt(8)).toBeGreaterThan(trafficAt(13));
+  });
+
+  it('gives the engine something to learn: after a simulated morning it beats the timetable', async () => {
+    const simulator = new BusSimulator(timetable, { seed: 5 });
+    const actuals = await deriveActuals(timetable, simulated(simulator, at(6), at(10)));
+    const tallies = [new AccuracyTally(), new AccuracyTally()];
+    await replay({
+      timetable, positions: simulated(simulator, at(6), at(10)), predictors: [new PredictionEngine(timetable), new TimetablePredictor()],
+      onPredictions: (index, madeAt, _vehicle, tripId, sequences, _stops, from, times) => {
+        if (madeAt < at(8)) return; // score the second half: the engine learned from the first
+        for (let i = 0; i < times.length; i++) {
+          const actual = actuals.find(tripId, sequences[from + i]!, madeAt);
+          if (actual !== null) tallies[index]!.add(actual, times[i]!, madeAt);
+        }
+      },
+    });
+    const [engine, timetableOnly] = tallies.map((tally) => tally.score());
+    expect(engine!.count).toBeGreaterThan(10_000);
+    expect(engine!.withinBuckets).toBeGreaterThan(timetableOnly!.withinBuckets + 0.05);
+    expect(engine!.withinBuckets).toBeGreaterThan(0.9);
+  });
+});

@@ -1,0 +1,95 @@
+// The demo city's bus network: Haicheng (海城) is fictional, so its lines are generated — eight lines
+// between district centres, each way, a stop every 600-700 m, a bus every 8 minutes in the peaks and
+// every 15 otherwise from 05:30 to 23:00, scheduled at 18 km/h including dwell. The result is a GTFS feed
+// (files as text) that imports like any operator's.
+import { DISTRICT_CENTRES } from '../../../sim/demo-geometry.js';
+
+type Point = [lon: number, lat: number];
+
+const LINES: Array<{ id: string; name: string; from: string; to: string }> = [
+  { id: '1', name: '黄浦—滨江', from: 'huangpu', to: 'binjiang' },
+  { id: '2', name: '黄浦—新河', from: 'huangpu', to: 'xinhe' },
+  { id: '3', name: '黄浦—南湖', from: 'huangpu', to: 'nanhu' },
+  { id: '4', name: '黄浦—西港', from: 'huangpu', to: 'xigang' },
+  { id: '5', name: '新河—东山', from: 'xinhe', to: 'dongshan' },
+  { id: '6', name: '滨江—临港', from: 'binjiang', to: 'lingang' },
+  { id: '7', name: '北苑—新河', from: 'beiyuan', to: 'xinhe' },
+  { id: '8', name: '西港—南湖', from: 'xigang', to: 'nanhu' },
+];
+
+const STOP_SPACING_METRES = 650;
+const SCHEDULED_SPEED = 5; // m/s, dwell included
+const METRES_PER_DEGREE_LAT = 111_195;
+
+const time = (seconds: number) => {
+  const s = Math.round(seconds);
+  return `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+};
+
+/** Minutes between departures at a time of day (seconds): peaks 07:00-09:30 and 17:00-19:30. */
+const headwayAt = (second: number) => ((second >= 7 * 3600 && second < 9.5 * 3600) || (second >= 17 * 3600 && second < 19.5 * 3600) ? 8 : 15);
+
+/** Stops along a line from one centre to another, with a gentle bend so that lines are not ruler-straight. */
+function lineStops(from: Point, to: Point): Point[] {
+  const kx = METRES_PER_DEGREE_LAT * Math.cos((from[1] * Math.PI) / 180);
+  const length = Math.hypot((to[0] - from[0]) * kx, (to[1] - from[1]) * METRES_PER_DEGREE_LAT);
+  const count = Math.max(2, Math.round(length / STOP_SPACING_METRES) + 1);
+  const stops: Point[] = [];
+  for (let i = 0; i < count; i++) {
+    const share = i / (count - 1);
+    const bend = Math.sin(share * Math.PI) * 0.01; // up to about 1 km off the straight line
+    stops.push([from[0] + share * (to[0] - from[0]) - bend * (to[1] - from[1]), from[1] + share * (to[1] - from[1]) + bend * (to[0] - from[0])]);
+  }
+  return stops;
+}
+
+/** The demo network as GTFS files (text), ready for zipFiles and import. */
+export function demoNetworkFeed(): Record<string, string> {
+  const stops: string[] = ['stop_id,stop_name,stop_lat,stop_lon'];
+  const routes: string[] = ['route_id,agency_id,route_short_name,route_long_name,route_type,route_color'];
+  const trips: string[] = ['route_id,service_id,trip_id,trip_headsign,direction_id,shape_id'];
+  const stopTimes: string[] = ['trip_id,arrival_time,departure_time,stop_id,stop_sequence,timepoint'];
+  const shapes: string[] = ['shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence'];
+  for (const line of LINES) {
+    const outbound = lineStops(DISTRICT_CENTRES[line.from]!, DISTRICT_CENTRES[line.to]!);
+    routes.push(`${line.id},HCBUS,${line.id},${line.name},3,1E6FD9`);
+    // Each direction has its own stops (the kerb on its side of the road), a few metres apart.
+    for (const direction of [0, 1]) {
+      const points = direction === 0 ? outbound : [...outbound].reverse();
+      const ids = points.map((point, i) => {
+        const id = `${line.id}-${direction}-${String(i + 1).padStart(2, '0')}`;
+        const offset = direction === 0 ? 0.00005 : -0.00005;
+        stops.push(`${id},${line.name.split('—')[direction === 0 ? 0 : 1]}${line.id}路 ${i + 1},${(point[1] + offset).toFixed(6)},${point[0].toFixed(6)}`);
+        return id;
+      });
+      const shapeId = `${line.id}-${direction}`;
+      points.forEach((point, i) => shapes.push(`${shapeId},${point[1].toFixed(6)},${point[0].toFixed(6)},${i + 1}`));
+      const kx = METRES_PER_DEGREE_LAT * Math.cos((points[0]![1] * Math.PI) / 180);
+      const offsets = [0];
+      for (let i = 1; i < points.length; i++) {
+        const metres = Math.hypot((points[i]![0] - points[i - 1]![0]) * kx, (points[i]![1] - points[i - 1]![1]) * METRES_PER_DEGREE_LAT);
+        offsets.push(offsets[i - 1]! + metres / SCHEDULED_SPEED);
+      }
+      let n = 0;
+      for (let departure = 5.5 * 3600 + direction * 300; departure <= 23 * 3600; departure += headwayAt(departure) * 60) {
+        const tripId = `${line.id}-${direction}-${String(++n).padStart(3, '0')}`;
+        trips.push(`${line.id},DAILY,${tripId},${line.name.split('—')[direction === 0 ? 1 : 0]},${direction},${shapeId}`);
+        ids.forEach((stopId, i) => {
+          // Every fifth stop (and the ends) is a timepoint with whole-minute times; the rest are interpolated.
+          const timepoint = i === 0 || i === ids.length - 1 || i % 5 === 0;
+          const at = timepoint ? Math.round((departure + offsets[i]!) / 60) * 60 : departure + offsets[i]!;
+          stopTimes.push(`${tripId},${time(at)},${time(at)},${stopId},${i + 1},${timepoint ? 1 : 0}`);
+        });
+      }
+    }
+  }
+  return {
+    'agency.txt': 'agency_id,agency_name,agency_url,agency_timezone,agency_lang\nHCBUS,海城公交,https://bus.haicheng.example,Asia/Shanghai,zh\n',
+    'stops.txt': stops.join('\n') + '\n',
+    'routes.txt': routes.join('\n') + '\n',
+    'trips.txt': trips.join('\n') + '\n',
+    'stop_times.txt': stopTimes.join('\n') + '\n',
+    'shapes.txt': shapes.join('\n') + '\n',
+    'calendar.txt': 'service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\nDAILY,1,1,1,1,1,1,1,20250101,20301231\n',
+  };
+}

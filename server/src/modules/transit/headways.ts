@@ -1,0 +1,116 @@
+// Headway regularity per route and direction: how evenly buses actually come at each stop, against how
+// evenly the timetable says they should. For a passenger turning up at random the expected wait is
+// sum(h^2) / (2 sum(h)) over the headways h, so irregular service costs waiting time even when the number
+// of buses is right: the excess over the scheduled wait is the excess wait time (EWT).
+// See: https://tfl.gov.uk/corporate/publications-and-reports/buses-performance-data (excess wait time)
+
+export interface StopPass {
+  routeId: string;
+  directionId: number;
+  stopId: string;
+  /** POSIX seconds. */
+  time: number;
+}
+
+export interface HeadwayOptions {
+  /** A headway under this share of the scheduled one is bunching. */
+  bunchingShare: number;
+  /** A headway over this multiple of the scheduled one is a big gap. */
+  gapMultiple: number;
+}
+
+export const DEFAULT_HEADWAY_OPTIONS: HeadwayOptions = { bunchingShare: 0.25, gapMultiple: 1.5 };
+
+export interface HeadwayStats {
+  headways: number;
+  meanHeadway: number;
+  scheduledMeanHeadway: number;
+  /** Coefficient of variation of the actual headways (population standard deviation over mean). */
+  cv: number;
+  actualWait: number;
+  scheduledWait: number;
+  excessWait: number;
+  bunching: number;
+  gaps: number;
+}
+
+const gapsBetween = (times: number[]) => {
+  const sorted = [...times].sort((a, b) => a - b);
+  const out: number[] = [];
+  for (let i = 1; i < sorted.length; i++) out.push(sorted[i]! - sorted[i - 1]!);
+  return out;
+};
+
+/** Expected wait of a passenger arriving at random, seconds. */
+export const expectedWait = (headways: number[]) => {
+  const total = headways.reduce((sum, h) => sum + h, 0);
+  return total > 0 ? headways.reduce((sum, h) => sum + h * h, 0) / (2 * total) : NaN;
+};
+
+/** Regularity at one stop: actual passing times against scheduled ones over the same period. */
+export function stopHeadways(actual: number[], scheduled: number[], options: HeadwayOptions = DEFAULT_HEADWAY_OPTIONS): HeadwayStats {
+  const headways = gapsBetween(actual);
+  const planned = gapsBetween(scheduled);
+  const mean = headways.length ? headways.reduce((sum, h) => sum + h, 0) / headways.length : NaN;
+  const plannedMean = planned.length ? planned.reduce((sum, h) => sum + h, 0) / planned.length : NaN;
+  const variance = headways.length ? headways.reduce((sum, h) => sum + (h - mean) ** 2, 0) / headways.length : NaN;
+  const actualWait = expectedWait(headways);
+  const scheduledWait = expectedWait(planned);
+  const reference = Number.isFinite(plannedMean) ? plannedMean : mean;
+  return {
+    headways: headways.length,
+    meanHeadway: mean,
+    scheduledMeanHeadway: plannedMean,
+    cv: mean > 0 ? Math.sqrt(variance) / mean : NaN,
+    actualWait,
+    scheduledWait,
+    excessWait: actualWait - scheduledWait,
+    bunching: headways.filter((h) => h < options.bunchingShare * reference).length,
+    gaps: headways.filter((h) => h > options.gapMultiple * reference).length,
+  };
+}
+
+export interface RouteHeadways extends HeadwayStats { routeId: string; directionId: number; stops: number }
+
+/**
+ * Per route and direction: the stops' figures combined, each stop weighted by its number of headways
+ * (counts add up; means, CV and waits are weighted averages).
+ */
+export function routeHeadways(actual: StopPass[], scheduled: StopPass[], options: HeadwayOptions = DEFAULT_HEADWAY_OPTIONS): RouteHeadways[] {
+  const group = (passes: StopPass[]) => {
+    const byStop = new Map<string, number[]>();
+    for (const pass of passes) {
+      const key = `${pass.routeId}\u0000${pass.directionId}\u0000${pass.stopId}`;
+      let list = byStop.get(key);
+      if (!list) byStop.set(key, list = []);
+      list.push(pass.time);
+    }
+    return byStop;
+  };
+  const actualByStop = group(actual);
+  const scheduledByStop = group(scheduled);
+  const routes = new Map<string, { routeId: string; directionId: number; parts: HeadwayStats[] }>();
+  for (const [key, times] of actualByStop) {
+    const stats = stopHeadways(times, scheduledByStop.get(key) ?? [], options);
+    if (stats.headways === 0) continue;
+    const [routeId, direction] = key.split('\u0000');
+    const routeKey = `${routeId}\u0000${direction}`;
+    let route = routes.get(routeKey);
+    if (!route) routes.set(routeKey, route = { routeId: routeId!, directionId: Number(direction), parts: [] });
+    route.parts.push(stats);
+  }
+  return [...routes.values()].map(({ routeId, directionId, parts }) => {
+    const weight = parts.reduce((sum, part) => sum + part.headways, 0);
+    const average = (pick: (part: HeadwayStats) => number) => {
+      const usable = parts.filter((part) => Number.isFinite(pick(part)));
+      const total = usable.reduce((sum, part) => sum + part.headways, 0);
+      return total ? usable.reduce((sum, part) => sum + pick(part) * part.headways, 0) / total : NaN;
+    };
+    return {
+      routeId, directionId, stops: parts.length, headways: weight,
+      meanHeadway: average((p) => p.meanHeadway), scheduledMeanHeadway: average((p) => p.scheduledMeanHeadway), cv: average((p) => p.cv),
+      actualWait: average((p) => p.actualWait), scheduledWait: average((p) => p.scheduledWait), excessWait: average((p) => p.excessWait),
+      bunching: parts.reduce((sum, p) => sum + p.bunching, 0), gaps: parts.reduce((sum, p) => sum + p.gaps, 0),
+    };
+  }).sort((a, b) => (a.routeId < b.routeId ? -1 : a.routeId > b.routeId ? 1 : a.directionId - b.directionId));
+}

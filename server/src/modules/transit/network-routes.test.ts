@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../../../test/harness.js';
+import { manualClock } from '../../platform/clock.js';
+import { lineFeed, lineLongitude, zipFiles } from './testing/feed.js';
+
+const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday; the line feed runs in UTC
+const at = (clock: string) => DAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
+
+let server: TestServer;
+let duty: string;
+const clock = manualClock(at('07:50:00') * 1000);
+
+/** The line feed with a bus every 10 minutes: T1 leaves A at 08:00, T2 at 08:10, T3 at 08:20; 5 minutes between stops. */
+function tenMinuteLine() {
+  const times = (trip: string, start: number) => ['A', 'B', 'C', 'D'].map((stop, i) => {
+    const minute = start + 5 * i;
+    const text = `08:${String(minute).padStart(2, '0')}:00`;
+    return `${trip},${text},${text},${stop},${i + 1}`;
+  });
+  return lineFeed({
+    'trips.txt': 'route_id,service_id,trip_id,trip_headsign,direction_id\nR1,ALL,T1,East,0\nR1,ALL,T2,East,0\nR1,ALL,T3,East,0\n',
+    'stop_times.txt': ['trip_id,arrival_time,departure_time,stop_id,stop_sequence', ...times('T1', 0), ...times('T2', 10), ...times('T3', 20)].join('\n') + '\n',
+  });
+}
+
+/** One position pushed when it is made (the server's clock moved to it). */
+async function report(vehicle: string, trip: string, clockTime: string, metres: number) {
+  clock.set(at(clockTime) * 1000);
+  const response = await server.request('POST', '/api/v1/transit/realtime?feed=line', {
+    token: duty,
+    body: { header: { gtfs_realtime_version: '2.0', timestamp: at(clockTime) }, entity: [{ id: vehicle, vehicle: { vehicle: { id: vehicle }, trip: { trip_id: trip }, position: { latitude: 0, longitude: lineLongitude(metres) }, timestamp: at(clockTime) } }] },
+  });
+  expect(response.body).toMatchObject({ accepted: 1 });
+}
+
+beforeAll(async () => {
+  server = await startServer({ clock });
+  duty = await server.login('duty');
+  const response = await fetch(`${server.url}/api/v1/transit/feeds?id=line`, {
+    method: 'POST', body: new Blob([new Uint8Array(zipFiles(tenMinuteLine()))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` },
+  });
+  expect(response.status).toBe(201);
+  // V1 runs T1 eight minutes late: past B at 08:13 and C at 08:18. V2 runs T2 on time: B 08:15, C 08:20.
+  await report('V1', 'T1', '08:12:00', 800);
+  await report('V1', 'T1', '08:14:00', 1200);
+  await report('V2', 'T2', '08:14:00', 800);
+  await report('V2', 'T2', '08:16:00', 1200);
+  await report('V1', 'T1', '08:17:00', 1800);
+  await report('V1', 'T1', '08:19:00', 2200);
+  await report('V2', 'T2', '08:19:00', 1800);
+  await report('V1', 'T1', '08:21:00', 2600);
+  await report('V2', 'T2', '08:21:00', 2200);
+});
+afterAll(async () => server?.close());
+
+describe('stop search', () => {
+  it('finds stops by name or id, names starting with the text first, with their routes', async () => {
+    const all = await server.request('GET', '/api/v1/transit/stops?feed=line&q=stop');
+    expect(all.status).toBe(200);
+    expect(all.body.items.map((stop: { id: string }) => stop.id)).toEqual(['A', 'B', 'C', 'D']);
+    expect(all.body.items[0]).toEqual({ id: 'A', name: 'Stop A', routes: [{ id: 'R1', shortName: '1', longName: 'Main Street', color: '', type: 3 }] });
+    const one = await server.request('GET', '/api/v1/transit/stops?feed=line&q=p%20c');
+    expect(one.body.items.map((stop: { id: string }) => stop.id)).toEqual(['C']);
+    expect((await server.request('GET', '/api/v1/transit/stops?feed=line&q=nowhere')).body.items).toEqual([]);
+    expect((await server.request('GET', '/api/v1/transit/stops?feed=line&limit=2')).body.items).toHaveLength(2);
+  });
+
+  it('refuses a bad limit and an unknown feed with problem+json', async () => {
+    const bad = await server.request('GET', '/api/v1/transit/stops?feed=line&limit=0');
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(JSON.stringify(bad.body)).toContain('limit');
+    const unknown = await server.request('GET', '/api/v1/transit/stops?feed=nope&q=a');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body['invalid-params']).toEqual([{ name: 'feed', reason: 'unknown feed' }]);
+  });
+});
+
+describe('route line diagram', () => {
+  it('lists routes, and draws a route with its vehicles and the bunched pair', async () => {
+    const routes = await server.request('GET', '/api/v1/transit/routes?feed=line');
+    expect(routes.body.items.map((route: { id: string }) => route.id)).toEqual(['R1']);
+    const diagram = await server.request('GET', '/api/v1/transit/routes/R1?feed=line');
+    expect(diagram.status).toBe(200);
+    const [east] = diagram.body.directions;
+    expect(diagram.body.directions).toHaveLength(1);
+    expect(east).toMatchObject({ directionId: 0, headsign: 'East', scheduledHeadway: 600, length: expect.closeTo(3000, -1) });
+    expect(east.stops.map((stop: { id: string }) => stop.id)).toEqual(['A', 'B', 'C', 'D']);
+    // Leader first. V1 at 2600 m at 08:21 is due there at 08:13: 8 minutes late. V2, 400 m behind it, is
+    // 2 minutes of timetable behind: under a quarter of the 10-minute headway, bunching.
+    expect(east.vehicles.map((vehicle: { vehicleId: string }) => vehicle.vehicleId)).toEqual(['V1', 'V2']);
+    const [v1, v2] = east.vehicles;
+    expect(v1).toMatchObject({ tripId: 'T1', nextStop: 3, gapAhead: null, gapAheadSeconds: null, reportedAt: at('08:21:00') });
+    expect(v1.delaySeconds).toBeGreaterThanOrEqual(475);
+    expect(v1.delaySeconds).toBeLessThanOrEqual(485);
+    expect(v2.gapAhead).toBe('bunching');
+    expect(v2.gapAheadSeconds).toBeGreaterThanOrEqual(115);
+    expect(v2.gapAheadSeconds).toBeLessThanOrEqual(125);
+  });
+
+  it('answers 404 naming the route for an unknown one', async () => {
+    const unknown = await server.request('GET', '/api/v1/transit/routes/R9?feed=line');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ code: 'transit.unknown_route', 'invalid-params': [{ name: 'id', reason: 'unknown route' }] });
+  });
+});
+
+describe('headways over HTTP', () => {
+  it('compares the observed headways with the timetable over the same period', async () => {
+    const response = await server.request('GET', '/api/v1/transit/headways?feed=line', { token: duty });
+    expect(response.status).toBe(200);
+    // Observed since the server started (07:50): B passed at 08:13 and 08:15, C at 08:18 and 08:20, so
+    // two headways of 2 minutes; the timetable has B at 08:05 and 08:15, C at 08:10 and 08:20 by 08:21.
+    expect(response.body).toMatchObject({ feed: 'line', from: at('07:50:00'), to: at('08:21:00'), passings: 4 });
+    const [row] = response.body.items;
+    expect(response.body.items).toHaveLength(1);
+    expect(row).toMatchObject({ routeId: 'R1', directionId: 0, route: { shortName: '1' }, headsign: 'East', stops: 2, headways: 2, scheduledMeanHeadway: 600, scheduledWait: 300, bunching: 2, gaps: 0, liveVehicles: 2 });
+    expect(row.meanHeadway).toBeGreaterThan(115);
+    expect(row.meanHeadway).toBeLessThan(125);
+    expect(row.cv).toBeLessThan(0.05);
+    expect(row.excessWait).toBeCloseTo(row.actualWait - 300, 6);
+  });
+
+  it('takes a shorter window, and refuses a bad one naming the field', async () => {
+    // 08:16-08:21: the headways ending in it. At C the buses came at 08:18 and 08:20 (none before 08:16);
+    // at B the last bus came at 08:15, before the period: no headway there. The timetable's
+    // headway at C ending in the period is 08:10 → 08:20.
+    const short = await server.request('GET', '/api/v1/transit/headways?feed=line&window=300', { token: duty });
+    expect(short.body).toMatchObject({ from: at('08:16:00'), passings: 2 });
+    expect(short.body.items[0]).toMatchObject({ stops: 1, headways: 1, scheduledMeanHeadway: 600, bunching: 1 });
+    const bad = await server.request('GET', '/api/v1/transit/headways?feed=line&window=10', { token: duty });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('window');
+  });
+
+  it('is for those who may read transit data', async () => {
+    expect((await server.request('GET', '/api/v1/transit/headways?feed=line')).status).toBe(401);
+    expect((await server.request('GET', '/api/v1/transit/headways?feed=line', { token: await server.login('viewer') })).status).toBe(403);
+  });
+});

@@ -1,0 +1,268 @@
+// What the passenger pages and the headway monitor read: stops found by name, a route's line diagram
+// with its vehicles and the gaps between them, and headway regularity over the last hour from the stop
+// passings the tracker reports live. Plain functions over a feed runtime; the routes stay thin.
+import type { Route, StopPattern, Trip } from './gtfs/timetable.js';
+import { serviceRuns } from './gtfs/timetable.js';
+import { scheduledTimeAt } from './tracking/tracker.js';
+import { DEFAULT_HEADWAY_OPTIONS, routeHeadways, type RouteHeadways, type StopPass } from './headways.js';
+import type { FeedRuntime, LiveVehicle, TransitService } from './service.js';
+import { TransitError, TransitErrorCode } from './errors.js';
+
+export interface RouteSummary { id: string; shortName: string; longName: string; color: string; type: number }
+
+const routeSummary = (route: Route): RouteSummary => ({ id: route.id, shortName: route.shortName, longName: route.longName, color: route.color, type: route.type });
+
+/** Stops whose name or id contains the text (case-insensitive), names starting with it first. */
+export function searchStops(feed: FeedRuntime, text: string, limit: number) {
+  const needle = text.trim().toLowerCase();
+  const found: Array<{ id: string; name: string; rank: number }> = [];
+  for (const stop of feed.timetable.stops.values()) {
+    if (!feed.timetable.tripsByStop.has(stop.id)) continue; // stations without calls, entrances
+    const name = stop.name.toLowerCase();
+    const id = stop.id.toLowerCase();
+    if (needle && !name.includes(needle) && !id.includes(needle)) continue;
+    found.push({ id: stop.id, name: stop.name, rank: !needle || name.startsWith(needle) || id === needle ? 0 : 1 });
+  }
+  found.sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name, 'zh-CN') || a.id.localeCompare(b.id));
+  return found.slice(0, limit).map(({ id, name }) => ({ id, name, routes: routesAt(feed, id) }));
+}
+
+/** The routes calling at a stop, by short name. */
+export function routesAt(feed: FeedRuntime, stopId: string): RouteSummary[] {
+  const ids = new Set((feed.timetable.tripsByStop.get(stopId) ?? []).map(({ trip }) => trip.routeId));
+  return [...ids].map((id) => feed.timetable.routes.get(id)).filter((route): route is Route => !!route).map(routeSummary)
+    .sort((a, b) => a.shortName.localeCompare(b.shortName, 'zh-CN', { numeric: true }));
+}
+
+export function listRoutes(feed: FeedRuntime): RouteSummary[] {
+  return [...feed.timetable.routes.values()].map(routeSummary).sort((a, b) => a.shortName.localeCompare(b.shortName, 'zh-CN', { numeric: true }) || a.id.localeCompare(b.id));
+}
+
+export type GapStatus = 'bunching' | 'gap' | 'regular';
+
+export interface DiagramVehicle {
+  vehicleId: string;
+  tripId: string;
+  /** Distance along the direction's main stop pattern, metres. */
+  along: number;
+  /** Index (in the diagram's stops) of the next stop. */
+  nextStop: number;
+  delaySeconds: number;
+  /** POSIX seconds of the last position. */
+  reportedAt: number;
+  /** Scheduled running time from this vehicle to the one ahead of it, seconds (null for the leader). */
+  gapAheadSeconds: number | null;
+  gapAhead: GapStatus | null;
+}
+
+export interface DiagramDirection {
+  directionId: number;
+  headsign: string;
+  stops: Array<{ id: string; name: string; distance: number }>;
+  length: number;
+  /** Median scheduled headway of the direction's trips around now, seconds (null when fewer than two). */
+  scheduledHeadway: number | null;
+  vehicles: DiagramVehicle[];
+}
+
+const median = (values: number[]) => {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** The stop pattern most trips of a direction follow: the one the diagram draws. */
+function mainPattern(trips: Trip[]): { pattern: StopPattern; reference: Trip; headsign: string } {
+  const counts = new Map<string, { pattern: StopPattern; trips: Trip[] }>();
+  for (const trip of trips) {
+    const entry = counts.get(trip.pattern.key) ?? { pattern: trip.pattern, trips: [] };
+    entry.trips.push(trip);
+    counts.set(trip.pattern.key, entry);
+  }
+  const best = [...counts.values()].sort((a, b) => b.trips.length - a.trips.length || b.pattern.stopIds.length - a.pattern.stopIds.length)[0]!;
+  const headsigns = new Map<string, number>();
+  for (const trip of best.trips) headsigns.set(trip.headsign, (headsigns.get(trip.headsign) ?? 0) + 1);
+  const headsign = [...headsigns.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+  return { pattern: best.pattern, reference: best.trips[0]!, headsign };
+}
+
+/** A vehicle's position carried onto the main pattern: directly when it follows it, else by its next stop. */
+function alongMain(live: LiveVehicle, pattern: StopPattern): { along: number; nextStop: number } | null {
+  const run = live.run!;
+  const own = run.trip.pattern;
+  if (own.key === pattern.key) {
+    const next = Math.min(run.nextIndex, pattern.stopIds.length - 1);
+    return { along: Math.min(run.progress, pattern.distances[pattern.distances.length - 1]!), nextStop: next };
+  }
+  for (let i = run.nextIndex; i < own.stopIds.length; i++) {
+    const j = pattern.stopIds.indexOf(own.stopIds[i]!);
+    if (j < 0) continue;
+    const before = j > 0 ? pattern.distances[j - 1]! : pattern.distances[0]!;
+    return { along: Math.max(before, pattern.distances[j]! - (own.distances[i]! - run.progress)), nextStop: j };
+  }
+  return null;
+}
+
+/** Scheduled headway around now: the median gap between consecutive departures from the first stop within an hour either side. */
+function scheduledHeadwayNear(feed: FeedRuntime, trips: Trip[], now: number): number | null {
+  const clock = feed.timetable.clock;
+  const today = clock.localDay(now);
+  const departures: number[] = [];
+  for (const day of [today - 1, today]) {
+    const start = clock.serviceDayStart(day);
+    for (const trip of trips) {
+      const time = start + trip.departures[0]!;
+      if (Math.abs(time - now) <= 3600 && serviceRuns(feed.timetable.services.get(trip.serviceId), day)) departures.push(time);
+    }
+  }
+  departures.sort((a, b) => a - b);
+  return median(departures.slice(1).map((time, i) => time - departures[i]!).filter((gap) => gap > 0));
+}
+
+/** A route's line diagram: per direction, its stops in order and its live vehicles with the gap to the one ahead. */
+export function routeDiagram(service: TransitService, feed: FeedRuntime, routeId: string, now: number) {
+  const route = feed.timetable.routes.get(routeId);
+  const trips = feed.timetable.tripsByRoute.get(routeId);
+  if (!route || !trips?.length) throw new TransitError(TransitErrorCode.UnknownRoute, `unknown route "${routeId}"`, [{ name: 'id', reason: 'unknown route' }]);
+  const live = [...service.liveVehicles(feed)].filter((vehicle) => vehicle.run.trip.routeId === routeId);
+  const directions: DiagramDirection[] = [];
+  for (const directionId of [...new Set(trips.map((trip) => trip.directionId))].sort()) {
+    const own = trips.filter((trip) => trip.directionId === directionId);
+    const { pattern, reference, headsign } = mainPattern(own);
+    const scheduledHeadway = scheduledHeadwayNear(feed, own, now);
+    const placed = live.filter((vehicle) => vehicle.run.trip.directionId === directionId).flatMap((vehicle) => {
+      const where = alongMain(vehicle, pattern);
+      if (!where) return [];
+      const run = vehicle.run;
+      const delaySeconds = Math.round(vehicle.ping.time - (run.serviceStart + scheduledTimeAt(run.trip, run.progress)));
+      return [{ vehicleId: vehicle.ping.vehicleId, tripId: run.trip.id, ...where, delaySeconds, reportedAt: vehicle.ping.time, gapAheadSeconds: null, gapAhead: null } as DiagramVehicle];
+    }).sort((a, b) => b.along - a.along);
+    // The gap to the vehicle ahead is how long the timetable takes from here to where that vehicle is:
+    // the headway a passenger between them will see, compared with the scheduled headway.
+    for (let i = 1; i < placed.length; i++) {
+      const [ahead, behind] = [placed[i - 1]!, placed[i]!];
+      const seconds = Math.round(scheduledTimeAt(reference, ahead.along) - scheduledTimeAt(reference, behind.along));
+      behind.gapAheadSeconds = seconds;
+      behind.gapAhead = scheduledHeadway === null ? 'regular'
+        : seconds < DEFAULT_HEADWAY_OPTIONS.bunchingShare * scheduledHeadway ? 'bunching'
+          : seconds > DEFAULT_HEADWAY_OPTIONS.gapMultiple * scheduledHeadway ? 'gap' : 'regular';
+    }
+    directions.push({
+      directionId, headsign, scheduledHeadway, vehicles: placed,
+      stops: pattern.stopIds.map((id, i) => ({ id, name: feed.timetable.stops.get(id)?.name ?? id, distance: Math.round(pattern.distances[i]!) })),
+      length: Math.round(pattern.distances[pattern.distances.length - 1]!),
+    });
+  }
+  return { feed: feed.id, route: routeSummary(route), at: now, directions };
+}
+
+/** Keeps the stop passings of live vehicles for a few hours, for headways over HTTP. */
+export class PassingRecorder {
+  private readonly passes = new Map<string, StopPass[]>();
+  private readonly recordedUpTo = new Map<string, { feed: string; index: number; seen: number }>();
+  /** From when passings can have been seen: the start, or the earliest position taken (they may come up to 5 minutes late). */
+  since: number;
+
+  constructor(private readonly keepSeconds: number, now: number) {
+    this.since = now;
+  }
+
+  /** Records the stops a vehicle's run passed since it was last seen (its pass times are known by then). */
+  observe(feedId: string, live: LiveVehicle): void {
+    const run = live.run;
+    if (!run) return;
+    this.since = Math.min(this.since, live.ping.time);
+    const key = `${feedId}\u0000${run.key}`;
+    const mark = this.recordedUpTo.get(key) ?? { feed: feedId, index: 0, seen: 0 };
+    let list = this.passes.get(feedId);
+    if (!list) this.passes.set(feedId, list = []);
+    for (let i = mark.index; i < run.nextIndex; i++) {
+      const time = run.passTimes[i]!;
+      if (Number.isFinite(time)) list.push({ routeId: run.trip.routeId, directionId: run.trip.directionId, stopId: run.trip.pattern.stopIds[i]!, time });
+    }
+    mark.index = Math.max(mark.index, run.nextIndex);
+    mark.seen = live.ping.time;
+    this.recordedUpTo.set(key, mark);
+    if (list.length % 4096 === 0) this.prune(live.ping.time);
+  }
+
+  /** Drops passings and runs older than the keeping period. */
+  prune(now: number): void {
+    const cutoff = now - this.keepSeconds;
+    for (const [feed, list] of this.passes) this.passes.set(feed, list.filter((pass) => pass.time >= cutoff));
+    for (const [key, mark] of this.recordedUpTo) if (mark.seen < cutoff) this.recordedUpTo.delete(key);
+  }
+
+  between(feedId: string, from: number, to: number): StopPass[] {
+    return (this.passes.get(feedId) ?? []).filter((pass) => pass.time >= from && pass.time <= to);
+  }
+}
+
+export interface HeadwayRow extends RouteHeadways { route: RouteSummary; headsign: string; liveVehicles: number }
+
+/** The headsign most trips of a route and direction show. */
+function mainHeadsign(feed: FeedRuntime, routeId: string, directionId: number): string {
+  const counts = new Map<string, number>();
+  for (const trip of feed.timetable.tripsByRoute.get(routeId) ?? []) {
+    if (trip.directionId === directionId) counts.set(trip.headsign, (counts.get(trip.headsign) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+}
+
+/** How far before a period to look for the passing that opens its first headway at each stop. */
+const LOOK_BACK_SECONDS = 3600;
+
+/**
+ * The passings whose headways end inside the period: those in it, and at each stop the last one before it
+ * (so that a short period still has a headway wherever a bus came in it, actual and scheduled alike).
+ */
+function headwaysEndingIn(passes: StopPass[], from: number): StopPass[] {
+  const before = new Map<string, StopPass>();
+  const inside: StopPass[] = [];
+  for (const pass of passes) {
+    if (pass.time >= from) { inside.push(pass); continue; }
+    const key = `${pass.routeId}\u0000${pass.directionId}\u0000${pass.stopId}`;
+    const previous = before.get(key);
+    if (!previous || previous.time < pass.time) before.set(key, pass);
+  }
+  return [...before.values(), ...inside];
+}
+
+/** Headway regularity per route and direction over the last `windowSeconds` that were observed. */
+export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder: PassingRecorder, now: number, windowSeconds: number) {
+  const from = Math.max(now - windowSeconds, recorder.since);
+  const actual = recorder.between(feed.id, from - LOOK_BACK_SECONDS, now);
+  const scheduled: StopPass[] = [];
+  const clock = feed.timetable.clock;
+  const today = clock.localDay(now);
+  for (const day of [today - 1, today]) {
+    const start = clock.serviceDayStart(day);
+    for (const trip of feed.timetable.trips.values()) {
+      if (start + trip.departures[0]! > now || start + trip.arrivals[trip.arrivals.length - 1]! < from - LOOK_BACK_SECONDS) continue;
+      if (!serviceRuns(feed.timetable.services.get(trip.serviceId), day)) continue;
+      trip.pattern.stopIds.forEach((stopId, index) => {
+        const time = start + trip.arrivals[index]!;
+        if (time >= from - LOOK_BACK_SECONDS && time <= now) scheduled.push({ routeId: trip.routeId, directionId: trip.directionId, stopId, time });
+      });
+    }
+  }
+  const liveCount = new Map<string, number>();
+  for (const vehicle of service.liveVehicles(feed)) {
+    const key = `${vehicle.run.trip.routeId}\u0000${vehicle.run.trip.directionId}`;
+    liveCount.set(key, (liveCount.get(key) ?? 0) + 1);
+  }
+  const finite = (value: number) => (Number.isFinite(value) ? value : null);
+  const items = routeHeadways(headwaysEndingIn(actual, from), headwaysEndingIn(scheduled, from)).map((row) => {
+    const route = feed.timetable.routes.get(row.routeId);
+    return {
+      ...row,
+      meanHeadway: finite(row.meanHeadway), scheduledMeanHeadway: finite(row.scheduledMeanHeadway), cv: finite(row.cv),
+      actualWait: finite(row.actualWait), scheduledWait: finite(row.scheduledWait), excessWait: finite(row.excessWait),
+      route: route ? routeSummary(route) : { id: row.routeId, shortName: row.routeId, longName: '', color: '', type: 3 },
+      headsign: mainHeadsign(feed, row.routeId, row.directionId),
+      liveVehicles: liveCount.get(`${row.routeId}\u0000${row.directionId}`) ?? 0,
+    };
+  });
+  return { feed: feed.id, from, to: now, observedSince: recorder.since, passings: actual.filter((pass) => pass.time >= from).length, bunchingShare: DEFAULT_HEADWAY_OPTIONS.bunchingShare, gapMultiple: DEFAULT_HEADWAY_OPTIONS.gapMultiple, items };
+}

@@ -1,0 +1,109 @@
+// /ops/transit — the headway monitor: per route and direction, how evenly buses actually came over the
+// last period against the timetable (mean headways, coefficient of variation, excess wait time) and how
+// often they bunched or left big gaps. A table: the figures are the text; refreshed every 30 s.
+import { useSearchParams, Link } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, query } from '../../app/api';
+import { Loading, useFormatTime } from '../ops/common';
+import { transitQueries } from './queries';
+import type { HeadwayRow } from './types';
+import './transit.css';
+
+const WINDOWS = [30, 60, 120, 180];
+/** A CV above this is irregular service (half the mean headway as its standard deviation). */
+const IRREGULAR_CV = 0.5;
+
+const minutes = (seconds: number | null) => (seconds === null ? '—' : (seconds / 60).toFixed(1));
+
+export function HeadwaysPage() {
+  const { t } = useTranslation();
+  const formatTime = useFormatTime();
+  const [params, setParams] = useSearchParams();
+  const window = WINDOWS.includes(Number(params.get('window'))) ? Number(params.get('window')) : 60;
+  const feeds = useQuery({ queryKey: ['transit', 'feeds'], queryFn: () => api<{ items: Array<{ id: string }> }>('/api/v1/transit/feeds') });
+  const feedIds = (feeds.data?.items ?? []).map((item) => item.id);
+  const feed = params.get('feed') || (feedIds.length > 1 ? feedIds[0] : undefined);
+  const headways = useQuery({ ...transitQueries.headways(feed, window * 60), enabled: feeds.isSuccess });
+
+  const update = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    next.set(key, value);
+    setParams(next, { replace: true });
+  };
+
+  return (
+    <>
+      <h1>{t('transit.ops.title')}</h1>
+      <form className="filters" onSubmit={(event) => event.preventDefault()}>
+        {feedIds.length > 1 && (
+          <>
+            <label htmlFor="headway-feed">GTFS</label>
+            <select id="headway-feed" value={feed} onChange={(event) => update('feed', event.target.value)}>
+              {feedIds.map((id) => <option key={id} value={id}>{id}</option>)}
+            </select>
+          </>
+        )}
+        <label htmlFor="headway-window">{t('transit.ops.window')}</label>
+        <select id="headway-window" value={window} onChange={(event) => update('window', event.target.value)}>
+          {WINDOWS.map((value) => <option key={value} value={value}>{t('transit.ops.windowOption', { minutes: value })}</option>)}
+        </select>
+        {headways.data && (
+          <span className="filters-total" role="status">
+            {t('transit.ops.passings', { count: headways.data.passings })} · {t('transit.ops.observedSince', { time: formatTime(headways.data.from * 1000) })}
+          </span>
+        )}
+      </form>
+      <Loading query={feeds.isSuccess ? headways : feeds}>
+        {headways.data && headways.data.items.length === 0 ? (
+          <p className="go-empty">{t('transit.ops.none')}</p>
+        ) : (
+          <table className="data-table headway-table" data-testid="headways">
+            <caption className="sr-only">{t('transit.ops.caption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('transit.ops.route')}</th>
+                <th scope="col">{t('transit.ops.direction')}</th>
+                <th scope="col" className="num">{t('transit.ops.liveVehicles')}</th>
+                <th scope="col" className="num">{t('transit.ops.stops')}</th>
+                <th scope="col" className="num">{t('transit.ops.headways')}</th>
+                <th scope="col" className="num">{t('transit.ops.actual')}</th>
+                <th scope="col" className="num">{t('transit.ops.scheduled')}</th>
+                <th scope="col" className="num">{t('transit.ops.cv')}</th>
+                <th scope="col" className="num">{t('transit.ops.ewt')}</th>
+                <th scope="col" className="num">{t('transit.ops.bunching')}</th>
+                <th scope="col" className="num">{t('transit.ops.gaps')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(headways.data?.items ?? []).map((row) => <Row key={`${row.routeId}:${row.directionId}`} row={row} feed={feed} />)}
+            </tbody>
+          </table>
+        )}
+      </Loading>
+    </>
+  );
+}
+
+function Row({ row, feed }: { row: HeadwayRow; feed: string | undefined }) {
+  const { t } = useTranslation();
+  const irregular = row.cv !== null && row.cv > IRREGULAR_CV;
+  return (
+    <tr data-route={row.routeId} data-direction={row.directionId}>
+      <th scope="row">
+        <Link to={`/go/routes/${encodeURIComponent(row.routeId)}${query({ feed })}`}>{t('transit.line', { name: row.route.shortName || row.routeId })}</Link>
+        {row.route.longName && <span className="secondary-name">{row.route.longName}</span>}
+      </th>
+      <td>{row.headsign ? t('transit.route.direction', { headsign: row.headsign }) : row.directionId}</td>
+      <td className="num">{row.liveVehicles}</td>
+      <td className="num">{row.stops}</td>
+      <td className="num">{row.headways}</td>
+      <td className="num">{minutes(row.meanHeadway)}</td>
+      <td className="num">{minutes(row.scheduledMeanHeadway)}</td>
+      <td className={`num ${irregular ? 'cell-warning' : ''}`}>{row.cv === null ? '—' : row.cv.toFixed(2)}{irregular && <span className="cell-flag"> {t('transit.ops.irregular')}</span>}</td>
+      <td className={`num ${row.excessWait !== null && row.excessWait > 120 ? 'cell-warning' : ''}`}>{minutes(row.excessWait)}</td>
+      <td className={`num ${row.bunching > 0 ? 'cell-critical' : ''}`}>{row.bunching}</td>
+      <td className={`num ${row.gaps > 0 ? 'cell-warning' : ''}`}>{row.gaps}</td>
+    </tr>
+  );
+}

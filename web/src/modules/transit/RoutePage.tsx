@@ -1,0 +1,112 @@
+// /go/routes/:id — a route's line diagram: per direction, the stops in order and the buses on the way,
+// with bunched buses (closer than a quarter of the scheduled headway) and big gaps (over 1.5 times)
+// marked. The strip drawing is decoration for sighted users; the same facts are in the text: a summary
+// per direction and the stop list with the buses approaching each stop.
+import { useEffect } from 'react';
+import { Link, useParams } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { LoadingOrError, PassengerLayout, useDelayText, useFeed } from './common';
+import { transitQueries } from './queries';
+import type { DiagramDirection, DiagramVehicle } from './types';
+
+const minutes = (seconds: number) => Math.max(0, Math.round(seconds / 60));
+
+export function RoutePage() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const { feed } = useFeed();
+  const diagram = useQuery(transitQueries.route(id, feed));
+  const line = diagram.data ? t('transit.line', { name: diagram.data.route.shortName || diagram.data.route.id }) : '';
+
+  useEffect(() => {
+    if (line) document.title = t('transit.route.title', { line });
+  }, [line, t]);
+
+  return (
+    <PassengerLayout>
+      <LoadingOrError query={diagram}>
+        {diagram.data && (
+          <>
+            <h1>{t('transit.route.title', { line })}{diagram.data.route.longName && <span className="route-long-name">{diagram.data.route.longName}</span>}</h1>
+            <div className="diagram-legend" aria-hidden="true">
+              <span><span className="legend-bus" /> {t('transit.route.legendBus')}</span>
+              <span><span className="legend-bunching" /> {t('transit.route.legendBunching')}</span>
+              <span><span className="legend-gap" /> {t('transit.route.legendGap')}</span>
+            </div>
+            {diagram.data.directions.map((direction) => <Direction key={direction.directionId} direction={direction} />)}
+          </>
+        )}
+      </LoadingOrError>
+    </PassengerLayout>
+  );
+}
+
+function Direction({ direction }: { direction: DiagramDirection }) {
+  const { t } = useTranslation();
+  const { withFeed } = useFeed();
+  const delayText = useDelayText();
+  const headingId = `direction-${direction.directionId}`;
+  const bunching = direction.vehicles.filter((vehicle) => vehicle.gapAhead === 'bunching').length;
+  const gaps = direction.vehicles.filter((vehicle) => vehicle.gapAhead === 'gap').length;
+  const approaching = new Map<number, DiagramVehicle[]>();
+  for (const vehicle of direction.vehicles) approaching.set(vehicle.nextStop, [...(approaching.get(vehicle.nextStop) ?? []), vehicle]);
+  const statusText = (vehicle: DiagramVehicle) => (vehicle.gapAhead ? t(`transit.route.${vehicle.gapAhead}`) : '');
+
+  return (
+    <section className="direction" aria-labelledby={headingId} data-direction={direction.directionId}>
+      <h2 id={headingId}>{t('transit.route.direction', { headsign: direction.headsign })}</h2>
+      <p className="direction-meta">
+        <span>{t('transit.route.stops', { count: direction.stops.length })}</span>
+        <span>{t('transit.route.length', { km: (direction.length / 1000).toFixed(1) })}</span>
+        <span>{direction.scheduledHeadway ? t('transit.route.headway', { minutes: minutes(direction.scheduledHeadway) }) : t('transit.route.noHeadway')}</span>
+        <span>{direction.vehicles.length ? t('transit.route.vehicles', { count: direction.vehicles.length }) : t('transit.route.noVehicles')}</span>
+      </p>
+      <p className="direction-summary" data-testid="direction-summary">
+        {t('transit.route.summary', { headsign: direction.headsign, stops: direction.stops.length, vehicles: direction.vehicles.length, bunching, gaps })}
+      </p>
+      <Strip direction={direction} />
+      <h3 className="sr-only">{t('transit.route.stopList')}</h3>
+      <ol className="stop-line">
+        {direction.stops.map((stop, index) => (
+          <li key={`${stop.id}:${index}`} className="stop-line-stop">
+            {(approaching.get(index) ?? []).length > 0 && (
+              <ul className="stop-line-vehicles">
+                {approaching.get(index)!.map((vehicle) => (
+                  <li key={vehicle.vehicleId} className={`line-vehicle gap-${vehicle.gapAhead ?? 'lead'}`} data-vehicle={vehicle.vehicleId} data-gap={vehicle.gapAhead ?? ''}>
+                    <span className="bus-icon" aria-hidden="true">▲</span>
+                    {t('transit.route.vehicleText', {
+                      id: vehicle.vehicleId, stop: stop.name, delay: delayText(vehicle.delaySeconds),
+                      gap: vehicle.gapAheadSeconds === null ? '' : t('transit.route.gapText', { minutes: minutes(vehicle.gapAheadSeconds), status: statusText(vehicle) }),
+                    })}
+                  </li>
+                ))}
+              </ul>
+            )}
+            <span className="stop-line-point"><Link to={withFeed(`/go/stops/${encodeURIComponent(stop.id)}`)} className="stop-line-name">{stop.name}</Link></span>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/** The direction as a strip: stops as ticks, buses as triangles, bunched and gapped spans coloured. */
+function Strip({ direction }: { direction: DiagramDirection }) {
+  const width = 1000;
+  const pad = 20;
+  const x = (along: number) => pad + (direction.length > 0 ? (along / direction.length) * (width - 2 * pad) : 0);
+  const ordered = direction.vehicles; // leader first
+  return (
+    <svg className="route-strip" viewBox={`0 0 ${width} 64`} aria-hidden="true" focusable="false">
+      <line x1={x(0)} x2={x(direction.length)} y1={40} y2={40} className="strip-line" />
+      {ordered.slice(1).map((vehicle, i) => vehicle.gapAhead && vehicle.gapAhead !== 'regular' && (
+        <line key={vehicle.vehicleId} x1={x(vehicle.along)} x2={x(ordered[i]!.along)} y1={40} y2={40} className={`strip-${vehicle.gapAhead}`} />
+      ))}
+      {direction.stops.map((stop, i) => <circle key={`${stop.id}:${i}`} cx={x(stop.distance)} cy={40} r={4} className="strip-stop" />)}
+      {ordered.map((vehicle) => (
+        <path key={vehicle.vehicleId} d={`M ${x(vehicle.along)} 30 l -8 -16 h 16 z`} className={`strip-bus strip-bus-${vehicle.gapAhead ?? 'lead'}`} />
+      ))}
+    </svg>
+  );
+}

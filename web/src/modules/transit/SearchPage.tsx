@@ -1,0 +1,79 @@
+// /go — find a stop by name or number, or open a route. The search lives in the URL (?q=), so it can be
+// shared and the back button works.
+import { useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { LoadingOrError, PassengerLayout, useFeed } from './common';
+import { transitQueries } from './queries';
+
+export function SearchPage() {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const { feed, withFeed } = useFeed();
+  const q = params.get('q') ?? '';
+  const [text, setText] = useState(q);
+  const stops = useQuery({ ...transitQueries.stops(q, feed), enabled: q.length > 0 });
+  const routes = useQuery(transitQueries.routes(feed));
+
+  useEffect(() => {
+    document.title = t('transit.search.title');
+  }, [t]);
+
+  const search = (value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set('q', value);
+    else next.delete('q');
+    setParams(next, { replace: true });
+  };
+  // Search as the user types, a moment after they stop.
+  useEffect(() => {
+    if (text.trim() === q) return;
+    const timer = setTimeout(() => search(text.trim()), 300);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [text]);
+
+  return (
+    <PassengerLayout>
+      <h1>{t('transit.search.title')}</h1>
+      <form className="go-search" role="search" onSubmit={(event) => { event.preventDefault(); search(text.trim()); }}>
+        <label htmlFor="stop-q">{t('transit.search.label')}</label>
+        <div className="go-search-row">
+          <input id="stop-q" type="search" value={text} onChange={(event) => setText(event.target.value)} placeholder={t('transit.search.placeholder')} autoComplete="off" />
+          <button type="submit" className="primary">{t('transit.search.submit')}</button>
+        </div>
+      </form>
+      {q && (
+        <LoadingOrError query={stops}>
+          <p role="status">{stops.data?.items.length ? t('transit.search.found', { count: stops.data.items.length }) : t('transit.search.none')}</p>
+          <ul className="stop-results">
+            {(stops.data?.items ?? []).map((stop) => (
+              <li key={stop.id}>
+                <Link to={withFeed(`/go/stops/${encodeURIComponent(stop.id)}`)}>
+                  <span className="stop-result-name">{stop.name}</span>
+                  <span className="stop-result-id">{t('transit.stop.stopId', { id: stop.id })}</span>
+                </Link>
+                <span className="stop-result-routes">{stop.routes.map((route) => <span key={route.id} className="route-chip">{t('transit.line', { name: route.shortName || route.id })}</span>)}</span>
+              </li>
+            ))}
+          </ul>
+        </LoadingOrError>
+      )}
+      <h2>{t('transit.search.routes')}</h2>
+      <p className="hint">{t('transit.search.routesHint')}</p>
+      <LoadingOrError query={routes}>
+        <ul className="route-grid">
+          {(routes.data?.items ?? []).map((route) => (
+            <li key={route.id}>
+              <Link to={withFeed(`/go/routes/${encodeURIComponent(route.id)}`)}>
+                <strong>{t('transit.line', { name: route.shortName || route.id })}</strong>
+                {route.longName && <span>{route.longName}</span>}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </LoadingOrError>
+    </PassengerLayout>
+  );
+}

@@ -1,0 +1,70 @@
+// The transit pages' messages, merged into the app's locales under `transit`.
+export const transitZh = {
+  title: '数字公交', line: '{{name}}路', lineLabel: '线路',
+  streamLive: '实时更新', streamConnecting: '连接中', streamDown: '实时更新中断，正在重连…',
+  live: '实时', scheduled: '计划', liveLong: '实时预测（车辆位置）', scheduledLong: '按时刻表',
+  due: '即将进站', minutes: '{{count}} 分钟', minuteUnit: '分钟',
+  late: '晚点 {{count}} 分钟', early: '早 {{count}} 分钟', onTime: '准点',
+  search: {
+    title: '查找车站', label: '站名或站号', placeholder: '例如：黄浦', submit: '查找', found: '找到 {{count}} 个车站',
+    none: '没有找到车站', routes: '全部线路', routesHint: '点线路查看线路图和车辆位置',
+  },
+  stop: {
+    title: '{{stop}} · 到站信息', stopId: '站号 {{id}}', route: '线路', headsign: '开往', arrives: '到站', status: '状态', delay: '晚点/早到',
+    vehicle: '车辆', none: '未来一小时没有车次', updated: '更新于 {{time}}', board: '电子站牌', announce: '{{route}}，开往{{headsign}}，{{when}}，{{kind}}。',
+    announceNone: '未来一小时没有车次。', in: '{{count}} 分钟后到站', dueNow: '即将进站', back: '查找其他车站', caption: '下一班车，按到站时间排序',
+  },
+  route: {
+    title: '{{line}} 线路图', direction: '开往 {{headsign}}', stops: '{{count}} 站', length: '全长 {{km}} 公里',
+    headway: '计划间隔 {{minutes}} 分钟', noHeadway: '无计划间隔', vehicles: '{{count}} 辆车在线', noVehicles: '该方向暂无在线车辆',
+    vehicle: '车辆 {{id}}', nextStop: '下一站 {{stop}}', gapAhead: '距前车 {{minutes}} 分钟', bunching: '串车', gap: '大间隔', regular: '正常',
+    summary: '开往{{headsign}}：{{stops}} 站，{{vehicles}} 辆车在线，其中 {{bunching}} 处串车、{{gaps}} 处大间隔。',
+    vehicleText: '车辆 {{id}}，即将到达 {{stop}}，{{delay}}{{gap}}', gapText: '，距前车 {{minutes}} 分钟（{{status}}）',
+    legend: '图例', legendBus: '车辆', legendBunching: '串车（间隔不到计划的 25%）', legendGap: '大间隔（超过计划的 1.5 倍）',
+    stopList: '站点与车辆',
+  },
+  board: { title: '{{stop}} 电子站牌', next: '即将到站', clock: '当前时间', noService: '未来一小时没有车次', minutes: '分钟', due: '进站' },
+  ops: {
+    title: '公交运行监测', nav: '公交', window: '统计时段', windowOption: '近 {{minutes}} 分钟', observedSince: '自 {{time}} 起有数据',
+    route: '线路', direction: '方向', liveVehicles: '在线车辆', stops: '站数', headways: '间隔数', actual: '实际间隔（分钟）', scheduled: '计划间隔（分钟）',
+    cv: '变异系数', ewt: '超额等候（分钟）', bunching: '串车', gaps: '大间隔', diagram: '线路图', none: '该时段没有观测到车辆过站',
+    caption: '各线路各方向的发车间隔：实际与计划（分钟）、变异系数、超额等候时间（分钟）、串车（间隔 < 计划的 25%）与大间隔（> 1.5 倍）次数',
+    passings: '过站记录 {{count}} 条', minutesValue: '{{value}} 分', irregular: '不均衡',
+  },
+};
+
+export type TransitMessages = typeof transitZh;
+
+export const transitEn: TransitMessages = {
+  title: 'Digital bus', line: 'Route {{name}}', lineLabel: 'Route',
+  streamLive: 'Live', streamConnecting: 'Connecting', streamDown: 'Live updates interrupted, reconnecting…',
+  live: 'Live', scheduled: 'Scheduled', liveLong: 'Live prediction (vehicle position)', scheduledLong: 'From the timetable',
+  due: 'Due', minutes: '{{count}} min', minuteUnit: 'min',
+  late: '{{count}} min late', early: '{{count}} min early', onTime: 'On time',
+  search: {
+    title: 'Find a stop', label: 'Stop name or number', placeholder: 'e.g. Huangpu', submit: 'Search', found: '{{count}} stops found',
+    none: 'No stop found', routes: 'All routes', routesHint: 'Open a route for its line diagram and vehicles',
+  },
+  stop: {
+    title: '{{stop}} · Arrivals', stopId: 'Stop {{id}}', route: 'Route', headsign: 'Towards', arrives: 'Arrives', status: 'Status', delay: 'Late/early',
+    vehicle: 'Vehicle', none: 'No service in the next hour', updated: 'Updated {{time}}', board: 'Stop display', announce: '{{route}} towards {{headsign}}, {{when}}, {{kind}}.',
+    announceNone: 'No service in the next hour.', in: 'in {{count}} minutes', dueNow: 'due now', back: 'Find another stop', caption: 'Next buses, soonest first',
+  },
+  route: {
+    title: '{{line}} line diagram', direction: 'Towards {{headsign}}', stops: '{{count}} stops', length: '{{km}} km',
+    headway: 'Scheduled every {{minutes}} min', noHeadway: 'No scheduled headway', vehicles: '{{count}} vehicles live', noVehicles: 'No vehicle live in this direction',
+    vehicle: 'Vehicle {{id}}', nextStop: 'Next stop {{stop}}', gapAhead: '{{minutes}} min behind the bus ahead', bunching: 'Bunching', gap: 'Big gap', regular: 'Regular',
+    summary: 'Towards {{headsign}}: {{stops}} stops, {{vehicles}} vehicles live, {{bunching}} bunched and {{gaps}} big gaps.',
+    vehicleText: 'Vehicle {{id}}, approaching {{stop}}, {{delay}}{{gap}}', gapText: ', {{minutes}} min behind the bus ahead ({{status}})',
+    legend: 'Legend', legendBus: 'Vehicle', legendBunching: 'Bunching (under 25% of the scheduled headway)', legendGap: 'Big gap (over 1.5 times)',
+    stopList: 'Stops and vehicles',
+  },
+  board: { title: '{{stop}} stop display', next: 'Next buses', clock: 'Time now', noService: 'No service in the next hour', minutes: 'min', due: 'Due' },
+  ops: {
+    title: 'Bus headway monitor', nav: 'Buses', window: 'Period', windowOption: 'Last {{minutes}} min', observedSince: 'Data since {{time}}',
+    route: 'Route', direction: 'Direction', liveVehicles: 'Live vehicles', stops: 'Stops', headways: 'Headways', actual: 'Actual headway (min)', scheduled: 'Scheduled headway (min)',
+    cv: 'CV', ewt: 'Excess wait (min)', bunching: 'Bunching', gaps: 'Big gaps', diagram: 'Diagram', none: 'No stop passings observed in this period',
+    caption: 'Headways per route and direction: actual and scheduled (minutes), coefficient of variation, excess wait time (minutes), bunching (< 25% of scheduled) and big gaps (> 1.5 times)',
+    passings: '{{count}} stop passings', minutesValue: '{{value}} min', irregular: 'Irregular',
+  },
+};

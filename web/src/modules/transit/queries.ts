@@ -1,0 +1,35 @@
+// TanStack Query definitions for the transit pages. Passenger information is public: no token is sent,
+// so a stop board works without signing in; the headway monitor uses the console's token.
+import { queryOptions } from '@tanstack/react-query';
+import { api, query } from '../../app/api';
+import type { Headways, RouteDiagram, RouteSummary, StopArrivals, StopFound } from './types';
+
+const publicApi = <T,>(path: string) => api<T>(path, { token: null });
+
+export const transitQueries = {
+  arrivals: (stopId: string, feed: string | undefined, limit: number) => queryOptions({
+    queryKey: ['transit', 'arrivals', feed ?? '', stopId, limit],
+    queryFn: () => publicApi<StopArrivals>(`/api/v1/transit/stops/${encodeURIComponent(stopId)}/arrivals${query({ feed, limit })}`),
+    // The stream keeps it fresh; this is the fallback while the stream is down (and picks up timetabled trips).
+    refetchInterval: 60_000,
+  }),
+  stops: (q: string, feed: string | undefined) => queryOptions({
+    queryKey: ['transit', 'stops', feed ?? '', q],
+    queryFn: () => publicApi<{ feed: string; items: StopFound[] }>(`/api/v1/transit/stops${query({ feed, q, limit: 30 })}`),
+  }),
+  routes: (feed: string | undefined) => queryOptions({
+    queryKey: ['transit', 'routes', feed ?? ''],
+    queryFn: () => publicApi<{ feed: string; items: RouteSummary[] }>(`/api/v1/transit/routes${query({ feed })}`),
+    staleTime: 300_000,
+  }),
+  route: (routeId: string, feed: string | undefined) => queryOptions({
+    queryKey: ['transit', 'route', feed ?? '', routeId],
+    queryFn: () => publicApi<RouteDiagram>(`/api/v1/transit/routes/${encodeURIComponent(routeId)}${query({ feed })}`),
+    refetchInterval: 15_000,
+  }),
+  headways: (feed: string | undefined, window: number) => queryOptions({
+    queryKey: ['transit', 'headways', feed ?? '', window],
+    queryFn: () => api<Headways>(`/api/v1/transit/headways${query({ feed, window })}`),
+    refetchInterval: 30_000,
+  }),
+};

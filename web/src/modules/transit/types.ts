@@ -1,0 +1,76 @@
+// What the transit API answers (see server/src/modules/transit: routes.ts, network-routes.ts).
+
+export interface Arrival {
+  tripId: string;
+  routeId: string;
+  headsign: string;
+  stopSequence: number;
+  /** POSIX seconds. */
+  scheduledArrival: number;
+  predictedArrival: number;
+  delaySeconds: number;
+  vehicleId: string | null;
+  live: boolean;
+}
+
+export interface StopArrivals {
+  stop: { id: string; name: string };
+  arrivals: Arrival[];
+}
+
+export interface RouteSummary { id: string; shortName: string; longName: string; color: string; type: number }
+
+export interface StopFound { id: string; name: string; routes: RouteSummary[] }
+
+export type GapStatus = 'bunching' | 'gap' | 'regular';
+
+export interface DiagramVehicle {
+  vehicleId: string;
+  tripId: string;
+  along: number;
+  nextStop: number;
+  delaySeconds: number;
+  reportedAt: number;
+  gapAheadSeconds: number | null;
+  gapAhead: GapStatus | null;
+}
+
+export interface DiagramDirection {
+  directionId: number;
+  headsign: string;
+  stops: Array<{ id: string; name: string; distance: number }>;
+  length: number;
+  scheduledHeadway: number | null;
+  vehicles: DiagramVehicle[];
+}
+
+export interface RouteDiagram { feed: string; route: RouteSummary; at: number; directions: DiagramDirection[] }
+
+export interface HeadwayRow {
+  routeId: string;
+  directionId: number;
+  route: RouteSummary;
+  headsign: string;
+  stops: number;
+  headways: number;
+  meanHeadway: number | null;
+  scheduledMeanHeadway: number | null;
+  cv: number | null;
+  actualWait: number | null;
+  scheduledWait: number | null;
+  excessWait: number | null;
+  bunching: number;
+  gaps: number;
+  liveVehicles: number;
+}
+
+export interface Headways {
+  feed: string;
+  from: number;
+  to: number;
+  observedSince: number;
+  passings: number;
+  bunchingShare: number;
+  gapMultiple: number;
+  items: HeadwayRow[];
+}
