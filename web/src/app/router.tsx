@@ -26,6 +26,9 @@ export const router = createBrowserRouter([
       { path: 'indicators/:code', lazy: async () => ({ Component: (await import('../modules/ops/IndicatorPage')).IndicatorPage }) },
       { path: 'alerts', lazy: async () => ({ Component: (await import('../modules/ops/AlertsPage')).AlertsPage }) },
       { path: 'transit', lazy: async () => ({ Component: (await import('../modules/transit/HeadwaysPage')).HeadwaysPage }) },
+      { path: 'cases', lazy: async () => ({ Component: (await import('../modules/cases/WorklistPage')).WorklistPage }) },
+      { path: 'cases/stats', lazy: async () => ({ Component: (await import('../modules/cases/StatisticsPage')).StatisticsPage }) },
+      { path: 'cases/:id', lazy: async () => ({ Component: (await import('../modules/cases/CasePage')).CasePage }) },
     ],
   },
   // The digital bus for passengers (public, no login) and the stop display: a chunk of their own.

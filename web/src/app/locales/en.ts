@@ -1,5 +1,6 @@
 // English.
 import { transitEn } from '../../modules/transit/locales';
+import { casesEn } from '../../modules/cases/locales';
 import type { Messages } from './zh-CN';
 
 export const en: Messages = {
@@ -47,4 +48,5 @@ export const en: Messages = {
     level: { city: 'City', district: 'District', street: 'Street', committee: 'Committee' },
   },
   transit: transitEn,
+  cases: casesEn,
 };

@@ -1,5 +1,6 @@
 // 简体中文（默认语言）。
 import { transitZh } from '../../modules/transit/locales';
+import { casesZh } from '../../modules/cases/locales';
 export const zhCN = {
   app: { name: '城市脉搏', title: '城市运行数字体征', skip: '跳到主要内容' },
   common: {
@@ -45,5 +46,6 @@ export const zhCN = {
     level: { city: '市', district: '区', street: '街道', committee: '居委' },
   },
   transit: transitZh,
+  cases: casesZh,
 };
 export type Messages = typeof zhCN;

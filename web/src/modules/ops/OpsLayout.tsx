@@ -39,6 +39,7 @@ export function OpsLayout() {
             <li><NavLink to="/ops/catalogue">{t('ops.catalogue')}</NavLink></li>
             <li><NavLink to="/ops/alerts">{t('ops.alerts')}</NavLink></li>
             <li><NavLink to="/ops/transit">{t('transit.ops.nav')}</NavLink></li>
+            <li><NavLink to="/ops/cases">{t('cases.nav')}</NavLink></li>
             <li><a href="/screen">{t('ops.screen')}</a></li>
           </ul>
         </nav>
