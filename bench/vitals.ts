@@ -1,4 +1,4 @@
-// Benchmarks of the vital signs, embedded mode (PGlite on disk), one process, rules evaluated:
+// Benchmarks of the vital signs, embedded mode (PGlite on disk in its thread), one process, rules evaluated:
 //  1. sustained ingest over HTTP, beside inserting the same rows straight into the same database;
 //  2. ingest-to-alert latency on the live stream while under that load;
 //  3. snapshot of all indicators for the city.
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { openPglite } from '../server/src/platform/db/pglite.js';
+import { openDatabase } from '../server/src/platform/db/open.js';
 import { migrate } from '../server/src/platform/db/migrate.js';
 import { allMigrations } from '../server/src/migrations.js';
 import { buildApp } from '../server/src/app.js';
@@ -25,7 +25,8 @@ const rounds = Number(args.rounds);
 const batchSize = Number(args.batch);
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'citypulse-bench-'));
-const { db } = await openPglite(path.join(dataDir, 'db'));
+// The same database the server opens in embedded mode: PGlite on disk, in its own thread.
+const db = await openDatabase({ dataDir, databaseUrl: null });
 await migrate(db, allMigrations());
 const config = loadConfig({ CITYPULSE_DATA_DIR: dataDir, CITYPULSE_BODY_LIMIT_BYTES: String(64 * 1024 * 1024) });
 const app = await buildApp(config, { db, backgroundJobs: true, logger: pino({ level: 'warn' }) });

@@ -159,3 +159,18 @@ describe('history', () => {
     expect(badTime.body['invalid-params'][0].name).toBe('from');
   });
 });
+
+describe('folding in slices', () => {
+  it('folds a backlog larger than one slice completely, each observation once', async () => {
+    const base = Date.now() - 55 * 60_000;
+    const batch = Array.from({ length: 2500 }, (_, i) => ({ indicator: PM25, org: 'xigang-s3', ts: base + i * 1000, value: 1 }));
+    expect((await server.request('POST', '/api/v1/vitals/observations', { token, body: batch })).body.stored).toBe(2500);
+    const { foldRollups } = await import('./observation-store.js');
+    // Slices of 1,000: the first two leave work behind, the third catches up.
+    expect(await foldRollups(server.db, 1000)).toMatchObject({ caughtUp: false });
+    await server.app.vitals.service.foldRollups();
+    const [row] = await server.db.query<{ count: number }>(
+      `select sum(count)::int as count from vitals_rollup_1h r join org_unit o on o.id = r.org_id where o.code = 'xigang-s3'`);
+    expect(row.count).toBe(2500);
+  });
+});

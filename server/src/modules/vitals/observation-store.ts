@@ -39,21 +39,27 @@ const ROLLUP_MERGE = `on conflict (indicator_id, org_id, bucket) do update set
   last_ts = greatest(r.last_ts, excluded.last_ts)`;
 
 /**
- * Folds the observations stored since the last fold into the minute and hour rollups and advances the
- * cursor, in one transaction. Returns the number of observations folded.
+ * Folds up to `maxRows` observations stored since the last fold into the minute and hour rollups and
+ * advances the cursor, in one transaction. Returns the number folded and whether it caught up. Larger
+ * folds are cheaper per row (a series seen many times in a minute becomes one upsert), so the job runs
+ * every few seconds; the cap only bounds the catch-up after a long outage, because on the embedded
+ * database a query holds the process's only thread.
  */
-export async function foldRollups(db: Db): Promise<number> {
+export async function foldRollups(db: Db, maxRows = 250_000): Promise<{ folded: number; caughtUp: boolean }> {
   // Every row numbered up to the watermark must be committed before it is folded, or a slow insert
   // would be skipped for good. A SHARE lock waits for the inserts in flight (they hold ROW EXCLUSIVE)
   // and is released at once; rows numbered after it are left for the next fold.
-  const upto = await db.transaction(async (tx) => {
+  const watermark = await db.transaction(async (tx) => {
     await tx.exec('lock table vitals_observation in share mode');
     const [row] = await tx.query<{ upto: string }>(`select (case when is_called then last_value else 0 end)::text as upto from vitals_observation_seq_seq`);
-    return row.upto;
+    return BigInt(row.upto);
   });
   return db.transaction(async (tx) => {
     const [cursor] = await tx.query<{ folded: string }>('select folded_seq::text as folded from vitals_rollup_cursor where id = 1 for update');
-    if (BigInt(cursor.folded) >= BigInt(upto)) return 0;
+    const from = BigInt(cursor.folded);
+    if (from >= watermark) return { folded: 0, caughtUp: true };
+    // Sequence numbers of rolled-back inserts leave gaps, so a range may hold fewer rows than its width.
+    const upto = from + BigInt(maxRows) < watermark ? from + BigInt(maxRows) : watermark;
     await tx.exec(`create temp table rollup_partial (indicator_id int, org_id int, bucket timestamptz, count int, sum float8,
       min float8, max float8, last float8, last_ts timestamptz) on commit drop`);
     const [{ folded }] = await tx.query<{ folded: number }>(
@@ -65,7 +71,7 @@ export async function foldRollups(db: Db): Promise<number> {
          group by 1, 2, 3
          returning count)
        select coalesce(sum(count), 0)::int as folded from partial`,
-      [cursor.folded, upto],
+      [cursor.folded, upto.toString()],
     );
     await tx.exec(`insert into vitals_rollup_1m as r (${ROLLUP_COLUMNS}) select * from rollup_partial ${ROLLUP_MERGE}`);
     await tx.exec(
@@ -75,8 +81,8 @@ export async function foldRollups(db: Db): Promise<number> {
        from rollup_partial group by 1, 2, 3
        ${ROLLUP_MERGE}`,
     );
-    await tx.query('update vitals_rollup_cursor set folded_seq = $1::bigint where id = 1', [upto]);
-    return folded;
+    await tx.query('update vitals_rollup_cursor set folded_seq = $1::bigint where id = 1', [upto.toString()]);
+    return { folded, caughtUp: upto === watermark };
   });
 }
 

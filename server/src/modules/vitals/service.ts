@@ -311,8 +311,19 @@ export class VitalsService {
    * arrive while a fold runs share it, so a burst of history reads does not fold the same rows twice.
    */
   foldRollups(): Promise<number> {
-    this.folding ??= foldRollups(this.ctx.db).finally(() => { this.folding = null; });
+    this.folding ??= this.foldAll().finally(() => { this.folding = null; });
     return this.folding;
+  }
+
+  /** Folds in slices, letting requests in between, until the rollups have caught up. */
+  private async foldAll(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { folded, caughtUp } = await foldRollups(this.ctx.db);
+      total += folded;
+      if (caughtUp) return total;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   async retention(): Promise<Record<string, number>> {

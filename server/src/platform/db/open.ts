@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.js';
-import { openPglite } from './pglite.js';
+import { openPgliteThread } from './pglite-thread.js';
 import { openPostgres } from './postgres.js';
 import type { Db } from './types.js';
 
@@ -11,5 +11,6 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
   if (config.databaseUrl) return openPostgres(config.databaseUrl);
   const dir = path.join(config.dataDir, 'db');
   fs.mkdirSync(dir, { recursive: true });
-  return (await openPglite(dir)).db;
+  // The embedded database runs in its own thread, so that queries and request handling overlap.
+  return openPgliteThread(dir);
 }

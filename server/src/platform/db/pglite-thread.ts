@@ -1,0 +1,104 @@
+// The `Db` interface over the embedded database running in a worker thread (see pglite-worker.mjs).
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Worker } from 'node:worker_threads';
+import type { Db } from './types.js';
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+export class DatabaseThreadError extends Error {
+  code?: string;
+  detail?: string;
+  constraint?: string;
+}
+
+const insideTransaction = new AsyncLocalStorage<{ open: boolean; owner: object }>();
+
+export async function openPgliteThread(dataDir: string | null): Promise<Db> {
+  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dataDir } });
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let failure: Error | null = null;
+  const owner = {};
+
+  await new Promise<void>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', (message) => (message.ready ? resolve() : reject(new Error('database thread failed to start'))));
+  });
+  worker.on('message', (message: { id: number; ok: boolean; result?: unknown; error?: Record<string, string> }) => {
+    const request = pending.get(message.id);
+    if (!request) return;
+    pending.delete(message.id);
+    if (message.ok) return request.resolve(message.result);
+    const error = new DatabaseThreadError(message.error!.message);
+    Object.assign(error, message.error);
+    request.reject(error);
+  });
+  // A dead database thread must not leave callers waiting forever.
+  const fail = (error: Error) => {
+    failure = error;
+    for (const request of pending.values()) request.reject(error);
+    pending.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the database thread exited (${code})`)));
+
+  const send = (message: Record<string, unknown>): Promise<unknown> => {
+    if (failure) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...message, id });
+    });
+  };
+  const guard = () => {
+    const store = insideTransaction.getStore();
+    if (store && store.owner === owner && store.open) {
+      throw new Error('a query on the database handle inside one of its transactions would wait forever; use the transaction handle (tx) instead');
+    }
+  };
+
+  const scoped = (tx: number): Db => ({
+    kind: 'pglite',
+    query: async <T>(sql: string, params?: unknown[]) => (await send({ op: 'query', sql, params, tx })) as T[],
+    exec: async (sql: string) => {
+      await send({ op: 'exec', sql, tx });
+    },
+    transaction: (work) => work(scoped(tx)),
+    close: async () => undefined,
+  });
+
+  return {
+    kind: 'pglite',
+    async query<T>(sql: string, params?: unknown[]) {
+      guard();
+      return (await send({ op: 'query', sql, params })) as T[];
+    },
+    async exec(sql: string) {
+      guard();
+      await send({ op: 'exec', sql });
+    },
+    async transaction<T>(work: (tx: Db) => Promise<T>) {
+      guard();
+      const tx = (await send({ op: 'begin' })) as number;
+      const context = { open: true, owner };
+      try {
+        const result = await insideTransaction.run(context, () => work(scoped(tx)));
+        await send({ op: 'commit', tx });
+        return result;
+      } catch (error) {
+        await send({ op: 'rollback', tx }).catch(() => undefined);
+        throw error;
+      } finally {
+        context.open = false;
+      }
+    },
+    async close() {
+      if (failure) return;
+      await send({ op: 'close' });
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+// The embedded database in its own thread. PGlite runs PostgreSQL as WebAssembly on the thread that
+// calls it; on the server's main thread every query would stop HTTP, JSON and rule work while it runs.
+// Here it runs beside them. Plain JavaScript: worker threads do not inherit the TypeScript loader.
+//
+// Protocol (one message per request, answered by id): query | exec | begin | commit | rollback | close.
+// A transaction owns the single connection: while one is open, requests from outside it wait in order.
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+
+const db = new PGlite({ dataDir: workerData.dataDir ?? undefined });
+await db.waitReady;
+
+const queue = [];
+let openTransaction = null;
+let nextTransaction = 1;
+let busy = false;
+
+function serialiseError(error) {
+  const out = { message: error?.message ?? String(error) };
+  for (const key of ['code', 'detail', 'hint', 'constraint', 'table', 'column', 'severity', 'position']) {
+    if (error && error[key] !== undefined) out[key] = error[key];
+  }
+  return out;
+}
+
+async function run(message) {
+  switch (message.op) {
+    case 'query':
+      return (await db.query(message.sql, message.params ?? [])).rows;
+    case 'exec':
+      await db.exec(message.sql);
+      return null;
+    case 'begin':
+      await db.exec('begin');
+      openTransaction = nextTransaction++;
+      return openTransaction;
+    case 'commit':
+      try {
+        await db.exec('commit');
+      } finally {
+        openTransaction = null;
+      }
+      return null;
+    case 'rollback':
+      try {
+        await db.exec('rollback');
+      } finally {
+        openTransaction = null;
+      }
+      return null;
+    case 'close':
+      await db.close();
+      return null;
+    default:
+      throw new Error(`unknown database operation ${message.op}`);
+  }
+}
+
+async function drain() {
+  if (busy) return;
+  busy = true;
+  try {
+    for (;;) {
+      // Inside a transaction only its own requests may run; the rest keep their order.
+      const index = openTransaction === null ? 0 : queue.findIndex((m) => m.tx === openTransaction);
+      if (index < 0 || queue.length === 0) return;
+      const [message] = queue.splice(index, 1);
+      try {
+        parentPort.postMessage({ id: message.id, ok: true, result: await run(message) });
+      } catch (error) {
+        parentPort.postMessage({ id: message.id, ok: false, error: serialiseError(error) });
+      }
+      if (message.op === 'close') {
+        parentPort.close();
+        return;
+      }
+    }
+  } finally {
+    busy = false;
+  }
+}
+
+parentPort.on('message', (message) => {
+  queue.push(message);
+  void drain();
+});
+parentPort.postMessage({ ready: true });
