@@ -15,7 +15,9 @@ describe('login', () => {
     expect(login.body.user).toMatchObject({ username: 'admin', role: 'admin', orgCode: 'haicheng' });
     const me = await server.request('GET', '/api/v1/auth/me', { token: login.body.token });
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ kind: 'user', name: 'admin', role: 'admin', orgCode: 'haicheng' });
+    expect(me.body).toMatchObject({ kind: 'user', name: 'admin', role: 'admin', orgCode: 'haicheng', departmentCode: null });
+    const env = await server.request('GET', '/api/v1/auth/me', { token: await server.login('env') });
+    expect(env.body).toMatchObject({ role: 'department_staff', departmentCode: 'ecology_environment' });
   });
 
   it('refuses a wrong password or unknown user with the same problem+json', async () => {

@@ -38,6 +38,8 @@ export interface Principal {
   role: Role | null;
   permissions: ReadonlySet<Permission>;
   orgCode: string;
+  /** The department a user works for (department staff), if any. */
+  departmentCode: string | null;
   /** Materialised path of the principal's org: everything it sees starts with it. */
   orgPath: string;
 }

@@ -44,7 +44,7 @@ export async function authRoutes(app: FastifyInstance, auth: AuthService): Promi
     schema: { tags: ['auth'], summary: 'Who the bearer is and what it may do' },
   }, async (request) => {
     const principal = principalOf(request);
-    return { kind: principal.kind, name: principal.name, role: principal.role, orgCode: principal.orgCode, permissions: [...principal.permissions] };
+    return { kind: principal.kind, name: principal.name, role: principal.role, orgCode: principal.orgCode, departmentCode: principal.departmentCode, permissions: [...principal.permissions] };
   });
 
   app.get('/api/v1/orgs', {

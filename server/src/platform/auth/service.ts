@@ -130,21 +130,21 @@ export class AuthService {
     return { created: true, password: configuredPassword ? null : password };
   }
 
-  async login(username: string, password: string): Promise<{ token: string; expiresIn: number; user: { username: string; role: string; orgCode: string; displayName: string } }> {
-    const [user] = await this.db.query<{ id: number; password_hash: string; role: Role; org_code: string; display_name: string; disabled: boolean }>(
-      `select id, password_hash, role, org_code, display_name, disabled from app_user where username = $1`,
+  async login(username: string, password: string): Promise<{ token: string; expiresIn: number; user: { username: string; role: string; orgCode: string; departmentCode: string | null; displayName: string } }> {
+    const [user] = await this.db.query<{ id: number; password_hash: string; role: Role; org_code: string; department_code: string | null; display_name: string; disabled: boolean }>(
+      `select id, password_hash, role, org_code, department_code, display_name, disabled from app_user where username = $1`,
       [username],
     );
     // Verify against a dummy hash for unknown users so response time does not reveal which names exist.
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
     if (!user || !ok || user.disabled) throw unauthorized('wrong username or password');
-    const token = await new SignJWT({ role: user.role, org: user.org_code, name: username })
+    const token = await new SignJWT({ role: user.role, org: user.org_code, dept: user.department_code, name: username })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(String(user.id))
       .setIssuedAt()
       .setExpirationTime(`${SESSION_SECONDS}s`)
       .sign(await this.signingKey());
-    return { token, expiresIn: SESSION_SECONDS, user: { username, role: user.role, orgCode: user.org_code, displayName: user.display_name } };
+    return { token, expiresIn: SESSION_SECONDS, user: { username, role: user.role, orgCode: user.org_code, departmentCode: user.department_code, displayName: user.display_name } };
   }
 
   // --- API tokens -----------------------------------------------------------------------------------
@@ -207,6 +207,7 @@ export class AuthService {
         role: null,
         permissions: new Set(row.scopes.filter(isPermission)),
         orgCode: org.code,
+        departmentCode: null,
         orgPath: org.path,
       };
       this.tokenCache.set(bearer, { principal, checkedAt: Date.now() });
@@ -228,6 +229,7 @@ export class AuthService {
       role,
       permissions: new Set<Permission>(ROLES[role]),
       orgCode: org.code,
+      departmentCode: typeof payload.dept === 'string' ? payload.dept : null,
       orgPath: org.path,
     };
   }
