@@ -14,6 +14,7 @@ import { openPostgres } from '../src/platform/db/postgres.js';
 import { pino } from 'pino';
 import { TEST_ADMIN_PASSWORD, adminQuery, databaseUrlFor, postgresUrl, type TemplateInfo } from './templates.js';
 import type { Db } from '../src/platform/db/types.js';
+import { ensureWebBuilt } from '../../web/scripts/ensure-built.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -31,6 +32,9 @@ async function seedDemo(db: Db): Promise<Record<string, string>> {
 }
 
 export default async function setup(project: TestProject) {
+  // Build the web app once, before any browser test starts: a build in one test file while another's
+  // page loads its code-split chunks would pull the files from under it.
+  ensureWebBuilt({ quiet: true });
   const url = postgresUrl();
   if (url) {
     const suffix = process.pid;
