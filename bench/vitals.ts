@@ -2,7 +2,7 @@
 //  1. sustained ingest over HTTP, beside inserting the same rows straight into the same database;
 //  2. ingest-to-alert latency on the live stream while under that load;
 //  3. snapshot of all indicators for the city.
-// Run: npx tsx bench/vitals.ts [--seconds 10] [--rounds 3] [--batch 5000] [--concurrency 4]
+// Run: npx tsx bench/vitals.ts [--seconds 10] [--rounds 3] [--batch 2000] [--concurrency 4]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,7 +19,7 @@ import { seedDemoCity } from '../server/src/sim/demo-city.js';
 import { normalBand } from '../server/src/sim/vitals-simulator.js';
 import { fmt, median, percentile } from './stats.js';
 
-const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, batch: { type: 'string', default: '5000' }, concurrency: { type: 'string', default: '4' } } });
+const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, batch: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '4' } } });
 const seconds = Number(args.seconds);
 const rounds = Number(args.rounds);
 const batchSize = Number(args.batch);
