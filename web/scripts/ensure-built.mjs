@@ -29,7 +29,9 @@ export function ensureWebBuilt({ quiet = false } = {}) {
   if (!quiet) process.stdout.write('citypulse: building the web app (web/dist) ...\n');
   const vite = path.join(webDir, 'node_modules', '.bin', 'vite');
   const bin = fs.existsSync(vite) ? vite : path.join(webDir, '..', 'node_modules', '.bin', 'vite');
-  const result = spawnSync(bin, ['build', '--logLevel', quiet ? 'error' : 'warn'], { cwd: webDir, stdio: 'inherit' });
+  // Always a production build: under a test runner NODE_ENV is `test`, which would give React's
+  // development build, not what the server ships.
+  const result = spawnSync(bin, ['build', '--logLevel', quiet ? 'error' : 'warn'], { cwd: webDir, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (result.error || result.status !== 0) throw new Error(`the web app build failed (${result.error?.message ?? `exit ${result.status}`})`);
   return true;
 }

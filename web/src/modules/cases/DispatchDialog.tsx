@@ -24,13 +24,14 @@ export function DispatchDialog({ record, busy, onDispatch, onClose }: Props) {
   const suggestions = useQuery(casesQueries.suggestions(record.id, record.version));
   const [department, setDepartment] = useState('');
   // A modal <dialog> keeps focus inside and closes on Escape; focus goes back to the opener afterwards
-  // (also when the dialog goes away after a dispatch, which the browser would not do by itself).
+  // (also when the dialog goes away after a dispatch, which the browser would not do by itself). The
+  // cleanup must not close() the dialog: that fires `close`, which unmounts it, and React's development
+  // mode runs every effect's cleanup once right after mounting.
   useEffect(() => {
     const element = dialog.current;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (element && !element.open) element.showModal();
     return () => {
-      element?.close();
       if (opener?.isConnected) opener.focus();
     };
   }, []);
