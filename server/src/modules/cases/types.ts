@@ -1,77 +1,9 @@
 // Domain types of unified operations (一网统管).
-import type { CaseState } from './workflow.js';
+import type { CaseSource, Priority, Reporter } from '@citypulse/contracts';
 
-export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-
-export const SOURCES = ['open311', 'hotline', 'alert', 'inspection', 'internal'] as const;
-export type CaseSource = (typeof SOURCES)[number];
-
-export interface CaseRecord {
-  id: number;
-  state: CaseState;
-  version: number;
-  title: string;
-  description: string;
-  category: string | null;
-  priority: Priority;
-  source: CaseSource;
-  sourceRef: string | null;
-  org: string;
-  orgPath: string;
-  address: string | null;
-  lat: number | null;
-  lon: number | null;
-  reporter: Reporter | null;
-  mediaUrls: string[];
-  department: string | null;
-  handlerOrg: string | null;
-  queue: string | null;
-  deadlineAt: string | null;
-  onTime: boolean | null;
-  overdue: boolean;
-  escalationLevel: number;
-  escalatedOrg: string | null;
-  satisfaction: number | null;
-  createdBy: string;
-  reportedAt: string;
-  filedAt: string | null;
-  dispatchedAt: string | null;
-  handledAt: string | null;
-  closedAt: string | null;
-  updatedAt: string;
-}
-
-export interface Reporter {
-  name?: string;
-  phone?: string;
-  email?: string;
-  deviceId?: string;
-  accountId?: string;
-}
-
-export interface CaseEvent {
-  id: number;
-  action: string;
-  fromState: string | null;
-  toState: string | null;
-  actor: string;
-  at: string;
-  reason: string | null;
-  data: Record<string, unknown> | null;
-}
-
-export interface CaseCategory {
-  code: string;
-  parentCode: string | null;
-  level: 1 | 2 | 3;
-  nameZh: string;
-  nameEn: string;
-  department: string | null;
-  deadlineHours: Record<Priority, number>;
-  workingTime: boolean;
-  active: boolean;
-}
+// What the API answers is declared once, in the contracts shared with the web app.
+export { CASE_SOURCES as SOURCES, PRIORITIES } from '@citypulse/contracts';
+export type { CaseCategory, CaseEvent, CaseRecord, CaseSource, Priority, Reporter } from '@citypulse/contracts';
 
 export interface DispatchRule {
   id: number;

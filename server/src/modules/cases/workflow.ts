@@ -4,16 +4,16 @@
 import type { Permission } from '../../platform/auth/roles.js';
 import { CasesError, CasesErrorCode } from './errors.js';
 
-export const CASE_STATES = ['reported', 'filed', 'declined', 'dispatched', 'returned', 'in_progress', 'handled', 'verified', 'closed', 'evaluated'] as const;
-export type CaseState = (typeof CASE_STATES)[number];
+import { CASE_ACTIONS, CASE_STATES, type CaseAction, type CaseState } from '@citypulse/contracts';
+
+export { CASE_STATES, type CaseAction, type CaseState };
 
 /** States in which nothing more is expected of anyone but the evaluation. */
 export const FINISHED_STATES: readonly CaseState[] = ['declined', 'closed', 'evaluated'];
 /** States in which the deadline runs: between filing and the handling report. */
 export const RUNNING_STATES: readonly CaseState[] = ['filed', 'dispatched', 'returned', 'in_progress'];
 
-export const ACTIONS = ['file', 'decline', 'dispatch', 'accept', 'return', 'handle', 'verify', 'reopen', 'close', 'evaluate'] as const;
-export type CaseAction = (typeof ACTIONS)[number];
+export const ACTIONS = CASE_ACTIONS;
 
 interface ActionRule {
   from: readonly CaseState[];

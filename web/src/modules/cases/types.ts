@@ -1,9 +1,8 @@
 // What the cases API answers (server/src/modules/cases): a case, its history, suggestions, statistics.
-export const CASE_STATES = ['reported', 'filed', 'declined', 'dispatched', 'returned', 'in_progress', 'handled', 'verified', 'closed', 'evaluated'] as const;
-export type CaseState = (typeof CASE_STATES)[number];
-export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-export type CaseAction = 'file' | 'decline' | 'dispatch' | 'accept' | 'return' | 'handle' | 'verify' | 'reopen' | 'close' | 'evaluate';
+import type { CaseAction, CaseEvent, CaseRecord } from '@citypulse/contracts';
+
+export { CASE_STATES, PRIORITIES } from '@citypulse/contracts';
+export type { CaseAction, CaseCategory, CaseEvent, CaseRecord, CaseState, Priority } from '@citypulse/contracts';
 
 /** The permission each action needs (mirrors the server's workflow table, to offer only usable buttons). */
 export const ACTION_PERMISSION: Record<CaseAction, string> = {
@@ -13,62 +12,9 @@ export const ACTION_PERMISSION: Record<CaseAction, string> = {
 /** Actions that must say why. */
 export const NEEDS_REASON: readonly CaseAction[] = ['decline', 'return', 'reopen'];
 
-export interface CaseRecord {
-  id: number;
-  state: CaseState;
-  version: number;
-  title: string;
-  description: string;
-  category: string | null;
-  priority: Priority;
-  source: string;
-  org: string;
-  orgPath: string;
-  address: string | null;
-  lat: number | null;
-  lon: number | null;
-  mediaUrls: string[];
-  department: string | null;
-  handlerOrg: string | null;
-  queue: string | null;
-  deadlineAt: string | null;
-  onTime: boolean | null;
-  overdue: boolean;
-  escalationLevel: number;
-  satisfaction: number | null;
-  createdBy: string;
-  reportedAt: string;
-  filedAt: string | null;
-  dispatchedAt: string | null;
-  handledAt: string | null;
-  closedAt: string | null;
-  updatedAt: string;
-}
-
-export interface CaseEvent {
-  id: number;
-  action: string;
-  fromState: string | null;
-  toState: string | null;
-  actor: string;
-  at: string;
-  reason: string | null;
-  data: Record<string, unknown> | null;
-}
-
 export interface CaseTimeline extends CaseRecord {
   allowedActions: CaseAction[];
   history: CaseEvent[];
-}
-
-export interface CaseCategory {
-  code: string;
-  parentCode: string | null;
-  level: 1 | 2 | 3;
-  nameZh: string;
-  nameEn: string;
-  department: string | null;
-  active: boolean;
 }
 
 export interface Department {

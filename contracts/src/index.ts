@@ -1,0 +1,2 @@
+// Types shared by the server and the web app: what the API answers, declared once.
+export * from './cases.js';
