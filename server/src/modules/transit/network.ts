@@ -8,7 +8,9 @@ import { DEFAULT_HEADWAY_OPTIONS, routeHeadways, type RouteHeadways, type StopPa
 import type { FeedRuntime, LiveVehicle, TransitService } from './service.js';
 import { TransitError, TransitErrorCode } from './errors.js';
 
-export interface RouteSummary { id: string; shortName: string; longName: string; color: string; type: number }
+import type { DiagramDirection, DiagramVehicle, GapStatus, RouteSummary } from '@citypulse/contracts';
+
+export type { DiagramDirection, DiagramVehicle, GapStatus, RouteSummary } from '@citypulse/contracts';
 
 const routeSummary = (route: Route): RouteSummary => ({ id: route.id, shortName: route.shortName, longName: route.longName, color: route.color, type: route.type });
 
@@ -36,33 +38,6 @@ export function routesAt(feed: FeedRuntime, stopId: string): RouteSummary[] {
 
 export function listRoutes(feed: FeedRuntime): RouteSummary[] {
   return [...feed.timetable.routes.values()].map(routeSummary).sort((a, b) => a.shortName.localeCompare(b.shortName, 'zh-CN', { numeric: true }) || a.id.localeCompare(b.id));
-}
-
-export type GapStatus = 'bunching' | 'gap' | 'regular';
-
-export interface DiagramVehicle {
-  vehicleId: string;
-  tripId: string;
-  /** Distance along the direction's main stop pattern, metres. */
-  along: number;
-  /** Index (in the diagram's stops) of the next stop. */
-  nextStop: number;
-  delaySeconds: number;
-  /** POSIX seconds of the last position. */
-  reportedAt: number;
-  /** Scheduled running time from this vehicle to the one ahead of it, seconds (null for the leader). */
-  gapAheadSeconds: number | null;
-  gapAhead: GapStatus | null;
-}
-
-export interface DiagramDirection {
-  directionId: number;
-  headsign: string;
-  stops: Array<{ id: string; name: string; distance: number }>;
-  length: number;
-  /** Median scheduled headway of the direction's trips around now, seconds (null when fewer than two). */
-  scheduledHeadway: number | null;
-  vehicles: DiagramVehicle[];
 }
 
 const median = (values: number[]) => {

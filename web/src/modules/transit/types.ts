@@ -1,4 +1,7 @@
 // What the transit API answers (see server/src/modules/transit: routes.ts, network-routes.ts).
+import type { DiagramDirection, RouteSummary } from '@citypulse/contracts';
+
+export type { DiagramDirection, DiagramVehicle, GapStatus, RouteSummary } from '@citypulse/contracts';
 
 export interface Arrival {
   tripId: string;
@@ -18,31 +21,7 @@ export interface StopArrivals {
   arrivals: Arrival[];
 }
 
-export interface RouteSummary { id: string; shortName: string; longName: string; color: string; type: number }
-
 export interface StopFound { id: string; name: string; routes: RouteSummary[] }
-
-export type GapStatus = 'bunching' | 'gap' | 'regular';
-
-export interface DiagramVehicle {
-  vehicleId: string;
-  tripId: string;
-  along: number;
-  nextStop: number;
-  delaySeconds: number;
-  reportedAt: number;
-  gapAheadSeconds: number | null;
-  gapAhead: GapStatus | null;
-}
-
-export interface DiagramDirection {
-  directionId: number;
-  headsign: string;
-  stops: Array<{ id: string; name: string; distance: number }>;
-  length: number;
-  scheduledHeadway: number | null;
-  vehicles: DiagramVehicle[];
-}
 
 export interface RouteDiagram { feed: string; route: RouteSummary; at: number; directions: DiagramDirection[] }
 

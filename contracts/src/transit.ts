@@ -1,0 +1,31 @@
+// The transit API's line diagram as the server answers it and the passenger pages read it (数字公交).
+
+export interface RouteSummary { id: string; shortName: string; longName: string; color: string; type: number }
+
+/** Where a vehicle stands against the one ahead: bunched (under 25% of the headway), a big gap, or regular. */
+export type GapStatus = 'bunching' | 'gap' | 'regular';
+
+export interface DiagramVehicle {
+  vehicleId: string;
+  tripId: string;
+  /** Distance along the direction's main stop pattern, metres. */
+  along: number;
+  /** Index (in the diagram's stops) of the next stop. */
+  nextStop: number;
+  delaySeconds: number;
+  /** POSIX seconds of the last position. */
+  reportedAt: number;
+  /** Scheduled running time from this vehicle to the one ahead of it, seconds (null for the leader). */
+  gapAheadSeconds: number | null;
+  gapAhead: GapStatus | null;
+}
+
+export interface DiagramDirection {
+  directionId: number;
+  headsign: string;
+  stops: Array<{ id: string; name: string; distance: number }>;
+  length: number;
+  /** Median scheduled headway of the direction's trips around now, seconds (null when fewer than two). */
+  scheduledHeadway: number | null;
+  vehicles: DiagramVehicle[];
+}
