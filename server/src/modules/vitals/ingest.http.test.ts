@@ -124,6 +124,11 @@ describe('rollups', () => {
     const [hour] = await server.db.query<{ count: number }>(
       `select sum(count)::int as count from vitals_rollup_1h r join org_unit o on o.id = r.org_id where o.code = 'lingang-s2'`);
     expect(hour.count).toBe(120);
+    // The live state comes back too: the latest value (119 is past PM2.5's warning threshold of 75, so the
+    // series is in warning again rather than no-data).
+    await restarted.vitals.service.tick();
+    const item = restarted.vitals.service.snapshot(restarted.vitals.service.org('lingang-s2')!, 'air_quality').find((i) => i.indicator === PM25);
+    expect(item).toMatchObject({ value: 119, status: 'warning' });
     await restarted.http.close();
   });
 });

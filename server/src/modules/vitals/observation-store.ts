@@ -131,14 +131,23 @@ function normalisePoints(rows: SeriesPoint[]): SeriesPoint[] {
   return rows.map((row) => ({ ...row, ts: new Date(row.ts).toISOString() }));
 }
 
-/** The latest value of every series reported within `sinceDays`, to restore the live state at start. */
-export async function latestValues(db: Db, sinceDays: number): Promise<{ indicatorId: number; orgId: number; ts: number; value: number }[]> {
+/**
+ * The latest value of every series that reported within `frequencies` of its indicator's own reporting
+ * interval, to restore the live state at start. The window is per indicator: a minute-by-minute sensor
+ * looks back minutes, a yearly statistic years, so start-up reads a few rows per series, not the whole
+ * hourly history.
+ */
+export async function latestValues(db: Db, frequencies: number): Promise<{ indicatorId: number; orgId: number; ts: number; value: number }[]> {
   return db.query(
-    `select distinct on (indicator_id, org_id) indicator_id as "indicatorId", org_id as "orgId",
-       (extract(epoch from last_ts) * 1000)::float8 as ts, last as value
-     from vitals_rollup_1h where bucket > now() - make_interval(days => $1)
-     order by indicator_id, org_id, bucket desc`,
-    [sinceDays],
+    `select distinct on (r.indicator_id, r.org_id) r.indicator_id as "indicatorId", r.org_id as "orgId",
+       (extract(epoch from r.last_ts) * 1000)::float8 as ts, r.last as value
+     from vitals_indicator i
+     join lateral (
+       select indicator_id, org_id, bucket, last, last_ts from vitals_rollup_1h
+       where indicator_id = i.id and bucket > now() - make_interval(secs => i.frequency_seconds * $1::float8) - interval '1 hour'
+     ) r on true
+     order by r.indicator_id, r.org_id, r.bucket desc`,
+    [frequencies],
   );
 }
 

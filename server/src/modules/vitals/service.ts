@@ -47,6 +47,9 @@ export interface SnapshotItem {
   counts: Record<IndicatorStatus, number>;
 }
 
+/** A series is stale after this many reporting intervals without data. */
+const STALE_FACTOR = 3;
+
 const STATUS_RANK: Record<IndicatorStatus, number> = { 'no-data': 0, normal: 1, stale: 2, warning: 3, critical: 4 };
 
 export class VitalsService {
@@ -63,7 +66,7 @@ export class VitalsService {
   private lastHealth = new Map<string, number | null>();
 
   constructor(private readonly ctx: VitalsContext) {
-    this.engine = new RuleEngine([], { anomaly: { timeZone: ctx.config.timezone } });
+    this.engine = new RuleEngine([], { staleFactor: STALE_FACTOR, anomaly: { timeZone: ctx.config.timezone } });
     this.stream = new StreamHub(() => ctx.clock.now());
     this.alerts = new AlertService(ctx.db, ctx.bus, this.stream, ctx.logger, (code) => this.indicatorsByCode.get(code), (code) => this.orgsByCode.get(code));
   }
@@ -281,8 +284,8 @@ export class VitalsService {
     await this.foldRollups(); // what a crash left unfolded
     const [baseline] = await this.ctx.db.query<{ data: unknown }>(`select data from vitals_baseline where id = 1`);
     if (baseline) this.engine.importBaselines(baseline.data);
-    const maxFrequency = Math.max(86_400, ...this.indicators().map((i) => i.frequencySeconds));
-    const latest = await latestValues(this.ctx.db, Math.ceil((3 * maxFrequency) / 86_400) + 1);
+    // Twice the staleness window: a series that went quiet shows as stale again, not as no-data.
+    const latest = await latestValues(this.ctx.db, 2 * STALE_FACTOR);
     for (const row of latest) {
       const indicator = this.indicatorCodes[row.indicatorId];
       const org = this.orgsById.get(row.orgId);
