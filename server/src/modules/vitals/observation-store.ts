@@ -133,9 +133,9 @@ function normalisePoints(rows: SeriesPoint[]): SeriesPoint[] {
 
 /**
  * The latest value of every series that reported within `frequencies` of its indicator's own reporting
- * interval, to restore the live state at start. The window is per indicator: a minute-by-minute sensor
- * looks back minutes, a yearly statistic years, so start-up reads a few rows per series, not the whole
- * hourly history.
+ * interval (at least a day), to restore the live state at start. The window is per indicator: a sensor
+ * looks back a day, a yearly statistic years, so start-up reads at most a day of hourly rows per series,
+ * not the whole hourly history. A series silent for longer comes back as no-data.
  */
 export async function latestValues(db: Db, frequencies: number): Promise<{ indicatorId: number; orgId: number; ts: number; value: number }[]> {
   return db.query(
@@ -144,7 +144,8 @@ export async function latestValues(db: Db, frequencies: number): Promise<{ indic
      from vitals_indicator i
      join lateral (
        select indicator_id, org_id, bucket, last, last_ts from vitals_rollup_1h
-       where indicator_id = i.id and bucket > now() - make_interval(secs => i.frequency_seconds * $1::float8) - interval '1 hour'
+       where indicator_id = i.id
+         and bucket > now() - greatest(make_interval(secs => i.frequency_seconds * $1::float8), interval '1 day') - interval '1 hour'
      ) r on true
      order by r.indicator_id, r.org_id, r.bucket desc`,
     [frequencies],
