@@ -8,7 +8,7 @@ import type { AlertTransition } from './rules/types.js';
 import type { IndicatorRecord } from './catalogue-store.js';
 import type { StreamHub } from './stream.js';
 import { VitalsError, VitalsErrorCode } from './errors.js';
-import { addEvent, alertById, firingKeys, escalateAlert, openAlert, resolveAlert, type AlertRow } from './alert-store.js';
+import { addEvent, alertById, alertsById, firingKeys, escalateAlert, openAlert, resolveAlert, type AlertRow } from './alert-store.js';
 
 /** Bus subject on which alert transitions are published (the cases module subscribes). */
 export const ALERT_SUBJECT = 'vitals.alert';
@@ -43,9 +43,15 @@ export class AlertService {
     return run;
   }
 
+  /**
+   * Writes the transitions and reads back the alerts they changed in one transaction, then tells the
+   * stream and the bus. The transaction is urgent: on the embedded database it goes ahead of the bulk
+   * ingest waiting for the same thread, so that an alert reaches the screen within the second even while
+   * tens of thousands of observations a second queue up (see platform/db/types.ts, `urgent`).
+   */
   private async applyNow(transitions: AlertTransition[]): Promise<void> {
-    const changed: { id: number; transition: AlertEvent['transition'] }[] = [];
-    await this.db.transaction(async (tx) => {
+    const announced = await this.db.urgent().transaction(async (tx) => {
+      const changed: { id: number; transition: AlertEvent['transition'] }[] = [];
       for (const t of transitions) {
         const indicator = this.indicator(t.indicator);
         const org = this.org(t.org);
@@ -66,16 +72,26 @@ export class AlertService {
           if (id !== null) changed.push({ id, transition: 'resolved' });
         }
       }
+      // The state each event announces is the alert as this transaction left it; an alert changed twice
+      // in one batch (fired, then resolved) is announced twice with its final state.
+      const alerts = new Map((await alertsById(tx, [...new Set(changed.map((c) => c.id))])).map((alert) => [alert.id, alert]));
+      return changed.flatMap(({ id, transition }) => {
+        const alert = alerts.get(id);
+        return alert ? [{ alert, transition }] : [];
+      });
     });
-    for (const { id, transition } of changed) await this.announce(id, transition);
+    for (const { alert, transition } of announced) this.publish(alert, transition);
+  }
+
+  private publish(alert: AlertRow, transition: AlertEvent['transition']): void {
+    const { orgPath, ...data } = alert;
+    this.stream.publish('alert', [{ orgPath, data: { transition, ...data } }]);
+    this.bus.publish<AlertEvent>(ALERT_SUBJECT, { transition, alert });
   }
 
   private async announce(id: number, transition: AlertEvent['transition']): Promise<AlertRow | null> {
     const alert = await alertById(this.db, id);
-    if (!alert) return null;
-    const { orgPath, ...data } = alert;
-    this.stream.publish('alert', [{ orgPath, data: { transition, ...data } }]);
-    this.bus.publish<AlertEvent>(ALERT_SUBJECT, { transition, alert });
+    if (alert) this.publish(alert, transition);
     return alert;
   }
 

@@ -110,6 +110,14 @@ export async function alertById(db: Db, id: number): Promise<AlertRow | null> {
   return row ? normaliseAlert(row) : null;
 }
 
+/** Several alerts by id, in the order asked (missing ones left out). */
+export async function alertsById(db: Db, ids: number[]): Promise<AlertRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.query<AlertRow>(`${ALERT_SELECT} where a.id = any($1::int[])`, [ids]);
+  const byId = new Map(rows.map((row) => [row.id, normaliseAlert(row)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 export async function firingKeys(db: Db): Promise<string[]> {
   const rows = await db.query<{ key: string }>(`select key from vitals_alert where state = 'firing'`);
   return rows.map((row) => row.key);

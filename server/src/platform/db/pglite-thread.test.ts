@@ -74,4 +74,29 @@ describe('the embedded database in its own thread', () => {
     expect(order).toEqual(['tx inserted', 'tx done', 'outside saw 2']);
     await expect(outer.transaction(async () => outer.query('select 1'))).rejects.toThrow(/use the transaction handle/);
   });
+
+  it('runs urgent requests before ordinary ones waiting, without breaking into a transaction', async () => {
+    db = await openPgliteThread(null);
+    await db.exec('create table t (id int)');
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // An open transaction holds the thread, so everything sent meanwhile waits in the queue.
+    const transaction = db.transaction(async (tx) => {
+      await tx.query('insert into t values (1)');
+      await gate;
+      order.push('transaction');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const ordinary = [1, 2, 3].map((n) => db!.query('select count(*)::int as n from t').then(() => order.push(`ordinary ${n}`)));
+    const urgentTransaction = db.urgent().transaction(async (tx) => {
+      await tx.query('insert into t values (2)');
+      order.push('urgent transaction');
+    });
+    const urgentQuery = db.urgent().query<{ n: number }>('select count(*)::int as n from t').then(([row]) => order.push(`urgent query saw ${row.n}`));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await Promise.all([transaction, ...ordinary, urgentTransaction, urgentQuery]);
+    expect(order).toEqual(['transaction', 'urgent transaction', 'urgent query saw 2', 'ordinary 1', 'ordinary 2', 'ordinary 3']);
+  });
 });

@@ -46,6 +46,7 @@ export async function openPgliteThread(dataDir: string | null): Promise<Db> {
   worker.on('exit', (code) => fail(new Error(`the database thread exited (${code})`)));
 
   const send = (message: Record<string, unknown>): Promise<unknown> => {
+    // Requests are answered in the order sent, except urgent ones, which the thread runs first.
     if (failure) return Promise.reject(failure);
     const id = nextId++;
     return new Promise((resolve, reject) => {
@@ -62,6 +63,8 @@ export async function openPgliteThread(dataDir: string | null): Promise<Db> {
 
   const scoped = (tx: number): Db => ({
     kind: 'pglite',
+    // Inside a transaction the thread runs only the transaction's own requests: they are first already.
+    urgent: () => scoped(tx),
     query: async <T>(sql: string, params?: unknown[]) => (await send({ op: 'query', sql, params, tx })) as T[],
     exec: async (sql: string) => {
       await send({ op: 'exec', sql, tx });
@@ -70,19 +73,19 @@ export async function openPgliteThread(dataDir: string | null): Promise<Db> {
     close: async () => undefined,
   });
 
-  return {
+  const handle = (urgent: boolean): Db => ({
     kind: 'pglite',
     async query<T>(sql: string, params?: unknown[]) {
       guard();
-      return (await send({ op: 'query', sql, params })) as T[];
+      return (await send({ op: 'query', sql, params, urgent })) as T[];
     },
     async exec(sql: string) {
       guard();
-      await send({ op: 'exec', sql });
+      await send({ op: 'exec', sql, urgent });
     },
     async transaction<T>(work: (tx: Db) => Promise<T>) {
       guard();
-      const tx = (await send({ op: 'begin' })) as number;
+      const tx = (await send({ op: 'begin', urgent })) as number;
       const context = { open: true, owner };
       try {
         const result = await insideTransaction.run(context, () => work(scoped(tx)));
@@ -100,5 +103,7 @@ export async function openPgliteThread(dataDir: string | null): Promise<Db> {
       await send({ op: 'close' });
       await worker.terminate();
     },
-  };
+    urgent: () => handle(true),
+  });
+  return handle(false);
 }

@@ -4,6 +4,9 @@
 //
 // Protocol (one message per request, answered by id): query | exec | begin | commit | rollback | close.
 // A transaction owns the single connection: while one is open, requests from outside it wait in order.
+// Requests marked `urgent` (small latency-critical work such as alert writes) run before the ordinary
+// ones waiting, so that an alert does not queue behind seconds of bulk ingest; they never interrupt a
+// statement or a transaction already running.
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
@@ -62,7 +65,12 @@ async function drain() {
   try {
     for (;;) {
       // Inside a transaction only its own requests may run; the rest keep their order.
-      const index = openTransaction === null ? 0 : queue.findIndex((m) => m.tx === openTransaction);
+      let index;
+      if (openTransaction !== null) index = queue.findIndex((m) => m.tx === openTransaction);
+      else {
+        index = queue.findIndex((m) => m.urgent);
+        if (index < 0) index = 0;
+      }
       if (index < 0 || queue.length === 0) return;
       const [message] = queue.splice(index, 1);
       try {

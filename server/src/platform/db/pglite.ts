@@ -22,7 +22,7 @@ function guard(root: PGlite): void {
 
 function wrap(target: Queryable, root: PGlite): Db {
   const isRoot = target === root;
-  return {
+  const db: Db = {
     kind: 'pglite',
     async query<T>(sql: string, params?: unknown[]) {
       if (isRoot) guard(root);
@@ -47,7 +47,10 @@ function wrap(target: Queryable, root: PGlite): Db {
     async close() {
       if (!root.closed) await root.close();
     },
+    // In-process, requests are not queued behind one another by us: nothing to put in front.
+    urgent: () => db,
   };
+  return db;
 }
 
 /** Opens (creating if needed) an embedded database in `dataDir`, or in memory when `dataDir` is null. */

@@ -9,7 +9,7 @@ pg.types.setTypeParser(1700, (value) => Number(value));
 type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
 function wrap(target: Queryable, pool: pg.Pool, inTransaction: boolean): Db {
-  return {
+  const db: Db = {
     kind: 'postgres',
     async query<T>(sql: string, params?: unknown[]) {
       const result = await target.query(sql, params as unknown[]);
@@ -36,7 +36,9 @@ function wrap(target: Queryable, pool: pg.Pool, inTransaction: boolean): Db {
     async close() {
       await pool.end();
     },
+    urgent: () => db,
   };
+  return db;
 }
 
 export async function openPostgres(connectionString: string, max = 10): Promise<Db> {

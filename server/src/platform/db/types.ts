@@ -9,4 +9,10 @@ export interface Db {
   /** Runs `work` in one transaction: all of it commits, or none of it does. */
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * The same database, for small latency-critical work (alert writes) that must not wait behind bulk
+   * ingest: where requests queue for a single connection, these go to the front of the queue. Where
+   * requests run in parallel (a PostgreSQL pool) it is the same handle.
+   */
+  urgent(): Db;
 }
