@@ -12,20 +12,16 @@ export interface ObservationBatch {
   values: number[];
 }
 
-// Only the count comes back: returning the rows costs as much as inserting them.
-const INSERT_SQL = `with inserted as (
-    insert into vitals_observation (indicator_id, org_id, ts, value)
-    select * from unnest($1::int[], $2::int[], $3::timestamptz[], $4::float8[])
-    on conflict do nothing
-    returning 1
-  )
-  select count(*)::int as stored from inserted`;
+// Only the count of new rows matters (re-sent observations are skipped): the driver's affected-row count
+// gives it without returning or counting rows.
+const INSERT_SQL = `insert into vitals_observation (indicator_id, org_id, ts, value)
+  select * from unnest($1::int[], $2::int[], $3::timestamptz[], $4::float8[])
+  on conflict do nothing`;
 
 /** Stores a batch; returns how many rows were new (re-sent observations are skipped, changing nothing). */
 export async function insertObservations(db: Db, batch: ObservationBatch): Promise<number> {
   if (batch.indicatorIds.length === 0) return 0;
-  const [row] = await db.query<{ stored: number }>(INSERT_SQL, [batch.indicatorIds, batch.orgIds, batch.timestamps, batch.values]);
-  return row.stored;
+  return db.run(INSERT_SQL, [batch.indicatorIds, batch.orgIds, batch.timestamps, batch.values]);
 }
 
 const ROLLUP_COLUMNS = 'indicator_id, org_id, bucket, count, sum, min, max, last, last_ts';

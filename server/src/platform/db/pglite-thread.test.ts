@@ -29,9 +29,10 @@ describe('the embedded database in its own thread', () => {
     expect(row.at).toBeInstanceOf(Date);
     expect(row.at.toISOString()).toBe('2026-01-01T00:00:00.000Z');
     expect(row.tags).toEqual(['a', 'b']);
+    expect(await db.run('insert into t values ($1, $2, $3), ($4, $2, $3) on conflict do nothing', [1, new Date(), [], 2])).toBe(1);
     await db.close();
     db = await openPgliteThread(dir);
-    expect(await db.query('select id from t')).toEqual([{ id: 1 }]);
+    expect(await db.query('select id from t order by id')).toEqual([{ id: 1 }, { id: 2 }]);
   });
 
   it('commits a transaction whole or not at all, passing the database error code back', async () => {

@@ -66,6 +66,7 @@ export async function openPgliteThread(dataDir: string | null): Promise<Db> {
     // Inside a transaction the thread runs only the transaction's own requests: they are first already.
     urgent: () => scoped(tx),
     query: async <T>(sql: string, params?: unknown[]) => (await send({ op: 'query', sql, params, tx })) as T[],
+    run: async (sql: string, params?: unknown[]) => (await send({ op: 'run', sql, params, tx })) as number,
     exec: async (sql: string) => {
       await send({ op: 'exec', sql, tx });
     },
@@ -78,6 +79,10 @@ export async function openPgliteThread(dataDir: string | null): Promise<Db> {
     async query<T>(sql: string, params?: unknown[]) {
       guard();
       return (await send({ op: 'query', sql, params, urgent })) as T[];
+    },
+    async run(sql: string, params?: unknown[]) {
+      guard();
+      return (await send({ op: 'run', sql, params, urgent })) as number;
     },
     async exec(sql: string) {
       guard();

@@ -29,6 +29,11 @@ function wrap(target: Queryable, root: PGlite): Db {
       const result = await target.query<T>(sql, params as unknown[]);
       return result.rows;
     },
+    async run(sql: string, params?: unknown[]) {
+      if (isRoot) guard(root);
+      const result = await target.query(sql, params as unknown[]);
+      return result.affectedRows ?? 0;
+    },
     async exec(sql: string) {
       if (isRoot) guard(root);
       await target.exec(sql);

@@ -15,6 +15,10 @@ function wrap(target: Queryable, pool: pg.Pool, inTransaction: boolean): Db {
       const result = await target.query(sql, params as unknown[]);
       return result.rows as T[];
     },
+    async run(sql: string, params?: unknown[]) {
+      const result = await target.query(sql, params as unknown[]);
+      return result.rowCount ?? 0;
+    },
     async exec(sql: string) {
       await target.query(sql);
     },

@@ -4,6 +4,11 @@ export interface Db {
   readonly kind: 'pglite' | 'postgres';
   /** One parameterised statement; returns its rows. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * One parameterised statement that returns no rows; answers how many rows it inserted, updated or
+   * deleted. Cheaper than counting `returning` rows when only the count matters (bulk ingest).
+   */
+  run(sql: string, params?: unknown[]): Promise<number>;
   /** Several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /** Runs `work` in one transaction: all of it commits, or none of it does. */
