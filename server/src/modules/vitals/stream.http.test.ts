@@ -106,6 +106,24 @@ describe('the live stream', () => {
     stale.close();
   });
 
+  it('narrows the stream to the kinds of event asked for, and refuses unknown ones', async () => {
+    const critical = (await server.request('GET', `/api/v1/vitals/indicators/${PM25}`, { token: duty })).body.criticalHigh * 2;
+    const ticker = listen('/api/v1/vitals/stream?events=alert,health', { authorization: `Bearer ${duty}` });
+    const everything = listen('/api/v1/vitals/stream', { authorization: `Bearer ${duty}` });
+    await Promise.all([ticker.ready, everything.ready]);
+    await push('lingang', critical, [6, 5, 4, 3]);
+    await until(() => ticker.events.some((e) => e.event === 'alert' && e.data[0].org === 'lingang'), 'the ticker receives the alert');
+    await until(() => everything.events.some((e) => e.event === 'snapshot'), 'the full stream receives the change');
+    expect(ticker.events.filter((e) => e.event === 'snapshot')).toEqual([]);
+    ticker.close();
+    everything.close();
+    for (const bad of ['alerts', '', 'alert,nope']) {
+      const response = await server.request('GET', `/api/v1/vitals/stream?events=${bad}`, { token: duty });
+      expect(response.status).toBe(400);
+      expect(response.body['invalid-params'][0].name).toBe('events');
+    }
+  });
+
   it('requires a token', async () => {
     expect((await server.request('GET', '/api/v1/vitals/stream')).status).toBe(401);
   });

@@ -15,14 +15,19 @@ export interface StreamEvent {
   items: StreamItem[];
 }
 
+export const STREAM_EVENTS = ['snapshot', 'alert', 'health'] as const;
+
 export interface StreamClient {
   orgPath: string;
+  /** The kinds of event the client asked for; all when absent (an alert ticker needs no snapshots). */
+  events?: ReadonlySet<StreamEvent['event']>;
   send(chunk: string): void;
   /** Ends the client's connection (on shutdown). */
   end(): void;
 }
 
-export function formatEvent(event: StreamEvent, orgPath: string): string | null {
+export function formatEvent(event: StreamEvent, orgPath: string, events?: ReadonlySet<StreamEvent['event']>): string | null {
+  if (events && !events.has(event.event)) return null;
   const visible = event.items.filter((item) => item.orgPath.startsWith(orgPath)).map((item) => item.data);
   if (visible.length === 0) return null;
   return `id: ${event.id}\nevent: ${event.event}\ndata: ${JSON.stringify(visible)}\n\n`;
@@ -60,7 +65,7 @@ export class StreamHub {
     this.events.push(entry);
     this.prune(at);
     for (const client of this.clients) {
-      const chunk = formatEvent(entry, client.orgPath);
+      const chunk = formatEvent(entry, client.orgPath, client.events);
       if (chunk) client.send(chunk);
     }
   }
@@ -84,7 +89,7 @@ export class StreamHub {
       } else {
         for (const event of this.events) {
           if (event.id <= lastEventId) continue;
-          const chunk = formatEvent(event, client.orgPath);
+          const chunk = formatEvent(event, client.orgPath, client.events);
           if (chunk) client.send(chunk);
         }
       }
