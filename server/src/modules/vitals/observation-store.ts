@@ -54,6 +54,7 @@ export async function foldRollups(db: Db, maxRows = 250_000): Promise<{ folded: 
     const [cursor] = await tx.query<{ folded: string }>('select folded_seq::text as folded from vitals_rollup_cursor where id = 1 for update');
     const from = BigInt(cursor.folded);
     if (from >= watermark) return { folded: 0, caughtUp: true };
+    await findNewRowsByIndex(tx, 'vitals_observation_seq');
     // Sequence numbers of rolled-back inserts leave gaps, so a range may hold fewer rows than its width.
     const upto = from + BigInt(maxRows) < watermark ? from + BigInt(maxRows) : watermark;
     await tx.exec(`create temp table rollup_partial (indicator_id int, org_id int, bucket timestamptz, count int, sum float8,
@@ -80,6 +81,18 @@ export async function foldRollups(db: Db, maxRows = 250_000): Promise<{ folded: 
     await tx.query('update vitals_rollup_cursor set folded_seq = $1::bigint where id = 1', [upto.toString()]);
     return { folded, caughtUp: upto === watermark };
   });
+}
+
+/**
+ * Makes the BRIN index on `index` find recent rows without reading the whole table. A BRIN range counts
+ * as "may match" until it is summarised, which VACUUM does; the embedded database has no autovacuum, so
+ * without this every fold and every retention pass would read the whole table, slower by the hour. The
+ * new ranges are summarised here (reading only the pages added since the last call), and the planner,
+ * which has no statistics on the embedded database either, is told to use the index.
+ */
+async function findNewRowsByIndex(tx: Db, index: string): Promise<void> {
+  await tx.query(`select brin_summarize_new_values($1::regclass)`, [index]);
+  await tx.exec('set local enable_seqscan = off');
 }
 
 export interface SeriesPoint {
@@ -156,8 +169,10 @@ export async function applyRetention(db: Db, days: { raw: number; minute: number
     ['vitals_rollup_1m', days.minute, 'bucket'],
     ['vitals_rollup_1h', days.hour, 'bucket'],
   ] as const) {
-    const rows = await db.query(`delete from ${table} where ${column} < now() - make_interval(days => $1) returning 1`, [keep]);
-    removed[table] = rows.length;
+    removed[table] = await db.transaction(async (tx) => {
+      if (table === 'vitals_observation') await findNewRowsByIndex(tx, 'vitals_observation_ts');
+      return tx.run(`delete from ${table} where ${column} < now() - make_interval(days => $1)`, [keep]);
+    });
   }
   return removed;
 }
