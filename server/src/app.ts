@@ -16,7 +16,7 @@ import { registerProblemHandling } from './platform/http/problems.js';
 import { createMetrics, registerHttpMetrics } from './platform/http/metrics.js';
 import { registerVitals, type VitalsModule } from './modules/vitals/index.js';
 import { registerCases, type CasesModule } from './modules/cases/index.js';
-import { registerTransit } from './modules/transit/index.js';
+import { registerTransit, type TransitModule } from './modules/transit/index.js';
 import { orgGeometryRoutes } from './platform/auth/geometry-routes.js';
 import { registerWebApp } from './platform/http/web.js';
 
@@ -34,6 +34,7 @@ export interface App {
   auth: AuthService;
   vitals: VitalsModule;
   cases: CasesModule;
+  transit: TransitModule;
   bus: EventBus;
   db: Db;
 }
@@ -80,9 +81,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   await authRoutes(http, auth);
   const vitals = await registerVitals(http, { db, bus, clock, logger, config, auth, metrics, backgroundJobs: deps.backgroundJobs ?? true });
   const cases = await registerCases(http, { db, bus, clock, logger, config, auth, vitals: vitals.service, backgroundJobs: deps.backgroundJobs ?? true });
-  await registerTransit(http, { db, clock, logger, backgroundJobs: deps.backgroundJobs ?? true });
+  const transit = await registerTransit(http, { db, clock, logger, config, metrics, vitals: vitals.service, backgroundJobs: deps.backgroundJobs ?? true });
   await orgGeometryRoutes(http, db);
   await registerWebApp(http);
 
-  return { http, auth, vitals, cases, bus, db };
+  return { http, auth, vitals, cases, transit, bus, db };
 }

@@ -8,6 +8,8 @@ import { allMigrations } from './migrations.js';
 import { buildApp, type App } from './app.js';
 import { isDemoSeeded, seedDemoCity } from './sim/demo-city.js';
 import { VitalsSimulator } from './sim/vitals-simulator.js';
+import { DemoBuses } from './sim/bus-simulator.js';
+import { HEADWAY_INDICATORS } from './modules/transit/headway-vitals.js';
 import { startMqttIngest } from './modules/vitals/mqtt.js';
 
 export function configOrExit(): Config {
@@ -71,11 +73,20 @@ export async function serve(options: { seedIfEmpty: boolean; simulate: boolean |
   else if (admin.created) process.stdout.write('\nFirst administrator "admin" created with the password from CITYPULSE_ADMIN_PASSWORD.\n\n');
 
   let simulator: VitalsSimulator | null = null;
+  // The demo city's buses run too (its bus network is imported on first start): live buses on /go and
+  // /board, and real headway figures in the vital signs, which the vitals simulator then leaves alone.
+  const demoBuses = (options.simulate ?? true) && (await isDemoSeeded(app));
   if (options.simulate ?? (await isDemoSeeded(app))) {
-    simulator = new VitalsSimulator(app.vitals.service, log);
+    simulator = new VitalsSimulator(app.vitals.service, log, demoBuses ? { skip: new Set(Object.values(HEADWAY_INDICATORS)) } : {});
     const series = simulator.prepare(app.vitals.service.orgUnits());
     simulator.start();
     log.info({ series }, 'demo simulator streaming');
+  }
+  let buses: DemoBuses | null = null;
+  if (demoBuses) {
+    buses = new DemoBuses(app, log);
+    await buses.prepare();
+    buses.start();
   }
   const mqtt = config.mqttUrl ? await startMqttIngest(config.mqttUrl, app.vitals.service, log, config.mqttClientId) : null;
 
@@ -91,6 +102,7 @@ export async function serve(options: { seedIfEmpty: boolean; simulate: boolean |
     closing = true;
     log.info({ signal }, 'shutting down');
     simulator?.stop();
+    buses?.stop();
     await mqtt?.close();
     await app.http.close();
     await app.db.close();

@@ -21,6 +21,12 @@ export interface Config {
   hourRollupRetentionDays: number;
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes: number;
+  /** Stop passings of buses (headway history) older than this are deleted. */
+  transitHistoryDays: number;
+  /** GTFS-Realtime feeds to poll: which transit feed each URL's messages belong to. */
+  transitRealtimeSources: { feedId: string; url: string }[];
+  /** Seconds between two polls of one realtime URL (longer after failures). */
+  transitPollSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -66,6 +72,32 @@ function timezone(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+/**
+ * `FEED=URL` entries separated by commas or white space, e.g.
+ * `haicheng=https://bus.example/gtfs-rt/vehicle-positions,haicheng=https://bus.example/gtfs-rt/trip-updates`
+ * (a comma inside a URL is written %2C).
+ */
+function realtimeSources(env: Env, name: string): { feedId: string; url: string }[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const entries = raw.split(/[\s,]+/).filter(Boolean);
+  return entries.map((entry, i) => {
+    const at = entry.indexOf('=');
+    const example = 'FEED=URL, e.g. haicheng=https://bus.example/gtfs-rt/vehicle-positions';
+    if (at < 1) throw new ConfigError(name, `entry ${i + 1} "${entry}" must be ${example}`);
+    const feedId = entry.slice(0, at);
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(feedId)) throw new ConfigError(name, `entry ${i + 1}: "${feedId}" is not a feed id (1-64 letters, digits, dots, dashes, underscores)`);
+    let parsed: URL;
+    try {
+      parsed = new URL(entry.slice(at + 1));
+    } catch {
+      throw new ConfigError(name, `entry ${i + 1}: "${entry.slice(at + 1)}" is not a valid URL (${example})`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(name, `entry ${i + 1}: must use http: or https:, got ${parsed.protocol}`);
+    return { feedId, url: parsed.toString() };
+  });
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -91,5 +123,8 @@ export function loadConfig(env: Env = process.env): Config {
     minuteRollupRetentionDays: integer(env, 'CITYPULSE_MINUTE_ROLLUP_RETENTION_DAYS', 90, 1, 36500),
     hourRollupRetentionDays: integer(env, 'CITYPULSE_HOUR_ROLLUP_RETENTION_DAYS', 1825, 1, 36500),
     bodyLimitBytes: integer(env, 'CITYPULSE_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    transitHistoryDays: integer(env, 'CITYPULSE_TRANSIT_HISTORY_DAYS', 30, 1, 3650),
+    transitRealtimeSources: realtimeSources(env, 'CITYPULSE_TRANSIT_REALTIME_URLS'),
+    transitPollSeconds: integer(env, 'CITYPULSE_TRANSIT_POLL_SECONDS', 15, 5, 3600),
   };
 }

@@ -55,6 +55,8 @@ export interface SimulatorOptions {
   incidentEverySeconds?: number;
   /** Report no faster than this many seconds (keeps the embedded demo light). */
   minimumIntervalSeconds?: number;
+  /** Indicators fed with real figures by a module (e.g. bus headways from the demo buses): not simulated. */
+  skip?: ReadonlySet<string>;
 }
 
 export class VitalsSimulator {
@@ -72,6 +74,7 @@ export class VitalsSimulator {
     const now = Date.now();
     this.series = [];
     for (const indicator of this.vitals.indicators()) {
+      if (this.options.skip?.has(indicator.code)) continue;
       const [low, high] = normalBand(indicator);
       const half = (high - low) / 2;
       for (const org of orgs) {

@@ -9,6 +9,9 @@ export enum TransitErrorCode {
   UnknownRoute = 'transit.unknown_route',
   UnknownFeed = 'transit.unknown_feed',
   InvalidModel = 'transit.invalid_model',
+  InvalidPeriod = 'transit.invalid_period',
+  InvalidPollSource = 'transit.invalid_poll_source',
+  UnknownPollSource = 'transit.unknown_poll_source',
 }
 
 const STATUS: Record<TransitErrorCode, number> = {
@@ -20,6 +23,9 @@ const STATUS: Record<TransitErrorCode, number> = {
   [TransitErrorCode.UnknownRoute]: 404,
   [TransitErrorCode.UnknownFeed]: 404,
   [TransitErrorCode.InvalidModel]: 400,
+  [TransitErrorCode.InvalidPeriod]: 400,
+  [TransitErrorCode.InvalidPollSource]: 400,
+  [TransitErrorCode.UnknownPollSource]: 404,
 };
 
 /** Where in a feed a problem is: the file, its 1-based line (the header is line 1) and the field. */

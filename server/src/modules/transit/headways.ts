@@ -114,3 +114,42 @@ export function routeHeadways(actual: StopPass[], scheduled: StopPass[], options
     };
   }).sort((a, b) => (a.routeId < b.routeId ? -1 : a.routeId > b.routeId ? 1 : a.directionId - b.directionId));
 }
+
+/**
+ * A route direction whose headway CV is over this is irregular: level of service E or worse.
+ * See: Transit Capacity and Quality of Service Manual, 3rd ed. (TCRP Report 165), chapter 5: headway
+ * adherence levels of service by CV (A to 0.21, B 0.30, C 0.39, D 0.52, E 0.74, F beyond).
+ */
+export const IRREGULAR_CV = 0.52;
+
+export interface HeadwayFigures {
+  headways: number;
+  adherence: number | null;
+  cv: number | null;
+  excessWaitMinutes: number | null;
+  bunching: number;
+  gaps: number;
+  irregularRoutes: number | null;
+  routes: number;
+}
+
+/** One set of figures from the rows of several routes and directions (each weighted by its headways). */
+export function combineRows(rows: RouteHeadways[]): HeadwayFigures {
+  const headways = rows.reduce((sum, row) => sum + row.headways, 0);
+  const bunching = rows.reduce((sum, row) => sum + row.bunching, 0);
+  const gaps = rows.reduce((sum, row) => sum + row.gaps, 0);
+  const weighted = (pick: (row: RouteHeadways) => number) => {
+    const usable = rows.filter((row) => Number.isFinite(pick(row)));
+    const weight = usable.reduce((sum, row) => sum + row.headways, 0);
+    return weight ? usable.reduce((sum, row) => sum + pick(row) * row.headways, 0) / weight : null;
+  };
+  const judged = rows.filter((row) => Number.isFinite(row.cv));
+  const excess = weighted((row) => row.excessWait);
+  return {
+    headways, bunching, gaps, routes: rows.length,
+    adherence: headways ? (100 * (headways - bunching - gaps)) / headways : null,
+    cv: weighted((row) => row.cv),
+    excessWaitMinutes: excess === null ? null : excess / 60,
+    irregularRoutes: judged.length ? (100 * judged.filter((row) => row.cv > IRREGULAR_CV).length) / judged.length : null,
+  };
+}

@@ -1,32 +1,86 @@
-// The transit module: wires the service and its routes into the app, and saves what the engines learn.
+// The transit module: wires the service and its routes into the app, and runs its background jobs: saving
+// what the engines learned, writing and pruning the stop passings, headways into the vital signs, and
+// polling the configured realtime URLs.
 import type { FastifyInstance } from 'fastify';
+import { Counter, type Registry } from 'prom-client';
+import type { Config } from '../../platform/config.js';
+import type { VitalsService } from '../vitals/service.js';
 import { TransitService, type TransitContext } from './service.js';
 import { registerTransitRoutes } from './routes.js';
 import { registerStopStreamRoute } from './stream-route.js';
 import { registerNetworkRoutes } from './network-routes.js';
+import { registerPollRoutes } from './poll-routes.js';
+import { HeadwayHistory } from './headway-history.js';
+import { HeadwayVitals } from './headway-vitals.js';
+import { RealtimePoller } from './realtime/poller.js';
+import { loadPollSources } from './realtime/poll-source-store.js';
 
 export interface TransitModule {
   service: TransitService;
+  history: HeadwayHistory;
+  headwayVitals: HeadwayVitals;
+  poller: RealtimePoller;
 }
 
 const SAVE_EVERY_MS = 600_000;
+const FLUSH_PASSINGS_EVERY_MS = 10_000;
+const HEADWAY_VITALS_EVERY_MS = 60_000;
+const PRUNE_EVERY_MS = 3_600_000;
+const POLL_TIMEOUT_MS = 10_000;
 
-export async function registerTransit(app: FastifyInstance, ctx: TransitContext & { backgroundJobs: boolean }): Promise<TransitModule> {
+export async function registerTransit(
+  app: FastifyInstance,
+  ctx: TransitContext & { config: Config; metrics: Registry; vitals: VitalsService; backgroundJobs: boolean },
+): Promise<TransitModule> {
   const service = new TransitService(ctx);
   await service.load();
+  const history = new HeadwayHistory({ ...ctx, retentionDays: ctx.config.transitHistoryDays }, service);
+  await history.restore(service.feedIds());
+  service.changes.on('feedDeleted', (feedId: string) => {
+    history.forgetFeed(feedId).catch((error) => ctx.logger.error({ err: error, feed: feedId }, 'deleting stop passings failed'));
+  });
+  const headwayVitals = new HeadwayVitals(ctx, service, history.recorder);
+
+  const polls = new Counter({ name: 'citypulse_transit_realtime_polls_total', help: 'Polls of realtime feed URLs, by feed and outcome', labelNames: ['feed', 'outcome'], registers: [ctx.metrics] });
+  const poller = new RealtimePoller(
+    { clock: ctx.clock, logger: ctx.logger, timeoutMs: POLL_TIMEOUT_MS, maxBytes: ctx.config.bodyLimitBytes },
+    (feedId, body) => ({ ...service.ingestRealtime(feedId, body) }),
+    (source, ok) => polls.inc({ feed: source.feedId, outcome: ok ? 'ok' : 'failed' }),
+  );
+  ctx.config.transitRealtimeSources.forEach((source, i) => poller.add({ id: `config-${i + 1}`, ...source, intervalSeconds: ctx.config.transitPollSeconds, origin: 'config' }));
+  for (const source of await loadPollSources(ctx.db)) poller.add(source);
+
   // Its own scope, so that the zip and protobuf body parsers apply to these routes only.
   await app.register(async (scope) => {
-    registerTransitRoutes(scope, service, () => ctx.clock.now());
+    registerTransitRoutes(scope, service, () => ctx.clock.now(), (feedId) => poller.list(feedId));
     registerStopStreamRoute(scope, service);
-    registerNetworkRoutes(scope, service, () => ctx.clock.now());
+    registerNetworkRoutes(scope, service, history, () => ctx.clock.now());
+    registerPollRoutes(scope, ctx.db, service, poller, ctx.config.transitPollSeconds);
   });
+
   if (ctx.backgroundJobs) {
-    const save = () => service.saveModels().catch((error) => ctx.logger.error({ err: error }, 'saving transit models failed'));
-    const timer = setInterval(save, SAVE_EVERY_MS).unref();
+    const timers: NodeJS.Timeout[] = [];
+    const every = (ms: number, job: () => Promise<unknown>, name: string) => {
+      let running = false;
+      timers.push(setInterval(() => {
+        if (running) return;
+        running = true;
+        job().catch((error) => ctx.logger.error({ err: error, job: name }, 'background job failed')).finally(() => { running = false; });
+      }, ms).unref());
+    };
+    every(SAVE_EVERY_MS, () => service.saveModels(), 'transit-models');
+    every(FLUSH_PASSINGS_EVERY_MS, () => history.flush(), 'transit-passings');
+    every(PRUNE_EVERY_MS, () => history.prune(), 'transit-passings-retention');
+    every(HEADWAY_VITALS_EVERY_MS, () => headwayVitals.push(ctx.vitals), 'transit-headway-vitals');
+    poller.start();
     app.addHook('onClose', async () => {
-      clearInterval(timer);
-      await save();
+      poller.stop();
+      for (const timer of timers) clearInterval(timer);
+      await history.flush();
+      await service.saveModels().catch((error) => ctx.logger.error({ err: error }, 'saving transit models failed'));
     });
+  } else {
+    app.addHook('onClose', async () => history.flush());
   }
-  return { service };
+  return { service, history, headwayVitals, poller };
 }

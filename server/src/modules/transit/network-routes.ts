@@ -4,14 +4,11 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TransitService } from './service.js';
-import { headwaysNow, listRoutes, PassingRecorder, routeDiagram, searchStops } from './network.js';
+import { headwaysNow, listRoutes, routeDiagram, searchStops } from './network.js';
+import { KEEP_IN_MEMORY_SECONDS, MAX_HISTORY_SECONDS, type HeadwayHistory } from './headway-history.js';
+import { TransitError, TransitErrorCode } from './errors.js';
 
-/** How long stop passings are kept for headways over HTTP. */
-const KEEP_SECONDS = 3 * 3600;
-
-export function registerNetworkRoutes(app: FastifyInstance, transit: TransitService, now: () => number): PassingRecorder {
-  const recorder = new PassingRecorder(KEEP_SECONDS, Math.floor(now() / 1000));
-  transit.changes.on('vehicle', (feedId, live) => recorder.observe(feedId, live));
+export function registerNetworkRoutes(app: FastifyInstance, transit: TransitService, history: HeadwayHistory, now: () => number): void {
   const seconds = () => Math.floor(now() / 1000);
   const Feed = Type.Optional(Type.String({ description: 'Feed id (optional when there is one feed)' }));
 
@@ -54,16 +51,32 @@ export function registerNetworkRoutes(app: FastifyInstance, transit: TransitServ
   app.get('/api/v1/transit/headways', {
     config: { permission: 'transit:read' },
     schema: {
-      tags: ['transit'], summary: 'Headway regularity per route and direction over the last `window` seconds observed: actual vs scheduled, CV, excess wait, bunching, gaps',
+      tags: ['transit'],
+      summary: 'Headway regularity per route and direction: over the last `window` seconds observed, or over a past period `from`-`to` from the stored stop passings (with figures per hour or day)',
       querystring: Type.Object({
         feed: Feed,
-        window: Type.Integer({ minimum: 300, maximum: KEEP_SECONDS, default: 3600 }),
+        window: Type.Integer({ minimum: 300, maximum: KEEP_IN_MEMORY_SECONDS, default: 3600 }),
+        from: Type.Optional(Type.String({ format: 'date-time', description: 'Start of a past period (ISO 8601); the stored passings are used' })),
+        to: Type.Optional(Type.String({ format: 'date-time', description: 'End of the period (default now)' })),
+        route: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        direction: Type.Optional(Type.Integer({ minimum: 0, maximum: 1 })),
       }, { additionalProperties: false }),
     },
   }, async (request) => {
-    const { feed, window } = request.query as { feed?: string; window: number };
-    return headwaysNow(transit, transit.runtime(feed), recorder, seconds(), window);
+    const query = request.query as { feed?: string; window: number; from?: string; to?: string; route?: string; direction?: number };
+    const runtime = transit.runtime(query.feed);
+    if (query.route !== undefined && !runtime.timetable.routes.has(query.route)) {
+      throw new TransitError(TransitErrorCode.UnknownRoute, `unknown route "${query.route}"`, [{ name: 'route', reason: 'unknown route' }]);
+    }
+    const filter = { routeId: query.route, directionId: query.direction };
+    if (query.from === undefined) {
+      if (query.to !== undefined) throw new TransitError(TransitErrorCode.InvalidPeriod, '`to` needs `from`', [{ name: 'from', reason: 'required with to' }]);
+      return headwaysNow(transit, runtime, history.recorder, seconds(), query.window, filter);
+    }
+    const from = Math.floor(Date.parse(query.from) / 1000);
+    const to = query.to === undefined ? seconds() : Math.floor(Date.parse(query.to) / 1000);
+    if (!(to > from)) throw new TransitError(TransitErrorCode.InvalidPeriod, '`to` must be after `from`', [{ name: 'to', reason: 'not after from' }]);
+    if (to - from > MAX_HISTORY_SECONDS) throw new TransitError(TransitErrorCode.InvalidPeriod, `a period is at most ${MAX_HISTORY_SECONDS / 86_400} days`, [{ name: 'from', reason: 'period too long' }]);
+    return history.over(runtime, from, to, filter);
   });
-
-  return recorder;
 }

@@ -4,9 +4,12 @@
 import type { Route, StopPattern, Trip } from './gtfs/timetable.js';
 import { serviceRuns } from './gtfs/timetable.js';
 import { scheduledTimeAt } from './tracking/tracker.js';
-import { DEFAULT_HEADWAY_OPTIONS, routeHeadways, type RouteHeadways, type StopPass } from './headways.js';
+import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type RouteHeadways, type StopPass } from './headways.js';
 import type { FeedRuntime, LiveVehicle, TransitService } from './service.js';
 import { TransitError, TransitErrorCode } from './errors.js';
+import type { RecordedPass } from './passing-store.js';
+
+const MAX_PENDING = 200_000;
 
 import type { DiagramDirection, DiagramVehicle, GapStatus, RouteSummary } from '@citypulse/contracts';
 
@@ -136,6 +139,8 @@ export function routeDiagram(service: TransitService, feed: FeedRuntime, routeId
 export class PassingRecorder {
   private readonly passes = new Map<string, StopPass[]>();
   private readonly recordedUpTo = new Map<string, { feed: string; index: number; seen: number }>();
+  /** Passings not yet written to the database (bounded: if the database stalls, memory does not grow without end). */
+  private pending: RecordedPass[] = [];
   /** From when passings can have been seen: the start, or the earliest position taken (they may come up to 5 minutes late). */
   since: number;
 
@@ -154,7 +159,10 @@ export class PassingRecorder {
     if (!list) this.passes.set(feedId, list = []);
     for (let i = mark.index; i < run.nextIndex; i++) {
       const time = run.passTimes[i]!;
-      if (Number.isFinite(time)) list.push({ routeId: run.trip.routeId, directionId: run.trip.directionId, stopId: run.trip.pattern.stopIds[i]!, time });
+      if (!Number.isFinite(time)) continue;
+      const pass = { routeId: run.trip.routeId, directionId: run.trip.directionId, stopId: run.trip.pattern.stopIds[i]!, time };
+      list.push(pass);
+      if (this.pending.length < MAX_PENDING) this.pending.push({ ...pass, feedId, runKey: run.key, tripId: run.trip.id, serviceDay: run.serviceDay, stopIndex: i, vehicleId: run.vehicleId });
     }
     mark.index = Math.max(mark.index, run.nextIndex);
     mark.seen = live.ping.time;
@@ -172,6 +180,22 @@ export class PassingRecorder {
   between(feedId: string, from: number, to: number): StopPass[] {
     return (this.passes.get(feedId) ?? []).filter((pass) => pass.time >= from && pass.time <= to);
   }
+
+  /** The passings recorded since the last call, for the database. */
+  drainPending(): RecordedPass[] {
+    return this.pending.splice(0);
+  }
+
+  /**
+   * Passings read back from the database at start (oldest first): headways over the last hours survive a
+   * restart, observed since the earliest of them.
+   */
+  restore(feedId: string, passes: StopPass[]): void {
+    if (passes.length === 0) return;
+    const list = this.passes.get(feedId) ?? [];
+    this.passes.set(feedId, [...passes, ...list].sort((a, b) => a.time - b.time));
+    this.since = Math.min(this.since, Math.floor(passes[0]!.time));
+  }
 }
 
 export interface HeadwayRow extends RouteHeadways { route: RouteSummary; headsign: string; liveVehicles: number }
@@ -186,7 +210,7 @@ function mainHeadsign(feed: FeedRuntime, routeId: string, directionId: number): 
 }
 
 /** How far before a period to look for the passing that opens its first headway at each stop. */
-const LOOK_BACK_SECONDS = 3600;
+export const LOOK_BACK_SECONDS = 3600;
 
 /**
  * The passings whose headways end inside the period: those in it, and at each stop the last one before it
@@ -204,31 +228,40 @@ function headwaysEndingIn(passes: StopPass[], from: number): StopPass[] {
   return [...before.values(), ...inside];
 }
 
-/** Headway regularity per route and direction over the last `windowSeconds` that were observed. */
-export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder: PassingRecorder, now: number, windowSeconds: number) {
-  const from = Math.max(now - windowSeconds, recorder.since);
-  const actual = recorder.between(feed.id, from - LOOK_BACK_SECONDS, now);
+/** The timetable's stop passings between two times (POSIX seconds), of the service days that reach into them. */
+export function scheduledPassings(feed: FeedRuntime, from: number, to: number, filter: { routeId?: string; directionId?: number } = {}): StopPass[] {
   const scheduled: StopPass[] = [];
   const clock = feed.timetable.clock;
-  const today = clock.localDay(now);
-  for (const day of [today - 1, today]) {
+  const trips = filter.routeId ? feed.timetable.tripsByRoute.get(filter.routeId) ?? [] : [...feed.timetable.trips.values()];
+  for (let day = clock.localDay(from) - 1; day <= clock.localDay(to); day++) {
     const start = clock.serviceDayStart(day);
-    for (const trip of feed.timetable.trips.values()) {
-      if (start + trip.departures[0]! > now || start + trip.arrivals[trip.arrivals.length - 1]! < from - LOOK_BACK_SECONDS) continue;
+    for (const trip of trips) {
+      if (filter.directionId !== undefined && trip.directionId !== filter.directionId) continue;
+      if (start + trip.departures[0]! > to || start + trip.arrivals[trip.arrivals.length - 1]! < from) continue;
       if (!serviceRuns(feed.timetable.services.get(trip.serviceId), day)) continue;
       trip.pattern.stopIds.forEach((stopId, index) => {
         const time = start + trip.arrivals[index]!;
-        if (time >= from - LOOK_BACK_SECONDS && time <= now) scheduled.push({ routeId: trip.routeId, directionId: trip.directionId, stopId, time });
+        if (time >= from && time <= to) scheduled.push({ routeId: trip.routeId, directionId: trip.directionId, stopId, time });
       });
     }
   }
-  const liveCount = new Map<string, number>();
-  for (const vehicle of service.liveVehicles(feed)) {
-    const key = `${vehicle.run.trip.routeId}\u0000${vehicle.run.trip.directionId}`;
-    liveCount.set(key, (liveCount.get(key) ?? 0) + 1);
-  }
-  const finite = (value: number) => (Number.isFinite(value) ? value : null);
-  const items = routeHeadways(headwaysEndingIn(actual, from), headwaysEndingIn(scheduled, from)).map((row) => {
+  return scheduled;
+}
+
+/**
+ * What headways over a period are computed from: the observed and the scheduled passings whose headways
+ * end in [from, to] (see headwaysEndingIn).
+ */
+export function headwayInputs(actualPassings: StopPass[], feed: FeedRuntime, from: number, to: number, filter: { routeId?: string; directionId?: number } = {}) {
+  const scheduled = scheduledPassings(feed, from - LOOK_BACK_SECONDS, to, filter);
+  return { actual: headwaysEndingIn(actualPassings, from), scheduled: headwaysEndingIn(scheduled, from) };
+}
+
+const finite = (value: number) => (Number.isFinite(value) ? value : null);
+
+/** Rows for the API: figures that cannot be computed are null, with the route and its main headsign. */
+function headwayRows(feed: FeedRuntime, rows: RouteHeadways[], liveCount?: Map<string, number>) {
+  return rows.map((row) => {
     const route = feed.timetable.routes.get(row.routeId);
     return {
       ...row,
@@ -236,8 +269,48 @@ export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder
       actualWait: finite(row.actualWait), scheduledWait: finite(row.scheduledWait), excessWait: finite(row.excessWait),
       route: route ? routeSummary(route) : { id: row.routeId, shortName: row.routeId, longName: '', color: '', type: 3 },
       headsign: mainHeadsign(feed, row.routeId, row.directionId),
-      liveVehicles: liveCount.get(`${row.routeId}\u0000${row.directionId}`) ?? 0,
+      ...(liveCount ? { liveVehicles: liveCount.get(`${row.routeId}\u0000${row.directionId}`) ?? 0 } : {}),
     };
   });
+}
+
+export interface RouteFilter { routeId?: string; directionId?: number }
+
+const keep = (filter: RouteFilter) => (pass: StopPass) => (filter.routeId === undefined || pass.routeId === filter.routeId) && (filter.directionId === undefined || pass.directionId === filter.directionId);
+
+/** Headway regularity per route and direction over the last `windowSeconds` that were observed. */
+export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder: PassingRecorder, now: number, windowSeconds: number, filter: RouteFilter = {}) {
+  const from = Math.max(now - windowSeconds, recorder.since);
+  const actual = recorder.between(feed.id, from - LOOK_BACK_SECONDS, now).filter(keep(filter));
+  const inputs = headwayInputs(actual, feed, from, now, filter);
+  const liveCount = new Map<string, number>();
+  for (const vehicle of service.liveVehicles(feed)) {
+    const key = `${vehicle.run.trip.routeId}\u0000${vehicle.run.trip.directionId}`;
+    liveCount.set(key, (liveCount.get(key) ?? 0) + 1);
+  }
+  const items = headwayRows(feed, routeHeadways(inputs.actual, inputs.scheduled), liveCount);
   return { feed: feed.id, from, to: now, observedSince: recorder.since, passings: actual.filter((pass) => pass.time >= from).length, bunchingShare: DEFAULT_HEADWAY_OPTIONS.bunchingShare, gapMultiple: DEFAULT_HEADWAY_OPTIONS.gapMultiple, items };
+}
+
+/**
+ * Headway regularity over a past period from the stored passings (`passings`: those between
+ * from - LOOK_BACK_SECONDS and to): per route and direction over the whole period, and the combined
+ * figures per hour (periods up to two days) or per day.
+ */
+export function headwaysOver(feed: FeedRuntime, passings: StopPass[], from: number, to: number, filter: RouteFilter = {}) {
+  const inputs = headwayInputs(passings, feed, from, to, filter);
+  const step = to - from <= 2 * 86_400 ? 3600 : 86_400;
+  const series = [];
+  for (let start = from; start < to; start += step) {
+    const end = Math.min(to, start + step);
+    const part = passings.filter((pass) => pass.time >= start - LOOK_BACK_SECONDS && pass.time <= end);
+    const bucket = headwayInputs(part, feed, start, end, filter);
+    const figures = combineRows(routeHeadways(bucket.actual, bucket.scheduled));
+    series.push({ from: start, to: end, passings: part.filter((pass) => pass.time >= start).length, ...figures });
+  }
+  return {
+    feed: feed.id, from, to, route: filter.routeId ?? null, direction: filter.directionId ?? null,
+    passings: passings.filter((pass) => pass.time >= from).length, bunchingShare: DEFAULT_HEADWAY_OPTIONS.bunchingShare, gapMultiple: DEFAULT_HEADWAY_OPTIONS.gapMultiple,
+    items: headwayRows(feed, routeHeadways(inputs.actual, inputs.scheduled)), step, series,
+  };
 }

@@ -7,7 +7,7 @@ import { tripUpdatesMessage, vehiclePositionsMessage } from './realtime/feeds-ou
 
 const FeedQuery = Type.Object({ feed: Type.Optional(Type.String({ description: 'Feed id (optional when there is one feed)' })) }, { additionalProperties: false });
 
-export function registerTransitRoutes(app: FastifyInstance, transit: TransitService, now: () => number): void {
+export function registerTransitRoutes(app: FastifyInstance, transit: TransitService, now: () => number, pollSources: (feedId: string) => unknown[] = () => []): void {
   for (const type of ['application/zip', 'application/octet-stream', 'application/x-protobuf', 'application/vnd.google.protobuf']) {
     app.addContentTypeParser(type, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   }
@@ -52,7 +52,7 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
     schema: { tags: ['transit'], summary: 'Counts of realtime messages and positions taken, stale, invalid, unmatched', querystring: FeedQuery },
   }, async (request) => {
     const feed = transit.runtime((request.query as { feed?: string }).feed);
-    return { feed: feed.id, ...feed.counters, tracker: feed.tracker.counters };
+    return { feed: feed.id, ...feed.counters, tracker: feed.tracker.counters, polling: pollSources(feed.id) };
   });
 
   // Passenger information is public, as on a stop board.

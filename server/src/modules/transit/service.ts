@@ -13,6 +13,7 @@ import { LearnedModel } from './prediction/history.js';
 import { deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
 import { decodeFeedMessage, pingsOf } from './realtime/feed-message.js';
 import { TransitError, TransitErrorCode } from './errors.js';
+import { operatorTripsOf, type OperatorTrip } from './realtime/trip-updates.js';
 
 export interface TransitContext { db: Db; logger: Logger; clock: Clock }
 
@@ -29,13 +30,19 @@ export interface LiveVehicle {
   from: number;
 }
 
-export interface RealtimeCounters { messages: number; badMessages: number; positions: number; accepted: number; stale: number; invalid: number; unmatched: number; tripUpdates: number }
+export interface RealtimeCounters {
+  messages: number; badMessages: number; positions: number; accepted: number; stale: number; invalid: number; unmatched: number;
+  /** TripUpdate entities received, and what became of them (see realtime/trip-updates.ts). */
+  tripUpdates: number; tripUpdatesUsed: number; tripUpdatesStale: number; tripUpdatesUnmatched: number; tripUpdatesInvalid: number;
+}
 
 export class FeedRuntime {
   readonly tracker: Tracker;
   readonly engine: PredictionEngine;
   readonly vehicles = new Map<string, LiveVehicle>();
-  readonly counters: RealtimeCounters = { messages: 0, badMessages: 0, positions: 0, accepted: 0, stale: 0, invalid: 0, unmatched: 0, tripUpdates: 0 };
+  readonly counters: RealtimeCounters = { messages: 0, badMessages: 0, positions: 0, accepted: 0, stale: 0, invalid: 0, unmatched: 0, tripUpdates: 0, tripUpdatesUsed: 0, tripUpdatesStale: 0, tripUpdatesUnmatched: 0, tripUpdatesInvalid: 0 };
+  /** The operator's latest TripUpdate of each trip run (key `tripId@serviceDay`), for trips without a tracked vehicle. */
+  readonly operatorTrips = new Map<string, OperatorTrip>();
 
   constructor(readonly id: string, readonly timetable: Timetable, model: LearnedModel) {
     this.tracker = new Tracker(timetable);
@@ -66,11 +73,16 @@ export interface ArrivalView {
   delaySeconds: number;
   vehicleId: string | null;
   live: boolean;
+  /** Where the time comes from: our engine for a tracked vehicle, the operator's TripUpdate, or the timetable. */
+  source: 'vehicle' | 'operator' | 'timetable';
 }
 
 export class TransitService {
   private readonly feeds = new Map<string, FeedRuntime>();
-  /** 'vehicle' (feedId, LiveVehicle) after each accepted position: what the per-stop streams listen to. */
+  /**
+   * 'vehicle' (feedId, LiveVehicle) after each accepted position, 'operatorTrip' (feedId, OperatorTrip)
+   * after each TripUpdate taken — what the per-stop streams listen to; 'feedDeleted' (feedId).
+   */
   readonly changes = new EventEmitter().setMaxListeners(0);
 
   constructor(private readonly ctx: TransitContext) {}
@@ -124,6 +136,7 @@ export class TransitService {
   async deleteFeed(feedId: string): Promise<void> {
     if (!(await deleteFeed(this.ctx.db, feedId))) throw new TransitError(TransitErrorCode.UnknownFeed, `unknown feed "${feedId}"`, [{ name: 'id', reason: 'unknown feed' }]);
     this.feeds.delete(feedId);
+    this.changes.emit('feedDeleted', feedId);
   }
 
   /** Takes a pushed FeedMessage; bad bodies are counted and refused, stale or unusable entities counted and skipped. */
@@ -159,6 +172,26 @@ export class TransitService {
     counters.invalid += report.invalid;
     counters.unmatched += report.unmatched;
     counters.tripUpdates += tripUpdates;
+    const operator = this.takeTripUpdates(feed, message, now);
+    return { ...report, tripUpdatesUsed: operator.used, tripUpdatesStale: operator.stale, tripUpdatesUnmatched: operator.unmatched, tripUpdatesInvalid: operator.invalid };
+  }
+
+  /** Keeps the operator's TripUpdates of a message (newer than what is held per trip run), forgetting stale ones. */
+  private takeTripUpdates(feed: FeedRuntime, message: Parameters<typeof operatorTripsOf>[0], now: number) {
+    const judge = (timestamp: number) => (timestamp < now - STALE_SECONDS ? 'stale' : timestamp > now + FUTURE_SECONDS ? 'invalid' : 'ok') as 'ok' | 'stale' | 'invalid';
+    const { trips, report } = operatorTripsOf(message, feed.timetable, (trip, time) => feed.tracker.serviceDayOf(trip, time), judge);
+    for (const trip of trips) {
+      const held = feed.operatorTrips.get(trip.key);
+      if (held && held.timestamp > trip.timestamp) { report.used--; report.stale++; continue; }
+      feed.operatorTrips.set(trip.key, trip);
+      this.changes.emit('operatorTrip', feed.id, trip);
+    }
+    for (const [key, trip] of feed.operatorTrips) if (trip.timestamp < now - STALE_SECONDS) feed.operatorTrips.delete(key);
+    const counters = feed.counters;
+    counters.tripUpdatesUsed += report.used;
+    counters.tripUpdatesStale += report.stale;
+    counters.tripUpdatesUnmatched += report.unmatched;
+    counters.tripUpdatesInvalid += report.invalid;
     return report;
   }
 
@@ -186,7 +219,7 @@ export class TransitService {
         if (id !== stopId || index < live.from) return;
         const predicted = live.predictions![index - live.from]!;
         const scheduled = run.serviceStart + run.trip.arrivals[index]!;
-        arrivals.push({ tripId: run.trip.id, routeId: run.trip.routeId, headsign: run.trip.headsign, stopSequence: run.trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true });
+        arrivals.push({ tripId: run.trip.id, routeId: run.trip.routeId, headsign: run.trip.headsign, stopSequence: run.trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, source: 'vehicle' });
       });
     }
     const clock = feed.timetable.clock;
@@ -195,9 +228,19 @@ export class TransitService {
       const start = clock.serviceDayStart(day);
       for (const { trip, index } of feed.timetable.tripsByStop.get(stopId) ?? []) {
         const scheduled = start + trip.arrivals[index]!;
-        if (scheduled < now || scheduled > now + options.windowSeconds || covered.has(`${trip.id}@${day}`)) continue;
+        const key = `${trip.id}@${day}`;
+        if (covered.has(key)) continue;
+        // The operator's prediction where it has one for this stop (and is fresh); a canceled trip does not come.
+        const operator = feed.operatorTrips.get(key);
+        const fresh = operator && operator.timestamp >= now - STALE_SECONDS ? operator : undefined;
+        if (fresh?.canceled) continue;
+        const predicted = fresh && Number.isFinite(fresh.arrivals[index]!) ? Math.round(fresh.arrivals[index]!) : null;
+        const shown = predicted ?? scheduled;
+        if (shown < (predicted === null ? now : now - 60) || shown > now + options.windowSeconds) continue;
         if (feed.tracker.serviceDayOf(trip, scheduled) !== day) continue; // the trip does not run that day
-        arrivals.push({ tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: scheduled, delaySeconds: 0, vehicleId: null, live: false });
+        arrivals.push(predicted === null
+          ? { tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: scheduled, delaySeconds: 0, vehicleId: null, live: false, source: 'timetable' }
+          : { tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: predicted - scheduled, vehicleId: fresh!.vehicleId, live: true, source: 'operator' });
       }
     }
     arrivals.sort((a, b) => a.predictedArrival - b.predictedArrival);

@@ -1,10 +1,12 @@
 // A stop's arrivals as Server-Sent Events, for stop boards and apps: the list on connect, then again
-// whenever a vehicle whose trip calls at the stop reports (at most once a second).
+// whenever a vehicle whose trip calls at the stop reports, or the operator sends a TripUpdate for such a
+// trip (at most once a second).
 // See: https://html.spec.whatwg.org/multipage/server-sent-events.html
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { Type } from 'typebox';
 import type { LiveVehicle, TransitService } from './service.js';
+import type { OperatorTrip } from './realtime/trip-updates.js';
 
 const HEARTBEAT_MS = 15_000;
 const THROTTLE_MS = 1_000;
@@ -37,20 +39,29 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
     send(first);
     let pending: NodeJS.Timeout | null = null;
     let lastSent = Date.now();
-    const onVehicle = (feedId: string, live: LiveVehicle) => {
-      if (feedId !== runtime.id || !live.run || !live.run.trip.pattern.stopIds.includes(stopId) || pending) return;
+    const schedule = () => {
       pending = setTimeout(() => {
         pending = null;
         lastSent = Date.now();
         send(arrivals());
       }, Math.max(0, THROTTLE_MS - (Date.now() - lastSent)));
     };
+    const onVehicle = (feedId: string, live: LiveVehicle) => {
+      if (feedId !== runtime.id || !live.run || !live.run.trip.pattern.stopIds.includes(stopId) || pending) return;
+      schedule();
+    };
+    const onOperatorTrip = (feedId: string, trip: OperatorTrip) => {
+      if (feedId !== runtime.id || !trip.trip.pattern.stopIds.includes(stopId) || pending) return;
+      schedule();
+    };
     transit.changes.on('vehicle', onVehicle);
+    transit.changes.on('operatorTrip', onOperatorTrip);
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
     const close = () => {
       clearInterval(heartbeat);
       if (pending) clearTimeout(pending);
       transit.changes.off('vehicle', onVehicle);
+      transit.changes.off('operatorTrip', onOperatorTrip);
       open.delete(response);
     };
     request.raw.on('close', close);

@@ -19,6 +19,13 @@ const publicTransport = defineCategory('public_transport', 'transport', [
   ['BUS_PUNCTUALITY', '公交准点率', 'Bus punctuality', '%', HOUR, 'avg', 'cd', down(85, 98, 75, 65), '按时刻表准点到站的公交班次占比', 'Share of bus trips arriving at stops on schedule'],
   ['BUS_OPERATING_SPEED', '公交平均运营速度', 'Average bus operating speed', 'km/h', HOUR, 'avg', 'cd', down(14, 20, 11, 9), '公交车辆运营里程与运营时间之比', 'Bus revenue kilometres divided by operating time'],
   ['BUS_HEADWAY_ADHERENCE', '公交发车间隔兑现率', 'Bus headway adherence', '%', HOUR, 'avg', 'cd', down(90, 100, 80, 70), '实际发车间隔符合计划间隔的班次占比', 'Share of departures whose headway matches the planned interval'],
+  // Headway regularity measured live from the buses' stop passings over the last hour (transit module);
+  // CV bands follow TCQSM headway adherence levels of service (C up to 0.39, D up to 0.52, E beyond).
+  ['BUS_HEADWAY_CV', '公交车头时距变异系数', 'Bus headway coefficient of variation', 'ratio', MIN5, 'avg', 'cd', up(0, 0.3, 0.4, 0.53), '近一小时各线路各方向站点实际车头时距标准差与均值之比（按时距个数加权）', 'Standard deviation over mean of the actual headways at stops in the last hour, weighted by headways, over all routes and directions'],
+  ['BUS_EXCESS_WAIT', '公交超额候车时间', 'Bus excess wait time', 'min', MIN5, 'avg', 'cd', up(0, 1, 1.5, 2.5), '近一小时随机到站乘客的期望候车时间超出按时刻表应有候车时间的部分', 'Expected wait in the last hour of a passenger arriving at random, minus the wait the timetable promises'],
+  ['BUS_BUNCHING_EVENTS', '公交串车次数', 'Bus bunching events', 'count', MIN5, 'last', 'cd', up(0, 50, 100, 250), '近一小时站点实际车头时距不足计划时距25%的次数', 'Headways at stops in the last hour shorter than a quarter of the scheduled headway'],
+  ['BUS_BIG_GAPS', '公交大间隔次数', 'Bus big gaps', 'count', MIN5, 'last', 'cd', up(0, 50, 100, 250), '近一小时站点实际车头时距超过计划时距1.5倍的次数', 'Headways at stops in the last hour longer than 1.5 times the scheduled headway'],
+  ['BUS_IRREGULAR_ROUTES', '公交间隔不均线路占比', 'Share of bus routes with irregular headways', '%', MIN5, 'avg', 'cd', up(0, 10, 20, 35), '近一小时车头时距变异系数超过0.52（服务水平E级及以下）的线路方向占比', 'Share of route directions whose headway CV in the last hour exceeds 0.52 (level of service E or worse)'],
   ['NEW_ENERGY_BUS_SHARE', '新能源公交车占比', 'Share of new energy buses', '%', QUARTER, 'last', 'cd', down(90, 100, 80, 70), '新能源公交车占公交运营车辆的比例', 'New energy buses as a share of the bus fleet'],
   ['LOW_FLOOR_BUS_SHARE', '无障碍公交车辆占比', 'Share of accessible low-floor buses', '%', QUARTER, 'last', 'cd', down(90, 100, 85, 80), '低地板、带无障碍踏板的公交车辆占比', 'Share of buses with low floors and wheelchair ramps'],
   ['BUS_STOP_COVERAGE', '公交站点500米覆盖率', 'Bus stop 500 m coverage of built-up area', '%', YEAR, 'last', 'cds', down(95, 100, 90, 85), '距公交站点500米范围内的建成区面积占比', 'Share of the built-up area within 500 m of a bus stop'],

@@ -1,0 +1,182 @@
+// Headways as vital signs and as stored history, on a real server and database with a fixed clock: four
+// buses bunched along a 50-stop line in 海城's Huangpu district.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { pino } from 'pino';
+import { startServer, type TestServer } from '../../../test/harness.js';
+import { buildApp } from '../../app.js';
+import { manualClock } from '../../platform/clock.js';
+import { DISTRICT_CENTRES } from '../../sim/demo-geometry.js';
+import { lineFeed, zipFiles } from './testing/feed.js';
+
+const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday; the feed runs in UTC
+const at = (clock: string) => DAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
+const iso = (clock: string) => new Date(at(clock) * 1000).toISOString();
+
+const STOPS = 50;
+const SPACING = 300; // metres; scheduled 60 s apart
+const [LON0, LAT0] = DISTRICT_CENTRES.huangpu!;
+const METRES_PER_DEGREE = 111_195;
+const lonAt = (metres: number) => LON0 + metres / (METRES_PER_DEGREE * Math.cos((LAT0 * Math.PI) / 180));
+
+/** A line east from Huangpu's centre, a bus every 10 minutes from 08:00 (T1-T5), a minute between stops. */
+function longLine() {
+  const ids = Array.from({ length: STOPS }, (_, i) => `S${i + 1}`);
+  const clock = (seconds: number) => `${String(Math.floor(seconds / 3600)).padStart(2, '0')}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
+  const stopTimes = ['trip_id,arrival_time,departure_time,stop_id,stop_sequence'];
+  for (const [trip, start] of [['T1', 8 * 3600], ['T2', 8 * 3600 + 600], ['T3', 8 * 3600 + 1200], ['T4', 8 * 3600 + 1800], ['T5', 8 * 3600 + 2400]] as const) {
+    ids.forEach((id, i) => stopTimes.push(`${trip},${clock(start + i * 60)},${clock(start + i * 60)},${id},${i + 1}`));
+  }
+  return lineFeed({
+    'stops.txt': ['stop_id,stop_name,stop_lat,stop_lon', ...ids.map((id, i) => `${id},Stop ${id},${LAT0},${lonAt(i * SPACING).toFixed(6)}`)].join('\n') + '\n',
+    'trips.txt': ['route_id,service_id,trip_id,trip_headsign,direction_id', ...['T1', 'T2', 'T3', 'T4', 'T5'].map((trip) => `R1,ALL,${trip},East,0`)].join('\n') + '\n',
+    'stop_times.txt': stopTimes.join('\n') + '\n',
+  });
+}
+
+let server: TestServer;
+let duty: string;
+const clock = manualClock(at('07:50:00') * 1000);
+
+/**
+ * Every minute 08:25-09:20: T1-T4 leave the first stop at 08:24, 08:26, 08:28 and 08:30 (24, 16 and 8
+ * minutes late, and on time), two minutes apart all the way; T5 never shows.
+ */
+async function driveBunchedBuses() {
+  for (let t = at('08:25:00'); t <= at('09:20:00'); t += 60) {
+    clock.set(t * 1000);
+    const entity = [['V1', 'T1', t - at('08:24:00')], ['V2', 'T2', t - at('08:26:00')], ['V3', 'T3', t - at('08:28:00')], ['V4', 'T4', t - at('08:30:00')]]
+      .filter(([, , elapsed]) => (elapsed as number) >= 0 && (elapsed as number) * 5 <= (STOPS - 1) * SPACING)
+      .map(([vehicle, trip, elapsed]) => ({ id: vehicle, vehicle: { vehicle: { id: vehicle }, trip: { tripId: trip }, position: { latitude: LAT0, longitude: lonAt((elapsed as number) * 5) }, timestamp: t } }));
+    const response = await server.request('POST', '/api/v1/transit/realtime?feed=long', { token: duty, body: { header: { gtfsRealtimeVersion: '2.0', timestamp: t }, entity } });
+    expect(response.status).toBe(200);
+  }
+}
+
+beforeAll(async () => {
+  server = await startServer({ clock });
+  duty = await server.login('duty');
+  const response = await fetch(`${server.url}/api/v1/transit/feeds?id=long`, {
+    method: 'POST', body: new Blob([new Uint8Array(zipFiles(longLine()))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` },
+  });
+  expect(response.status).toBe(201);
+});
+afterAll(async () => server?.close());
+
+describe('headways as vital signs', () => {
+  it('pushes nothing when no bus ran and none was due', async () => {
+    clock.set(at('07:55:00') * 1000);
+    expect(await server.app.transit.headwayVitals.push(server.app.vitals.service)).toBe(0);
+  });
+
+  it('pushes the last hour for the city and the district, and the bunching raises an alert', async () => {
+    await driveBunchedBuses();
+    const { city, districts } = await server.app.transit.headwayVitals.figures();
+    // The buses passed the stops two minutes apart, a fifth of the 10-minute headway: three bunched
+    // headways at nearly every stop, over the catalogue's warning level of 100 bunching events an hour.
+    expect(city).not.toBeNull();
+    expect(city!.bunching).toBeGreaterThan(100);
+    expect(city!.bunching).toBeLessThanOrEqual(250);
+    expect(city!.bunching).toBe(city!.headways);
+    expect(city!.gaps).toBe(0);
+    expect(city!.adherence).toBe(0);
+    expect(city!.irregularRoutes).toBe(0); // one headway per stop: no spread to measure
+    expect([...districts.keys()]).toContain('huangpu');
+    const bunchingByDistrict = [...districts.values()].reduce((sum, figures) => sum + figures.bunching, 0);
+    expect(bunchingByDistrict).toBe(city!.bunching); // every stop lies in exactly one district
+
+    const stored = await server.app.transit.headwayVitals.push(server.app.vitals.service);
+    expect(stored).toBeGreaterThanOrEqual(5 + 2); // the city's six figures (some may be null) and the districts'
+    const snapshot = await server.request('GET', '/api/v1/vitals/snapshot?org=haicheng&category=public_transport', { token: duty });
+    expect(snapshot.status).toBe(200);
+    const item = (code: string) => snapshot.body.items.find((entry: { indicator: string }) => entry.indicator === `PUBLIC_TRANSPORT.${code}`);
+    expect(item('BUS_BUNCHING_EVENTS')).toMatchObject({ value: city!.bunching, ts: iso('09:20:00') });
+    expect(item('BUS_BUNCHING_EVENTS').status).not.toBe('normal');
+    expect(item('BUS_HEADWAY_ADHERENCE')).toMatchObject({ value: 0, status: 'critical' });
+
+    const alerts = await server.request('GET', '/api/v1/vitals/alerts?state=firing&indicator=PUBLIC_TRANSPORT.BUS_BUNCHING_EVENTS', { token: duty });
+    expect(alerts.status).toBe(200);
+    const cityAlert = alerts.body.items.find((alert: { org: string }) => alert.org === 'haicheng');
+    expect(cityAlert).toMatchObject({ state: 'firing', severity: 'warning', indicator: 'PUBLIC_TRANSPORT.BUS_BUNCHING_EVENTS' });
+  });
+
+  it('reports no figure for an hour with no service at all (rather than a made-up zero)', async () => {
+    clock.set(at('11:06:00') * 1000);
+    const { city, districts } = await server.app.transit.headwayVitals.figures();
+    expect(city).toBeNull();
+    expect(await server.app.transit.headwayVitals.push(server.app.vitals.service)).toBe(0);
+    expect(districts.size).toBe(0);
+  });
+});
+
+describe('headway history', () => {
+  it('answers a past period from the stored passings, per route and per hour', async () => {
+    const response = await server.request('GET', `/api/v1/transit/headways?feed=long&from=${iso('08:30:00')}&to=${iso('09:30:00')}`, { token: duty });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ feed: 'long', from: at('08:30:00'), to: at('09:30:00'), step: 3600 });
+    const [row] = response.body.items;
+    expect(row).toMatchObject({ routeId: 'R1', directionId: 0, scheduledMeanHeadway: 600, gaps: 0 });
+    expect(row.bunching).toBe(row.headways);
+    expect(row.bunching).toBeGreaterThan(100);
+    expect(response.body.series).toHaveLength(1);
+    expect(response.body.series[0]).toMatchObject({ from: at('08:30:00'), bunching: row.bunching });
+    const [{ count }] = await server.db.query<{ count: number }>(`select count(*)::int as count from transit_stop_passing where feed_id = 'long' and passed_at >= $1`, [new Date(at('08:30:00') * 1000)]);
+    expect(count).toBeGreaterThan(150);
+    expect(count).toBe(response.body.passings);
+
+    const filtered = await server.request('GET', `/api/v1/transit/headways?feed=long&route=R1&direction=1&from=${iso('08:30:00')}&to=${iso('09:30:00')}`, { token: duty });
+    expect(filtered.body.items).toEqual([]);
+  });
+
+  it('deletes passings older than the retention period (30 days by default), and only those', async () => {
+    const [{ count: before }] = await server.db.query<{ count: number }>(`select count(*)::int as count from transit_stop_passing`);
+    await server.db.query(
+      `insert into transit_stop_passing (feed_id, run_key, trip_id, service_day, stop_index, route_id, direction_id, stop_id, vehicle_id, passed_at)
+       values ('long', 'T1@1', 'T1', 1, 0, 'R1', 0, 'S1', 'V1', $1), ('long', 'T1@2', 'T1', 2, 0, 'R1', 0, 'S1', 'V1', $2)`,
+      [new Date((at('08:00:00') - 31 * 86_400) * 1000), new Date((at('08:00:00') - 29 * 86_400) * 1000)]);
+    expect(await server.app.transit.history.prune()).toBe(1);
+    const [{ count: after }] = await server.db.query<{ count: number }>(`select count(*)::int as count from transit_stop_passing`);
+    expect(after).toBe(before + 1);
+    await server.db.query(`delete from transit_stop_passing where service_day = 2`);
+  });
+
+  it('refuses a bad period or route naming the field, changing nothing', async () => {
+    const cases: Array<[string, string]> = [
+      [`from=${iso('09:00:00')}&to=${iso('08:00:00')}`, 'to'],
+      [`from=2024-01-01T00:00:00Z&to=2024-03-01T00:00:00Z`, 'from'],
+      [`to=${iso('09:00:00')}`, 'from'],
+      ['from=yesterday', 'from'],
+      [`route=R9&from=${iso('08:00:00')}`, 'route'],
+      ['direction=2', 'direction'],
+    ];
+    for (const [query, field] of cases) {
+      const response = await server.request('GET', `/api/v1/transit/headways?feed=long&${query}`, { token: duty });
+      expect(response.status, query).toBeGreaterThanOrEqual(400);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(JSON.stringify(response.body), query).toContain(field);
+    }
+  });
+
+  it('survives a restart: a second app on the same database has the passings, live and as history', async () => {
+    clock.set(at('09:40:00') * 1000);
+    const before = await server.request('GET', '/api/v1/transit/headways?feed=long&window=10800', { token: duty });
+    await server.app.http.close(); // the first app stops; the database stays
+    const config = server.config;
+    const second = await buildApp(config, { db: server.db, clock, backgroundJobs: false, logger: pino({ level: 'silent' }) });
+    try {
+      const password = inject('templates').passwords.duty;
+      const login = await second.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'duty', password } });
+      const token = login.json().token as string;
+      const live = await second.http.inject({ method: 'GET', url: '/api/v1/transit/headways?feed=long&window=10800', headers: { authorization: `Bearer ${token}` } });
+      expect(live.statusCode).toBe(200);
+      // The same observed headways (the timetable side depends on when observation is said to start).
+      const observed = (rows: Array<Record<string, unknown>>) => rows.map(({ routeId, directionId, stops, headways, meanHeadway, bunching, gaps }) => ({ routeId, directionId, stops, headways, meanHeadway, bunching, gaps }));
+      expect(before.body.items[0].headways).toBeGreaterThan(100);
+      expect(observed(live.json().items)).toEqual(observed(before.body.items));
+      expect(live.json().observedSince).toBeLessThanOrEqual(at('08:30:00'));
+      const past = await second.http.inject({ method: 'GET', url: `/api/v1/transit/headways?feed=long&from=${iso('08:30:00')}&to=${iso('09:30:00')}`, headers: { authorization: `Bearer ${token}` } });
+      expect(past.json().items[0].bunching).toBeGreaterThan(100);
+    } finally {
+      await second.http.close();
+    }
+  });
+});

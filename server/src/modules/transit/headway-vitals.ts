@@ -1,0 +1,149 @@
+// Headway regularity as vital signs: every minute the figures of the last hour (headways.ts over the stop
+// passings the tracker reported) go into the public transport indicators of the vitals catalogue, for the
+// city and for each district whose outline holds stops, so that the vitals rules raise alerts on
+// bunching, big gaps and irregular service like on any other indicator.
+import type { Db } from '../../platform/db/types.js';
+import type { Logger } from '../../platform/logger.js';
+import type { Clock } from '../../platform/clock.js';
+import type { OrgUnit } from '../../platform/auth/service.js';
+import type { VitalsService } from '../vitals/service.js';
+import { combineRows, routeHeadways, type HeadwayFigures, type RouteHeadways, type StopPass } from './headways.js';
+import { headwayInputs, LOOK_BACK_SECONDS, type PassingRecorder } from './network.js';
+import type { FeedRuntime, TransitService } from './service.js';
+
+/** Which vital-sign indicator receives which figure (codes of the catalogue's public transport category). */
+export const HEADWAY_INDICATORS = {
+  /** Percent of headways neither bunched nor a big gap. */
+  adherence: 'PUBLIC_TRANSPORT.BUS_HEADWAY_ADHERENCE',
+  cv: 'PUBLIC_TRANSPORT.BUS_HEADWAY_CV',
+  /** Minutes. */
+  excessWait: 'PUBLIC_TRANSPORT.BUS_EXCESS_WAIT',
+  bunching: 'PUBLIC_TRANSPORT.BUS_BUNCHING_EVENTS',
+  gaps: 'PUBLIC_TRANSPORT.BUS_BIG_GAPS',
+  /** Percent of route directions whose CV is over IRREGULAR_CV. */
+  irregularRoutes: 'PUBLIC_TRANSPORT.BUS_IRREGULAR_ROUTES',
+} as const;
+
+const WINDOW_SECONDS = 3600;
+
+type Ring = Array<[number, number]>;
+interface DistrictOutline { code: string; polygons: Ring[][] }
+
+/** Ray casting: is the point inside the ring (lon, lat)? */
+function inRing(ring: Ring, lon: number, lat: number): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!;
+    const [xj, yj] = ring[j]!;
+    if ((yi > lat) !== (yj > lat) && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+const inPolygon = (polygon: Ring[], lon: number, lat: number) => inRing(polygon[0]!, lon, lat) && !polygon.slice(1).some((hole) => inRing(hole, lon, lat));
+
+export class HeadwayVitals {
+  private outlines: DistrictOutline[] | null = null;
+  /** Per timetable (a re-imported feed is a new one, its stops may have moved): each stop's district. */
+  private readonly districtOfStop = new WeakMap<object, Map<string, string | null>>();
+  private warned = false;
+
+  constructor(
+    private readonly ctx: { db: Db; clock: Clock; logger: Logger },
+    private readonly transit: TransitService,
+    private readonly recorder: PassingRecorder,
+  ) {}
+
+  /** The districts' outlines (GeoJSON Polygon or MultiPolygon on their org units), read once. */
+  private async districts(): Promise<DistrictOutline[]> {
+    if (this.outlines) return this.outlines;
+    const rows = await this.ctx.db.query<{ code: string; geometry: unknown }>(`select code, geometry from org_unit where level = 'district' and geometry is not null order by path`);
+    this.outlines = rows.flatMap(({ code, geometry }) => {
+      const shape = (typeof geometry === 'string' ? JSON.parse(geometry) : geometry) as { type?: string; coordinates?: unknown };
+      if (shape?.type === 'Polygon') return [{ code, polygons: [shape.coordinates as Ring[]] }];
+      if (shape?.type === 'MultiPolygon') return [{ code, polygons: shape.coordinates as Ring[][] }];
+      return [];
+    });
+    return this.outlines;
+  }
+
+  private district(feed: FeedRuntime, stopId: string, outlines: DistrictOutline[]): string | null {
+    let known = this.districtOfStop.get(feed.timetable);
+    if (!known) this.districtOfStop.set(feed.timetable, known = new Map());
+    let code = known.get(stopId);
+    if (code === undefined) {
+      const stop = feed.timetable.stops.get(stopId);
+      code = stop ? outlines.find((outline) => outline.polygons.some((polygon) => inPolygon(polygon, stop.lon, stop.lat)))?.code ?? null : null;
+      known.set(stopId, code);
+    }
+    return code;
+  }
+
+  /**
+   * The figures of the last hour for the city and for each district with stops, over every feed. Null for
+   * the city when nothing ran and nothing was scheduled (no figure is better than a made-up zero).
+   */
+  async figures(): Promise<{ city: HeadwayFigures | null; districts: Map<string, HeadwayFigures> }> {
+    const now = Math.floor(this.ctx.clock.now() / 1000);
+    const outlines = await this.districts();
+    const cityRows: RouteHeadways[] = [];
+    const byDistrict = new Map<string, { actual: StopPass[]; scheduled: StopPass[]; feed: FeedRuntime }[]>();
+    let anything = false;
+    for (const feedId of this.transit.feedIds()) {
+      const feed = this.transit.runtime(feedId);
+      const from = Math.max(now - WINDOW_SECONDS, this.recorder.since);
+      if (from >= now) continue;
+      const { actual, scheduled } = headwayInputs(this.recorder.between(feed.id, from - LOOK_BACK_SECONDS, now), feed, from, now);
+      if (actual.some((pass) => pass.time >= from) || scheduled.some((pass) => pass.time >= from)) anything = true;
+      cityRows.push(...routeHeadways(actual, scheduled));
+      if (!outlines.length) continue;
+      const split = new Map<string, { actual: StopPass[]; scheduled: StopPass[]; feed: FeedRuntime }>();
+      const part = (code: string) => {
+        let entry = split.get(code);
+        if (!entry) split.set(code, entry = { actual: [], scheduled: [], feed });
+        return entry;
+      };
+      for (const pass of actual) { const code = this.district(feed, pass.stopId, outlines); if (code) part(code).actual.push(pass); }
+      for (const pass of scheduled) { const code = this.district(feed, pass.stopId, outlines); if (code) part(code).scheduled.push(pass); }
+      for (const [code, entry] of split) {
+        let list = byDistrict.get(code);
+        if (!list) byDistrict.set(code, list = []);
+        list.push(entry);
+      }
+    }
+    const districts = new Map<string, HeadwayFigures>();
+    for (const [code, parts] of byDistrict) districts.set(code, combineRows(parts.flatMap((entry) => routeHeadways(entry.actual, entry.scheduled))));
+    if (!anything) return { city: null, districts: new Map() };
+    return { city: combineRows(cityRows), districts };
+  }
+
+  /** Computes the figures and ingests them into the vital signs; answers how many observations were stored. */
+  async push(vitals: VitalsService): Promise<number> {
+    if (this.transit.feedIds().length === 0 || vitals.orgUnits().length === 0) return 0;
+    const missing = Object.values(HEADWAY_INDICATORS).filter((code) => !vitals.indicator(code));
+    if (missing.length > 0 && !this.warned) {
+      this.warned = true;
+      this.ctx.logger.warn({ missing }, 'bus headways: the vitals catalogue lacks these indicators; they are not pushed');
+    }
+    const { city, districts } = await this.figures();
+    const ts = this.ctx.clock.now();
+    const items: { indicator: string; org: string; ts: number; value: number }[] = [];
+    const add = (org: OrgUnit | undefined, figures: HeadwayFigures) => {
+      if (!org) return;
+      const push = (indicator: string, value: number | null) => {
+        if (value !== null && Number.isFinite(value) && vitals.indicator(indicator)?.orgLevels.includes(org.level)) items.push({ indicator, org: org.code, ts, value: Number(value.toFixed(3)) });
+      };
+      push(HEADWAY_INDICATORS.bunching, figures.bunching);
+      push(HEADWAY_INDICATORS.gaps, figures.gaps);
+      push(HEADWAY_INDICATORS.adherence, figures.adherence);
+      push(HEADWAY_INDICATORS.cv, figures.cv);
+      push(HEADWAY_INDICATORS.excessWait, figures.excessWaitMinutes);
+      push(HEADWAY_INDICATORS.irregularRoutes, figures.irregularRoutes);
+    };
+    const root = vitals.org(vitals.rootOrgCode());
+    if (city) add(root, city);
+    for (const [code, figures] of districts) add(vitals.org(code), figures);
+    if (items.length === 0) return 0;
+    return (await vitals.ingest(items, { orgCode: root!.code })).stored;
+  }
+}

@@ -1,0 +1,140 @@
+// The operator's TripUpdates as an input: the rules turning stop time updates into times, and arrivals
+// on a real server for a trip no vehicle of ours is tracked on.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../../../../test/harness.js';
+import { manualClock } from '../../../platform/clock.js';
+import { loadTimetable } from '../gtfs/timetable.js';
+import { lineFeed, lineLongitude, zipFiles } from '../testing/feed.js';
+import { FeedMessage, decodeFeedMessage } from './feed-message.js';
+import { predictedArrivals } from './trip-updates.js';
+
+const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday; the line feed runs in UTC
+const at = (clock: string) => DAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
+
+type StopUpdate = Record<string, unknown>;
+const tripUpdate = (trip: string, timestamp: number, stopTimeUpdate: StopUpdate[], extra: Record<string, unknown> = {}) => ({
+  id: `tu-${trip}`, tripUpdate: { trip: { tripId: trip, ...extra }, vehicle: { id: 'BUS9' }, timestamp, stopTimeUpdate },
+});
+const messageOf = (timestamp: number, entities: unknown[]) => ({ header: { gtfsRealtimeVersion: '2.0', timestamp }, entity: entities });
+
+describe('stop time updates into times (GTFS-Realtime propagation rules)', async () => {
+  const timetable = await loadTimetable(zipFiles(lineFeed()));
+  const trip = timetable.trips.get('T2')!; // A 08:30, B 08:35, C 08:40, D 08:45
+  const start = timetable.clock.serviceDayStart(timetable.clock.localDay(DAY + 43_200));
+  const update = (stopTimeUpdate: StopUpdate[], extra: Record<string, unknown> = {}) =>
+    decodeFeedMessage(messageOf(at('08:20:00'), [{ id: 'x', tripUpdate: { trip: { tripId: 'T2' }, stopTimeUpdate, ...extra } }])).entity![0]!.tripUpdate!;
+  const times = (arrivals: Float64Array | null) => arrivals && [...arrivals].map((time) => (Number.isFinite(time) ? time - at('08:00:00') : null));
+
+  it('carries a delay on to later stops, and says nothing about earlier ones', () => {
+    expect(times(predictedArrivals(trip, start, update([{ stopSequence: 2, arrival: { delay: 120 } }])))).toEqual([null, 37 * 60, 42 * 60, 47 * 60]);
+    // By stop id, an absolute time, and a later update replacing the carried delay.
+    expect(times(predictedArrivals(trip, start, update([{ stopId: 'B', arrival: { time: at('08:36:00') } }, { stopSequence: 4, arrival: { delay: 0 } }])))).toEqual([null, 36 * 60, 41 * 60, 45 * 60]);
+    // A departure delay alone gives the arrival the same delay.
+    expect(times(predictedArrivals(trip, start, update([{ stopSequence: 1, departure: { delay: 60 } }])))).toEqual([31 * 60, 36 * 60, 41 * 60, 46 * 60]);
+  });
+
+  it('skips SKIPPED stops, stops carrying at NO_DATA, and takes a trip-level delay alone', () => {
+    expect(times(predictedArrivals(trip, start, update([{ stopSequence: 2, arrival: { delay: 60 } }, { stopSequence: 3, scheduleRelationship: 'SKIPPED' }])))).toEqual([null, 36 * 60, null, 46 * 60]);
+    expect(times(predictedArrivals(trip, start, update([{ stopSequence: 2, arrival: { delay: 60 } }, { stopSequence: 3, scheduleRelationship: 'NO_DATA' }])))).toEqual([null, 36 * 60, null, null]);
+    expect(times(predictedArrivals(trip, start, update([], { delay: 300 })))).toEqual([35 * 60, 40 * 60, 45 * 60, 50 * 60]);
+  });
+
+  it('refuses updates naming no stop of the trip, or out of order', () => {
+    expect(predictedArrivals(trip, start, update([{ stopSequence: 9, arrival: { delay: 60 } }]))).toBeNull();
+    expect(predictedArrivals(trip, start, update([{ stopSequence: 3, arrival: { delay: 60 } }, { stopSequence: 2, arrival: { delay: 60 } }]))).toBeNull();
+    expect(predictedArrivals(trip, start, update([{ stopId: 'Z', arrival: { delay: 60 } }]))).toBeNull();
+    expect(predictedArrivals(trip, start, update([]))).toBeNull();
+  });
+});
+
+describe('TripUpdates pushed to the server', () => {
+  let server: TestServer;
+  let duty: string;
+  const clock = manualClock(at('08:20:00') * 1000);
+
+  const push = async (message: Record<string, unknown>) => {
+    const bytes = FeedMessage.encode(FeedMessage.fromObject(message)).finish();
+    const response = await fetch(`${server.url}/api/v1/transit/realtime?feed=line`, { method: 'POST', body: new Blob([new Uint8Array(bytes)]), headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${duty}` } });
+    expect(response.status).toBe(200);
+    return response.json();
+  };
+  const arrivalOf = async (stop: string, trip: string) => (await server.request('GET', `/api/v1/transit/stops/${stop}/arrivals?feed=line`)).body.arrivals.find((arrival: { tripId: string }) => arrival.tripId === trip);
+
+  beforeAll(async () => {
+    server = await startServer({ clock });
+    duty = await server.login('duty');
+    const response = await fetch(`${server.url}/api/v1/transit/feeds?id=line`, { method: 'POST', body: new Blob([new Uint8Array(zipFiles(lineFeed()))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` } });
+    expect(response.status).toBe(201);
+  });
+  afterAll(async () => server?.close());
+
+  it('serves the operator\'s time for a trip without a tracked vehicle, and counts it', async () => {
+    expect(await arrivalOf('C', 'T2')).toMatchObject({ predictedArrival: at('08:40:00'), live: false, source: 'timetable', vehicleId: null });
+    const report = await push(messageOf(at('08:20:00'), [tripUpdate('T2', at('08:20:00'), [{ stopSequence: 2, arrival: { delay: 180 } }])]));
+    expect(report).toMatchObject({ positions: 0, tripUpdates: 1, tripUpdatesUsed: 1, tripUpdatesStale: 0 });
+    expect(await arrivalOf('C', 'T2')).toMatchObject({ scheduledArrival: at('08:40:00'), predictedArrival: at('08:43:00'), delaySeconds: 180, live: true, source: 'operator', vehicleId: 'BUS9' });
+    expect(await arrivalOf('A', 'T2')).toMatchObject({ source: 'timetable' }); // before the first update: nothing said
+    const stats = await server.request('GET', '/api/v1/transit/realtime/stats?feed=line', { token: duty });
+    expect(stats.body).toMatchObject({ tripUpdates: 1, tripUpdatesUsed: 1 });
+  });
+
+  it('counts stale, unknown and misshapen TripUpdates without using them', async () => {
+    const report = await push(messageOf(at('08:20:00'), [
+      tripUpdate('T2', at('08:10:00'), [{ stopSequence: 2, arrival: { delay: 900 } }]), // older than 5 minutes
+      tripUpdate('T9', at('08:20:00'), [{ stopSequence: 2, arrival: { delay: 60 } }]), // no such trip
+      { ...tripUpdate('T1', at('08:20:00'), [{ stopSequence: 7, arrival: { delay: 60 } }]), id: 'bad-stop' },
+      { ...tripUpdate('T1', at('08:20:00'), [], { startDate: '20240231' }), id: 'bad-date' },
+    ]));
+    expect(report).toMatchObject({ tripUpdates: 4, tripUpdatesUsed: 0, tripUpdatesStale: 1, tripUpdatesUnmatched: 1, tripUpdatesInvalid: 2 });
+    expect(await arrivalOf('C', 'T2')).toMatchObject({ predictedArrival: at('08:43:00') }); // the earlier, fresher update stands
+  });
+
+  it('streams the stop again when a TripUpdate for a trip calling there comes', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}/api/v1/transit/stops/D/stream?feed=line`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    const nextEvent = async () => {
+      while (!buffer.includes('\n\n')) buffer += decoder.decode((await reader.read()).value, { stream: true });
+      const [event, ...rest] = buffer.split('\n\n');
+      buffer = rest.join('\n\n');
+      return JSON.parse(event!.split('\n').find((line) => line.startsWith('data: '))!.slice(6));
+    };
+    const t2 = (event: { arrivals: Array<{ tripId: string }> }) => event.arrivals.find((arrival) => arrival.tripId === 'T2');
+    expect(t2(await nextEvent())).toMatchObject({ predictedArrival: at('08:48:00'), source: 'operator' });
+    await push(messageOf(at('08:20:30'), [tripUpdate('T2', at('08:20:30'), [{ stopSequence: 4, arrival: { delay: 420 } }])]));
+    expect(t2(await nextEvent())).toMatchObject({ predictedArrival: at('08:52:00'), source: 'operator' });
+    controller.abort();
+  });
+
+  it('drops a canceled trip from the board, and brings it back with a newer update', async () => {
+    clock.set(at('08:21:00') * 1000);
+    expect(await push(messageOf(at('08:21:00'), [tripUpdate('T2', at('08:21:00'), [], { scheduleRelationship: 'CANCELED' })]))).toMatchObject({ tripUpdatesUsed: 1 });
+    expect(await arrivalOf('C', 'T2')).toBeUndefined();
+    clock.set(at('08:22:00') * 1000);
+    await push(messageOf(at('08:22:00'), [tripUpdate('T2', at('08:22:00'), [{ stopSequence: 1, departure: { delay: 60 } }])]));
+    expect(await arrivalOf('C', 'T2')).toMatchObject({ predictedArrival: at('08:41:00'), source: 'operator' });
+  });
+
+  it('forgets the operator\'s prediction once it is stale (over 5 minutes old)', async () => {
+    clock.set(at('08:26:59') * 1000);
+    expect(await arrivalOf('C', 'T2')).toMatchObject({ source: 'operator' });
+    clock.set(at('08:27:01') * 1000);
+    expect(await arrivalOf('C', 'T2')).toMatchObject({ predictedArrival: at('08:40:00'), source: 'timetable' });
+  });
+
+  it('lets a tracked vehicle win over the operator', async () => {
+    clock.set(at('08:31:00') * 1000);
+    const report = await push(messageOf(at('08:31:00'), [
+      { id: 'V2', vehicle: { vehicle: { id: 'V2' }, trip: { tripId: 'T2' }, position: { latitude: 0, longitude: lineLongitude(200) }, timestamp: at('08:31:00') } },
+      tripUpdate('T2', at('08:31:00'), [{ stopSequence: 3, arrival: { delay: 900 } }]),
+    ]));
+    expect(report).toMatchObject({ accepted: 1, tripUpdatesUsed: 1 });
+    const arrival = await arrivalOf('C', 'T2');
+    expect(arrival).toMatchObject({ source: 'vehicle', vehicleId: 'V2', live: true });
+    expect(arrival.predictedArrival).toBeLessThan(at('08:50:00')); // the engine's time, not the operator's 08:55
+    const stats = await server.request('GET', '/api/v1/transit/realtime/stats?feed=line', { token: duty });
+    expect(stats.body).toMatchObject({ tripUpdates: 9, tripUpdatesUsed: 5, tripUpdatesStale: 1, tripUpdatesUnmatched: 1, tripUpdatesInvalid: 2 });
+  });
+});

@@ -1,0 +1,49 @@
+// The demo buses as `serve` runs them: the demo network imported once, positions through the ingest
+// path, live arrivals on a stop board; and the headway indicators added to a catalogue that lacks them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../../test/harness.js';
+import { manualClock } from '../platform/clock.js';
+import { DemoBuses, DEMO_BUS_FEED } from './bus-simulator.js';
+import { pino } from 'pino';
+
+// A Tuesday, 08:30 in Shanghai, within the demo calendar (2025-2030): the morning peak, a bus every 8 minutes.
+const clock = manualClock(Date.parse('2026-03-03T08:30:00+08:00'));
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startServer({ clock });
+}, 120_000);
+afterAll(async () => server?.close());
+
+describe('demo buses inside serve', () => {
+  it('imports the demo network once, and its buses show up live on the stop boards', async () => {
+    // A catalogue seeded before the headway indicators existed gets them.
+    await server.db.query(`delete from vitals_indicator where code = 'PUBLIC_TRANSPORT.BUS_BUNCHING_EVENTS'`);
+    await server.app.vitals.service.load();
+    expect(server.app.vitals.service.indicator('PUBLIC_TRANSPORT.BUS_BUNCHING_EVENTS')).toBeUndefined();
+
+    const buses = new DemoBuses(server.app, pino({ level: 'silent' }), () => clock.now());
+    expect(await buses.prepare()).toBe(true);
+    expect(server.app.transit.service.feedIds()).toContain(DEMO_BUS_FEED);
+    expect(server.app.vitals.service.indicator('PUBLIC_TRANSPORT.BUS_BUNCHING_EVENTS')).toMatchObject({ unit: 'count' });
+    const before = await server.request('GET', '/api/v1/transit/stops/1-0-05/arrivals');
+    expect(before.status).toBe(200);
+    expect(before.body.arrivals.some((arrival: { live: boolean }) => arrival.live)).toBe(false);
+
+    const first = buses.report();
+    expect(first.accepted).toBeGreaterThan(20); // 16 directions, a bus every 8 minutes, each an hour or more long
+    expect(first.unmatched).toBe(0);
+    clock.advance(10_000);
+    const second = buses.report();
+    expect(second.accepted).toBeGreaterThan(20);
+    expect(second.stale + second.invalid + second.unmatched).toBe(0);
+
+    const after = await server.request('GET', '/api/v1/transit/stops/1-0-05/arrivals');
+    const live = after.body.arrivals.filter((arrival: { source: string }) => arrival.source === 'vehicle');
+    expect(live.length).toBeGreaterThan(0);
+    expect(live[0]).toMatchObject({ routeId: '1', live: true, vehicleId: expect.stringMatching(/^HC-/) });
+
+    // A second start finds the network there and does not import it again.
+    expect(await new DemoBuses(server.app, pino({ level: 'silent' }), () => clock.now()).prepare()).toBe(false);
+  }, 120_000);
+});

@@ -1,0 +1,75 @@
+// The demo city's buses inside `serve`: the generated bus network of 海城 is imported as feed "haicheng"
+// when it is not there yet, and the bus simulator (transit/demo/simulator.ts) drives every scheduled bus
+// in real time, its positions going through the same ingest path as an operator's GTFS-Realtime (in
+// process, no token needed), so the passenger pages, the stop boards and the headway monitor show live
+// buses as soon as the server is up.
+import type { App } from '../app.js';
+import type { Logger } from '../platform/logger.js';
+import { zipFiles } from '../modules/transit/gtfs/zip-writer.js';
+import { demoNetworkFeed } from '../modules/transit/demo/network.js';
+import { BusSimulator } from '../modules/transit/demo/simulator.js';
+import { HEADWAY_INDICATORS } from '../modules/transit/headway-vitals.js';
+import { demoCatalogue } from '../modules/vitals/catalogue/index.js';
+
+export const DEMO_BUS_FEED = 'haicheng';
+const REPORT_EVERY_SECONDS = 10;
+
+export class DemoBuses {
+  private timer: NodeJS.Timeout | null = null;
+  private simulator: BusSimulator | null = null;
+  /** Reports sent, and the last ingest report (for the log). */
+  ticks = 0;
+
+  constructor(private readonly app: App, private readonly log: Logger, private readonly now: () => number = () => Date.now()) {}
+
+  /**
+   * Imports the demo network unless a feed of that id is loaded (answers whether it imported), and adds
+   * the bus headway indicators to a demo catalogue seeded before they existed.
+   */
+  async prepare(): Promise<boolean> {
+    const transit = this.app.transit.service;
+    const vitals = this.app.vitals.service;
+    const codes = new Set<string>(Object.values(HEADWAY_INDICATORS));
+    const missing = demoCatalogue().filter((definition) => codes.has(definition.code) && !vitals.indicator(definition.code));
+    if (missing.length > 0) {
+      await vitals.importIndicators(missing);
+      this.log.info({ indicators: missing.map((definition) => definition.code) }, 'bus headway indicators added to the catalogue');
+    }
+    let imported = false;
+    if (!transit.feedIds().includes(DEMO_BUS_FEED)) {
+      const counts = await transit.importFeed(DEMO_BUS_FEED, zipFiles(demoNetworkFeed()), 'demo bus network');
+      this.log.info({ feed: DEMO_BUS_FEED, counts }, 'demo bus network imported');
+      imported = true;
+    }
+    this.simulator = new BusSimulator(transit.runtime(DEMO_BUS_FEED).timetable, { seed: 1 });
+    return imported;
+  }
+
+  /** Positions of every bus on the road now, through the ingest path; answers the ingest report. */
+  report() {
+    if (!this.simulator) throw new Error('DemoBuses.prepare() first');
+    const message = this.simulator.feedMessageAt(Math.floor(this.now() / 1000));
+    const result = this.app.transit.service.ingestRealtime(DEMO_BUS_FEED, message);
+    this.ticks++;
+    return result;
+  }
+
+  start(): void {
+    const tick = () => {
+      try {
+        const result = this.report();
+        if (this.ticks === 1 || this.ticks % 360 === 0) this.log.info({ feed: DEMO_BUS_FEED, ...result }, 'demo buses reporting');
+      } catch (error) {
+        this.log.error({ err: error }, 'demo buses: a report failed');
+      }
+    };
+    tick();
+    this.timer = setInterval(tick, REPORT_EVERY_SECONDS * 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
