@@ -10,6 +10,7 @@ import { isDemoSeeded, seedDemoCity } from './sim/demo-city.js';
 import { VitalsSimulator } from './sim/vitals-simulator.js';
 import { DemoBuses } from './sim/bus-simulator.js';
 import { HEADWAY_INDICATORS } from './modules/transit/headway-vitals.js';
+import { DEFAULT_STATISTIC_INDICATORS } from './modules/cases/statistics.js';
 import { startMqttIngest } from './modules/vitals/mqtt.js';
 
 export function configOrExit(): Config {
@@ -77,7 +78,10 @@ export async function serve(options: { seedIfEmpty: boolean; simulate: boolean |
   // /board, and real headway figures in the vital signs, which the vitals simulator then leaves alone.
   const demoBuses = (options.simulate ?? true) && (await isDemoSeeded(app));
   if (options.simulate ?? (await isDemoSeeded(app))) {
-    simulator = new VitalsSimulator(app.vitals.service, log, demoBuses ? { skip: new Set(Object.values(HEADWAY_INDICATORS)) } : {});
+    // Indicators that modules feed with real figures are left to them: the cases module's statistics
+    // always, the headways when the demo buses run.
+    const fedByModules = [...Object.values(DEFAULT_STATISTIC_INDICATORS), ...(demoBuses ? Object.values(HEADWAY_INDICATORS) : [])];
+    simulator = new VitalsSimulator(app.vitals.service, log, { skip: new Set(fedByModules) });
     const series = simulator.prepare(app.vitals.service.orgUnits());
     simulator.start();
     log.info({ series }, 'demo simulator streaming');
