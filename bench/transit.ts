@@ -1,18 +1,26 @@
 // Digital bus benchmarks, each beside a baseline measured in the same run:
-//   1. GTFS import of a feed (default: the NYC subway) into a fresh embedded database, against inserting
-//      the same stop_times one parameterised INSERT at a time (on a sample, as rows per second).
+//   1. GTFS import of a feed (default: the NYC subway) into a fresh embedded database, against node-gtfs
+//      (the `gtfs` package, in a child process, into SQLite; installed on demand: npm run bench:peers)
+//      importing the same zip in the same rounds, and against inserting the same stop_times one
+//      parameterised INSERT at a time (on a sample, as rows per second). With --postgres, ours also
+//      imports into a fresh database on that PostgreSQL server.
 //   2. 20,000 vehicles each reporting every 10 s (2,000 positions a second): position-to-prediction
 //      latency in the engine, against the delay-carried-forward baseline on the same positions.
 //   3. Replay of the Austin positions: positions per second through tracker and engine, against the
 //      tracker alone.
 // Usage: npx tsx bench/transit.ts [--feed path/to/gtfs.zip] [--vehicles 20000] [--seconds 30] [--rounds 3] [--only replay|fleet|import]
+//          [--postgres postgres://user@host:port/db]
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
 import { pino } from 'pino';
 import { openPglite } from '../server/src/platform/db/pglite.js';
 import { migrate } from '../server/src/platform/db/migrate.js';
+import { openPostgres } from '../server/src/platform/db/postgres.js';
+import type { Db } from '../server/src/platform/db/types.js';
 import { allMigrations } from '../server/src/migrations.js';
 import { systemClock } from '../server/src/platform/clock.js';
 import { TransitService } from '../server/src/modules/transit/service.js';
@@ -31,6 +39,7 @@ const { values: args } = parseArgs({ options: {
   seconds: { type: 'string', default: '30' },
   rounds: { type: 'string', default: '3' },
   only: { type: 'string' },
+  postgres: { type: 'string' },
 } });
 const rounds = Number(args.rounds);
 const austinFolder = path.join(dataDirectory(), 'transit/austin-capmetro-2016');
@@ -42,19 +51,67 @@ async function freshDatabase() {
   return { db, dir };
 }
 
+/** node-gtfs is measured from its own folder, outside the workspaces: see bench/peers/install.mjs. */
+const nodeGtfsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'peers/node-gtfs');
+const runFile = promisify(execFile);
+
+/** node-gtfs's version when it is installed and its native binding loads, or the reason it does not. */
+function nodeGtfsPeer(): { version: string } | { missing: string } {
+  if (!fs.existsSync(path.join(nodeGtfsFolder, 'node_modules/gtfs'))) return { missing: 'not installed' };
+  const check = spawnSync(process.execPath, ['import.mjs', '--check'], { cwd: nodeGtfsFolder, encoding: 'utf8' });
+  if (check.status === 0) return { version: (JSON.parse(check.stdout) as { version: string }).version };
+  return { missing: check.stderr.split('\n').find((line) => /Error/.test(line))?.trim() ?? `the check exited with ${check.status}` };
+}
+
+/** One import by node-gtfs in a child process, into a fresh SQLite file on local disk. */
+async function importByNodeGtfs(feed: string): Promise<{ seconds: number; rows: Record<string, number> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'transit-bench-node-gtfs-'));
+  try {
+    const { stdout } = await runFile(process.execPath, ['import.mjs', path.resolve(feed), path.join(dir, 'gtfs.sqlite')], { cwd: nodeGtfsFolder, maxBuffer: 1 << 20 });
+    return JSON.parse(stdout.trim().split('\n').pop()!) as { seconds: number; rows: Record<string, number> };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A fresh, migrated database of its own on the PostgreSQL server of `url`, dropped by `drop`. */
+async function freshPostgres(url: string, round: number): Promise<{ db: Db; drop: () => Promise<void> }> {
+  const name = `citypulse_transit_bench_${process.pid}_${round}`;
+  const admin = await openPostgres(url, 1);
+  await admin.exec(`drop database if exists ${name}`);
+  await admin.exec(`create database ${name}`);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const db = await openPostgres(target.toString());
+  await migrate(db, allMigrations());
+  return { db, drop: async () => { await db.close(); await admin.exec(`drop database ${name}`); await admin.close(); } };
+}
+
+async function timeOurImport(db: Db): Promise<{ seconds: number; counts: Record<string, number> }> {
+  const service = new TransitService({ db, logger: pino({ level: 'silent' }), clock: systemClock });
+  const started = performance.now();
+  const counts = await service.importFeed('bench', args.feed!, args.feed!);
+  return { seconds: (performance.now() - started) / 1000, counts: { ...counts } };
+}
+
 async function benchImport() {
   if (!fs.existsSync(args.feed!)) return console.log(`import: skipped, ${args.feed} is absent`);
-  const ours: number[] = [];
+  const peer = nodeGtfsPeer();
+  if ('missing' in peer) {
+    console.log(`import: node-gtfs is not measured (${peer.missing}); to measure it, install it once with: npm run bench:peers`);
+  }
+  const seconds: Record<'ours' | 'node-gtfs' | 'postgres', number[]> = { ours: [], 'node-gtfs': [], postgres: [] };
   const baseline: number[] = [];
   let rows = 0;
-  for (let round = 0; round < rounds; round++) {
+  let stopTimes = 0;
+  const peerStopTimes = new Set<number>();
+
+  const runOurs = async () => {
     const { db, dir } = await freshDatabase();
-    const service = new TransitService({ db, logger: pino({ level: 'silent' }), clock: systemClock });
-    let started = performance.now();
-    const counts = await service.importFeed('bench', args.feed!, args.feed!);
-    const seconds = (performance.now() - started) / 1000;
-    rows = Object.values(counts).reduce((sum, count) => sum + count, 0);
-    ours.push(rows / seconds);
+    const ours = await timeOurImport(db);
+    seconds.ours.push(ours.seconds);
+    rows = Object.values(ours.counts).reduce((sum, count) => sum + count, 0);
+    stopTimes = ours.counts.stopTimes!;
     // Baseline: the same stop_times, one INSERT each, in one transaction (a sample: it is slow).
     const draft = await readFeedFile(args.feed!);
     const sample: Array<[string, number, string, number | null, number | null]> = [];
@@ -63,20 +120,57 @@ async function benchImport() {
       if (sample.length >= 20_000) break;
     }
     await db.query(`insert into transit_feed (id, agency_timezone, source, counts) values ('row', 'UTC', 'bench', '{}')`);
-    started = performance.now();
+    const started = performance.now();
     await db.transaction(async (tx) => {
       for (const row of sample) await tx.query('insert into transit_stop_time (feed_id, trip_id, stop_sequence, stop_id, arrival_seconds, departure_seconds) values ($1, $2, $3, $4, $5, $6)', ['row', ...row]);
     });
     baseline.push(sample.length / ((performance.now() - started) / 1000));
     await db.close();
     fs.rmSync(dir, { recursive: true, force: true });
-    console.log(`import round ${round + 1}: ${fmt(seconds, 1)} s for ${fmt(rows)} rows`);
+  };
+  const runNodeGtfs = async () => {
+    const result = await importByNodeGtfs(args.feed!);
+    seconds['node-gtfs'].push(result.seconds);
+    peerStopTimes.add(result.rows.stop_times ?? 0);
+  };
+  const runPostgres = async (round: number) => {
+    const { db, drop } = await freshPostgres(args.postgres!, round);
+    try {
+      seconds.postgres.push((await timeOurImport(db)).seconds);
+    } finally {
+      await drop();
+    }
+  };
+
+  const contenders: Array<[keyof typeof seconds, (round: number) => Promise<void>]> = [['ours', runOurs]];
+  if ('version' in peer) contenders.push(['node-gtfs', runNodeGtfs]);
+  if (args.postgres) contenders.push(['postgres', runPostgres]);
+  for (let round = 0; round < rounds; round++) {
+    // Each round starts with a different contender, so that none always runs first (cold caches) or last.
+    const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
+    for (const [, run] of order) await run(round);
+    const times = order.map(([name]) => `${name} ${fmt(seconds[name][round]!, 1)} s`).join(', ');
+    console.log(`import round ${round + 1}: ${times}`);
   }
-  console.log(`GTFS import of ${path.basename(path.dirname(args.feed!))} (${fmt(rows)} rows, whole feed: read, validate, write in one transaction)`);
-  console.log(`  ours:     ${fmt(median(ours))} rows/s (median of ${rounds})`);
-  console.log(`  baseline: ${fmt(median(baseline))} rows/s, one INSERT per stop_time (20,000-row sample)`);
-  console.log(`  ratio:    ${fmt(median(ours) / median(baseline), 1)}x`);
-  console.log('  node-gtfs (the gtfs package) is not measured: every 4.18 release needs better-sqlite3, whose install downloads or compiles a native binary.');
+
+  const rate = (values: number[]) => rows / median(values);
+  console.log(`GTFS import of ${path.basename(path.dirname(args.feed!))} (${fmt(rows)} rows, whole feed from the zip to a committed database; medians of ${rounds} rounds)`);
+  const label = (text: string) => `  ${text}:`.padEnd(36);
+  console.log(`${label('ours, PGlite on disk')}${fmt(rate(seconds.ours))} rows/s (${fmt(median(seconds.ours), 1)} s): read, validate, write in one transaction`);
+  if ('version' in peer) {
+    console.log(`${label(`node-gtfs ${peer.version}, SQLite on disk`)}${fmt(rate(seconds['node-gtfs']))} rows/s (${fmt(median(seconds['node-gtfs']), 1)} s), in a child process, same zip, same row count`);
+    console.log(`${label('ratio ours/node-gtfs')}${fmt(median(seconds['node-gtfs']) / median(seconds.ours), 2)}x in rows/s (above 1: ours is faster)`);
+    if (peerStopTimes.size !== 1 || !peerStopTimes.has(stopTimes)) {
+      console.log(`  note: node-gtfs wrote ${[...peerStopTimes].join('/')} stop_times, ours ${fmt(stopTimes)}: the two did not import the same rows`);
+    }
+  } else {
+    console.log(`${label('node-gtfs')}not measured (${peer.missing}); install it with: npm run bench:peers`);
+  }
+  if (args.postgres) {
+    console.log(`${label('ours, PostgreSQL server')}${fmt(rate(seconds.postgres))} rows/s (${fmt(median(seconds.postgres), 1)} s)`);
+  }
+  console.log(`${label('baseline')}${fmt(median(baseline))} rows/s, one INSERT per stop_time into PGlite (20,000-row sample)`);
+  console.log(`${label('ratio ours/baseline')}${fmt(rate(seconds.ours) / median(baseline), 1)}x`);
 }
 
 /** Simulated fleet: every vehicle on a trip active at the start, moving along it at 5-10 m/s. */

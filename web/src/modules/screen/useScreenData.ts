@@ -137,6 +137,7 @@ function applySnapshot(current: Snapshot, items: StreamSnapshotItem[], scopeCode
       if (status !== changed.status || own) {
         changed = { ...changed, status, ...(own ? { value: update.value, ts: update.ts } : {}) };
       }
+      if (update.ts === null) continue; // a series without a value yet: nothing newer to tell
       const ts = new Date(update.ts).toISOString();
       if (ts > latest) latest = ts;
     }

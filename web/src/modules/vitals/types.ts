@@ -1,116 +1,13 @@
-// The shapes the vital signs API answers (see the server's vitals module).
-export type Arrow = 'economy' | 'life' | 'governance';
-export type IndicatorStatus = 'normal' | 'warning' | 'critical' | 'stale' | 'no-data';
-export type Severity = 'warning' | 'critical';
+// The shapes the vital signs API answers, declared once with the server in the contracts.
+import type { CategorySummary, IndicatorStatus } from '@citypulse/contracts';
 
-export interface Category {
-  code: string;
-  arrow: Arrow;
-  nameZh: string;
-  nameEn: string;
-  weight: number;
-  indicatorCount: number;
-}
+export type {
+  AlertChange, Arrow, CategoryHealth, Health, HealthHistory, IndicatorDefinition, IndicatorStatus, Alert, Series, SeriesPoint,
+  Severity, Snapshot, SnapshotItem, StatusCounts, StreamHealthItem, StreamSnapshotItem,
+} from '@citypulse/contracts';
 
-export interface IndicatorDefinition {
-  code: string;
-  category: string;
-  nameZh: string;
-  nameEn: string;
-  unit: string;
-  frequencySeconds: number;
-  aggregation: string;
-  department: string;
-  orgLevels: string[];
-  normalMin: number | null;
-  normalMax: number | null;
-  direction: 'up' | 'down' | 'both';
-  warningLow: number | null;
-  warningHigh: number | null;
-  criticalLow: number | null;
-  criticalHigh: number | null;
-  definitionZh: string;
-  definitionEn: string;
-}
-
-export interface StatusCounts {
-  normal: number;
-  warning: number;
-  critical: number;
-  stale: number;
-  noData: number;
-}
-
-export interface SnapshotItem {
-  indicator: string;
-  category: string;
-  nameZh: string;
-  nameEn: string;
-  unit: string;
-  value: number | null;
-  ts: string | number | null;
-  status: IndicatorStatus;
-  counts?: Partial<StatusCounts>;
-}
-
-export interface Snapshot {
-  org: string;
-  at: string;
-  items: SnapshotItem[];
-}
-
-export interface CategoryHealth {
-  code: string;
-  score: number | null;
-  counts?: StatusCounts;
-}
-
-export interface Health {
-  org: string;
-  at: string;
-  score: number | null;
-  categories: CategoryHealth[];
-}
-
-export interface HealthHistory {
-  items: { at: string; score: number | null }[];
-}
-
-export interface SeriesPoint {
-  ts: string | number;
-  value: number | null;
-  count?: number;
-  min?: number | null;
-  max?: number | null;
-}
-
-export interface Series {
-  indicator: string;
-  org: string;
-  unit: string;
-  step: number;
-  points: SeriesPoint[];
-}
-
-export interface Alert {
-  id: number;
-  indicator: string;
-  indicatorNameZh: string;
-  indicatorNameEn: string;
-  org: string;
-  category: string;
-  severity: Severity;
-  state: 'firing' | 'resolved';
-  message: string;
-  value: number | null;
-  startedAt: string;
-  resolvedAt: string | null;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  silencedUntil: string | null;
-  silencedBy: string | null;
-  transition?: string;
-}
+/** A category as the API lists it (with its number of indicators). */
+export type Category = CategorySummary;
 
 export interface OrgUnit {
   id: number;
@@ -128,21 +25,6 @@ export interface Me {
   role: string | null;
   orgCode: string;
   permissions: string[];
-}
-
-/** Stream items (see the server's stream): one array per event. */
-export interface StreamSnapshotItem {
-  indicator: string;
-  org: string;
-  value: number | null;
-  ts: string | number;
-  status: IndicatorStatus;
-}
-export interface StreamHealthItem {
-  org: string;
-  score: number | null;
-  at: string | number;
-  categories: { code: string; score: number | null }[];
 }
 
 const RANK: Record<IndicatorStatus, number> = { 'no-data': 0, normal: 1, stale: 2, warning: 3, critical: 4 };

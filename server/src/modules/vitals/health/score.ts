@@ -26,7 +26,10 @@
  * for 100,000 series once warm, 15 ms on the first call.
  */
 
+import type { CategoryHealth, HealthScore, StatusCounts } from '@citypulse/contracts';
 import type { Category, IndicatorStatus } from '../types.js';
+
+export type { CategoryHealth, HealthScore, StatusCounts } from '@citypulse/contracts';
 
 export const STATUS_POINTS: Readonly<Record<Exclude<IndicatorStatus, 'no-data'>, number>> = Object.freeze({
   normal: 100,
@@ -40,28 +43,6 @@ export interface HealthSeries {
   category: string;
   org: string;
   status: IndicatorStatus;
-}
-
-export interface StatusCounts {
-  normal: number;
-  warning: number;
-  critical: number;
-  stale: number;
-  noData: number;
-}
-
-export interface CategoryHealth {
-  code: string;
-  /** 0-100, one decimal; null when no series of the category has data in the subtree. */
-  score: number | null;
-  counts: StatusCounts;
-}
-
-export interface HealthScore {
-  /** 0-100, one decimal; null when no weighted category has a score. */
-  score: number | null;
-  /** Categories in the order of the weight list, then unweighted ones seen in the data, by code. */
-  categories: CategoryHealth[];
 }
 
 /** Category weights, either as catalogue categories or as a code → weight map. */
