@@ -8,10 +8,16 @@
 // Before a vehicle leaves its first stop, its departure is the later of now and the scheduled departure
 // plus the route's learned lateness. With no history at all the engine is the vehicle's current delay
 // carried forward (the OneBusAway baseline).
+// The raw estimate is then announced: each stop's own learned bias added, and moved earlier by the shift
+// that has put most past announcements of that horizon (and that lateness) inside the accuracy window of
+// their horizon (calibration.ts); both learn online from the engine's own announcements as the vehicle
+// passes the stops, so they see nothing a live server would not.
 import { ZoneClock } from '../gtfs/time.js';
 import type { Timetable, Trip } from '../gtfs/timetable.js';
-import type { TrackUpdate, TripRun } from '../tracking/tracker.js';
-import { clampLog, dayTypeOfWeekday, LearnedModel, type DayType, type RunningQuantile, type SlotStats } from './history.js';
+import { scheduledTimeAt, type TrackUpdate, type TripRun } from '../tracking/tracker.js';
+import { WindowCalibration } from './calibration.js';
+import { isHeadwayBased } from '../tracking/frequencies.js';
+import { clampLog, dayTypeOfWeekday, LearnedModel, type DayType, type RunningMean, type RunningQuantile, type SlotStats } from './history.js';
 
 export interface EngineOptions {
   /** How many samples' worth of trust a prior gets against a slot's mean. */
@@ -32,6 +38,20 @@ export interface EngineOptions {
   holdingMinSamples: number;
   /** Announce each stop this share of its horizon early (the accuracy windows tolerate late more than early). */
   earlyShare: number;
+  /** Learn online how early to announce, per predicted horizon and lateness (see calibration.ts), and each stop's bias. */
+  calibrate: boolean;
+  /** Samples a cell needs before its learned shift replaces `earlyShare`; the share of weight the newest sample takes. */
+  calibrationMinSamples: number;
+  calibrationDecay: number;
+  /**
+   * A stop's own bias: the mean error of short-horizon announcements there (seconds, learned online per
+   * route and stop), added to every announcement for the stop, shrunk by this many samples' worth of
+   * zero; and the horizon under which announcements teach it.
+   */
+  stopBiasStrength: number;
+  stopBiasHorizonSeconds: number;
+  /** The share of a stop's learned bias that is applied. */
+  stopBiasWeight: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -48,8 +68,15 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   holdingStep: 40,
   holdingMinSamples: 30,
   // The windows are centred about 5% of the horizon on the late side; 4% (chosen on the first two Austin
-  // days) buys most of that without giving up the symmetric measures (±60 s, Caltrans).
+  // days) buys most of that without giving up the symmetric measures (±60 s, Caltrans). With calibration
+  // on, this is only the shift of a cell that has not learned its own yet.
   earlyShare: 0.04,
+  calibrate: true,
+  calibrationMinSamples: 300,
+  calibrationDecay: 0.0005,
+  stopBiasStrength: 10,
+  stopBiasHorizonSeconds: 600,
+  stopBiasWeight: 0.5,
 };
 
 /** Something that turns tracked positions into arrival predictions (the engine, or a baseline). */
@@ -68,8 +95,16 @@ interface RunState {
   atTerminal: boolean;
   segments: SlotStats[];
   earliest: RunningQuantile[];
+  bias: RunningMean[];
+  /** A frequency-based trip with exact_times=0: its instance times are nominal, so nothing waits for them. */
+  headwayBased: boolean;
+  /** Raw announcements not yet settled (their stops not all passed), to learn the calibration from. */
+  pending: Pending[];
 }
+/** Raw estimates (stop bias included), the bias each included, and the calibration cell of the first `kept`. */
+interface Pending { madeAt: number; from: number; raw: Float64Array; bias: Float32Array; cells: Uint8Array; kept: number }
 interface Recent { time: number; logRatio: number }
+type StopStats = Pick<RunState, 'segments' | 'earliest' | 'bias'>;
 
 /** Run state unused this long is dropped. */
 const RUN_MEMORY_SECONDS = 6 * 3600;
@@ -77,13 +112,21 @@ const RUN_MEMORY_SECONDS = 6 * 3600;
 const TERMINAL_METRES = 40;
 /** Segments scheduled at 0 s still take a moment. */
 const MIN_SCHEDULED_SECONDS = 5;
+/** Announcements are learned from until their stop is passed, or for this long. */
+const PENDING_SECONDS = 3600;
+const PENDING_SPACING_SECONDS = 60;
+const MAX_PENDING = 30;
 const logRatioOf = (observed: number, expected: number) => clampLog(Math.log((observed + 10) / (expected + 10)));
 
 export class PredictionEngine implements ArrivalPredictor {
   readonly name = 'engine';
   private readonly runs = new Map<string, RunState>();
   private readonly recent = new Map<string, Recent>();
+  /** Scratch space for `announce` (one prediction at a time). */
+  private biases = new Float32Array(64);
+  private cells = new Uint8Array(64);
   private readonly segmentKeys = new Map<Trip['pattern'], string[]>();
+  private readonly stopStats = new Map<string, StopStats>();
   private readonly clock: ZoneClock;
   private learnCalls = 0;
   readonly options: EngineOptions;
@@ -103,15 +146,34 @@ export class PredictionEngine implements ArrivalPredictor {
     return keys;
   }
 
+  /**
+   * What the model keeps for each segment and, per route, each stop of a trip: looked up once per route
+   * and stop pattern, not per run (the model's entries are never replaced, only updated).
+   */
+  private stopStatsOf(trip: Trip): StopStats {
+    const key = `${trip.routeId}|${trip.pattern.key}`;
+    let stats = this.stopStats.get(key);
+    if (!stats) {
+      const stops = trip.pattern.stopIds.map((stopId) => `${trip.routeId}:${stopId}`);
+      stats = {
+        segments: this.keysOf(trip).map((segment) => (segment ? this.model.segment(segment) : (null as unknown as SlotStats))),
+        earliest: stops.map((stop) => this.model.earliestAt(stop)),
+        bias: stops.map((stop) => this.model.biasAt(stop)),
+      };
+      this.stopStats.set(key, stats);
+    }
+    return stats;
+  }
+
   private stateOf(run: TripRun): RunState {
     const id = `${run.key}#${run.vehicleId}`;
     let state = this.runs.get(id);
     if (!state) {
-      const keys = this.keysOf(run.trip);
       state = {
         lastTime: run.lastTime, ownLog: 0, ownCount: 0, atTerminal: false,
-        segments: keys.map((key) => (key ? this.model.segment(key) : (null as unknown as SlotStats))),
-        earliest: run.trip.pattern.stopIds.map((stopId) => this.model.earliestAt(`${run.trip.routeId}:${stopId}`)),
+        ...this.stopStatsOf(run.trip),
+        pending: [],
+        headwayBased: isHeadwayBased(run.trip),
       };
       this.runs.set(id, state);
     }
@@ -150,9 +212,10 @@ export class PredictionEngine implements ArrivalPredictor {
     const trip = run.trip;
     const keys = this.keysOf(trip);
     const dayType = this.dayType(run);
+    if (this.options.calibrate) this.settle(state, update);
     for (const { index, time } of update.passed) {
       if (!Number.isFinite(time) || index === 0) continue;
-      state.earliest[index]!.add(time - (run.serviceStart + trip.arrivals[index]!), this.options.holdingShare, this.options.holdingStep);
+      if (!state.headwayBased) state.earliest[index]!.add(time - (run.serviceStart + trip.arrivals[index]!), this.options.holdingShare, this.options.holdingStep);
       if (index === 1 && state.atTerminal) {
         // The vehicle waited at its first stop: learn how late the route really leaves it.
         const leftAt = time - this.expectedSeconds(run, 1, time, state);
@@ -176,6 +239,27 @@ export class PredictionEngine implements ArrivalPredictor {
       state.ownCount++;
     }
     state.atTerminal = update.onRoute && run.nextIndex <= 1 && run.progress - trip.pattern.distances[0]! < TERMINAL_METRES;
+  }
+
+  /** Each stop just passed settles the raw announcements made for it: the calibration learns their errors. */
+  private settle(state: RunState, update: TrackUpdate) {
+    const calibration = this.model.calibration;
+    for (const { index, time } of update.passed) {
+      if (!Number.isFinite(time)) continue;
+      for (const pending of state.pending) {
+        const k = index - pending.from;
+        if (k < 0 || k >= pending.kept) continue;
+        const error = time - pending.raw[k]!;
+        // The stop's bias learns the error of the estimate before it was added, the calibration after.
+        const unbiased = error + pending.bias[k]!;
+        if (pending.raw[k]! - pending.madeAt < this.options.stopBiasHorizonSeconds) state.bias[index]!.add(unbiased < -300 ? -300 : unbiased > 300 ? 300 : unbiased);
+        calibration.record(pending.cells[k]!, error, pending.raw[k]! - pending.madeAt, this.options.calibrationDecay);
+      }
+    }
+    const next = update.run.nextIndex;
+    let live = 0;
+    for (const pending of state.pending) if (pending.madeAt > update.time - PENDING_SECONDS && pending.from + pending.kept > next) state.pending[live++] = pending;
+    state.pending.length = live;
   }
 
   predict(update: TrackUpdate): Float64Array | null {
@@ -219,13 +303,50 @@ export class PredictionEngine implements ArrivalPredictor {
         seconds *= share;
       }
       clock += seconds;
-      if (o.holding) {
+      if (o.holding && !state.headwayBased) {
         const earliest = state.earliest[index]!;
         if (earliest.count >= o.holdingMinSamples) clock = Math.max(clock, run.serviceStart + trip.arrivals[index]! + earliest.value);
       }
       out[index - run.nextIndex] = clock;
     }
+    if (o.calibrate) return this.announce(state, update, out);
     if (o.earlyShare > 0) for (let i = 0; i < out.length; i++) out[i] = out[i]! - o.earlyShare * (out[i]! - now);
     return out;
+  }
+
+  /**
+   * Adds each stop's bias to the raw estimates and moves them earlier by the calibrated shift of their
+   * cell, in place; keeps the raw estimates to learn from.
+   */
+  private announce(state: RunState, update: TrackUpdate, raw: Float64Array): Float64Array {
+    const { run, time: now } = update;
+    const o = this.options;
+    const n = raw.length;
+    if (this.biases.length < n) { this.biases = new Float32Array(2 * n); this.cells = new Uint8Array(2 * n); }
+    const { biases, cells } = this;
+    for (let i = 0; i < n; i++) {
+      const bias = state.bias[run.nextIndex + i]!;
+      biases[i] = o.stopBiasStrength > 0 ? (o.stopBiasWeight * bias.mean * bias.count) / (bias.count + o.stopBiasStrength) : 0;
+      raw[i] = raw[i]! + biases[i]!;
+    }
+    let kept = 0;
+    while (kept < n && WindowCalibration.calibrated(raw[kept]! - now)) kept++;
+    const delay = now - (run.serviceStart + scheduledTimeAt(run.trip, run.progress));
+    const last = run.trip.arrivals.length - 1 - run.nextIndex;
+    for (let i = 0; i < kept; i++) cells[i] = WindowCalibration.cellOf(raw[i]! - now, delay, i === last);
+    // Kept to learn from: at most one announcement a minute and the latest few (a vehicle reporting every
+    // few seconds would otherwise keep hundreds); the same announcement twice counts once.
+    const newest = state.pending[state.pending.length - 1];
+    if (kept > 0 && (!newest || newest.madeAt === now || now - newest.madeAt >= PENDING_SPACING_SECONDS)) {
+      const pending = { madeAt: now, from: run.nextIndex, raw: raw.slice(0, kept), bias: biases.slice(0, kept), cells: cells.slice(0, kept), kept };
+      if (newest && newest.madeAt === now) state.pending[state.pending.length - 1] = pending;
+      else state.pending.push(pending);
+      if (state.pending.length > MAX_PENDING) state.pending.shift();
+    }
+    for (let i = 0; i < n; i++) {
+      const shift = i < kept ? this.model.calibration.shift(cells[i]!, o.calibrationMinSamples) : null;
+      raw[i] = raw[i]! - (shift ?? o.earlyShare * (raw[i]! - now));
+    }
+    return raw;
   }
 }

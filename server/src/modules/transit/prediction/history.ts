@@ -3,6 +3,7 @@
 // stop; how the whole network runs against its timetable. Means are exponentially weighted, so the model
 // follows a changing city without keeping every sample. The model serialises to JSON and back.
 import { TransitError, TransitErrorCode } from '../errors.js';
+import { WindowCalibration, type CalibrationJson } from './calibration.js';
 
 export const DAY_TYPES = ['weekday', 'saturday', 'sunday'] as const;
 export type DayType = 0 | 1 | 2;
@@ -70,6 +71,10 @@ export interface LearnedModelJson {
   network: number[];
   /** Route:stop to [low quantile of lateness, count]. */
   earliest?: Record<string, [number, number]>;
+  /** Route:stop to [mean error of short-horizon announcements, count]. */
+  bias?: Record<string, [number, number]>;
+  /** How early to announce, per cell of predicted horizon and lateness (calibration.ts). */
+  calibration?: CalibrationJson;
 }
 
 /**
@@ -85,12 +90,25 @@ export class RunningQuantile {
   }
 }
 
+/** A running mean that forgets slowly (the newest sample weighs at least MIN_BIAS_WEIGHT). */
+export class RunningMean {
+  constructor(public mean = 0, public count = 0) {}
+  add(sample: number) {
+    this.count++;
+    this.mean += Math.max(1 / this.count, MIN_BIAS_WEIGHT) * (sample - this.mean);
+  }
+}
+const MIN_BIAS_WEIGHT = 0.02;
+
 export class LearnedModel {
   readonly segments = new Map<string, SlotStats>();
   /** Per route and stop ("route:stop"): a low quantile of lateness, seconds. Buses wait at timepoints. */
   readonly earliest = new Map<string, RunningQuantile>();
   readonly departures = new Map<string, SlotStats>();
+  /** Per route and stop ("route:stop"): the mean error of short-horizon announcements there, seconds. */
+  readonly bias = new Map<string, RunningMean>();
   network = new SlotStats();
+  readonly calibration = new WindowCalibration();
 
   segment(key: string): SlotStats {
     let stats = this.segments.get(key);
@@ -102,6 +120,12 @@ export class LearnedModel {
     let quantile = this.earliest.get(key);
     if (!quantile) this.earliest.set(key, quantile = new RunningQuantile());
     return quantile;
+  }
+
+  biasAt(key: string): RunningMean {
+    let mean = this.bias.get(key);
+    if (!mean) this.bias.set(key, mean = new RunningMean());
+    return mean;
   }
 
   departure(routeId: string): SlotStats {
@@ -125,6 +149,8 @@ export class LearnedModel {
       departures: Object.fromEntries([...this.departures].map(([key, stats]) => [key, pack(stats)])),
       network: pack(this.network),
       earliest: Object.fromEntries([...this.earliest].map(([key, q]) => [key, [Math.round(q.value * 10) / 10, q.count]])),
+      bias: Object.fromEntries([...this.bias].filter(([, b]) => b.count > 0).map(([key, b]) => [key, [Math.round(b.mean * 10) / 10, b.count]])),
+      calibration: this.calibration.toJSON(),
     };
   }
 
@@ -151,6 +177,14 @@ export class LearnedModel {
     for (const [key, pair] of Object.entries(data.earliest ?? {})) {
       if (!Array.isArray(pair) || !Number.isFinite(pair[0]) || !(pair[1] >= 0)) throw bad(`earliest.${key} must be [seconds, count]`);
       model.earliest.set(key, new RunningQuantile(pair[0], pair[1]));
+    }
+    for (const [key, pair] of Object.entries(data.bias ?? {})) {
+      if (!Array.isArray(pair) || !Number.isFinite(pair[0]) || !(pair[1] >= 0)) throw bad(`bias.${key} must be [seconds, count]`);
+      model.bias.set(key, new RunningMean(pair[0], pair[1]));
+    }
+    if (data.calibration !== undefined) {
+      const problem = model.calibration.load(data.calibration);
+      if (problem) throw bad(problem);
     }
     return model;
   }

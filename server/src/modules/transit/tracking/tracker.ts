@@ -4,6 +4,7 @@
 import { nearestOnPath, type Path } from './geometry.js';
 import { serviceRuns, type Timetable, type Trip } from '../gtfs/timetable.js';
 import type { VehiclePing } from './positions.js';
+import { formatSecondOfDay, isFrequencyBased, nearestInstance, tripInstances, tripSpan } from './frequencies.js';
 
 export interface TrackerOptions {
   /** A position farther than this from the trip's path is off route (detour, deadhead, bad fix). */
@@ -31,9 +32,15 @@ export interface TripRun {
   key: string;
   trip: Trip;
   vehicleId: string;
-  /** POSIX seconds of the service day's zero ("noon minus 12 h"). */
+  /**
+   * POSIX seconds that the trip's stop times count from: the service day's zero ("noon minus 12 h"),
+   * moved by the instance's offset for a frequency-based trip, so that `serviceStart + trip.arrivals[i]`
+   * is this run's scheduled time at stop i either way.
+   */
   serviceStart: number;
   serviceDay: number;
+  /** Seconds of the service day at which this run leaves its first stop (a frequency instance's start). */
+  startTime: number;
   /** Distance along the path reached so far, metres (never decreases). */
   progress: number;
   /** Time of the last fix on the path (passing times interpolate from it). */
@@ -84,7 +91,10 @@ export class Tracker {
     let finished: TripRun | undefined;
     const sameRun = run && (ping.tripId ? run.trip.id === ping.tripId : true) && ping.time - run.lastSeen < this.options.runTimeoutSeconds;
     if (sameRun && run!.nextIndex >= run!.trip.arrivals.length) {
-      // The run is over (its last stop passed) while the vehicle still reports the trip: nothing to track.
+      // The run is over (its last stop passed) while the vehicle still reports the trip: nothing to track,
+      // unless the trip runs to frequencies and the vehicle is starting its next instance.
+      const next = isFrequencyBased(run!.trip) ? this.nextInstance(run!, ping, x, y) : null;
+      if (next) return next;
       run!.lastSeen = Math.max(run!.lastSeen, ping.time);
       return { run: run!, time: ping.time, onRoute: true, passed: [] };
     }
@@ -109,6 +119,9 @@ export class Tracker {
     if (!match || match.offset > this.options.maxOffsetMetres) {
       // Not where the vehicle can be: either a fix far ahead on the path (a bad fix, a skipped stretch)
       // or off the path altogether (detour, deadhead). Either way no progress is inferred from it.
+      // A vehicle back at the start of a frequency-based trip it reports again is on its next instance.
+      const next = isFrequencyBased(run.trip) ? this.nextInstance(run, ping, x, y) : null;
+      if (next) return next;
       const anywhere = nearestOnPath(path, x, y, run.progress, Infinity);
       if (anywhere && anywhere.offset <= this.options.maxOffsetMetres) this.counters.badFix++;
       else this.counters.offRoute++;
@@ -119,6 +132,19 @@ export class Tracker {
     const along = Math.max(run.progress, match.along);
     const passed = this.advance(run, along, ping.time, false);
     return { run, time: ping.time, onRoute: true, passed };
+  }
+
+  /**
+   * A new run on a later instance of the same frequency-based trip, when the ping fits one well behind
+   * the old run's progress (the vehicle went round again); null when it does not.
+   */
+  private nextInstance(run: TripRun, ping: VehiclePing, x: number, y: number): TrackUpdate | null {
+    const start = this.startRun(ping, x, y, run);
+    if (!start || start.key === run.key || start.startTime <= run.startTime) return null;
+    if (start.progress > run.progress - this.options.backtrackMetres) return null;
+    this.runs.set(ping.vehicleId, start);
+    this.counters.matched++;
+    return { run: start, time: ping.time, onRoute: true, passed: this.advance(start, start.progress, ping.time, true), finished: run };
   }
 
   /** Moves a run to `along` at `time`, giving passing times to the stops crossed since the last ping. */
@@ -142,8 +168,8 @@ export class Tracker {
     return passed;
   }
 
-  private startRun(ping: VehiclePing, x: number, y: number): TripRun | null {
-    let trip = ping.tripId ? this.timetable.trips.get(ping.tripId) : undefined;
+  private startRun(ping: VehiclePing, x: number, y: number, previous?: TripRun): TripRun | null {
+    let trip = previous?.trip ?? (ping.tripId ? this.timetable.trips.get(ping.tripId) : undefined);
     let along: number | null = null;
     if (trip) {
       along = firstNear(trip.pattern.path, x, y, this.options.maxOffsetMetres);
@@ -161,12 +187,37 @@ export class Tracker {
     }
     const day = this.serviceDayOf(trip, ping.time);
     if (day === null) return null;
-    const serviceStart = this.timetable.clock.serviceDayStart(day);
+    const dayStart = this.timetable.clock.serviceDayStart(day);
+    let startTime = trip.departures[0]!;
+    let key = `${trip.id}@${day}`;
+    if (isFrequencyBased(trip)) {
+      const instance = this.instanceOf(trip, day, ping, along, previous);
+      if (instance === null) return null;
+      startTime = instance;
+      key += `+${formatSecondOfDay(instance)}`;
+    }
     const passTimes = new Float64Array(trip.arrivals.length).fill(NaN);
     return {
-      key: `${trip.id}@${day}`, trip, vehicleId: ping.vehicleId, serviceStart, serviceDay: day,
+      key, trip, vehicleId: ping.vehicleId, serviceStart: dayStart + startTime - trip.departures[0]!, serviceDay: day, startTime,
       progress: along, lastTime: ping.time, lastSeen: ping.time, nextIndex: 0, passTimes, pings: 0,
     };
+  }
+
+  /**
+   * The instance of a frequency-based trip a vehicle is on: the one whose schedule at its position is
+   * nearest the ping's time, passing over instances other vehicles already run; after `previous`, only
+   * a later instance.
+   */
+  private instanceOf(trip: Trip, day: number, ping: VehiclePing, along: number, previous?: TripRun): number | null {
+    const secondOfDay = ping.time - this.timetable.clock.serviceDayStart(day);
+    const elapsed = scheduledTimeAt(trip, along) - trip.departures[0]!;
+    const taken = new Set<number>();
+    for (const other of this.runs.values()) {
+      if (other.trip === trip && other.serviceDay === day && other.vehicleId !== ping.vehicleId) taken.add(other.startTime);
+    }
+    if (previous) for (const start of tripInstances(trip)) if (start <= previous.startTime) taken.add(start);
+    const instance = nearestInstance(trip, secondOfDay, elapsed, taken);
+    return instance !== null && taken.has(instance) && previous ? null : instance;
   }
 
   /** The service day a trip runs on at a time: the running day whose timetable window is nearest. */
@@ -178,7 +229,8 @@ export class Tracker {
     for (const day of [today - 1, today, today + 1]) {
       if (!serviceRuns(this.timetable.services.get(trip.serviceId), day)) continue;
       const start = clock.serviceDayStart(day);
-      const from = start + trip.departures[0]!, to = start + trip.arrivals[trip.arrivals.length - 1]!;
+      const span = tripSpan(trip);
+      const from = start + span.from, to = start + span.to;
       const distance = time < from ? from - time : time > to ? time - to : 0;
       if (distance < bestDistance) { best = day; bestDistance = distance; }
     }
@@ -193,11 +245,20 @@ export class Tracker {
       const day = this.serviceDayOf(trip, ping.time);
       if (day === null) continue;
       const start = this.timetable.clock.serviceDayStart(day);
-      if (ping.time < start + trip.departures[0]! - 1800 || ping.time > start + trip.arrivals[trip.arrivals.length - 1]! + 1800) continue;
+      const span = tripSpan(trip);
+      if (ping.time < start + span.from - 1800 || ping.time > start + span.to + 1800) continue;
       const match = nearestOnPath(trip.pattern.path, x, y);
       if (!match || match.offset > this.options.maxOffsetMetres / 2) continue;
-      // How far the vehicle would be from its timetable there: the smallest deviation wins.
-      const scheduled = scheduledTimeAt(trip, match.along) + start;
+      // How far the vehicle would be from its timetable there: the smallest deviation wins (for a
+      // frequency-based trip, from the instance nearest in time).
+      let offset = 0;
+      if (isFrequencyBased(trip)) {
+        const elapsed = scheduledTimeAt(trip, match.along) - trip.departures[0]!;
+        const instance = nearestInstance(trip, ping.time - start, elapsed);
+        if (instance === null) continue;
+        offset = instance - trip.departures[0]!;
+      }
+      const scheduled = scheduledTimeAt(trip, match.along) + start + offset;
       const score = Math.abs(ping.time - scheduled) + match.offset * 2;
       if (!best || score < best.score) best = { trip, along: match.along, score };
     }

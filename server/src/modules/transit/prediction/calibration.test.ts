@@ -1,0 +1,88 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTimetable, type Timetable } from '../gtfs/timetable.js';
+import { lineFeed, lineLongitude, zipFiles } from '../testing/feed.js';
+import { Tracker } from '../tracking/tracker.js';
+import type { VehiclePing } from '../tracking/positions.js';
+import { WindowCalibration } from './calibration.js';
+import { PredictionEngine } from './engine.js';
+import { LearnedModel } from './history.js';
+import { TransitError } from '../errors.js';
+
+const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday, UTC
+const at = (clock: string) => DAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
+const ping = (clock: string, metres: number): VehiclePing => ({ time: at(clock), vehicleId: 'V1', tripId: 'T1', routeId: 'R1', lat: 0, lon: lineLongitude(metres) });
+
+let timetable: Timetable;
+beforeAll(async () => {
+  timetable = await loadTimetable(zipFiles(lineFeed()));
+});
+
+describe('the window calibration', () => {
+  it('picks the shift that puts the most announcements inside the window of their horizon', () => {
+    const calibration = new WindowCalibration();
+    const cell = WindowCalibration.cellOf(500, 0, false); // 8 minutes: window -150..+210 s
+    // Buses came 200 s before announced (error -200) three times, 200 s after twice: shifts from 50 s up
+    // put the early ones inside, shifts up to 10 s the late ones; the most are caught from 50 s, the
+    // smallest such shift wins.
+    for (const error of [-200, 200, -200, 200, -200]) calibration.record(cell, error, 500, 0);
+    expect(calibration.shift(cell, 5)).toBe(50);
+    expect(calibration.shift(cell, 6)).toBeNull(); // not enough samples yet
+    // Errors all about zero: no reason to move, so no shift.
+    const quiet = WindowCalibration.cellOf(500, 0, true);
+    for (const error of [-20, 0, 20]) calibration.record(quiet, error, 500, 0);
+    expect(calibration.shift(quiet, 1)).toBe(0);
+    // Announcements 25 minutes ahead are judged by the 12-30 minute window, whatever the bus did.
+    const far = WindowCalibration.cellOf(1500, 0, false);
+    calibration.record(far, -300, 1500, 0); // shifts 60..180 (the largest considered) put -300 in -240..+360
+    expect(calibration.shift(far, 1)).toBe(60);
+  });
+
+  it('keeps early, on-time and late vehicles and last stops apart', () => {
+    const cells = [WindowCalibration.cellOf(300, -200, false), WindowCalibration.cellOf(300, 0, false), WindowCalibration.cellOf(300, 400, false), WindowCalibration.cellOf(300, 0, true)];
+    expect(new Set(cells).size).toBe(4);
+    expect(WindowCalibration.cellOf(100_000, 0, false)).toBe(WindowCalibration.cellOf(1800, 0, false));
+  });
+
+  it('round-trips through the model JSON and refuses a broken one', () => {
+    const model = new LearnedModel();
+    const cell = WindowCalibration.cellOf(500, 0, false);
+    for (let i = 0; i < 10; i++) model.calibration.record(cell, -300, 500, 0.01);
+    model.biasAt('R1:B').add(30);
+    const restored = LearnedModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    expect(restored.calibration.shift(cell, 10)).toBe(model.calibration.shift(cell, 10));
+    expect(restored.bias.get('R1:B')).toMatchObject({ mean: 30, count: 1 });
+    const json = model.toJSON();
+    expect(() => LearnedModel.fromJSON({ ...json, calibration: { 999: [0, 1] } })).toThrow(TransitError);
+    expect(() => LearnedModel.fromJSON({ ...json, calibration: { [cell]: [0, 1, 2] } })).toThrow(/calibration\.\d+ must be/);
+    expect(() => LearnedModel.fromJSON({ ...json, bias: { 'R1:B': ['x', 1] } })).toThrow(/bias\.R1:B/);
+  });
+
+  it('moves the engine\'s announcements by what the cell learned, and learns as the bus passes stops', () => {
+    // At 1300 m at 08:06 the bus is 30 s early (on time, as far as cells go); without history C is 210 s
+    // and D 510 s ahead. D's cell learned that buses came 300 s before announced: a 150 s shift.
+    const model = new LearnedModel();
+    const cellOfD = WindowCalibration.cellOf(510, -30, true);
+    for (let i = 0; i < 5; i++) model.calibration.record(cellOfD, -300, 510, 0);
+    const options = { earlyShare: 0, stopBiasStrength: 0, calibrationMinSamples: 5 };
+    const tracker = new Tracker(timetable);
+    const engine = new PredictionEngine(timetable, model, options);
+    const plain = new PredictionEngine(timetable, new LearnedModel(), { ...options, calibrate: false });
+    let announced: number[] = [], raw: number[] = [];
+    for (const p of [ping('08:00:00', 0), ping('08:06:00', 1300)]) {
+      const update = tracker.observe(p)!;
+      engine.learn(update);
+      plain.learn(update);
+      announced = Array.from(engine.predict(update)!, Math.round);
+      raw = Array.from(plain.predict(update)!, Math.round);
+    }
+    expect(raw).toEqual([at('08:09:30'), at('08:14:30')]);
+    expect(announced).toEqual([raw[0], raw[1]! - 150]);
+    // The bus passes C at 08:09:30 as announced: the announcement 210 s ahead is learned, error 0.
+    const cellOfC = WindowCalibration.cellOf(210, -30, false);
+    expect(model.calibration.cells.get(cellOfC)).toBeUndefined();
+    const passed = tracker.observe(ping('08:11:00', 2300))!;
+    engine.learn(passed);
+    expect(model.calibration.cells.get(cellOfC)!.count).toBe(1);
+    expect(model.calibration.shift(cellOfC, 1)).toBe(0);
+  });
+});
