@@ -6,6 +6,7 @@
 import type { LiveVehicle } from '../service.js';
 import type { TripRun } from '../tracking/tracker.js';
 import { formatDayNumber } from '../gtfs/time.js';
+import { formatSecondOfDay, isFrequencyBased } from '../tracking/frequencies.js';
 
 type Live = LiveVehicle & { run: TripRun };
 
@@ -19,6 +20,9 @@ function tripDescriptor(run: TripRun) {
     routeId: run.trip.routeId,
     directionId: run.trip.directionId,
     startDate: formatDayNumber(run.serviceDay), // E021: YYYYMMDD
+    // A frequency-based trip runs many times a day under one trip_id: start_time says which instance
+    // (E006 requires it for such trips).
+    ...(isFrequencyBased(run.trip) ? { startTime: formatSecondOfDay(run.startTime) } : {}),
     scheduleRelationship: 'SCHEDULED', // W009
   };
 }

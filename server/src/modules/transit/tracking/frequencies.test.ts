@@ -7,6 +7,7 @@ import { LearnedModel } from '../prediction/history.js';
 import { Tracker } from './tracker.js';
 import { isHeadwayBased, nearestInstance, tripInstances, tripSpan } from './frequencies.js';
 import type { VehiclePing } from './positions.js';
+import { tripUpdatesMessage } from '../realtime/feeds-out.js';
 
 const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday, UTC
 const seconds = (clock: string) => Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
@@ -47,6 +48,22 @@ describe('frequency-based trips', () => {
     const predicted = predictors.map((predictor) => { predictor.learn(update); return Array.from(predictor.predict(update)!, Math.round); });
     expect(predicted[0]).toEqual([at('07:29:30'), at('07:34:30')]);
     expect(predicted[1]).toEqual(predicted[0]);
+  });
+
+  it('names the instance in outgoing trip updates by its start time, as GTFS-Realtime requires', () => {
+    const tracker = new Tracker(timetable);
+    const engine = new PredictionEngine(timetable, undefined, { earlyShare: 0 });
+    const live = (vehicle: string, clock: string, metres: number, tripId: string) => {
+      const fix = ping(clock, metres, { vehicleId: vehicle, tripId });
+      const update = tracker.observe(fix)!;
+      engine.learn(update);
+      return { ping: fix, run: update.run, onRoute: true, predictions: engine.predict(update), from: update.run.nextIndex };
+    };
+    const message = tripUpdatesMessage([live('V1', '07:26:00', 1300, 'T1'), live('V2', '08:36:00', 1300, 'T2')], at('08:36:00'));
+    const trips = Object.fromEntries(message.entity.map((entity) => [entity.tripUpdate.vehicle.id, entity.tripUpdate.trip]));
+    expect(trips.V1).toMatchObject({ tripId: 'T1', startTime: '07:20:00', startDate: '20240304' });
+    expect(trips.V2).toMatchObject({ tripId: 'T2', startDate: '20240304' });
+    expect(trips.V2).not.toHaveProperty('startTime');
   });
 
   it('gives two vehicles on the same trip at the same time different instances', () => {
