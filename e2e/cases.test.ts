@@ -1,6 +1,7 @@
 // The cases pages in a real browser (Debian's Chromium through playwright-core) against a real server on
 // the embedded database: the worklist, a case with its timeline and map, the dispatch dialog with the
-// classifier's suggestions, a 409 conflict shown plainly, bulk actions all or nothing, the statistics.
+// classifier's suggestions, a 409 conflict shown plainly, bulk actions all or nothing (with the input a
+// step needs), the statistics, the dispatcher's board, department staff's default filter, live updates.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -30,9 +31,9 @@ describe.skipIf(!available)('the cases pages in Chromium', () => {
   let huangpuPoint: { lat: number; lon: number };
   const contexts: BrowserContext[] = [];
 
-  async function newPage(viewport = { width: 1440, height: 1000 }): Promise<Page> {
+  async function newPage(viewport = { width: 1440, height: 1000 }, token = duty): Promise<Page> {
     const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    await context.addInitScript((value) => localStorage.setItem('citypulse.token', value), duty);
+    await context.addInitScript((value) => localStorage.setItem('citypulse.token', value), token);
     contexts.push(context);
     return context.newPage();
   }
@@ -61,6 +62,12 @@ describe.skipIf(!available)('the cases pages in Chromium', () => {
   }
 
   const getCase = async (id: number) => (await server.request('GET', `/api/v1/cases/${id}`, { token: duty })).body;
+
+  /**
+   * Keeps a page from hearing the live case stream, as a page on a dropped connection would: it keeps
+   * showing what it read, which is how two people come to act on the same version.
+   */
+  const withoutLiveUpdates = (page: Page) => page.route('**/api/v1/cases/stream**', (route) => route.abort());
 
   beforeAll(async () => {
     ensureWebBuilt({ quiet: true });
@@ -204,6 +211,7 @@ describe.skipIf(!available)('the cases pages in Chromium', () => {
     const created = await report('井盖缺失 manhole cover missing conflict-e2e');
     await move(created.id, { action: 'file', version: 1, category: 'urban.road.manhole' });
     const page = await newPage();
+    await withoutLiveUpdates(page);
     await page.goto(`${server.url}/ops/cases/${created.id}`);
     await page.waitForSelector('[data-testid="timeline"] > li');
     // Someone else dispatches it while the page still shows version 2.
@@ -229,6 +237,7 @@ describe.skipIf(!available)('the cases pages in Chromium', () => {
     const second = await report('bulk-e2e 占道经营 two');
     const third = await report('bulk-e2e 占道经营 three');
     const page = await newPage();
+    await withoutLiveUpdates(page);
     await page.goto(`${server.url}/ops/cases?q=bulk-e2e`);
     await expect.poll(() => page.locator('[data-testid="cases"] tbody tr').count()).toBe(3);
     await page.getByLabel(`选择案件 ${first.id}`).check();
@@ -287,5 +296,201 @@ describe.skipIf(!available)('the cases pages in Chromium', () => {
     await screenshot(page, 'cases-statistics', true);
     // The navigation leads here from every console page.
     expect(await page.locator('nav a[href="/ops/cases"]').count()).toBe(1);
+  });
+
+  it('shows the dispatcher board: lanes with counts, overdue highlighted, filters, dispatch from a card, new cases live', async () => {
+    await report('board-e2e 共享单车乱停 待立案');
+    const filed = await report('board-e2e 路灯不亮 待派遣', { address: '黄浦路 8 号' });
+    await move(filed.id, { action: 'file', version: 1, category: 'urban.road.streetlight', priority: 'high' });
+    const returned = await report('board-e2e 占道施工 退单');
+    await move(returned.id, { action: 'file', version: 1, category: 'urban.road.damage' });
+    await move(returned.id, { action: 'dispatch', version: 2, department: 'transport' });
+    await move(returned.id, { action: 'return', version: 3, reason: '不属本部门管辖' });
+    const handled = await report('board-e2e 垃圾满溢 待核查');
+    let version = 1;
+    for (const body of [{ action: 'file', category: 'urban.appearance.litter' }, { action: 'dispatch', department: 'city_management' }, { action: 'accept' }, { action: 'handle', report: '已清运' }]) {
+      version = (await move(handled.id, { ...body, version })).version;
+    }
+    const lift = await report('board-e2e 电梯困人 超期', { org: 'binjiang-s1-c1' });
+    await move(lift.id, { action: 'file', version: 1, category: 'urban.safety.lift', priority: 'urgent' });
+    // Stands in for two hours passing: the urgent lift case (due two hours after filing) is now late, and
+    // the escalation job has noticed.
+    await server.db.query(`update cases_case set deadline_at = now() - interval '90 minutes' where id = $1`, [lift.id]);
+    await server.app.cases.service.escalateOverdue();
+
+    const page = await newPage();
+    await page.goto(`${server.url}/ops/cases/board`);
+    const lane = (name: string) => page.locator(`section[data-lane="${name}"]`);
+    const card = (name: string, id: number) => lane(name).locator(`[data-case="${id}"]`);
+    await card('filed', filed.id).waitFor();
+    expect(await page.locator('section[data-lane]').evaluateAll((lanes) => lanes.map((element) => element.getAttribute('data-lane'))))
+      .toEqual(['reported', 'filed', 'returned', 'dispatched', 'overdue', 'handled']);
+    await card('returned', returned.id).waitFor();
+    await card('handled', handled.id).waitFor();
+    // The lane counts are the server's, and each lane heading says its count to a screen reader.
+    const api = (await server.request('GET', '/api/v1/cases/board', { token: duty })).body;
+    for (const { lane: name, total } of api.lanes as { lane: string; total: number }[]) {
+      expect(await lane(name).locator('[data-testid="lane-count"]').innerText(), name).toBe(String(total));
+    }
+    const filedTotal = api.lanes.find((entry: { lane: string }) => entry.lane === 'filed').total;
+    expect(await page.getByRole('heading', { name: `待派遣，共 ${filedTotal} 件` }).count()).toBe(1);
+    const late = card('overdue', lift.id);
+    expect(await late.getAttribute('class')).toContain('board-card-late');
+    expect(await late.innerText()).toMatch(/已超期 1 小时 \d+ 分/);
+    expect(await late.innerText()).toContain('已升级（1 级）');
+    expect(await late.innerText()).toContain('滨江');
+    const filedText = await card('filed', filed.id).innerText();
+    expect(filedText).toContain('路灯');
+    expect(filedText).toContain('黄浦');
+    expect(filedText).toContain('高');
+    expect(filedText).toMatch(/剩余 \d+/);
+    expect(filedText).toMatch(/历时 \d+ 分钟/);
+    await expect.poll(() => page.locator('[data-testid="cases-live"]').innerText()).toBe('实时更新');
+    await expectAccessible(page, 'board');
+    await screenshot(page, 'cases-board', true);
+
+    // Filters by district and category, kept in the URL.
+    await page.locator('#board-org').selectOption('binjiang');
+    await page.waitForURL(/org=binjiang/);
+    await expect.poll(() => card('filed', filed.id).count()).toBe(0);
+    expect(await card('overdue', lift.id).count()).toBe(1);
+    await page.locator('#board-org').selectOption('');
+    await page.locator('#board-category').selectOption('urban.appearance');
+    await page.waitForURL(/category=urban.appearance/);
+    // The previous answer stays on screen while the next loads (the Binjiang one lacks both cases): wait
+    // for the litter case, then for the street light to go.
+    await card('handled', handled.id).waitFor();
+    await expect.poll(() => card('filed', filed.id).count()).toBe(0);
+    expect(await card('handled', handled.id).count()).toBe(1);
+    await page.getByRole('button', { name: '清除筛选' }).click();
+    await card('filed', filed.id).waitFor();
+
+    // One key from the card into the dispatch dialog; the case moves lanes.
+    await card('filed', filed.id).getByRole('button', { name: '派遣', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('dialog.dispatch-dialog[open]');
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toContain('board-e2e 路灯不亮 待派遣');
+    await expectAccessible(page, 'board with the dispatch dialog');
+    await page.locator('#dispatch-department').selectOption('city_management');
+    await dialog.getByRole('button', { name: '派遣', exact: true }).click();
+    await expect.poll(() => page.locator('[data-testid="board-feedback"]').innerText()).toContain('已派往 市城管执法局');
+    await card('dispatched', filed.id).waitFor();
+    expect(await card('filed', filed.id).count()).toBe(0);
+    expect(await getCase(filed.id)).toMatchObject({ state: 'dispatched', department: 'city_management', version: 3 });
+
+    // A case reported elsewhere (the hotline, a grid worker) appears without a reload, counted.
+    const reportedCount = () => lane('reported').locator('[data-testid="lane-count"]').innerText().then(Number);
+    const before = await reportedCount();
+    const fresh = await report('board-e2e 井盖松动 新上报');
+    await card('reported', fresh.id).waitFor({ timeout: 10_000 });
+    expect(await reportedCount()).toBe(before + 1);
+    await screenshot(page, 'cases-board-after');
+
+    // Large text, high contrast, and English: the same lanes and facts, still no serious violations.
+    await page.getByRole('button', { name: '大字高对比' }).click();
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => lane('filed').locator('h2').innerText()).toContain('To dispatch');
+    expect(await card('overdue', lift.id).innerText()).toMatch(/Overdue by 1 h \d+ min/);
+    await expectAccessible(page, 'board, large text, English');
+    await screenshot(page, 'cases-board-large-en');
+  });
+
+  it('shows on the case page what others do to the case, as they do it', async () => {
+    const created = await report('live-e2e 路面塌陷');
+    await move(created.id, { action: 'file', version: 1, category: 'urban.road.damage', priority: 'urgent' });
+    const page = await newPage();
+    await page.goto(`${server.url}/ops/cases/${created.id}`);
+    const timeline = page.locator('[data-testid="timeline"] > li');
+    await expect.poll(() => timeline.count()).toBe(2);
+    await expect.poll(() => page.locator('[data-testid="cases-live"]').innerText()).toBe('实时更新');
+    await move(created.id, { action: 'dispatch', version: 2, department: 'transport' });
+    await expect.poll(() => timeline.count(), { timeout: 10_000 }).toBe(3);
+    await expect.poll(() => page.locator('h1 .case-state').innerText()).toBe('已派遣');
+    expect(await page.locator('[data-testid="case-department"]').innerText()).toContain('市交通委');
+  });
+
+  it("shows department staff their own department's cases by default, removably, and keeps the list live", async () => {
+    const env = await server.login('env');
+    const dispatchedTo = async (title: string, department: string) => {
+      const created = await report(title);
+      await move(created.id, { action: 'file', version: 1, category: 'other.general.other' });
+      await move(created.id, { action: 'dispatch', version: 2, department });
+      return created;
+    };
+    const mine = await dispatchedTo('dept-e2e 工地扬尘', 'ecology_environment');
+    await dispatchedTo('dept-e2e 道路破损', 'transport');
+    const page = await newPage(undefined, env);
+    await page.goto(`${server.url}/ops/cases?q=dept-e2e`);
+    const rows = page.locator('[data-testid="cases"] tbody tr');
+    const chip = page.locator('[data-testid="my-department"]');
+    await expect.poll(() => chip.innerText()).toContain('只看本部门：市生态环境局');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.locator(`tr[data-case="${mine.id}"]`).count()).toBe(1);
+    expect(await page.locator('#case-department').inputValue()).toBe('ecology_environment');
+    await expectAccessible(page, 'worklist of a department');
+    await screenshot(page, 'cases-my-department');
+
+    // Live: a case dispatched to the department meanwhile appears without a reload.
+    const later = await dispatchedTo('dept-e2e 夜间施工噪声', 'ecology_environment');
+    await page.locator(`tr[data-case="${later.id}"]`).waitFor({ timeout: 10_000 });
+
+    // The filter can be removed (and the choice stays in the URL), and put back.
+    await chip.getByRole('button', { name: '查看全部案件（取消只看本部门）' }).click();
+    await page.waitForURL(/department=all/);
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await page.locator('#case-department').inputValue()).toBe('');
+    await chip.getByRole('button', { name: '只看本部门' }).click();
+    await expect.poll(() => rows.count()).toBe(2);
+
+    // The operations centre has no department: it sees every department's cases.
+    const centre = await newPage();
+    await centre.goto(`${server.url}/ops/cases?q=dept-e2e`);
+    await expect.poll(() => centre.locator('[data-testid="cases"] tbody tr').count()).toBe(3);
+    expect(await centre.locator('[data-testid="my-department"]').count()).toBe(0);
+  });
+
+  it('applies bulk steps that need input: a handling report for several cases, then reopening them with a reason', async () => {
+    const ids: number[] = [];
+    for (const title of ['bulk-input-e2e 垃圾满溢 one', 'bulk-input-e2e 垃圾满溢 two']) {
+      const created = await report(title);
+      let version = 1;
+      for (const body of [{ action: 'file', category: 'urban.appearance.litter' }, { action: 'dispatch', department: 'city_management' }, { action: 'accept' }]) {
+        version = (await move(created.id, { ...body, version })).version;
+      }
+      ids.push(created.id);
+    }
+    const page = await newPage();
+    await page.goto(`${server.url}/ops/cases?q=bulk-input-e2e`);
+    const rows = page.locator('[data-testid="cases"] tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    await page.getByLabel('选择本页全部案件').check();
+    await page.locator('#bulk-action').selectOption('handle');
+    // The report is required: without it the form does not go out, and nothing changes.
+    await page.getByRole('button', { name: '对所选案件执行' }).click();
+    expect(await page.locator('#bulk-report').evaluate((element) => (element as HTMLTextAreaElement).validity.valueMissing)).toBe(true);
+    expect((await getCase(ids[0])).state).toBe('in_progress');
+    await page.locator('#bulk-report').fill('已清运 bins emptied');
+    await expectAccessible(page, 'bulk handling form');
+    await screenshot(page, 'cases-bulk-handle');
+    await page.getByRole('button', { name: '对所选案件执行' }).click();
+    await expect.poll(() => page.locator('.bulk-bar .ok').innerText().catch(() => '')).toContain('处置反馈');
+    for (const id of ids) {
+      const record = await getCase(id);
+      expect(record.state).toBe('handled');
+      expect(record.history.at(-1)).toMatchObject({ action: 'handle', data: { report: '已清运 bins emptied' } });
+    }
+
+    await expect.poll(() => page.locator(`tr[data-case="${ids[1]}"]`).innerText()).toContain('已反馈');
+    await page.getByLabel('选择本页全部案件').check();
+    await page.locator('#bulk-action').selectOption('reopen');
+    await page.locator('#bulk-reason').fill('现场仍有垃圾');
+    await page.getByRole('button', { name: '对所选案件执行' }).click();
+    await expect.poll(() => page.locator('.bulk-bar .ok').innerText().catch(() => '')).toContain('核查不通过');
+    for (const id of ids) {
+      const record = await getCase(id);
+      expect(record.state).toBe('in_progress');
+      expect(record.history.at(-1)).toMatchObject({ action: 'reopen', reason: '现场仍有垃圾' });
+    }
   });
 });

@@ -28,6 +28,7 @@ export const router = createBrowserRouter([
       { path: 'transit', lazy: async () => ({ Component: (await import('../modules/transit/HeadwaysPage')).HeadwaysPage }) },
       { path: 'cases', lazy: async () => ({ Component: (await import('../modules/cases/WorklistPage')).WorklistPage }) },
       { path: 'cases/stats', lazy: async () => ({ Component: (await import('../modules/cases/StatisticsPage')).StatisticsPage }) },
+      { path: 'cases/board', lazy: async () => ({ Component: (await import('../modules/cases/BoardPage')).BoardPage }) },
       { path: 'cases/:id', lazy: async () => ({ Component: (await import('../modules/cases/CasePage')).CasePage }) },
     ],
   },

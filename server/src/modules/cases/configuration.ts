@@ -26,12 +26,12 @@ export async function saveCategories(service: CasesService, input: { code: strin
       deadlineHours: item.deadlineHours ?? existing?.deadlineHours ?? DEFAULT_HOURS,
       workingTime: item.workingTime ?? existing?.workingTime ?? true, active: item.active ?? existing?.active ?? true,
     };
-    if (category.department && !departments.has(category.department)) throw configurationError(`${index}/department`, `unknown department ${category.department}`);
+    if (category.department && !departments.has(category.department)) throw configurationError(`/${index}/department`, `unknown department ${category.department}`);
     merged.set(category.code, category);
     incoming.push(category);
   }
   for (const [index, category] of incoming.entries()) {
-    if (category.parentCode && !merged.has(category.parentCode)) throw configurationError(`${index}/code`, `its parent ${category.parentCode} does not exist`);
+    if (category.parentCode && !merged.has(category.parentCode)) throw configurationError(`/${index}/code`, `its parent ${category.parentCode} does not exist`);
   }
   await service.ctx.db.transaction((tx) => store.upsertCategories(tx, incoming));
   await service.load();
@@ -42,14 +42,14 @@ export async function addDispatchRule(service: CasesService, input: { categoryPr
   const orgs = await service.orgs();
   const departments = new Set((await service.ctx.auth.departments()).map((d) => d.code));
   if (input.categoryPrefix && ![...service.categories.keys()].some((code) => code === input.categoryPrefix || code.startsWith(`${input.categoryPrefix}.`))) {
-    throw configurationError('categoryPrefix', 'matches no category');
+    throw configurationError('/categoryPrefix', 'matches no category');
   }
-  if (!departments.has(input.department)) throw configurationError('department', `unknown department ${input.department}`);
-  if (input.org && !orgs.has(input.org)) throw configurationError('org', `unknown org unit ${input.org}`);
+  if (!departments.has(input.department)) throw configurationError('/department', `unknown department ${input.department}`);
+  if (input.org && !orgs.has(input.org)) throw configurationError('/org', `unknown org unit ${input.org}`);
   const handlerLevel = input.handlerLevel ?? (input.handlerOrg ? 'fixed' : 'district');
-  if (handlerLevel === 'fixed' && !input.handlerOrg) throw configurationError('handlerOrg', 'a fixed handler needs an org unit');
-  if (handlerLevel !== 'fixed' && input.handlerOrg) throw configurationError('handlerOrg', "only with handlerLevel 'fixed'");
-  if (input.handlerOrg && !orgs.has(input.handlerOrg)) throw configurationError('handlerOrg', `unknown org unit ${input.handlerOrg}`);
+  if (handlerLevel === 'fixed' && !input.handlerOrg) throw configurationError('/handlerOrg', 'a fixed handler needs an org unit');
+  if (handlerLevel !== 'fixed' && input.handlerOrg) throw configurationError('/handlerOrg', "only with handlerLevel 'fixed'");
+  if (input.handlerOrg && !orgs.has(input.handlerOrg)) throw configurationError('/handlerOrg', `unknown org unit ${input.handlerOrg}`);
   const id = await store.insertDispatchRule(service.ctx.db, {
     categoryPrefix: input.categoryPrefix, org: input.org ?? null, department: input.department, handlerLevel, handlerOrg: input.handlerOrg ?? null, queue: input.queue ?? null,
   });
@@ -65,7 +65,7 @@ export async function deleteDispatchRule(service: CasesService, id: number) {
 export async function saveAlertRules(service: CasesService, intake: AlertIntake, rules: { minSeverity: 'warning' | 'critical'; categories?: string[] | null; caseCategory: string; priority?: Priority; enabled?: boolean }[]) {
   for (const [index, rule] of rules.entries()) {
     const category = service.categories.get(rule.caseCategory);
-    if (!category || category.level !== 3) throw configurationError(`${index}/caseCategory`, 'not a third-level case category');
+    if (!category || category.level !== 3) throw configurationError(`/${index}/caseCategory`, 'not a third-level case category');
   }
   await service.ctx.db.transaction((tx) => store.replaceAlertRules(tx, rules.map((rule) => ({
     minSeverity: rule.minSeverity, categories: rule.categories ?? null, caseCategory: rule.caseCategory, priority: rule.priority ?? 'high', enabled: rule.enabled ?? true,
@@ -77,8 +77,8 @@ export async function saveAlertRules(service: CasesService, intake: AlertIntake,
 export async function saveCalendar(service: CasesService, input: Partial<Omit<WorkingCalendar, 'timeZone'>> & { secondLevelAfterHours?: number }) {
   const { secondLevelAfterHours, ...calendarInput } = input;
   const calendar = { ...service.calendar, ...calendarInput };
-  if (calendar.startHour >= calendar.endHour) throw configurationError('endHour', 'must be after startHour');
-  if (calendar.workdays.length === 0 && calendar.extraWorkdays.length === 0) throw configurationError('workdays', 'a calendar needs working days');
+  if (calendar.startHour >= calendar.endHour) throw configurationError('/endHour', 'must be after startHour');
+  if (calendar.workdays.length === 0 && calendar.extraWorkdays.length === 0) throw configurationError('/workdays', 'a calendar needs working days');
   const { timeZone: _timeZone, ...stored } = calendar;
   await service.ctx.db.transaction(async (tx) => {
     await store.saveSetting(tx, 'calendar', stored);

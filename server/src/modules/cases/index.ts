@@ -2,16 +2,20 @@
 // overdue cases, statistics into the vital signs) into the app.
 import type { FastifyInstance } from 'fastify';
 import type { VitalsService } from '../vitals/service.js';
-import { CasesService, type CasesContext } from './service.js';
+import { CASE_SUBJECT, CasesService, type CasesContext } from './service.js';
+import type { CaseRecord } from './types.js';
 import { AlertIntake } from './alert-intake.js';
 import { CaseStatistics } from './statistics.js';
 import { registerCaseRoutes } from './routes.js';
 import { registerOpen311Routes } from './open311.js';
+import { CaseStreamHub } from './stream.js';
+import { registerCaseStreamRoute } from './stream-route.js';
 
 export interface CasesModule {
   service: CasesService;
   alerts: AlertIntake;
   statistics: CaseStatistics;
+  stream: CaseStreamHub;
 }
 
 export async function registerCases(
@@ -25,8 +29,17 @@ export async function registerCases(
   alerts.subscribe(ctx.bus);
   const statistics = new CaseStatistics(ctx.db, ctx.clock, ctx.config.timezone, ctx.logger);
 
+  const stream = new CaseStreamHub(() => ctx.clock.now());
+  const unsubscribe = ctx.bus.subscribe<{ action: string; case: CaseRecord }>(CASE_SUBJECT, (event) => stream.publish(event.action, event.case));
+
   registerCaseRoutes(app, service, alerts, statistics);
+  registerCaseStreamRoute(app, stream);
   await registerOpen311Routes(app, service, ctx.auth);
+  // Open streams would keep the server from closing: end them first; clients reconnect elsewhere.
+  app.addHook('preClose', async () => {
+    unsubscribe();
+    stream.closeAll();
+  });
   app.addHook('onClose', async () => {
     alerts.close();
     await alerts.idle();
@@ -48,5 +61,5 @@ export async function registerCases(
       for (const timer of timers) clearInterval(timer);
     });
   }
-  return { service, alerts, statistics };
+  return { service, alerts, statistics, stream };
 }

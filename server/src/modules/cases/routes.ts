@@ -9,7 +9,8 @@ import * as store from './store.js';
 import * as configuration from './configuration.js';
 import { CASE_STATES } from './workflow.js';
 import { CasesError, CasesErrorCode } from './errors.js';
-import { AlertRulesBody, BulkBody, CalendarBody, CategoryBody, DispatchRuleBody, IdParams, ListQuery, NewCaseBody, TransitionBody } from './schemas.js';
+import { AlertRulesBody, BoardQuery, BulkBody, CalendarBody, CategoryBody, DispatchRuleBody, IdParams, ListQuery, NewCaseBody, TransitionBody } from './schemas.js';
+import { checkBoardFilter, loadBoard } from './board.js';
 import type { NewCase, TransitionInput } from './types.js';
 
 const tags = ['cases'];
@@ -28,6 +29,22 @@ export function registerCaseRoutes(app: FastifyInstance, service: CasesService, 
       categoryPrefix: query.category as string | undefined, source: query.source as string | undefined, priority: query.priority as string | undefined,
       overdue: query.overdue as boolean | undefined, q: (query.q as string | undefined)?.trim() || undefined,
       order: query.order as 'reported_desc' | undefined, limit: query.limit as number, offset: query.offset as number,
+    });
+  });
+
+  app.get('/api/v1/cases/board', {
+    config: { permission: 'cases:read' },
+    schema: {
+      tags, summary: "The dispatcher's board: cases awaiting action in lanes (reported, filed, returned, dispatched, overdue, handled), each counted, most pressing first",
+      description: 'A case stands in one lane: a running case past its deadline is in `overdue` whatever its state. Scoped to the caller\'s org subtree.',
+      querystring: BoardQuery,
+    },
+  }, async (request) => {
+    const query = request.query as { org?: string; category?: string; department?: string; limit: number };
+    const { orgPath } = principalOf(request);
+    const orgFilterPath = checkBoardFilter(query, orgPath, await service.orgs(), service.categories);
+    return loadBoard(service.ctx.db, {
+      orgPath, orgFilterPath, categoryPrefix: query.category, department: query.department, limit: query.limit, now: new Date(service.ctx.clock.now()),
     });
   });
 

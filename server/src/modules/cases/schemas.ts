@@ -101,3 +101,15 @@ export const CalendarBody = Type.Object({
   extraWorkdays: Type.Optional(Type.Array(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), { maxItems: 2000 })),
   secondLevelAfterHours: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 8760 })),
 }, { additionalProperties: false });
+
+export const BoardQuery = Type.Object({
+  org: Type.Optional(Type.String({ minLength: 1, description: 'Only cases located in this org unit (a district, street or committee) and below' })),
+  category: Type.Optional(Type.String({ minLength: 1, description: 'A category code or the code of a level above' })),
+  department: Type.Optional(Type.String({ minLength: 1, description: 'Only cases dispatched to this department' })),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Cards per lane; each lane still counts all its cases' }),
+}, { additionalProperties: false });
+
+export const StreamQuery = Type.Object({
+  token: Type.Optional(Type.String({ description: 'The bearer token, for EventSource, which cannot set headers' })),
+  lastEventId: Type.Optional(Type.String({ description: 'Resume after this event (as the Last-Event-ID header does)' })),
+}, { additionalProperties: false });

@@ -47,6 +47,14 @@ interface TransitionContext {
   orgs: Map<string, OrgUnit>;
 }
 
+/**
+ * Where a case and its version were named in the request, for the error: the path and the body of a
+ * transition, or an entry of a bulk request's `items`. Body fields are JSON pointers, path parameters names.
+ */
+type ItemFields = (index: number) => { id: string; version: string };
+const SINGLE_CASE: ItemFields = () => ({ id: 'id', version: '/version' });
+const bulkItem: ItemFields = (index) => ({ id: `/items/${index}/id`, version: `/items/${index}/version` });
+
 const invalid = (name: string, reason: string, detail?: string) =>
   new CasesError(CasesErrorCode.InvalidCase, detail ?? `${name}: ${reason}`, [{ name, reason }]);
 
@@ -87,7 +95,7 @@ export class CasesService {
   }
 
   /** A case category that cases can be filed under (an active third-level item). */
-  leafCategory(code: string, field = 'category'): CaseCategory {
+  leafCategory(code: string, field = '/category'): CaseCategory {
     const category = this.categories.get(code);
     if (!category || category.level !== 3 || !category.active) {
       throw new CasesError(CasesErrorCode.UnknownCategory, `unknown or inactive case category ${code}; cases are filed under third-level items`, [{ name: field, reason: 'not an active third-level category' }]);
@@ -95,7 +103,7 @@ export class CasesService {
     return category;
   }
 
-  private async orgInScope(actor: Actor, code: string | undefined, field = 'org'): Promise<OrgUnit> {
+  private async orgInScope(actor: Actor, code: string | undefined, field = '/org'): Promise<OrgUnit> {
     const org = (await this.orgs()).get(code ?? actor.orgCode);
     if (!org) throw new CasesError(CasesErrorCode.UnknownOrg, `unknown org unit ${code}`, [{ name: field, reason: 'unknown org unit' }]);
     if (!org.path.startsWith(actor.orgPath)) throw new CasesError(CasesErrorCode.OutOfScope, `org unit ${code} is outside your org subtree`, [{ name: field, reason: 'outside your org subtree' }]);
@@ -111,11 +119,11 @@ export class CasesService {
   /** Records a new case as reported, with its first history entry; all in one transaction. */
   async create(input: NewCase, actor: Actor): Promise<CaseRecord> {
     const title = input.title.trim();
-    if (!title) throw invalid('title', 'must not be empty');
+    if (!title) throw invalid('/title', 'must not be empty');
     if (input.category) this.leafCategory(input.category);
-    if (input.priority && !PRIORITIES.includes(input.priority)) throw invalid('priority', `must be one of ${PRIORITIES.join(', ')}`);
-    if ((input.lat === null || input.lat === undefined) !== (input.lon === null || input.lon === undefined)) throw invalid('lat', 'lat and long come together');
-    if (input.lat !== null && input.lat !== undefined && (Math.abs(input.lat) > 90 || Math.abs(input.lon!) > 180)) throw invalid('lat', 'not a coordinate');
+    if (input.priority && !PRIORITIES.includes(input.priority)) throw invalid('/priority', `must be one of ${PRIORITIES.join(', ')}`);
+    if ((input.lat === null || input.lat === undefined) !== (input.lon === null || input.lon === undefined)) throw invalid('/lat', 'lat and long come together');
+    if (input.lat !== null && input.lat !== undefined && (Math.abs(input.lat) > 90 || Math.abs(input.lon!) > 180)) throw invalid('/lat', 'not a coordinate');
     const org = await this.orgInScope(actor, input.org);
     const at = this.now();
     const reportedAt = input.reportedAt !== undefined ? new Date(input.reportedAt) : at;
@@ -159,17 +167,17 @@ export class CasesService {
    */
   async transition(id: number, input: TransitionInput, actor: Actor): Promise<CaseRecord> {
     const context = await this.transitionContext(input, actor);
-    const [record] = await this.ctx.db.transaction((tx) => this.transitionIn(tx, [{ id, version: input.version }], input, actor, context));
+    const [record] = await this.ctx.db.transaction((tx) => this.transitionIn(tx, [{ id, version: input.version }], input, actor, context, SINGLE_CASE));
     this.ctx.bus.publish(CASE_SUBJECT, { action: input.action, case: record });
     return record;
   }
 
   /** The same action on several cases, all or nothing: one refusal leaves every case as it was. */
   async bulk(items: { id: number; version: number }[], input: Omit<TransitionInput, 'version'>, actor: Actor): Promise<CaseRecord[]> {
-    if (items.length === 0) throw invalid('items', 'must name at least one case');
-    if (new Set(items.map((item) => item.id)).size !== items.length) throw invalid('items', 'names a case twice');
+    if (items.length === 0) throw invalid('/items', 'must name at least one case');
+    if (new Set(items.map((item) => item.id)).size !== items.length) throw invalid('/items', 'names a case twice');
     const context = await this.transitionContext(input, actor);
-    const records = await this.ctx.db.transaction((tx) => this.transitionIn(tx, items, { ...input, version: 0 }, actor, context));
+    const records = await this.ctx.db.transaction((tx) => this.transitionIn(tx, items, { ...input, version: 0 }, actor, context, bulkItem));
     for (const record of records) this.ctx.bus.publish(CASE_SUBJECT, { action: input.action, case: record });
     return records;
   }
@@ -179,51 +187,52 @@ export class CasesService {
    * embedded database has one connection, so nothing may read outside the transaction while it is open.
    */
   private async transitionContext(input: Omit<TransitionInput, 'version'>, actor: Actor): Promise<TransitionContext> {
-    if (!isAction(input.action)) throw invalid('action', `must be one of ${Object.keys(WORKFLOW).join(', ')}`);
+    if (!isAction(input.action)) throw invalid('/action', `must be one of ${Object.keys(WORKFLOW).join(', ')}`);
     const rule = WORKFLOW[input.action];
     if (!actor.permissions.has(rule.permission)) {
-      throw new CasesError(CasesErrorCode.Forbidden, `"${input.action}" needs the ${rule.permission} permission`, [{ name: 'action', reason: `needs ${rule.permission}` }]);
+      throw new CasesError(CasesErrorCode.Forbidden, `"${input.action}" needs the ${rule.permission} permission`, [{ name: '/action', reason: `needs ${rule.permission}` }]);
     }
-    if (rule.needsReason && !input.reason?.trim()) throw invalid('reason', `"${input.action}" must say why`);
+    if (rule.needsReason && !input.reason?.trim()) throw invalid('/reason', `"${input.action}" must say why`);
     if (input.department) {
       const departments = new Set((await this.ctx.auth.departments()).map((d) => d.code));
-      if (!departments.has(input.department)) throw new CasesError(CasesErrorCode.UnknownDepartment, `unknown department ${input.department}`, [{ name: 'department', reason: 'unknown department' }]);
+      if (!departments.has(input.department)) throw new CasesError(CasesErrorCode.UnknownDepartment, `unknown department ${input.department}`, [{ name: '/department', reason: 'unknown department' }]);
     }
     // Department staff act on their own department's cases only; dispatchers act on any in scope.
     const ownDepartment = rule.permission === 'cases:handle' && !actor.permissions.has('cases:dispatch') ? await this.departmentOf(actor) : undefined;
     return { action: input.action, ownDepartment, orgs: await this.orgs() };
   }
 
-  private async transitionIn(tx: Db, items: { id: number; version: number }[], input: TransitionInput, actor: Actor, context: TransitionContext): Promise<CaseRecord[]> {
+  private async transitionIn(tx: Db, items: { id: number; version: number }[], input: TransitionInput, actor: Actor, context: TransitionContext, fields: ItemFields): Promise<CaseRecord[]> {
     const { action, ownDepartment, orgs } = context;
     const reason = input.reason?.trim() || null;
     const at = this.now();
     const results: CaseRecord[] = [];
-    for (const item of items) {
+    for (const [index, item] of items.entries()) {
+      const field = fields(index);
       const current = await store.caseById(tx, item.id);
       if (!current || !current.orgPath.startsWith(actor.orgPath)) {
-        throw new CasesError(CasesErrorCode.CaseNotFound, `case ${item.id} not found`, [{ name: 'id', reason: 'not found' }], { caseId: item.id });
+        throw new CasesError(CasesErrorCode.CaseNotFound, `case ${item.id} not found`, [{ name: field.id, reason: 'not found' }], { caseId: item.id });
       }
-      if (current.version !== item.version) throw this.stale(current, item.version);
+      if (current.version !== item.version) throw this.stale(current, item.version, field.version);
       if (ownDepartment !== undefined && current.department !== ownDepartment) {
-        throw new CasesError(CasesErrorCode.NotYourDepartment, `case ${item.id} is not dispatched to your department`, [{ name: 'id', reason: 'another department' }], { caseId: item.id });
+        throw new CasesError(CasesErrorCode.NotYourDepartment, `case ${item.id} is not dispatched to your department`, [{ name: field.id, reason: 'another department' }], { caseId: item.id });
       }
       const to = nextState(current.state, action);
       const { changes, data } = await this.changesFor(action, current, input, orgs, at);
       const updated = await store.updateCase(tx, item.id, item.version, { state: to, ...changes }, at);
       // Another request changed the case between our read and our write.
-      if (!updated) throw this.stale((await store.caseById(tx, item.id))!, item.version);
+      if (!updated) throw this.stale((await store.caseById(tx, item.id))!, item.version, field.version);
       await store.insertEvent(tx, item.id, { action, fromState: current.state, toState: to, actor: actor.name, at, reason, data });
       results.push(updated);
     }
     return results;
   }
 
-  private stale(current: CaseRecord, version: number): CasesError {
+  private stale(current: CaseRecord, version: number, field: string): CasesError {
     return new CasesError(
       CasesErrorCode.VersionConflict,
       `case ${current.id} was changed by someone else (your version ${version}, now ${current.version}, ${current.state}); reload it and try again`,
-      [{ name: 'version', reason: `stale: the case is at version ${current.version}` }],
+      [{ name: field, reason: `stale: the case is at version ${current.version}` }],
       { caseId: current.id, currentVersion: current.version, currentState: current.state },
     );
   }
@@ -235,7 +244,7 @@ export class CasesService {
     switch (action) {
       case 'file': {
         const categoryCode = input.category ?? current.category;
-        if (!categoryCode) throw invalid('category', 'a case is filed under a category');
+        if (!categoryCode) throw invalid('/category', 'a case is filed under a category');
         const category = this.leafCategory(categoryCode);
         const priority = input.priority ?? current.priority;
         Object.assign(changes, { category: category.code, priority, filedAt: at, deadlineAt: this.deadline(category, priority, at.getTime()) });
@@ -243,11 +252,11 @@ export class CasesService {
         break;
       }
       case 'dispatch': {
-        if (!input.department) throw invalid('department', 'a case is dispatched to a department');
+        if (!input.department) throw invalid('/department', 'a case is dispatched to a department');
         const caseOrg = orgs.get(current.org)!;
         const suggestion = this.ruleDecision(current, orgs);
         const handlerOrg = input.handlerOrg ?? (suggestion?.department === input.department ? suggestion.handlerOrg : orgAtLevel(caseOrg, 'district', orgs).code);
-        if (!orgs.has(handlerOrg)) throw new CasesError(CasesErrorCode.UnknownOrg, `unknown org unit ${handlerOrg}`, [{ name: 'handlerOrg', reason: 'unknown org unit' }]);
+        if (!orgs.has(handlerOrg)) throw new CasesError(CasesErrorCode.UnknownOrg, `unknown org unit ${handlerOrg}`, [{ name: '/handlerOrg', reason: 'unknown org unit' }]);
         Object.assign(changes, { department: input.department, handlerOrg, queue: input.queue ?? (suggestion?.department === input.department ? suggestion.queue : null), dispatchedAt: at });
         if (input.priority && input.priority !== current.priority && current.category) {
           changes.priority = input.priority;
@@ -263,9 +272,9 @@ export class CasesService {
         break;
       case 'handle': {
         const report = input.report?.trim();
-        if (!report) throw invalid('report', 'a handled case carries a report of what was done');
+        if (!report) throw invalid('/report', 'a handled case carries a report of what was done');
         const photos = input.photos ?? [];
-        for (const [index, photo] of photos.entries()) if (!/^https?:\/\/\S+$/.test(photo)) throw invalid(`photos/${index}`, 'must be an http(s) URL');
+        for (const [index, photo] of photos.entries()) if (!/^https?:\/\/\S+$/.test(photo)) throw invalid(`/photos/${index}`, 'must be an http(s) URL');
         const onTime = current.deadlineAt === null ? null : at.getTime() <= Date.parse(current.deadlineAt);
         Object.assign(changes, { handledAt: at, onTime, mediaUrls: [...current.mediaUrls, ...photos] });
         data = { report, photos };
@@ -276,7 +285,7 @@ export class CasesService {
         break;
       case 'evaluate': {
         const satisfaction = input.satisfaction;
-        if (!Number.isInteger(satisfaction) || satisfaction! < 1 || satisfaction! > 5) throw invalid('satisfaction', 'must be a whole number from 1 (very dissatisfied) to 5 (very satisfied)');
+        if (!Number.isInteger(satisfaction) || satisfaction! < 1 || satisfaction! > 5) throw invalid('/satisfaction', 'must be a whole number from 1 (very dissatisfied) to 5 (very satisfied)');
         changes.satisfaction = satisfaction;
         data = { satisfaction };
         break;

@@ -62,7 +62,7 @@ describe('vital-sign alerts as a source', () => {
 
     const bad = await server.request('PUT', '/api/v1/cases/alert-rules', { token: admin, body: [{ minSeverity: 'warning', categories: ['air_quality'], caseCategory: 'urban' }] });
     expect(bad.status).toBe(400);
-    expect(bad.body['invalid-params'][0].name).toBe('0/caseCategory');
+    expect(bad.body['invalid-params'][0].name).toBe('/0/caseCategory');
     const rules = await server.request('PUT', '/api/v1/cases/alert-rules', { token: admin, body: [{ minSeverity: 'warning', categories: ['air_quality'], caseCategory: 'environment.pollution.air', priority: 'normal' }] });
     expect(rules.status).toBe(200);
     expect((await server.request('PUT', '/api/v1/cases/alert-rules', { token: duty, body: [] })).status).toBe(403);
@@ -122,7 +122,7 @@ describe('dispatch suggestions', () => {
     expect(general.status).toBe(201);
     const local = await server.request('POST', '/api/v1/cases/dispatch-rules', { token: admin, body: { categoryPrefix: 'urban.road.damage', org: 'binjiang', department: 'housing', handlerLevel: 'street', queue: 'binjiang-roads' } });
     expect(local.status).toBe(201);
-    for (const [body, field] of [[{ categoryPrefix: 'nowhere', department: 'transport' }, 'categoryPrefix'], [{ categoryPrefix: '', department: 'nobody' }, 'department'], [{ categoryPrefix: '', department: 'transport', handlerLevel: 'fixed' }, 'handlerOrg']] as const) {
+    for (const [body, field] of [[{ categoryPrefix: 'nowhere', department: 'transport' }, '/categoryPrefix'], [{ categoryPrefix: '', department: 'nobody' }, '/department'], [{ categoryPrefix: '', department: 'transport', handlerLevel: 'fixed' }, '/handlerOrg']] as const) {
       const response = await server.request('POST', '/api/v1/cases/dispatch-rules', { token: admin, body });
       expect(response.status).toBe(400);
       expect(response.body['invalid-params'][0].name).toBe(field);

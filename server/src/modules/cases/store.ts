@@ -2,7 +2,7 @@
 import type { Db } from '../../platform/db/types.js';
 import type { AlertRule, CaseCategory, CaseEvent, CaseRecord, DispatchRule } from './types.js';
 
-const CASE_COLUMNS = `c.id, c.state, c.version, c.title, c.description, c.category_code as category, c.priority, c.source,
+export const CASE_COLUMNS = `c.id, c.state, c.version, c.title, c.description, c.category_code as category, c.priority, c.source,
   c.source_ref as "sourceRef", c.org_code as org, c.org_path as "orgPath", c.address, c.lat, c.lon, c.reporter,
   c.media_urls as "mediaUrls", c.department_code as department, c.handler_org_code as "handlerOrg", c.queue,
   c.deadline_at as "deadlineAt", c.on_time as "onTime", c.overdue, c.escalation_level as "escalationLevel",
@@ -12,7 +12,7 @@ const CASE_COLUMNS = `c.id, c.state, c.version, c.title, c.description, c.catego
 
 const TIMESTAMPS = ['deadlineAt', 'reportedAt', 'filedAt', 'dispatchedAt', 'handledAt', 'closedAt', 'updatedAt'] as const;
 
-function normalise(row: CaseRecord): CaseRecord {
+export function normalise(row: CaseRecord): CaseRecord {
   const out = { ...row } as Record<string, unknown>;
   for (const key of TIMESTAMPS) out[key] = row[key] === null || row[key] === undefined ? null : new Date(row[key] as string).toISOString();
   return out as unknown as CaseRecord;

@@ -73,7 +73,7 @@ describe('the case workflow', () => {
     const declined = await report({ title: '重复上报 duplicate' });
     const noReason = await move(declined.id, { action: 'decline', version: 1 });
     expect(noReason.status).toBe(400);
-    expect(noReason.body['invalid-params']).toEqual([{ name: 'reason', reason: expect.stringContaining('why') }]);
+    expect(noReason.body['invalid-params']).toEqual([{ name: '/reason', reason: expect.stringContaining('why') }]);
     expect(await moveOk(declined.id, { action: 'decline', version: 1, reason: 'duplicate of an open case' })).toMatchObject({ state: 'declined' });
 
     const { id } = await report({ title: '工地夜间施工噪声', description: '晚上十一点还在打桩' });
@@ -108,33 +108,33 @@ describe('the case workflow', () => {
   it('names the offending field for bad input', async () => {
     const { id } = await report();
     const cases: [Record<string, unknown>, number, string][] = [
-      [{ action: 'file', version: 1, category: 'urban.road' }, 400, 'category'], // not a third-level item
-      [{ action: 'file', version: 1 }, 400, 'category'], // no category at all
-      [{ action: 'file', version: 1, category: 'urban.road.damage', priority: 'whenever' }, 400, 'priority'],
-      [{ action: 'fly', version: 1 }, 400, 'action'],
-      [{ action: 'file', category: 'urban.road.damage' }, 400, 'version'],
+      [{ action: 'file', version: 1, category: 'urban.road' }, 400, '/category'], // not a third-level item
+      [{ action: 'file', version: 1 }, 400, '/category'], // no category at all
+      [{ action: 'file', version: 1, category: 'urban.road.damage', priority: 'whenever' }, 400, '/priority'],
+      [{ action: 'fly', version: 1 }, 400, '/action'],
+      [{ action: 'file', category: 'urban.road.damage' }, 400, '/version'],
     ];
     for (const [body, status, field] of cases) {
       const response = await move(id, body);
       expect(response.status, JSON.stringify(body)).toBe(status);
-      expect(response.body['invalid-params'].map((p: any) => p.name.replace(/^\//, ''))).toContain(field);
+      expect(response.body['invalid-params'].map((p: any) => p.name)).toContain(field);
     }
     await moveOk(id, { action: 'file', version: 1, category: 'urban.road.damage' });
     const unknownDepartment = await move(id, { action: 'dispatch', version: 2, department: 'ministry_of_magic' });
     expect(unknownDepartment.status).toBe(400);
-    expect(unknownDepartment.body['invalid-params']).toEqual([{ name: 'department', reason: 'unknown department' }]);
+    expect(unknownDepartment.body['invalid-params']).toEqual([{ name: '/department', reason: 'unknown department' }]);
 
     const badReports: [Record<string, unknown>, string][] = [
-      [{ title: '' }, 'title'],
-      [{ org: 'atlantis' }, 'org'],
-      [{ category: 'nope.nope.nope' }, 'category'],
-      [{ lat: 91, lon: 0 }, 'lat'],
-      [{ mediaUrls: ['javascript:alert(1)'] }, 'mediaUrls/0'],
+      [{ title: '' }, '/title'],
+      [{ org: 'atlantis' }, '/org'],
+      [{ category: 'nope.nope.nope' }, '/category'],
+      [{ lat: 91, lon: 0 }, '/lat'],
+      [{ mediaUrls: ['javascript:alert(1)'] }, '/mediaUrls/0'],
     ];
     for (const [body, field] of badReports) {
       const response = await server.request('POST', '/api/v1/cases', { token: grid, body: { title: 'x', ...body } });
       expect(response.status, JSON.stringify(body)).toBe(400);
-      expect(response.body['invalid-params'].map((p: any) => p.name.replace(/^\//, ''))).toContain(field);
+      expect(response.body['invalid-params'].map((p: any) => p.name)).toContain(field);
     }
     // Reporting outside one's own subtree is refused, not silently moved.
     const outside = await server.request('POST', '/api/v1/cases', { token: grid, body: { title: 'x', org: 'binjiang' } });
@@ -170,7 +170,7 @@ describe('optimistic concurrency', () => {
     const winner = a.status === 200 ? a : b;
     const loser = a.status === 200 ? b : a;
     expect(loser.body).toMatchObject({ code: 'cases.version_conflict', currentVersion: 2, currentState: winner.body.state });
-    expect(loser.body['invalid-params'][0].name).toBe('version');
+    expect(loser.body['invalid-params'][0].name).toBe('/version');
     const after = await server.request('GET', `/api/v1/cases/${id}`, { token: duty });
     expect(after.body).toMatchObject({ version: 2, state: winner.body.state });
     expect(after.body.history).toHaveLength(2);
@@ -192,6 +192,8 @@ describe('optimistic concurrency', () => {
     const refused = await server.request('POST', '/api/v1/cases/bulk', { token: duty, body: { action: 'file', category: 'urban.road.damage', items: [{ id: first.id, version: 1 }, { id: second.id, version: 1 }] } });
     expect(refused.status).toBe(409);
     expect(refused.body.caseId).toBe(second.id);
+    // The refused entry is named by its place in the body: the second item's version.
+    expect(refused.body['invalid-params']).toEqual([{ name: '/items/1/version', reason: 'stale: the case is at version 2' }]);
     expect((await server.request('GET', `/api/v1/cases/${first.id}`, { token: duty })).body).toMatchObject({ state: 'reported', version: 1 });
 
     const third = await report({ title: 'bulk three' });

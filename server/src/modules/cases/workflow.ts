@@ -51,7 +51,7 @@ export function nextState(state: CaseState, action: CaseAction): CaseState {
     throw new CasesError(
       CasesErrorCode.InvalidTransition,
       `"${action}" is not possible on a case that is ${state}; possible now: ${possible.join(', ') || 'nothing'}`,
-      [{ name: 'action', reason: `not allowed from ${state}` }],
+      [{ name: '/action', reason: `not allowed from ${state}` }],
       { state, allowed: possible },
     );
   }

@@ -1,6 +1,7 @@
 // One case (/ops/cases/:id): its details, the timeline of everything that happened to it, where it is on
 // the district map, and the actions possible now. Every action carries the version shown: if someone
-// changed the case meanwhile the server answers 409, the page says so plainly and reloads the case.
+// changed the case meanwhile the server answers 409, the page says so plainly and reloads the case. The
+// page follows changes of the case live, so a conflict needs two people acting within the same moment.
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -10,7 +11,8 @@ import { localName } from '../../app/i18n';
 import { useSession } from '../../app/session';
 import { Loading, useFormatTime } from '../ops/common';
 import { casesQueries } from './queries';
-import { DeadlineCell, errorText, StateBadge, useNames } from './common';
+import { DeadlineCell, errorText, LiveStatus, StateBadge, useNames } from './common';
+import { useCasesLive } from './live';
 import { CaseMap } from './CaseMap';
 import { DispatchDialog } from './DispatchDialog';
 import { ACTION_PERMISSION, NEEDS_REASON, PRIORITIES, type CaseAction, type CaseRecord, type CaseTimeline } from './types';
@@ -20,11 +22,16 @@ export function CasePage() {
   const { t } = useTranslation();
   const id = Number(useParams().id);
   const one = useQuery({ ...casesQueries.one(id), enabled: Number.isInteger(id) && id > 0 });
+  // What others do to this case (a department accepting it, a dispatcher closing it) shows up at once.
+  const live = useCasesLive();
   return (
     <>
-      <nav className="breadcrumb" aria-label={t('ops.breadcrumb')}>
-        <ol><li><Link to="/ops/cases">{t('cases.title')}</Link></li><li aria-current="page">#{id}</li></ol>
-      </nav>
+      <div className="case-page-top">
+        <nav className="breadcrumb" aria-label={t('ops.breadcrumb')}>
+          <ol><li><Link to="/ops/cases">{t('cases.title')}</Link></li><li aria-current="page">#{id}</li></ol>
+        </nav>
+        <LiveStatus state={live} />
+      </div>
       <Loading query={one}>{one.data && <CaseView record={one.data} />}</Loading>
     </>
   );

@@ -1,6 +1,8 @@
 // The case worklist (/ops/cases): the cases in the caller's org scope, searched and filtered by state,
 // category, priority, deadline, department and district, paged; several can be selected and moved by one
-// action, all or nothing (POST /api/v1/cases/bulk). Filters live in the URL so a list can be shared.
+// action, all or nothing (POST /api/v1/cases/bulk), with the input the action needs. Filters live in the
+// URL so a list can be shared. Department staff see their own department's cases unless they ask for all
+// (`department=all`); the list follows case changes live.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -9,35 +11,44 @@ import { api, ApiError } from '../../app/api';
 import { localName } from '../../app/i18n';
 import { useSession } from '../../app/session';
 import { Loading, useFormatTime } from '../ops/common';
+import type { Me } from '../vitals/types';
 import { casesQueries } from './queries';
-import { ACTION_FROM, DeadlineCell, errorText, OPEN_STATES, StateBadge, useNames } from './common';
-import { ACTION_PERMISSION, CASE_STATES, NEEDS_REASON, PRIORITIES, type CaseAction, type CaseRecord } from './types';
+import { useCasesLive } from './live';
+import { ACTION_FROM, DeadlineCell, errorText, LiveStatus, OPEN_STATES, StateBadge, useNames } from './common';
+import { ACTION_PERMISSION, CASE_STATES, NEEDS_REASON, PRIORITIES, type CaseAction, type CaseRecord, type CaseUser } from './types';
 import './cases.css';
 
 const PAGE = 25;
-const BULK_ACTIONS: CaseAction[] = ['file', 'decline', 'dispatch', 'accept', 'return', 'verify', 'close'];
+const BULK_ACTIONS: CaseAction[] = ['file', 'decline', 'dispatch', 'accept', 'return', 'handle', 'verify', 'reopen', 'close', 'evaluate'];
+/** The department filter's value for "every department", chosen by department staff over their own. */
+const ALL_DEPARTMENTS = 'all';
 
 export function WorklistPage() {
   const { t, i18n } = useTranslation();
   const [params, setParams] = useSearchParams();
   const names = useNames();
   const formatTime = useFormatTime();
+  const session = useSession();
+  const live = useCasesLive();
+  const myDepartment = (session.me as (Me & CaseUser) | undefined)?.departmentCode ?? null;
   const q = params.get('q') ?? '';
   const state = params.get('state') ?? 'open';
   const category = params.get('category') ?? '';
   const priority = params.get('priority') ?? '';
   const overdue = params.get('overdue') ?? '';
-  const department = params.get('department') ?? '';
+  const departmentParam = params.get('department');
+  const department = departmentParam === null ? myDepartment ?? '' : departmentParam === ALL_DEPARTMENTS ? '' : departmentParam;
+  const onlyMine = !!myDepartment && department === myDepartment;
   const org = params.get('org') ?? '';
   const page = Math.max(1, Number(params.get('page') ?? 1) || 1);
   const [search, setSearch] = useState(q);
   useEffect(() => setSearch(q), [q]);
 
-  const list = useQuery(casesQueries.list({
+  const list = useQuery({ ...casesQueries.list({
     q: q || undefined, state: state === 'open' ? OPEN_STATES.join(',') : state || undefined, category: category || undefined,
     priority: priority || undefined, overdue: overdue === '' ? undefined : overdue === 'true', department: department || undefined,
     org: org || undefined, order: 'reported_desc', limit: PAGE, offset: (page - 1) * PAGE,
-  }));
+  }), enabled: session.me !== undefined }); // the default filter depends on who is signed in
   const items = useMemo(() => list.data?.items ?? [], [list.data]);
   const total = list.data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / PAGE));
@@ -62,7 +73,23 @@ export function WorklistPage() {
 
   return (
     <>
-      <h1>{t('cases.title')} <Link className="heading-link" to="/ops/cases/stats">{t('cases.stats')}</Link></h1>
+      <h1>
+        {t('cases.title')}{' '}
+        <Link className="heading-link" to="/ops/cases/board">{t('cases.board')}</Link>{' '}
+        <Link className="heading-link" to="/ops/cases/stats">{t('cases.stats')}</Link>
+      </h1>
+      {myDepartment && (
+        <p className="filters" data-testid="my-department">
+          {onlyMine ? (
+            <span className="my-department">
+              {t('cases.myDepartmentFilter', { name: names.department(myDepartment) })}
+              <button type="button" aria-label={t('cases.removeMyDepartment')} title={t('cases.removeMyDepartment')} onClick={() => set('department', ALL_DEPARTMENTS)}>×</button>
+            </span>
+          ) : (
+            <button type="button" onClick={() => set('department', '')}>{t('cases.showMyDepartment')}</button>
+          )}
+        </p>
+      )}
       <form className="filters" role="search" aria-label={t('cases.search')} onSubmit={submitSearch}>
         <label htmlFor="case-q">{t('cases.search')}</label>
         <input id="case-q" type="search" value={search} placeholder={t('cases.searchPlaceholder')} maxLength={200} onChange={(event) => setSearch(event.target.value)} />
@@ -94,7 +121,7 @@ export function WorklistPage() {
           <option value="false">{t('cases.notOverdue')}</option>
         </select>
         <label htmlFor="case-department">{t('cases.department')}</label>
-        <select id="case-department" value={department} onChange={(event) => set('department', event.target.value)}>
+        <select id="case-department" value={department} onChange={(event) => set('department', event.target.value || (myDepartment ? ALL_DEPARTMENTS : ''))}>
           <option value="">{t('common.all')}</option>
           {names.departments.map((item) => <option key={item.code} value={item.code}>{localName(item, i18n.language)}</option>)}
         </select>
@@ -104,6 +131,7 @@ export function WorklistPage() {
           {districts.map((unit) => <option key={unit.code} value={unit.code}>{localName(unit, i18n.language)}</option>)}
         </select>
         <span className="filters-total" role="status">{t('common.total', { count: total })}</span>
+        <LiveStatus state={live} />
       </form>
       <Loading query={list}>
         <CaseTable key={`${params.toString()}`} items={items} names={names} formatTime={formatTime} />
@@ -179,6 +207,8 @@ function BulkBar({ chosen, names, onDone }: { chosen: CaseRecord[]; names: Retur
   const [department, setDepartment] = useState('');
   const [category, setCategory] = useState('');
   const [reason, setReason] = useState('');
+  const [report, setReport] = useState('');
+  const [satisfaction, setSatisfaction] = useState(5);
   const [message, setMessage] = useState('');
   const bulk = useMutation({
     mutationFn: () => api<{ items: CaseRecord[] }>('/api/v1/cases/bulk', {
@@ -187,11 +217,13 @@ function BulkBar({ chosen, names, onDone }: { chosen: CaseRecord[]; names: Retur
         action, items: chosen.map((item) => ({ id: item.id, version: item.version })),
         ...(action === 'dispatch' ? { department } : {}), ...(action === 'file' ? { category } : {}),
         ...(NEEDS_REASON.includes(action as CaseAction) ? { reason } : {}),
+        ...(action === 'handle' ? { report } : {}), ...(action === 'evaluate' ? { satisfaction } : {}),
       },
     }),
     onSuccess: (answer) => {
       setMessage(t('cases.bulkDone', { count: answer.items.length, action: t(`cases.actions.${action}`) }));
       setReason('');
+      setReport('');
       onDone();
     },
     onSettled: () => client.invalidateQueries({ queryKey: ['cases'] }),
@@ -234,6 +266,21 @@ function BulkBar({ chosen, names, onDone }: { chosen: CaseRecord[]; names: Retur
         <>
           <label htmlFor="bulk-reason">{t('cases.reason')}</label>
           <input id="bulk-reason" value={reason} maxLength={2000} required onChange={(event) => setReason(event.target.value)} />
+        </>
+      )}
+      {action === 'handle' && (
+        <>
+          <label htmlFor="bulk-report">{t('cases.report')}</label>
+          <textarea id="bulk-report" value={report} maxLength={10000} required rows={2} aria-describedby="bulk-report-hint" onChange={(event) => setReport(event.target.value)} />
+          <span id="bulk-report-hint" className="muted bulk-hint">{t('cases.bulkReportHint')}</span>
+        </>
+      )}
+      {action === 'evaluate' && (
+        <>
+          <label htmlFor="bulk-satisfaction">{t('cases.satisfactionScore')}</label>
+          <select id="bulk-satisfaction" value={satisfaction} onChange={(event) => setSatisfaction(Number(event.target.value))}>
+            {[5, 4, 3, 2, 1].map((value) => <option key={value} value={value}>{value}</option>)}
+          </select>
         </>
       )}
       <button type="submit" className="primary" disabled={!action || chosen.length === 0 || bulk.isPending}>{t('cases.bulkApply')}</button>

@@ -8,6 +8,7 @@ import { localName } from '../../app/i18n';
 import { vitalsQueries } from '../vitals/queries';
 import { casesQueries } from './queries';
 import type { CaseRecord, CaseState } from './types';
+import type { LiveState } from './live';
 
 /** Which state each action starts from (the server's workflow table; the server still decides). */
 export const ACTION_FROM: Record<string, readonly CaseState[]> = {
@@ -64,4 +65,27 @@ export function errorText(error: unknown): string {
     return fields && !error.message.includes(fields) ? `${error.message} (${fields})` : error.message;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Whether the page follows case changes live (role=status: a screen reader hears it change). */
+export function LiveStatus({ state }: { state: LiveState }) {
+  const { t } = useTranslation();
+  return (
+    <span className={`ops-stream stream-${state} live-status`} role="status" data-testid="cases-live">
+      <span className="stream-dot" aria-hidden="true" />
+      {t(`cases.live.${state}`)}
+    </span>
+  );
+}
+
+/** A span of time in words: days and hours, hours and minutes, or minutes. */
+export function useDuration() {
+  const { t } = useTranslation();
+  return (ms: number) => {
+    const minutes = Math.max(0, Math.floor(Math.abs(ms) / 60_000));
+    const hours = Math.floor(minutes / 60);
+    if (hours >= 24) return t('cases.durationDays', { days: Math.floor(hours / 24), hours: hours % 24 });
+    if (hours >= 1) return t('cases.durationHours', { hours, minutes: minutes % 60 });
+    return t('cases.durationMinutes', { minutes });
+  };
 }

@@ -35,6 +35,18 @@ export const casesZh = {
   satisfiedShare: '满意率', backlogTotal: '在办案件', overdueTotal: '超期案件', byDepartment: '各部门在办与超期', byDistrict: '各区在办与超期',
   backlogSummary: '{{list}}', backlogItem: '{{name}} 在办 {{backlog}} 件、超期 {{overdue}} 件', noData: '暂无数据', handledCount: '{{count}} 件已反馈',
   evaluatedCount: '{{count}} 件已评价', showTable: '以表格显示数据', day: '日期',
+  board: '调度看板', boardIntro: '待处理案件按环节分栏，最紧迫的在前；案件有变化时自动更新。', worklistLink: '案件列表',
+  lanes: {
+    reported: '待立案', filed: '待派遣', returned: '退单待重派', dispatched: '已派遣待接单', overdue: '超期 / 已升级', handled: '待核查',
+  },
+  laneCount: '{{count}} 件', laneLabel: '{{lane}}，共 {{count}} 件', laneEmpty: '暂无案件', laneMore: '另有 {{count}} 件，在案件列表中查看',
+  age: '历时 {{value}}', dueIn: '剩余 {{value}}', overdueBy: '已超期 {{value}}', noDeadline: '未立案，尚无时限',
+  durationDays: '{{days}} 天 {{hours}} 小时', durationHours: '{{hours}} 小时 {{minutes}} 分', durationMinutes: '{{minutes}} 分钟',
+  open: '查看', clearFilters: '清除筛选', dispatched: '案件 {{id}} 已派往 {{department}}。',
+  live: { live: '实时更新', connecting: '正在连接实时更新…', down: '实时更新中断，正在重连' },
+  myDepartment: '本部门', myDepartmentFilter: '只看本部门：{{name}}', removeMyDepartment: '查看全部案件（取消只看本部门）',
+  showMyDepartment: '只看本部门', bulkReportHint: '同一处置情况将记入每件案件',
+  boardConflict: '案件已被他人修改，未作改变，看板已刷新：',
 };
 
 export type CasesMessages = typeof casesZh;
@@ -75,4 +87,16 @@ export const casesEn: CasesMessages = {
   satisfiedShare: 'Satisfied', backlogTotal: 'Open cases', overdueTotal: 'Overdue cases', byDepartment: 'Backlog and overdue by department', byDistrict: 'Backlog and overdue by district',
   backlogSummary: '{{list}}', backlogItem: '{{name}}: {{backlog}} open, {{overdue}} overdue', noData: 'No data', handledCount: '{{count}} handled',
   evaluatedCount: '{{count}} evaluated', showTable: 'Show the data as a table', day: 'Day',
+  board: 'Dispatch board', boardIntro: 'Cases awaiting action, in lanes by what they wait for, most pressing first; it updates as cases change.', worklistLink: 'Case worklist',
+  lanes: {
+    reported: 'To file', filed: 'To dispatch', returned: 'Returned, to dispatch again', dispatched: 'Dispatched, not accepted', overdue: 'Overdue / escalated', handled: 'To verify',
+  },
+  laneCount: '{{count}}', laneLabel: '{{lane}}: {{count}} cases', laneEmpty: 'No cases', laneMore: '{{count}} more in the case worklist',
+  age: 'Open for {{value}}', dueIn: 'Due in {{value}}', overdueBy: 'Overdue by {{value}}', noDeadline: 'Not filed yet, no deadline',
+  durationDays: '{{days}} d {{hours}} h', durationHours: '{{hours}} h {{minutes}} min', durationMinutes: '{{minutes}} min',
+  open: 'Open', clearFilters: 'Clear filters', dispatched: 'Case {{id}} dispatched to {{department}}.',
+  live: { live: 'Live', connecting: 'Connecting to live updates…', down: 'Live updates interrupted, reconnecting' },
+  myDepartment: 'My department', myDepartmentFilter: 'My department only: {{name}}', removeMyDepartment: 'Show every case (not only my department)',
+  showMyDepartment: 'My department only', bulkReportHint: 'The same report is recorded on every case',
+  boardConflict: 'Someone else changed this case meanwhile; nothing was changed and the board has been reloaded:',
 };

@@ -1,5 +1,5 @@
 // What the cases API answers (server/src/modules/cases): a case, its history, suggestions, statistics.
-import type { CaseAction, CaseEvent, CaseRecord } from '@citypulse/contracts';
+import type { CaseAction, CaseEvent, CaseRecord, CaseState } from '@citypulse/contracts';
 
 export { CASE_STATES, PRIORITIES } from '@citypulse/contracts';
 export type { CaseAction, CaseCategory, CaseEvent, CaseRecord, CaseState, Priority } from '@citypulse/contracts';
@@ -47,4 +47,18 @@ export interface CaseStatistics {
   evaluated: number;
   satisfiedShare: number | null;
   backlog: Backlog & { total: number; byDepartment: (Backlog & { department: string | null })[]; byDistrict: (Backlog & { district: string | null })[] };
+}
+
+/** The dispatcher's board (GET /api/v1/cases/board): lanes of cases awaiting action, each counted whole. */
+export const BOARD_LANES = ['reported', 'filed', 'returned', 'dispatched', 'overdue', 'handled'] as const;
+export type BoardLane = (typeof BOARD_LANES)[number];
+
+export interface Board {
+  generatedAt: string;
+  lanes: { lane: BoardLane; states: CaseState[]; total: number; items: CaseRecord[] }[];
+}
+
+/** What /api/v1/auth/me says about the caller, with the department of department staff. */
+export interface CaseUser {
+  departmentCode?: string | null;
 }
