@@ -11,11 +11,10 @@ import { api, ApiError } from '../../app/api';
 import { localName } from '../../app/i18n';
 import { useSession } from '../../app/session';
 import { Loading, useFormatTime } from '../ops/common';
-import type { Me } from '../vitals/types';
 import { casesQueries } from './queries';
 import { useCasesLive } from './live';
 import { ACTION_FROM, DeadlineCell, errorText, LiveStatus, OPEN_STATES, StateBadge, useNames } from './common';
-import { ACTION_PERMISSION, CASE_STATES, NEEDS_REASON, PRIORITIES, type CaseAction, type CaseRecord, type CaseUser } from './types';
+import { ACTION_PERMISSION, CASE_STATES, NEEDS_REASON, PRIORITIES, type CaseAction, type CaseRecord } from './types';
 import './cases.css';
 
 const PAGE = 25;
@@ -30,7 +29,7 @@ export function WorklistPage() {
   const formatTime = useFormatTime();
   const session = useSession();
   const live = useCasesLive();
-  const myDepartment = (session.me as (Me & CaseUser) | undefined)?.departmentCode ?? null;
+  const myDepartment = session.me?.departmentCode ?? null;
   const q = params.get('q') ?? '';
   const state = params.get('state') ?? 'open';
   const category = params.get('category') ?? '';

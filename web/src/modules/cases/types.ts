@@ -58,7 +58,3 @@ export interface Board {
   lanes: { lane: BoardLane; states: CaseState[]; total: number; items: CaseRecord[] }[];
 }
 
-/** What /api/v1/auth/me says about the caller, with the department of department staff. */
-export interface CaseUser {
-  departmentCode?: string | null;
-}

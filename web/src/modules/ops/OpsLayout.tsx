@@ -39,7 +39,9 @@ export function OpsLayout() {
             <li><NavLink to="/ops/catalogue">{t('ops.catalogue')}</NavLink></li>
             <li><NavLink to="/ops/alerts">{t('ops.alerts')}</NavLink></li>
             <li><NavLink to="/ops/transit">{t('transit.ops.nav')}</NavLink></li>
-            <li><NavLink to="/ops/cases">{t('cases.nav')}</NavLink></li>
+            {/* The board lives under /ops/cases but is its own entry: only one of the two is current. */}
+            <li><NavLink to="/ops/cases" className={({ isActive }) => (isActive && !location.pathname.startsWith('/ops/cases/board') ? 'active' : undefined)}>{t('cases.nav')}</NavLink></li>
+            <li><NavLink to="/ops/cases/board">{t('cases.board')}</NavLink></li>
             <li><a href="/screen">{t('ops.screen')}</a></li>
           </ul>
         </nav>

@@ -24,6 +24,8 @@ export interface Me {
   name: string;
   role: string | null;
   orgCode: string;
+  /** The department a member of staff works for (null for the operations centre and for tokens). */
+  departmentCode?: string | null;
   permissions: string[];
 }
 
