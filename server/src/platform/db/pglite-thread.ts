@@ -1,7 +1,8 @@
 // The `Db` interface over the embedded database running in a worker thread (see pglite-worker.mjs).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Worker } from 'node:worker_threads';
-import type { Db } from './types.js';
+import { copyChunks } from './bulk.js';
+import type { BulkColumn, Db } from './types.js';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -67,6 +68,18 @@ export async function openPgliteThread(dataDir: string | null): Promise<Db> {
     urgent: () => scoped(tx),
     query: async <T>(sql: string, params?: unknown[]) => (await send({ op: 'query', sql, params, tx })) as T[],
     run: async (sql: string, params?: unknown[]) => (await send({ op: 'run', sql, params, tx })) as number,
+    bulkInsert: async (table: string, columns: BulkColumn[]) => {
+      // All chunks are sent before the first is answered, so that the thread copies one while this one
+      // encodes the next; the thread runs them in order.
+      const sent: Array<Promise<unknown>> = [];
+      let rows = 0;
+      for (const chunk of copyChunks(table, columns)) {
+        sent.push(send({ op: 'copy', sql: chunk.sql, text: chunk.text, tx }));
+        rows += chunk.rows;
+      }
+      await Promise.all(sent);
+      return rows;
+    },
     exec: async (sql: string) => {
       await send({ op: 'exec', sql, tx });
     },
@@ -74,41 +87,48 @@ export async function openPgliteThread(dataDir: string | null): Promise<Db> {
     close: async () => undefined,
   });
 
-  const handle = (urgent: boolean): Db => ({
-    kind: 'pglite',
-    async query<T>(sql: string, params?: unknown[]) {
-      guard();
-      return (await send({ op: 'query', sql, params, urgent })) as T[];
-    },
-    async run(sql: string, params?: unknown[]) {
-      guard();
-      return (await send({ op: 'run', sql, params, urgent })) as number;
-    },
-    async exec(sql: string) {
-      guard();
-      await send({ op: 'exec', sql, urgent });
-    },
-    async transaction<T>(work: (tx: Db) => Promise<T>) {
-      guard();
-      const tx = (await send({ op: 'begin', urgent })) as number;
-      const context = { open: true, owner };
-      try {
-        const result = await insideTransaction.run(context, () => work(scoped(tx)));
-        await send({ op: 'commit', tx });
-        return result;
-      } catch (error) {
-        await send({ op: 'rollback', tx }).catch(() => undefined);
-        throw error;
-      } finally {
-        context.open = false;
-      }
-    },
-    async close() {
-      if (failure) return;
-      await send({ op: 'close' });
-      await worker.terminate();
-    },
-    urgent: () => handle(true),
-  });
+  const handle = (urgent: boolean): Db => {
+    const db: Db = {
+      kind: 'pglite',
+      async query<T>(sql: string, params?: unknown[]) {
+        guard();
+        return (await send({ op: 'query', sql, params, urgent })) as T[];
+      },
+      async run(sql: string, params?: unknown[]) {
+        guard();
+        return (await send({ op: 'run', sql, params, urgent })) as number;
+      },
+      async bulkInsert(table: string, columns: BulkColumn[]) {
+        // Several COPY statements are one change: they get a transaction of their own.
+        return db.transaction((tx) => tx.bulkInsert(table, columns));
+      },
+      async exec(sql: string) {
+        guard();
+        await send({ op: 'exec', sql, urgent });
+      },
+      async transaction<T>(work: (tx: Db) => Promise<T>) {
+        guard();
+        const tx = (await send({ op: 'begin', urgent })) as number;
+        const context = { open: true, owner };
+        try {
+          const result = await insideTransaction.run(context, () => work(scoped(tx)));
+          await send({ op: 'commit', tx });
+          return result;
+        } catch (error) {
+          await send({ op: 'rollback', tx }).catch(() => undefined);
+          throw error;
+        } finally {
+          context.open = false;
+        }
+      },
+      async close() {
+        if (failure) return;
+        await send({ op: 'close' });
+        await worker.terminate();
+      },
+      urgent: () => handle(true),
+    };
+    return db;
+  };
   return handle(false);
 }

@@ -2,7 +2,8 @@
 // calls it; on the server's main thread every query would stop HTTP, JSON and rule work while it runs.
 // Here it runs beside them. Plain JavaScript: worker threads do not inherit the TypeScript loader.
 //
-// Protocol (one message per request, answered by id): query | run (answers the rows affected) | exec | begin | commit | rollback | close.
+// Protocol (one message per request, answered by id): query | run (answers the rows affected) | exec |
+// copy (a COPY ... FROM '/dev/blob' statement with its rows as text) | begin | commit | rollback | close.
 // A transaction owns the single connection: while one is open, requests from outside it wait in order.
 // Requests marked `urgent` (small latency-critical work such as alert writes) run before the ordinary
 // ones waiting, so that an alert does not queue behind seconds of bulk ingest; they never interrupt a
@@ -34,6 +35,9 @@ async function run(message) {
       return (await db.query(message.sql, message.params ?? [])).affectedRows ?? 0;
     case 'exec':
       await db.exec(message.sql);
+      return null;
+    case 'copy':
+      await db.query(message.sql, [], { blob: new Blob([message.text]) });
       return null;
     case 'begin':
       await db.exec('begin');

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { PGlite } from '@electric-sql/pglite';
-import type { Db } from './types.js';
+import { copyChunks } from './bulk.js';
+import type { BulkColumn, Db } from './types.js';
 
 type Queryable = Pick<PGlite, 'query' | 'exec'>;
 
@@ -33,6 +34,16 @@ function wrap(target: Queryable, root: PGlite): Db {
       if (isRoot) guard(root);
       const result = await target.query(sql, params as unknown[]);
       return result.affectedRows ?? 0;
+    },
+    async bulkInsert(table: string, columns: BulkColumn[]) {
+      // Several COPY statements are one change: outside a transaction, they get one of their own.
+      if (isRoot) return db.transaction((tx) => tx.bulkInsert(table, columns));
+      let rows = 0;
+      for (const chunk of copyChunks(table, columns)) {
+        await target.query(chunk.sql, [], { blob: new Blob([chunk.text]) });
+        rows += chunk.rows;
+      }
+      return rows;
     },
     async exec(sql: string) {
       if (isRoot) guard(root);

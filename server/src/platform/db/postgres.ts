@@ -1,5 +1,6 @@
 import pg from 'pg';
-import type { Db } from './types.js';
+import { unnestChunks } from './bulk.js';
+import type { BulkColumn, Db } from './types.js';
 
 // int8 and numeric come back as strings by default; the code uses them only for counts and sums, which
 // fit a double, so parse them as numbers once here instead of at every call site.
@@ -18,6 +19,16 @@ function wrap(target: Queryable, pool: pg.Pool, inTransaction: boolean): Db {
     async run(sql: string, params?: unknown[]) {
       const result = await target.query(sql, params as unknown[]);
       return result.rowCount ?? 0;
+    },
+    async bulkInsert(table: string, columns: BulkColumn[]) {
+      // Several statements are one change: outside a transaction, they get one of their own.
+      if (!inTransaction) return db.transaction((tx) => tx.bulkInsert(table, columns));
+      let rows = 0;
+      for (const chunk of unnestChunks(table, columns)) {
+        await target.query(chunk.sql, chunk.params);
+        rows += chunk.rows;
+      }
+      return rows;
     },
     async exec(sql: string) {
       await target.query(sql);
