@@ -166,6 +166,33 @@ describe('history', () => {
 });
 
 describe('folding in slices', () => {
+  it('merges partials of the same minute staged in different slices exactly', async () => {
+    const base = Math.floor((Date.now() - 40 * 60_000) / 60_000) * 60_000; // a minute boundary
+    // 600 observations a second apart over ten minutes, values 0..599; slices of 250 split every minute.
+    const batch = Array.from({ length: 600 }, (_, i) => ({ indicator: PM25, org: 'dongshan-s3', ts: base + i * 1000, value: i }));
+    expect((await server.request('POST', '/api/v1/vitals/observations', { token, body: batch })).body.stored).toBe(600);
+    const { foldRollups } = await import('./observation-store.js');
+    await server.app.vitals.service.foldRollups(); // whatever came before this test
+    const before = await server.db.query<{ count: number }>(`select count(*)::int as count from vitals_rollup_1m r join org_unit o on o.id = r.org_id where o.code = 'dongshan-s3'`);
+    expect(before[0].count).toBe(10);
+    await server.db.query(`delete from vitals_rollup_1m where org_id = (select id from org_unit where code = 'dongshan-s3')`);
+    // Re-fold the same rows in small slices by winding the cursor back over them.
+    const [{ seq }] = await server.db.query<{ seq: string }>(`select min(seq)::text as seq from vitals_observation o join org_unit u on u.id = o.org_id where u.code = 'dongshan-s3'`);
+    const [{ current }] = await server.db.query<{ current: string }>(`select folded_seq::text as current from vitals_rollup_cursor`);
+    await server.db.query(`update vitals_rollup_cursor set folded_seq = $1::bigint - 1`, [seq]);
+    await server.db.query(`delete from vitals_rollup_1h where org_id = (select id from org_unit where code = 'dongshan-s3')`);
+    expect(await foldRollups(server.db, 100_000, 250)).toMatchObject({ caughtUp: true });
+    const minutes = await server.db.query<{ count: number; sum: number; min: number; max: number; last: number }>(
+      `select count, sum, min, max, last from vitals_rollup_1m r join org_unit o on o.id = r.org_id where o.code = 'dongshan-s3' order by bucket`);
+    expect(minutes).toHaveLength(10);
+    minutes.forEach((minute, m) => {
+      expect(minute).toEqual({ count: 60, sum: (60 * m + 60 * m + 59) * 30, min: 60 * m, max: 60 * m + 59, last: 60 * m + 59 });
+    });
+    const [hours] = await server.db.query<{ count: number }>(`select sum(count)::int as count from vitals_rollup_1h r join org_unit o on o.id = r.org_id where o.code = 'dongshan-s3'`);
+    expect(hours.count).toBe(600);
+    expect(BigInt((await server.db.query<{ folded: string }>(`select folded_seq::text as folded from vitals_rollup_cursor`))[0].folded)).toBeGreaterThanOrEqual(BigInt(current));
+  });
+
   it('folds a backlog larger than one slice completely, each observation once', async () => {
     const base = Date.now() - 55 * 60_000;
     const batch = Array.from({ length: 2500 }, (_, i) => ({ indicator: PM25, org: 'xigang-s3', ts: base + i * 1000, value: 1 }));

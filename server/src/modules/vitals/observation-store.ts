@@ -36,12 +36,18 @@ const ROLLUP_MERGE = `on conflict (indicator_id, org_id, bucket) do update set
 
 /**
  * Folds up to `maxRows` observations stored since the last fold into the minute and hour rollups and
- * advances the cursor, in one transaction. Returns the number folded and whether it caught up. Larger
- * folds are cheaper per row (a series seen many times in a minute becomes one upsert), so the job runs
- * every few seconds; the cap only bounds the catch-up after a long outage, because on the embedded
- * database a query holds the process's only thread.
+ * advances the cursor. Returns the number folded and whether it caught up. Larger folds are cheaper per
+ * row (a series seen many times in a minute becomes one upsert), so the job runs every few seconds; the
+ * cap bounds the catch-up after a long outage.
+ *
+ * The new rows are first aggregated per minute into a staging table, then merged into the rollups with
+ * the cursor moved in one transaction, provided nobody moved it meanwhile: each observation is counted
+ * exactly once, and a crash before the merge leaves the cursor where it was. On PostgreSQL all of it is one
+ * transaction. On the embedded database every statement holds its only thread, and a transaction holds it
+ * from begin to commit, so there the staging is done in slices of `sliceRows` arrival numbers, each its
+ * own short transaction: urgent work (an alert) waits for one slice, not for the whole fold.
  */
-export async function foldRollups(db: Db, maxRows = 250_000): Promise<{ folded: number; caughtUp: boolean }> {
+export async function foldRollups(db: Db, maxRows = 250_000, sliceRows = 125_000): Promise<{ folded: number; caughtUp: boolean }> {
   // Every row numbered up to the watermark must be committed before it is folded, or a slow insert
   // would be skipped for good. A SHARE lock waits for the inserts in flight (they hold ROW EXCLUSIVE)
   // and is released at once; rows numbered after it are left for the next fold.
@@ -50,37 +56,87 @@ export async function foldRollups(db: Db, maxRows = 250_000): Promise<{ folded: 
     const [row] = await tx.query<{ upto: string }>(`select (case when is_called then last_value else 0 end)::text as upto from vitals_observation_seq_seq`);
     return BigInt(row.upto);
   });
-  return db.transaction(async (tx) => {
-    const [cursor] = await tx.query<{ folded: string }>('select folded_seq::text as folded from vitals_rollup_cursor where id = 1 for update');
-    const from = BigInt(cursor.folded);
-    if (from >= watermark) return { folded: 0, caughtUp: true };
-    await findNewRowsByIndex(tx, 'vitals_observation_seq');
-    // Sequence numbers of rolled-back inserts leave gaps, so a range may hold fewer rows than its width.
-    const upto = from + BigInt(maxRows) < watermark ? from + BigInt(maxRows) : watermark;
-    await tx.exec(`create temp table rollup_partial (indicator_id int, org_id int, bucket timestamptz, count int, sum float8,
-      min float8, max float8, last float8, last_ts timestamptz) on commit drop`);
-    const [{ folded }] = await tx.query<{ folded: number }>(
-      `with partial as (
-         insert into rollup_partial
-         select indicator_id, org_id, date_trunc('minute', ts), count(*), sum(value), min(value), max(value),
-           (array_agg(value order by ts desc))[1], max(ts)
-         from vitals_observation where seq > $1::bigint and seq <= $2::bigint
-         group by 1, 2, 3
-         returning count)
-       select coalesce(sum(count), 0)::int as folded from partial`,
-      [cursor.folded, upto.toString()],
-    );
-    await tx.exec(`insert into vitals_rollup_1m as r (${ROLLUP_COLUMNS}) select * from rollup_partial ${ROLLUP_MERGE}`);
-    await tx.exec(
-      `insert into vitals_rollup_1h as r (${ROLLUP_COLUMNS})
-       select indicator_id, org_id, date_trunc('hour', bucket), sum(count), sum(sum), min(min), max(max),
-         (array_agg(last order by last_ts desc))[1], max(last_ts)
-       from rollup_partial group by 1, 2, 3
-       ${ROLLUP_MERGE}`,
-    );
-    await tx.query('update vitals_rollup_cursor set folded_seq = $1::bigint where id = 1', [upto.toString()]);
-    return { folded, caughtUp: upto === watermark };
-  });
+  // Sequence numbers of rolled-back inserts leave gaps, so a range may hold fewer rows than its width.
+  const end = (from: bigint) => (from + BigInt(maxRows) < watermark ? from + BigInt(maxRows) : watermark);
+
+  if (db.kind === 'postgres') {
+    return db.transaction(async (tx) => {
+      const from = await foldedUpTo(tx, true);
+      if (from >= watermark) return { folded: 0, caughtUp: true };
+      const upto = end(from);
+      await tx.exec(`create temp table rollup_staging (${STAGING_COLUMNS}) on commit drop`);
+      const folded = await stageMinutes(tx, 'rollup_staging', from, upto);
+      await mergeStaged(tx, 'rollup_staging', upto);
+      return { folded, caughtUp: upto === watermark };
+    });
+  }
+
+  const from = await foldedUpTo(db, false);
+  if (from >= watermark) return { folded: 0, caughtUp: true };
+  const upto = end(from);
+  // One session, so a temp table outlives the slices' transactions; named per fold so that two folds
+  // started at once (a history read and the job) never mix their partials.
+  const staging = `rollup_staging_${++stagingTables}`;
+  await db.exec(`create temp table ${staging} (${STAGING_COLUMNS})`);
+  try {
+    let folded = 0;
+    for (let low = from; low < upto; low += BigInt(sliceRows)) {
+      const high = low + BigInt(sliceRows) < upto ? low + BigInt(sliceRows) : upto;
+      folded += await db.transaction((tx) => stageMinutes(tx, staging, low, high));
+    }
+    const merged = await db.transaction(async (tx) => {
+      if ((await foldedUpTo(tx, true)) !== from) return false; // folded by another fold meanwhile: theirs stands
+      await mergeStaged(tx, staging, upto);
+      return true;
+    });
+    return merged ? { folded, caughtUp: upto === watermark } : { folded: 0, caughtUp: false };
+  } finally {
+    await db.exec(`drop table if exists ${staging}`);
+  }
+}
+
+let stagingTables = 0;
+
+const STAGING_COLUMNS = `indicator_id int, org_id int, bucket timestamptz, count int, sum float8, min float8, max float8, last float8, last_ts timestamptz`;
+
+async function foldedUpTo(db: Db, lock: boolean): Promise<bigint> {
+  const [cursor] = await db.query<{ folded: string }>(`select folded_seq::text as folded from vitals_rollup_cursor where id = 1${lock ? ' for update' : ''}`);
+  return BigInt(cursor.folded);
+}
+
+/** Aggregates the observations numbered (low, high] per series and minute into `staging`; returns how many. */
+async function stageMinutes(tx: Db, staging: string, low: bigint, high: bigint): Promise<number> {
+  await findNewRowsByIndex(tx, 'vitals_observation_seq');
+  const [{ folded }] = await tx.query<{ folded: number }>(
+    `with partial as (
+       insert into ${staging}
+       select indicator_id, org_id, date_trunc('minute', ts), count(*), sum(value), min(value), max(value),
+         (array_agg(value order by ts desc))[1], max(ts)
+       from vitals_observation where seq > $1::bigint and seq <= $2::bigint
+       group by 1, 2, 3
+       returning count)
+     select coalesce(sum(count), 0)::int as folded from partial`,
+    [low.toString(), high.toString()],
+  );
+  return folded;
+}
+
+/** Adds the staged partials (a series-minute may appear once per slice) to the rollups and moves the cursor. */
+async function mergeStaged(tx: Db, staging: string, upto: bigint): Promise<void> {
+  await tx.exec(
+    `insert into vitals_rollup_1m as r (${ROLLUP_COLUMNS})
+     select indicator_id, org_id, bucket, sum(count), sum(sum), min(min), max(max), (array_agg(last order by last_ts desc))[1], max(last_ts)
+     from ${staging} group by 1, 2, 3
+     ${ROLLUP_MERGE}`,
+  );
+  await tx.exec(
+    `insert into vitals_rollup_1h as r (${ROLLUP_COLUMNS})
+     select indicator_id, org_id, date_trunc('hour', bucket), sum(count), sum(sum), min(min), max(max),
+       (array_agg(last order by last_ts desc))[1], max(last_ts)
+     from ${staging} group by 1, 2, 3
+     ${ROLLUP_MERGE}`,
+  );
+  await tx.query('update vitals_rollup_cursor set folded_seq = $1::bigint where id = 1', [upto.toString()]);
 }
 
 /**
