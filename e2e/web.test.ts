@@ -86,7 +86,7 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     await page.waitForURL(/\/ops\/alerts$/);
     await page.waitForSelector('h1');
     expect(await page.locator('h1').textContent()).toBe('告警');
-    expect(await page.locator('nav[aria-label="主导航"] a').count()).toBe(6); // overview, catalogue, alerts, buses, cases, screen
+    expect(await page.locator('nav[aria-label="主导航"] a').count()).toBe(7); // overview, catalogue, alerts, buses, cases, board, screen
   });
 
   it('asks a wall without a token to log in, and a wall with a bad token too', async () => {
