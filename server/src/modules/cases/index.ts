@@ -57,6 +57,11 @@ export async function registerCases(
     };
     every(60_000, () => service.escalateOverdue(), 'cases-escalation');
     every(300_000, () => statistics.push(ctx.vitals), 'cases-statistics');
+    // The first figures go out shortly after start, not five minutes in: the hotline indicators would
+    // show no data until then.
+    timers.push(setTimeout(() => {
+      statistics.push(ctx.vitals).catch((error) => ctx.logger.error({ err: error, job: 'cases-statistics' }, 'background job failed'));
+    }, 10_000).unref());
     app.addHook('onClose', async () => {
       for (const timer of timers) clearInterval(timer);
     });
