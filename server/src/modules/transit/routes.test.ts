@@ -206,3 +206,22 @@ describe('realtime in, predictions out', () => {
     controller.abort();
   });
 });
+
+describe('arrivals of a frequency-based trip', () => {
+  it('lists every instance in the window, and a tracked instance once, live', async () => {
+    const duty = await server.login('duty');
+    // T1 (A 08:00, B 08:05, C 08:10, D 08:15 in the template) runs every 10 minutes from 07:00 until before 09:00.
+    const feed = lineFeed({ 'frequencies.txt': 'trip_id,start_time,end_time,headway_secs,exact_times\nT1,07:00:00,09:00:00,600,0\n' });
+    expect((await upload('every10', zipFiles(feed), duty)).status).toBe(201);
+    clock.set(at('08:06:00') * 1000);
+    // A bus 1300 m along at 08:06 runs the 08:00 instance.
+    expect((await server.request('POST', '/api/v1/transit/realtime?feed=every10', { token: duty, body: { header: { gtfsRealtimeVersion: '2.0', timestamp: at('08:06:00') }, entity: [position('F1', 'T1', at('08:06:00'), 1300)] } })).status).toBe(200);
+    const response = await server.request('GET', '/api/v1/transit/stops/C/arrivals?feed=every10&limit=20&window=3600');
+    expect(response.status).toBe(200);
+    const t1 = response.body.arrivals.filter((arrival: { tripId: string }) => arrival.tripId === 'T1');
+    expect(t1[0]).toMatchObject({ live: true, vehicleId: 'F1', scheduledArrival: at('08:10:00') });
+    // The later instances, from the timetable; the 08:00 instance is not listed a second time.
+    expect(t1.slice(1).map((arrival: { scheduledArrival: number; live: boolean }) => [arrival.scheduledArrival, arrival.live])).toEqual(
+      ['08:20:00', '08:30:00', '08:40:00', '08:50:00', '09:00:00'].map((time) => [at(time), false]));
+  });
+});

@@ -5,8 +5,9 @@ import { EventEmitter } from 'node:events';
 import type { Db } from '../../platform/db/types.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../../platform/clock.js';
-import { buildTimetable, readFeedFile, type LoadOptions, type Timetable } from './gtfs/timetable.js';
+import { buildTimetable, readFeedFile, type LoadOptions, type Timetable, type Trip } from './gtfs/timetable.js';
 import { Tracker, type TripRun } from './tracking/tracker.js';
+import { formatSecondOfDay, isFrequencyBased, tripInstances } from './tracking/frequencies.js';
 import type { VehiclePing } from './tracking/positions.js';
 import { PredictionEngine } from './prediction/engine.js';
 import { LearnedModel } from './prediction/history.js';
@@ -226,9 +227,9 @@ export class TransitService {
     const today = clock.localDay(now);
     for (const day of [today - 1, today]) {
       const start = clock.serviceDayStart(day);
-      for (const { trip, index } of feed.timetable.tripsByStop.get(stopId) ?? []) {
-        const scheduled = start + trip.arrivals[index]!;
-        const key = `${trip.id}@${day}`;
+      for (const { trip, index } of feed.timetable.tripsByStop.get(stopId) ?? []) for (const instance of scheduledRuns(trip, day)) {
+        const scheduled = start + trip.arrivals[index]! + instance.offset;
+        const key = instance.key;
         if (covered.has(key)) continue;
         // The operator's prediction where it has one for this stop (and is fresh); a canceled trip does not come.
         const operator = feed.operatorTrips.get(key);
@@ -256,4 +257,13 @@ export class TransitService {
         [feed.id, JSON.stringify(feed.engine.model.toJSON())]);
     }
   }
+}
+
+/**
+ * The runs of a trip on a service day as the tracker keys them: the trip itself, or for a
+ * frequency-based trip each instance, its times moved from the template's by `offset` seconds.
+ */
+function scheduledRuns(trip: Trip, day: number): { key: string; offset: number }[] {
+  if (!isFrequencyBased(trip)) return [{ key: `${trip.id}@${day}`, offset: 0 }];
+  return Array.from(tripInstances(trip), (start) => ({ key: `${trip.id}@${day}+${formatSecondOfDay(start)}`, offset: start - trip.departures[0]! }));
 }
