@@ -79,3 +79,12 @@ export interface CaseCategory {
   workingTime: boolean;
   active: boolean;
 }
+
+/** The dispatcher's board (GET /api/v1/cases/board): lanes of cases awaiting action, each counted whole. */
+export const BOARD_LANES = ['reported', 'filed', 'returned', 'dispatched', 'overdue', 'handled'] as const;
+export type BoardLane = (typeof BOARD_LANES)[number];
+
+export interface Board {
+  generatedAt: string;
+  lanes: { lane: BoardLane; states: readonly CaseState[]; total: number; items: CaseRecord[] }[];
+}

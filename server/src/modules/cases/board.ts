@@ -8,9 +8,9 @@ import { CasesError, CasesErrorCode } from './errors.js';
 import { RUNNING_STATES, type CaseState } from './workflow.js';
 import { CASE_COLUMNS, normalise } from './store.js';
 import type { CaseCategory, CaseRecord } from './types.js';
+import { BOARD_LANES, type Board, type BoardLane } from '@citypulse/contracts';
 
-export const BOARD_LANES = ['reported', 'filed', 'returned', 'dispatched', 'overdue', 'handled'] as const;
-export type BoardLane = (typeof BOARD_LANES)[number];
+export { BOARD_LANES, type Board, type BoardLane } from '@citypulse/contracts';
 
 /** The states each lane holds (the overdue lane: every running state, once the deadline has passed). */
 export const LANE_STATES: Record<BoardLane, readonly CaseState[]> = {
@@ -29,11 +29,6 @@ export interface BoardFilter {
   department?: string;
   limit: number;
   now: Date;
-}
-
-export interface Board {
-  generatedAt: string;
-  lanes: { lane: BoardLane; states: readonly CaseState[]; total: number; items: CaseRecord[] }[];
 }
 
 /** Checks the board's filters against the caller's scope and the taxonomy; query parameters are named plainly. */

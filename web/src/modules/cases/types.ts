@@ -49,12 +49,6 @@ export interface CaseStatistics {
   backlog: Backlog & { total: number; byDepartment: (Backlog & { department: string | null })[]; byDistrict: (Backlog & { district: string | null })[] };
 }
 
-/** The dispatcher's board (GET /api/v1/cases/board): lanes of cases awaiting action, each counted whole. */
-export const BOARD_LANES = ['reported', 'filed', 'returned', 'dispatched', 'overdue', 'handled'] as const;
-export type BoardLane = (typeof BOARD_LANES)[number];
-
-export interface Board {
-  generatedAt: string;
-  lanes: { lane: BoardLane; states: CaseState[]; total: number; items: CaseRecord[] }[];
-}
+export { BOARD_LANES } from '@citypulse/contracts';
+export type { Board, BoardLane } from '@citypulse/contracts';
 
