@@ -138,3 +138,34 @@ describe('TripUpdates pushed to the server', () => {
     expect(stats.body).toMatchObject({ tripUpdates: 9, tripUpdatesUsed: 5, tripUpdatesStale: 1, tripUpdatesUnmatched: 1, tripUpdatesInvalid: 2 });
   });
 });
+
+describe('TripUpdates of a frequency-based trip', () => {
+  let server: TestServer;
+  let duty: string;
+  const clock = manualClock(at('08:20:00') * 1000);
+  const every10 = 'trip_id,start_time,end_time,headway_secs,exact_times\nT1,07:00:00,09:00:00,600,0\n';
+
+  beforeAll(async () => {
+    server = await startServer({ clock });
+    duty = await server.login('duty');
+    const response = await fetch(`${server.url}/api/v1/transit/feeds?id=freq`, { method: 'POST', body: new Blob([new Uint8Array(zipFiles(lineFeed({ 'frequencies.txt': every10 })))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` } });
+    expect(response.status).toBe(201);
+  });
+  afterAll(async () => server?.close());
+
+  it('applies an update to the run its start_time names, and refuses one without start_time', async () => {
+    // The 08:30 run (C at 08:40 by the template moved to 08:30), three minutes late from B on.
+    const body = messageOf(at('08:20:00'), [
+      tripUpdate('T1', at('08:20:00'), [{ stopSequence: 2, arrival: { delay: 180 } }], { startTime: '08:30:00', startDate: '20240304' }),
+      { ...tripUpdate('T1', at('08:20:00'), [{ stopSequence: 2, arrival: { delay: 60 } }]), id: 'no-start' },
+    ]);
+    const report = await server.request('POST', '/api/v1/transit/realtime?feed=freq', { token: duty, body });
+    expect(report.body).toMatchObject({ tripUpdates: 2, tripUpdatesUsed: 1, tripUpdatesInvalid: 1 });
+    const arrivals = (await server.request('GET', '/api/v1/transit/stops/C/arrivals?feed=freq&limit=20')).body.arrivals;
+    const byScheduled = new Map(arrivals.map((arrival: { scheduledArrival: number }) => [arrival.scheduledArrival, arrival]));
+    expect(byScheduled.get(at('08:40:00'))).toMatchObject({ tripId: 'T1', predictedArrival: at('08:43:00'), source: 'operator', vehicleId: 'BUS9' });
+    // The other runs stay on the timetable.
+    expect(byScheduled.get(at('08:30:00'))).toMatchObject({ tripId: 'T1', predictedArrival: at('08:30:00'), source: 'timetable' });
+    expect(byScheduled.get(at('08:50:00'))).toMatchObject({ tripId: 'T1', source: 'timetable' });
+  });
+});

@@ -8,11 +8,12 @@
 // See: https://gtfs.org/documentation/realtime/reference/#message-tripupdate
 // See: https://gtfs.org/documentation/realtime/feed-entities/trip-updates/#stoptimeupdate
 import type { Trip, Timetable } from '../gtfs/timetable.js';
-import { parseGtfsDate } from '../gtfs/time.js';
+import { parseGtfsDate, parseGtfsTime } from '../gtfs/time.js';
+import { formatSecondOfDay, isFrequencyBased, nearestInstance } from '../tracking/frequencies.js';
 import type { FeedMessageObject } from './feed-message.js';
 
 export interface OperatorTrip {
-  /** `tripId@serviceDay`, the key of a trip run. */
+  /** The key of a trip run as the tracker keys it: `tripId@serviceDay`, plus `+HH:MM:SS` for a frequency instance. */
   key: string;
   trip: Trip;
   serviceDay: number;
@@ -133,11 +134,24 @@ export function operatorTripsOf(
     if (update.trip?.startDate && startDate === null) { report.invalid++; continue; }
     const serviceDay = startDate ?? serviceDayOf(trip, timestamp);
     if (serviceDay === null) { report.unmatched++; continue; }
-    const serviceStart = timetable.clock.serviceDayStart(serviceDay);
+    // A frequency-based trip runs many times a day: start_time says which run (required there, E006).
+    // The run's times are the template's moved to that start; it is keyed as the tracker keys the
+    // instance nearest that start (with exact_times=0 the operator's start may differ from the nominal).
+    let key = `${trip.id}@${serviceDay}`;
+    let offset = 0;
+    if (isFrequencyBased(trip)) {
+      const start = update.trip?.startTime ? parseGtfsTime(update.trip.startTime) : null;
+      if (start === null) { report.invalid++; continue; }
+      const instance = nearestInstance(trip, start, 0);
+      if (instance === null) { report.unmatched++; continue; }
+      key += `+${formatSecondOfDay(instance)}`;
+      offset = start - trip.departures[0]!;
+    }
+    const serviceStart = timetable.clock.serviceDayStart(serviceDay) + offset;
     const canceled = String(update.trip?.scheduleRelationship ?? '') === 'CANCELED';
     const arrivals = canceled ? new Float64Array(trip.arrivals.length).fill(NaN) : predictedArrivals(trip, serviceStart, update);
     if (!arrivals) { report.invalid++; continue; }
-    trips.push({ key: `${trip.id}@${serviceDay}`, trip, serviceDay, vehicleId: update.vehicle?.id || update.vehicle?.label || null, timestamp, canceled, arrivals });
+    trips.push({ key, trip, serviceDay, vehicleId: update.vehicle?.id || update.vehicle?.label || null, timestamp, canceled, arrivals });
     report.used++;
   }
   return { trips, report };
