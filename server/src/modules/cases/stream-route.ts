@@ -3,10 +3,9 @@
 // See: https://html.spec.whatwg.org/multipage/server-sent-events.html
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../platform/http/auth-hook.js';
+import { serveEventStream } from '../../platform/http/event-stream.js';
 import type { CaseStreamHub } from './stream.js';
 import { StreamQuery } from './schemas.js';
-
-const HEARTBEAT_MS = 15_000;
 
 export function registerCaseStreamRoute(app: FastifyInstance, hub: CaseStreamHub): void {
   app.get('/api/v1/cases/stream', {
@@ -18,33 +17,6 @@ export function registerCaseStreamRoute(app: FastifyInstance, hub: CaseStreamHub
       querystring: StreamQuery,
     },
   }, (request, reply) => {
-    const principal = principalOf(request);
-    const header = request.headers['last-event-id'];
-    const raw = (Array.isArray(header) ? header[0] : header) ?? (request.query as { lastEventId?: string }).lastEventId;
-    const lastEventId = raw && /^\d+$/.test(raw) ? Number(raw) : null;
-    reply.hijack();
-    const response = reply.raw;
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    response.write(`retry: 2000\n: connected, last event ${hub.lastId}\n\n`);
-    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
-    const disconnect = hub.connect({
-      orgPath: principal.orgPath,
-      send: (chunk) => response.write(chunk),
-      end: () => {
-        clearInterval(heartbeat);
-        response.end();
-      },
-    }, lastEventId);
-    const close = () => {
-      clearInterval(heartbeat);
-      disconnect();
-    };
-    request.raw.on('close', close);
-    response.on('error', close);
+    serveEventStream(request, reply, hub, { orgPath: principalOf(request).orgPath });
   });
 }
