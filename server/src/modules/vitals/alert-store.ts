@@ -1,29 +1,9 @@
 // SQL for alerts and their append-only history.
 import type { Db } from '../../platform/db/types.js';
+import type { Alert } from '@citypulse/contracts';
 
-export interface AlertRow {
-  id: number;
-  key: string;
-  rule: string;
-  indicator: string;
-  indicatorNameZh: string;
-  indicatorNameEn: string;
-  org: string;
-  category: string;
-  department: string;
-  groupKey: string;
-  severity: 'warning' | 'critical';
-  state: 'firing' | 'resolved';
-  message: string;
-  value: number | null;
-  startedAt: string;
-  resolvedAt: string | null;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  silencedUntil: string | null;
-  silencedBy: string | null;
-  orgPath: string;
-}
+/** An alert as stored and listed (its wire shape is declared once, in contracts), with its org's path for scoping. */
+export type AlertRow = Omit<Alert, 'transition'> & { orgPath: string };
 
 export const ALERT_SELECT = `select a.id, a.key, a.rule, i.code as indicator, i.name_zh as "indicatorNameZh", i.name_en as "indicatorNameEn",
     o.code as org, a.category, a.department, a.group_key as "groupKey", a.severity, a.state, a.message, a.value,

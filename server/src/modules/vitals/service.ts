@@ -8,6 +8,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import type { AuthService, OrgUnit } from '../../platform/auth/service.js';
 import type { Category, IndicatorDefinition, IndicatorStatus } from './types.js';
+import type { SnapshotItem } from '@citypulse/contracts';
 import { loadCategories, loadIndicators, upsertCategories, upsertIndicators, type IndicatorRecord } from './catalogue-store.js';
 import { applyRetention, foldRollups, insertObservations, latestValues, querySeries } from './observation-store.js';
 import { validateObservations } from './ingest.js';
@@ -33,19 +34,8 @@ export interface IngestResult {
   duplicates: number;
 }
 
-export interface SnapshotItem {
-  indicator: string;
-  category: string;
-  nameZh: string;
-  nameEn: string;
-  unit: string;
-  /** Value reported at the org asked for itself (e.g. the city-wide figure), if any. */
-  value: number | null;
-  ts: string | null;
-  /** Worst status over the org subtree. */
-  status: IndicatorStatus;
-  counts: Record<IndicatorStatus, number>;
-}
+/** One indicator over an org subtree, as the snapshot answers it (declared once, in contracts). */
+export type { SnapshotItem } from '@citypulse/contracts';
 
 /** A series is stale after this many reporting intervals without data. */
 const STALE_FACTOR = 3;
