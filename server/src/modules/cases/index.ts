@@ -1,5 +1,6 @@
 // The cases module: wires the service, its routes, the alert intake and the periodic jobs (escalation of
 // overdue cases, statistics into the vital signs) into the app.
+import { createJobs } from '../../platform/jobs.js';
 import type { FastifyInstance } from 'fastify';
 import type { VitalsService } from '../vitals/service.js';
 import { CASE_SUBJECT, CasesService, type CasesContext } from './service.js';
@@ -46,24 +47,14 @@ export async function registerCases(
   });
 
   if (ctx.backgroundJobs) {
-    const timers: NodeJS.Timeout[] = [];
-    const every = (ms: number, job: () => Promise<unknown>, name: string) => {
-      let running = false;
-      timers.push(setInterval(() => {
-        if (running) return;
-        running = true;
-        job().catch((error) => ctx.logger.error({ err: error, job: name }, 'background job failed')).finally(() => { running = false; });
-      }, ms).unref());
-    };
+    const jobs = createJobs(ctx.logger);
+    const every = jobs.every;
     every(60_000, () => service.escalateOverdue(), 'cases-escalation');
-    every(300_000, () => statistics.push(ctx.vitals), 'cases-statistics');
     // The first figures go out shortly after start, not five minutes in: the hotline indicators would
     // show no data until then.
-    timers.push(setTimeout(() => {
-      statistics.push(ctx.vitals).catch((error) => ctx.logger.error({ err: error, job: 'cases-statistics' }, 'background job failed'));
-    }, 10_000).unref());
+    every(300_000, () => statistics.push(ctx.vitals), 'cases-statistics', 10_000);
     app.addHook('onClose', async () => {
-      for (const timer of timers) clearInterval(timer);
+      jobs.stop();
     });
   }
   return { service, alerts, statistics, stream };

@@ -1,6 +1,7 @@
 // The transit module: wires the service and its routes into the app, and runs its background jobs: saving
 // what the engines learned, writing and pruning the stop passings, headways into the vital signs, and
 // polling the configured realtime URLs.
+import { createJobs } from '../../platform/jobs.js';
 import type { FastifyInstance } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
 import type { Config } from '../../platform/config.js';
@@ -59,15 +60,8 @@ export async function registerTransit(
   });
 
   if (ctx.backgroundJobs) {
-    const timers: NodeJS.Timeout[] = [];
-    const every = (ms: number, job: () => Promise<unknown>, name: string) => {
-      let running = false;
-      timers.push(setInterval(() => {
-        if (running) return;
-        running = true;
-        job().catch((error) => ctx.logger.error({ err: error, job: name }, 'background job failed')).finally(() => { running = false; });
-      }, ms).unref());
-    };
+    const jobs = createJobs(ctx.logger);
+    const every = jobs.every;
     every(SAVE_EVERY_MS, () => service.saveModels(), 'transit-models');
     every(FLUSH_PASSINGS_EVERY_MS, () => history.flush(), 'transit-passings');
     every(PRUNE_EVERY_MS, () => history.prune(), 'transit-passings-retention');
@@ -75,7 +69,7 @@ export async function registerTransit(
     poller.start();
     app.addHook('onClose', async () => {
       poller.stop();
-      for (const timer of timers) clearInterval(timer);
+      jobs.stop();
       await history.flush();
       await service.saveModels().catch((error) => ctx.logger.error({ err: error }, 'saving transit models failed'));
     });

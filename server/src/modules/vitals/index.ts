@@ -1,4 +1,5 @@
 // The vitals module: wires the service, its routes and its background jobs into the app.
+import { createJobs } from '../../platform/jobs.js';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { VitalsContext } from './service.js';
@@ -43,15 +44,8 @@ export async function registerVitals(
   app.addHook('preClose', async () => service.stream.closeAll());
 
   if (ctx.backgroundJobs) {
-    const timers: NodeJS.Timeout[] = [];
-    const every = (ms: number, job: () => Promise<unknown>, name: string) => {
-      let running = false;
-      timers.push(setInterval(() => {
-        if (running) return;
-        running = true;
-        job().catch((error) => ctx.logger.error({ err: error, job: name }, 'background job failed')).finally(() => { running = false; });
-      }, ms).unref());
-    };
+    const jobs = createJobs(ctx.logger);
+    const every = jobs.every;
     every(1_000, () => service.tick(), 'tick');
     every(5_000, () => service.recordHealth(false), 'health');
     every(5_000, () => service.foldRollups(), 'rollups');
@@ -59,7 +53,7 @@ export async function registerVitals(
     every(300_000, () => service.saveBaselines(), 'baselines');
     every(3_600_000, () => service.retention(), 'retention');
     app.addHook('onClose', async () => {
-      for (const timer of timers) clearInterval(timer);
+      jobs.stop();
       await service.foldRollups().catch(() => undefined);
       await service.saveBaselines().catch(() => undefined);
     });
