@@ -1,12 +1,10 @@
-// The live stream (Server-Sent Events). EventSource reconnects by itself after a dropped connection and
-// resends Last-Event-ID; when the server answers with an error instead (restarting, behind a proxy that
-// failed), EventSource gives up for good, so we open a new one with backoff, carrying the last id in the
-// URL. Either way the page shows "down" until the stream is back, then asks the caller to refresh.
-// See: https://html.spec.whatwg.org/multipage/server-sent-events.html
+// The vital signs' live stream: snapshot changes, alerts and health scores as they happen; the page shows
+// "down" until the stream is back, then asks the caller to refresh (see app/event-stream.ts).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { followEventStream, type StreamState } from '../../app/event-stream';
 import type { Alert, StreamHealthItem, StreamSnapshotItem } from './types';
 
-export type StreamState = 'connecting' | 'live' | 'down';
+export type { StreamState } from '../../app/event-stream';
 
 export interface StreamHandlers {
   snapshot?(items: StreamSnapshotItem[]): void;
@@ -15,8 +13,6 @@ export interface StreamHandlers {
   /** The server no longer holds the events we missed, or we were down: reload what the page shows. */
   resync?(): void;
 }
-
-const MAX_BACKOFF_MS = 15_000;
 
 export interface StreamStatus {
   state: StreamState;
@@ -32,47 +28,19 @@ export function useVitalsStream(token: string | null, handlers: StreamHandlers):
 
   useEffect(() => {
     if (!token) return;
-    let source: EventSource | null = null;
-    let lastId: string | null = null;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    let attempt = 0;
-    let wasDown = false;
-
-    const received = (event: MessageEvent) => {
-      if (event.lastEventId) lastId = event.lastEventId;
+    const received = <T,>(handle: (items: T) => void) => (data: unknown) => {
       lastEvent.current = Date.now();
-      return JSON.parse(event.data);
+      handle(data as T);
     };
-    const open = () => {
-      const url = `/api/v1/vitals/stream?token=${encodeURIComponent(token)}${lastId ? `&lastEventId=${lastId}` : ''}`;
-      const opened = new EventSource(url);
-      source = opened;
-      opened.onopen = () => {
-        attempt = 0;
-        setState('live');
-        if (wasDown) {
-          wasDown = false;
-          current.current.resync?.();
-        }
-      };
-      opened.onerror = () => {
-        wasDown = true;
-        setState('down');
-        if (opened.readyState === EventSource.CLOSED) {
-          opened.close();
-          retry = setTimeout(open, Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt++));
-        }
-      };
-      opened.addEventListener('snapshot', (event) => current.current.snapshot?.(received(event)));
-      opened.addEventListener('alert', (event) => current.current.alert?.(received(event)));
-      opened.addEventListener('health', (event) => current.current.health?.(received(event)));
-      opened.addEventListener('reset', () => current.current.resync?.());
-    };
-    open();
-    return () => {
-      clearTimeout(retry);
-      source?.close();
-    };
+    return followEventStream(`/api/v1/vitals/stream?token=${encodeURIComponent(token)}`, {
+      events: {
+        snapshot: received<StreamSnapshotItem[]>((items) => current.current.snapshot?.(items)),
+        alert: received<Alert[]>((items) => current.current.alert?.(items)),
+        health: received<StreamHealthItem[]>((items) => current.current.health?.(items)),
+      },
+      onState: setState,
+      onResync: () => current.current.resync?.(),
+    });
   }, [token]);
 
   const lastEventAt = useCallback(() => lastEvent.current, []);
