@@ -29,3 +29,24 @@ export interface DiagramDirection {
   scheduledHeadway: number | null;
   vehicles: DiagramVehicle[];
 }
+
+/** One next arrival at a stop (GET /api/v1/transit/stops/:id/arrivals and the stop's stream). */
+export interface Arrival {
+  tripId: string;
+  routeId: string;
+  headsign: string;
+  stopSequence: number;
+  /** POSIX seconds. */
+  scheduledArrival: number;
+  predictedArrival: number;
+  delaySeconds: number;
+  vehicleId: string | null;
+  live: boolean;
+  /** Where the time comes from: our engine for a tracked vehicle, the operator's TripUpdate, or the timetable. */
+  source: 'vehicle' | 'operator' | 'timetable';
+}
+
+export interface StopArrivals {
+  stop: { id: string; name: string };
+  arrivals: Arrival[];
+}

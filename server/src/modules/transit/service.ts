@@ -1,6 +1,7 @@
 // The transit service: the feeds in memory (timetable, tracker, prediction engine per feed), fed by
 // pushed GTFS-Realtime, answering arrivals and GTFS-Realtime feeds. The database holds the feeds and what
 // the engines learned; vehicle state lives in memory.
+import type { Arrival as ArrivalView } from '@citypulse/contracts';
 import { EventEmitter } from 'node:events';
 import type { Db } from '../../platform/db/types.js';
 import type { Logger } from '../../platform/logger.js';
@@ -63,20 +64,8 @@ export class FeedRuntime {
   }
 }
 
-export interface ArrivalView {
-  tripId: string;
-  routeId: string;
-  headsign: string;
-  stopSequence: number;
-  /** POSIX seconds. */
-  scheduledArrival: number;
-  predictedArrival: number;
-  delaySeconds: number;
-  vehicleId: string | null;
-  live: boolean;
-  /** Where the time comes from: our engine for a tracked vehicle, the operator's TripUpdate, or the timetable. */
-  source: 'vehicle' | 'operator' | 'timetable';
-}
+/** One next arrival at a stop, as the API answers it (declared once, in contracts). */
+export type { Arrival as ArrivalView } from '@citypulse/contracts';
 
 export class TransitService {
   private readonly feeds = new Map<string, FeedRuntime>();

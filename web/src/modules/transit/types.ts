@@ -1,25 +1,7 @@
 // What the transit API answers (see server/src/modules/transit: routes.ts, network-routes.ts).
 import type { DiagramDirection, RouteSummary } from '@citypulse/contracts';
 
-export type { DiagramDirection, DiagramVehicle, GapStatus, RouteSummary } from '@citypulse/contracts';
-
-export interface Arrival {
-  tripId: string;
-  routeId: string;
-  headsign: string;
-  stopSequence: number;
-  /** POSIX seconds. */
-  scheduledArrival: number;
-  predictedArrival: number;
-  delaySeconds: number;
-  vehicleId: string | null;
-  live: boolean;
-}
-
-export interface StopArrivals {
-  stop: { id: string; name: string };
-  arrivals: Arrival[];
-}
+export type { Arrival, DiagramDirection, DiagramVehicle, GapStatus, RouteSummary, StopArrivals } from '@citypulse/contracts';
 
 export interface StopFound { id: string; name: string; routes: RouteSummary[] }
 
