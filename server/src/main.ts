@@ -76,8 +76,10 @@ export async function serve(options: { seedIfEmpty: boolean; simulate: boolean |
   let simulator: VitalsSimulator | null = null;
   // The demo city's buses run too (its bus network is imported on first start): live buses on /go and
   // /board, and real headway figures in the vital signs, which the vitals simulator then leaves alone.
-  const demoBuses = (options.simulate ?? true) && (await isDemoSeeded(app));
-  if (options.simulate ?? (await isDemoSeeded(app))) {
+  const demo = await isDemoSeeded(app);
+  const simulate = options.simulate ?? demo;
+  const demoBuses = simulate && demo;
+  if (simulate) {
     // Indicators that modules feed with real figures are left to them: the cases module's statistics
     // always, the headways when the demo buses run.
     const fedByModules = [...Object.values(DEFAULT_STATISTIC_INDICATORS), ...(demoBuses ? Object.values(HEADWAY_INDICATORS) : [])];

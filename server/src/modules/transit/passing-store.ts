@@ -1,5 +1,5 @@
 // The stop passings in the database: written in batches (one statement, column arrays through unnest,
-// a passing already stored is skipped), read back by period for headway history, pruned after the
+// a passing already stored is skipped; the count of new ones from the driver), read back by period for headway history, pruned after the
 // retention period.
 import type { Db } from '../../platform/db/types.js';
 import type { StopPass } from './headways.js';
@@ -16,18 +16,17 @@ export interface RecordedPass extends StopPass {
 
 export async function savePassings(db: Db, passes: RecordedPass[]): Promise<number> {
   if (passes.length === 0) return 0;
-  const [row] = await db.query<{ n: number }>(
-    `with inserted as (insert into transit_stop_passing (feed_id, run_key, trip_id, service_day, stop_index, route_id, direction_id, stop_id, vehicle_id, passed_at)
+  return db.run(
+    `insert into transit_stop_passing (feed_id, run_key, trip_id, service_day, stop_index, route_id, direction_id, stop_id, vehicle_id, passed_at)
      select f, k, t, d, i, r, dir, s, v, to_timestamp(p)
        from unnest($1::text[], $2::text[], $3::text[], $4::int4[], $5::int4[], $6::text[], $7::int2[], $8::text[], $9::text[], $10::float8[]) as x(f, k, t, d, i, r, dir, s, v, p)
-     on conflict do nothing returning 1) select count(*)::int as n from inserted`,
+     on conflict do nothing`,
     [
       passes.map((p) => p.feedId), passes.map((p) => p.runKey), passes.map((p) => p.tripId), passes.map((p) => p.serviceDay), passes.map((p) => p.stopIndex),
       passes.map((p) => p.routeId), passes.map((p) => p.directionId), passes.map((p) => p.stopId), passes.map((p) => p.vehicleId),
       passes.map((p) => p.time),
     ],
   );
-  return Number(row!.n);
 }
 
 /** Passings of a feed between two times (POSIX seconds, inclusive), oldest first. */
@@ -45,8 +44,7 @@ export async function readPassings(db: Db, feedId: string, from: number, to: num
 
 /** Deletes passings older than the cutoff (POSIX seconds); answers how many. */
 export async function prunePassings(db: Db, before: number): Promise<number> {
-  const [row] = await db.query<{ n: number }>('with deleted as (delete from transit_stop_passing where passed_at < to_timestamp($1) returning 1) select count(*)::int as n from deleted', [before]);
-  return Number(row!.n);
+  return db.run('delete from transit_stop_passing where passed_at < to_timestamp($1)', [before]);
 }
 
 export async function deleteFeedPassings(db: Db, feedId: string): Promise<void> {

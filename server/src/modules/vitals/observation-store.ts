@@ -1,6 +1,7 @@
 // SQL for observations and their rollups.
 import type { Db } from '../../platform/db/types.js';
 import type { Aggregation } from './types.js';
+import type { SeriesPoint } from '@citypulse/contracts';
 
 export interface ObservationBatch {
   indicatorIds: number[];
@@ -151,13 +152,8 @@ async function findNewRowsByIndex(tx: Db, index: string): Promise<void> {
   await tx.exec('set local enable_seqscan = off');
 }
 
-export interface SeriesPoint {
-  ts: string;
-  value: number;
-  count: number;
-  min: number;
-  max: number;
-}
+/** One step of a series (declared once, in contracts). */
+export type { SeriesPoint } from '@citypulse/contracts';
 
 /** Re-aggregates a series to `stepSeconds`, reading the coarsest source that still has that resolution. */
 export async function querySeries(
