@@ -15,7 +15,7 @@ import { LearnedModel } from './prediction/history.js';
 import { deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
 import { decodeFeedMessage, pingsOf } from './realtime/feed-message.js';
 import { TransitError, TransitErrorCode } from './errors.js';
-import { operatorTripsOf, type OperatorTrip } from './realtime/trip-updates.js';
+import { keepSchedule, operatorTripsOf, type OperatorTrip } from './realtime/trip-updates.js';
 
 export interface TransitContext { db: Db; logger: Logger; clock: Clock }
 
@@ -36,13 +36,15 @@ export interface RealtimeCounters {
   messages: number; badMessages: number; positions: number; accepted: number; stale: number; invalid: number; unmatched: number;
   /** TripUpdate entities received, and what became of them (see realtime/trip-updates.ts). */
   tripUpdates: number; tripUpdatesUsed: number; tripUpdatesStale: number; tripUpdatesUnmatched: number; tripUpdatesInvalid: number;
+  /** Of those used: runs the timetable does not have (duplicated or added by the operator). */
+  tripUpdatesAdded: number;
 }
 
 export class FeedRuntime {
   readonly tracker: Tracker;
   readonly engine: PredictionEngine;
   readonly vehicles = new Map<string, LiveVehicle>();
-  readonly counters: RealtimeCounters = { messages: 0, badMessages: 0, positions: 0, accepted: 0, stale: 0, invalid: 0, unmatched: 0, tripUpdates: 0, tripUpdatesUsed: 0, tripUpdatesStale: 0, tripUpdatesUnmatched: 0, tripUpdatesInvalid: 0 };
+  readonly counters: RealtimeCounters = { messages: 0, badMessages: 0, positions: 0, accepted: 0, stale: 0, invalid: 0, unmatched: 0, tripUpdates: 0, tripUpdatesUsed: 0, tripUpdatesStale: 0, tripUpdatesUnmatched: 0, tripUpdatesInvalid: 0, tripUpdatesAdded: 0 };
   /** The operator's latest TripUpdate of each trip run (key `tripId@serviceDay`), for trips without a tracked vehicle. */
   readonly operatorTrips = new Map<string, OperatorTrip>();
 
@@ -163,16 +165,21 @@ export class TransitService {
     counters.unmatched += report.unmatched;
     counters.tripUpdates += tripUpdates;
     const operator = this.takeTripUpdates(feed, message, now);
-    return { ...report, tripUpdatesUsed: operator.used, tripUpdatesStale: operator.stale, tripUpdatesUnmatched: operator.unmatched, tripUpdatesInvalid: operator.invalid };
+    return { ...report, tripUpdatesUsed: operator.used, tripUpdatesStale: operator.stale, tripUpdatesUnmatched: operator.unmatched, tripUpdatesInvalid: operator.invalid, tripUpdatesAdded: operator.added };
   }
 
   /** Keeps the operator's TripUpdates of a message (newer than what is held per trip run), forgetting stale ones. */
   private takeTripUpdates(feed: FeedRuntime, message: Parameters<typeof operatorTripsOf>[0], now: number) {
     const judge = (timestamp: number) => (timestamp < now - STALE_SECONDS ? 'stale' : timestamp > now + FUTURE_SECONDS ? 'invalid' : 'ok') as 'ok' | 'stale' | 'invalid';
-    const { trips, report } = operatorTripsOf(message, feed.timetable, (trip, time) => feed.tracker.serviceDayOf(trip, time), judge);
-    for (const trip of trips) {
-      const held = feed.operatorTrips.get(trip.key);
-      if (held && held.timestamp > trip.timestamp) { report.used--; report.stale++; continue; }
+    const addedRunOf = (tripId: string) => {
+      for (const held of feed.operatorTrips.values()) if (held.added && held.trip === null && held.tripId === tripId) return held;
+      return undefined;
+    };
+    const { trips, report } = operatorTripsOf(message, feed.timetable, (trip, time) => feed.tracker.serviceDayOf(trip, time), judge, addedRunOf);
+    for (const taken of trips) {
+      const held = feed.operatorTrips.get(taken.key);
+      if (held && held.timestamp > taken.timestamp) { report.used--; report.stale++; if (taken.added) report.added--; continue; }
+      const trip = keepSchedule(held, taken);
       feed.operatorTrips.set(trip.key, trip);
       this.changes.emit('operatorTrip', feed.id, trip);
     }
@@ -182,6 +189,7 @@ export class TransitService {
     counters.tripUpdatesStale += report.stale;
     counters.tripUpdatesUnmatched += report.unmatched;
     counters.tripUpdatesInvalid += report.invalid;
+    counters.tripUpdatesAdded += report.added;
     return report;
   }
 
@@ -232,6 +240,16 @@ export class TransitService {
           ? { tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: scheduled, delaySeconds: 0, vehicleId: null, live: false, source: 'timetable' }
           : { tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: predicted - scheduled, vehicleId: fresh!.vehicleId, live: true, source: 'operator' });
       }
+    }
+    // Runs the timetable does not have (duplicated or added by the operator) come only from the operator.
+    for (const run of feed.operatorTrips.values()) {
+      if (!run.added || run.canceled || run.timestamp < now - STALE_SECONDS) continue;
+      run.stopIds.forEach((id, index) => {
+        const predicted = run.arrivals[index]!;
+        if (id !== stopId || !Number.isFinite(predicted) || predicted < now - 60 || predicted > now + options.windowSeconds) return;
+        const scheduled = Number.isFinite(run.scheduled[index]!) ? Math.round(run.scheduled[index]!) : Math.round(predicted);
+        arrivals.push({ tripId: run.tripId, routeId: run.routeId, headsign: run.headsign, stopSequence: run.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted) - scheduled, vehicleId: run.vehicleId, live: true, source: 'operator' });
+      });
     }
     arrivals.sort((a, b) => a.predictedArrival - b.predictedArrival);
     return { stop: { id: stop.id, name: stop.name }, arrivals: arrivals.filter((a) => a.predictedArrival >= now - 60).slice(0, options.limit) };

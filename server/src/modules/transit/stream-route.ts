@@ -51,7 +51,7 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
       schedule();
     };
     const onOperatorTrip = (feedId: string, trip: OperatorTrip) => {
-      if (feedId !== runtime.id || !trip.trip.pattern.stopIds.includes(stopId) || pending) return;
+      if (feedId !== runtime.id || !trip.stopIds.includes(stopId) || pending) return;
       schedule();
     };
     transit.changes.on('vehicle', onVehicle);

@@ -169,3 +169,80 @@ describe('TripUpdates of a frequency-based trip', () => {
     expect(byScheduled.get(at('08:50:00'))).toMatchObject({ tripId: 'T1', source: 'timetable' });
   });
 });
+
+describe('TripUpdates for runs the timetable does not have', () => {
+  let server: TestServer;
+  let duty: string;
+  const clock = manualClock(at('08:20:00') * 1000);
+  const push = async (entities: unknown[], time = clock.now() / 1000) =>
+    (await server.request('POST', '/api/v1/transit/realtime?feed=added', { token: duty, body: messageOf(time, entities) })).body;
+  const arrivalsAt = async (stop: string) => (await server.request('GET', `/api/v1/transit/stops/${stop}/arrivals?feed=added&limit=20`)).body.arrivals as Array<Record<string, unknown>>;
+  const newTrip = (id: string, timestamp: number, calls: Array<[string, string]>, extra: Record<string, unknown> = {}) => ({
+    id: `new-${id}`,
+    tripUpdate: { trip: { tripId: id, routeId: 'R1', scheduleRelationship: 'ADDED', ...extra }, vehicle: { id: 'EXTRA1' }, timestamp, stopTimeUpdate: calls.map(([stopId, time]) => ({ stopId, arrival: { time: at(time) } })) },
+  });
+
+  beforeAll(async () => {
+    server = await startServer({ clock });
+    duty = await server.login('duty');
+    const response = await fetch(`${server.url}/api/v1/transit/feeds?id=added`, { method: 'POST', body: new Blob([new Uint8Array(zipFiles(lineFeed()))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` } });
+    expect(response.status).toBe(201);
+  });
+  afterAll(async () => server?.close());
+
+  it('shows a DUPLICATED trip at its own start, with the template\'s times moved and its delays applied', async () => {
+    // T2 (A 08:30 .. D 08:45) copied as T2-extra leaving A at 08:50: C at 09:00, two minutes late from B on.
+    const report = await push([tripUpdate('T2', at('08:20:00'), [{ stopSequence: 2, arrival: { delay: 120 } }], { scheduleRelationship: 'DUPLICATED' })]
+      .map((entity) => ({ ...entity, tripUpdate: { ...entity.tripUpdate, tripProperties: { tripId: 'T2-extra', startDate: '20240304', startTime: '08:50:00' } } })));
+    expect(report).toMatchObject({ tripUpdates: 1, tripUpdatesUsed: 1, tripUpdatesAdded: 1 });
+    const atC = await arrivalsAt('C');
+    expect(atC.find((arrival) => arrival.tripId === 'T2-extra')).toMatchObject({ routeId: 'R1', headsign: 'East', stopSequence: 3, scheduledArrival: at('09:00:00'), predictedArrival: at('09:02:00'), delaySeconds: 120, source: 'operator', live: true, vehicleId: 'BUS9' });
+    // The timetable's own T2 is still there, untouched.
+    expect(atC.find((arrival) => arrival.tripId === 'T2')).toMatchObject({ predictedArrival: at('08:40:00'), source: 'timetable' });
+    // Before its first update nothing is said, as for any trip.
+    expect((await arrivalsAt('A')).find((arrival) => arrival.tripId === 'T2-extra')).toBeUndefined();
+  });
+
+  it('takes the older ADDED form of a copy: the timetable trip run at start_time', async () => {
+    const report = await push([tripUpdate('T2', at('08:20:00'), [{ stopSequence: 1, departure: { delay: 0 } }], { scheduleRelationship: 'ADDED', startTime: '08:55:00' })]);
+    expect(report).toMatchObject({ tripUpdatesUsed: 1, tripUpdatesAdded: 1 });
+    const t2 = (await arrivalsAt('D')).filter((arrival) => arrival.tripId === 'T2');
+    expect(t2.map((arrival) => [arrival.scheduledArrival, arrival.source])).toEqual([[at('08:45:00'), 'timetable'], [at('09:10:00'), 'operator']]);
+  });
+
+  it('shows a new trip of a route at the stops and times the operator gives, and keeps its first times as its schedule', async () => {
+    expect(await push([newTrip('X1', at('08:20:00'), [['B', '08:50:00'], ['C', '08:55:00'], ['D', '09:00:00']])])).toMatchObject({ tripUpdatesUsed: 1, tripUpdatesAdded: 1 });
+    expect((await arrivalsAt('C')).find((arrival) => arrival.tripId === 'X1')).toMatchObject({ routeId: 'R1', headsign: 'Stop D', stopSequence: 2, scheduledArrival: at('08:55:00'), predictedArrival: at('08:55:00'), delaySeconds: 0, vehicleId: 'EXTRA1', source: 'operator' });
+    expect((await arrivalsAt('A')).find((arrival) => arrival.tripId === 'X1')).toBeUndefined();
+    clock.set(at('08:21:00') * 1000);
+    await push([newTrip('X1', at('08:21:00'), [['B', '08:53:00'], ['C', '08:58:00'], ['D', '09:03:00']])]);
+    expect((await arrivalsAt('C')).find((arrival) => arrival.tripId === 'X1')).toMatchObject({ scheduledArrival: at('08:55:00'), predictedArrival: at('08:58:00'), delaySeconds: 180 });
+  });
+
+  it('counts misshapen added trips without showing them', async () => {
+    const properties = (tripProperties: Record<string, unknown>) => ({ ...tripUpdate('T2', at('08:21:00'), [], { scheduleRelationship: 'DUPLICATED' }), id: `dup-${JSON.stringify(tripProperties)}`, tripUpdate: { ...tripUpdate('T2', at('08:21:00'), [], { scheduleRelationship: 'DUPLICATED' }).tripUpdate, delay: 60, tripProperties } });
+    const report = await push([
+      properties({ startTime: '10:00:00' }), // no id of its own
+      properties({ tripId: 'T1', startTime: '10:00:00' }), // an id the timetable already has
+      properties({ tripId: 'T2-late' }), // no start time
+      tripUpdate('T1', at('08:21:00'), [{ stopSequence: 1, arrival: { delay: 0 } }], { scheduleRelationship: 'ADDED' }), // a copy without start_time
+      newTrip('X2', at('08:21:00'), [['B', '09:00:00'], ['C', '09:05:00']], { routeId: 'R9' }), // no such route
+      newTrip('X3', at('08:21:00'), [['B', '09:00:00'], ['Q', '09:05:00']]), // no such stop
+      newTrip('X4', at('08:21:00'), [['B', '09:05:00'], ['C', '09:00:00']]), // going back in time
+      newTrip('X5', at('08:21:00'), [['B', '09:05:00']]), // one call is not a trip
+    ]);
+    expect(report).toMatchObject({ tripUpdates: 8, tripUpdatesUsed: 0, tripUpdatesAdded: 0, tripUpdatesUnmatched: 1, tripUpdatesInvalid: 7 });
+    const ids = new Set([...(await arrivalsAt('B')), ...(await arrivalsAt('C'))].map((arrival) => arrival.tripId));
+    for (const id of ['T2-late', 'X2', 'X3', 'X4', 'X5']) expect(ids.has(id)).toBe(false);
+  });
+
+  it('calls off an added trip with a CANCELED update under its id, and counts the added ones', async () => {
+    clock.set(at('08:22:00') * 1000);
+    expect(await push([{ id: 'cancel-X1', tripUpdate: { trip: { tripId: 'X1', scheduleRelationship: 'CANCELED' }, timestamp: at('08:22:00') } }])).toMatchObject({ tripUpdatesUsed: 1 });
+    expect((await arrivalsAt('C')).find((arrival) => arrival.tripId === 'X1')).toBeUndefined();
+    expect((await arrivalsAt('C')).find((arrival) => arrival.tripId === 'T2-extra')).toMatchObject({ source: 'operator' });
+    const stats = await server.request('GET', '/api/v1/transit/realtime/stats?feed=added', { token: duty });
+    // The duplicate, the copy, the new trip twice and its cancellation.
+    expect(stats.body).toMatchObject({ tripUpdatesAdded: 5, tripUpdatesInvalid: 7 });
+  });
+});

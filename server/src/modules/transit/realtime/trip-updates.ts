@@ -5,6 +5,13 @@
 // the later stops until the next StopTimeUpdate; stops before the first one have no prediction; a SKIPPED
 // stop has no arrival (the delay still carries past it); NO_DATA stops the carrying until the next update;
 // a CANCELED trip runs at no stop.
+// Trips the timetable does not have at that time are taken too, so that passengers see them:
+//   - DUPLICATED: a copy of the timetable trip `trip_id`, known as `trip_properties.trip_id`, starting at
+//     `trip_properties.start_time` (and `start_date`), every time moved by the same amount;
+//   - ADDED naming a timetable trip: the same copy in the older form some operators still send (the trip
+//     run at `start_time`; the pair <trip_id, start_time> names it);
+//   - ADDED naming a trip the timetable does not have: a new trip of `route_id`, whose stop time updates
+//     must each give a stop and an absolute time (there is no schedule to add a delay to).
 // See: https://gtfs.org/documentation/realtime/reference/#message-tripupdate
 // See: https://gtfs.org/documentation/realtime/feed-entities/trip-updates/#stoptimeupdate
 import type { Trip, Timetable } from '../gtfs/timetable.js';
@@ -13,9 +20,27 @@ import { formatSecondOfDay, isFrequencyBased, nearestInstance } from '../trackin
 import type { FeedMessageObject } from './feed-message.js';
 
 export interface OperatorTrip {
-  /** The key of a trip run as the tracker keys it: `tripId@serviceDay`, plus `+HH:MM:SS` for a frequency instance. */
+  /**
+   * The key of a trip run as the tracker keys it: `tripId@serviceDay`, plus `+HH:MM:SS` for a frequency
+   * instance; an added run's key starts with `added:`, so that it never stands for a timetable run.
+   */
   key: string;
-  trip: Trip;
+  /** The id passengers and other systems know the run by: the timetable's, or an added trip's own. */
+  tripId: string;
+  routeId: string;
+  headsign: string;
+  /** The timetable trip whose stops and times the run follows (for a duplicate, the trip copied); null for a new trip. */
+  trip: Trip | null;
+  /** A run the timetable does not have: a duplicate of a timetable trip at another time, or a new trip. */
+  added: boolean;
+  /** The run's calls: stop ids and sequences, one per stop of `arrivals`. */
+  stopIds: readonly string[];
+  stopSequences: ArrayLike<number>;
+  /**
+   * Scheduled time at each stop (POSIX seconds). A new trip has no timetable: the times of the first
+   * update taken for it stand for one (see `keepSchedule`), so that later updates show a delay.
+   */
+  scheduled: Float64Array;
   serviceDay: number;
   vehicleId: string | null;
   /** When the operator made the prediction (POSIX seconds). */
@@ -31,8 +56,10 @@ export interface TripUpdateReport {
   /** Taken: they now give arrivals for trips without a tracked vehicle. */
   used: number;
   stale: number;
-  /** No trip id, a trip the timetable does not have, or a trip that does not run on any nearby day. */
+  /** No trip id, a trip the timetable does not have (and is not added), or a trip that does not run on any nearby day. */
   unmatched: number;
+  /** Of those used: runs the timetable does not have (duplicated or added trips). */
+  added: number;
   /** Timestamps in the future, or stop time updates that match no stop of the trip. */
   invalid: number;
 }
@@ -117,9 +144,11 @@ export function operatorTripsOf(
   timetable: Timetable,
   serviceDayOf: (trip: Trip, time: number) => number | null,
   judge: (timestamp: number) => 'ok' | 'stale' | 'invalid',
+  /** The added run held under a trip id the timetable does not have (to cancel it). */
+  addedRunOf: (tripId: string) => OperatorTrip | undefined = () => undefined,
 ): { trips: OperatorTrip[]; report: TripUpdateReport } {
   const headerTime = Number(message.header?.timestamp ?? 0);
-  const report: TripUpdateReport = { received: 0, used: 0, stale: 0, unmatched: 0, invalid: 0 };
+  const report: TripUpdateReport = { received: 0, used: 0, stale: 0, unmatched: 0, invalid: 0, added: 0 };
   const trips: OperatorTrip[] = [];
   for (const entity of message.entity ?? []) {
     const update = entity.tripUpdate;
@@ -128,31 +157,109 @@ export function operatorTripsOf(
     const timestamp = Number(update.timestamp ?? headerTime);
     const verdict = timestamp > 0 ? judge(timestamp) : 'invalid';
     if (verdict !== 'ok') { report[verdict]++; continue; }
-    const trip = update.trip?.tripId ? timetable.trips.get(update.trip.tripId) : undefined;
-    if (!trip) { report.unmatched++; continue; }
-    const startDate = update.trip?.startDate ? parseGtfsDate(update.trip.startDate) : null;
-    if (update.trip?.startDate && startDate === null) { report.invalid++; continue; }
-    const serviceDay = startDate ?? serviceDayOf(trip, timestamp);
-    if (serviceDay === null) { report.unmatched++; continue; }
-    // A frequency-based trip runs many times a day: start_time says which run (required there, E006).
-    // The run's times are the template's moved to that start; it is keyed as the tracker keys the
-    // instance nearest that start (with exact_times=0 the operator's start may differ from the nominal).
-    let key = `${trip.id}@${serviceDay}`;
-    let offset = 0;
-    if (isFrequencyBased(trip)) {
-      const start = update.trip?.startTime ? parseGtfsTime(update.trip.startTime) : null;
-      if (start === null) { report.invalid++; continue; }
-      const instance = nearestInstance(trip, start, 0);
-      if (instance === null) { report.unmatched++; continue; }
-      key += `+${formatSecondOfDay(instance)}`;
-      offset = start - trip.departures[0]!;
-    }
-    const serviceStart = timetable.clock.serviceDayStart(serviceDay) + offset;
-    const canceled = String(update.trip?.scheduleRelationship ?? '') === 'CANCELED';
-    const arrivals = canceled ? new Float64Array(trip.arrivals.length).fill(NaN) : predictedArrivals(trip, serviceStart, update);
-    if (!arrivals) { report.invalid++; continue; }
-    trips.push({ key, trip, serviceDay, vehicleId: update.vehicle?.id || update.vehicle?.label || null, timestamp, canceled, arrivals });
+    const taken = operatorTripOf(update, timestamp, timetable, serviceDayOf, addedRunOf);
+    if (typeof taken === 'string') { report[taken]++; continue; }
+    trips.push(taken);
     report.used++;
+    if (taken.added) report.added++;
   }
   return { trips, report };
+}
+
+type Refusal = 'unmatched' | 'invalid';
+
+/** One TripUpdate as an operator trip, or why it is not taken. */
+function operatorTripOf(
+  update: TripUpdate, timestamp: number, timetable: Timetable,
+  serviceDayOf: (trip: Trip, time: number) => number | null, addedRunOf: (tripId: string) => OperatorTrip | undefined,
+): OperatorTrip | Refusal {
+  const descriptor = update.trip;
+  const relationship = String(descriptor?.scheduleRelationship ?? 'SCHEDULED');
+  const trip = descriptor?.tripId ? timetable.trips.get(descriptor.tripId) : undefined;
+  if (relationship === 'ADDED' && descriptor?.tripId && !trip) return newTrip(update, timestamp, timetable);
+  if (relationship === 'CANCELED' && descriptor?.tripId && !trip) {
+    // An added trip called off, by the id it was added under.
+    const held = addedRunOf(descriptor.tripId);
+    return held ? { ...held, timestamp, canceled: true, arrivals: new Float64Array(held.arrivals.length).fill(NaN) } : 'unmatched';
+  }
+  if (!trip) return 'unmatched';
+  const copy = relationship === 'DUPLICATED' || relationship === 'ADDED';
+  // A duplicate's own date and start are in trip_properties (DUPLICATED) or the descriptor (ADDED).
+  const properties = relationship === 'DUPLICATED' ? update.tripProperties : descriptor;
+  if (relationship === 'DUPLICATED' && (!properties?.tripId || timetable.trips.has(properties.tripId))) return 'invalid';
+  const startDate = properties?.startDate ? parseGtfsDate(properties.startDate) : null;
+  if (properties?.startDate && startDate === null) return 'invalid';
+  const serviceDay = startDate ?? serviceDayOf(trip, timestamp);
+  if (serviceDay === null) return 'unmatched';
+  // A frequency-based trip runs many times a day, and a duplicate runs at a time of its own: start_time
+  // says which run (required for both, E006). A frequency run is keyed as the tracker keys the instance
+  // nearest that start (with exact_times=0 the operator's start may differ from the nominal).
+  let key = `${trip.id}@${serviceDay}`;
+  let offset = 0;
+  if (copy || isFrequencyBased(trip)) {
+    const start = properties?.startTime ? parseGtfsTime(properties.startTime) : null;
+    if (start === null) return 'invalid';
+    offset = start - trip.departures[0]!;
+    if (relationship === 'DUPLICATED') key = `added:${properties!.tripId}@${serviceDay}`;
+    else if (copy) key = `added:${trip.id}@${serviceDay}+${formatSecondOfDay(start)}`;
+    else {
+      const instance = nearestInstance(trip, start, 0);
+      if (instance === null) return 'unmatched';
+      key += `+${formatSecondOfDay(instance)}`;
+    }
+  }
+  const serviceStart = timetable.clock.serviceDayStart(serviceDay) + offset;
+  const canceled = relationship === 'CANCELED';
+  const arrivals = canceled ? new Float64Array(trip.arrivals.length).fill(NaN) : predictedArrivals(trip, serviceStart, update);
+  if (!arrivals) return 'invalid';
+  return {
+    key, tripId: relationship === 'DUPLICATED' ? properties!.tripId! : trip.id, routeId: trip.routeId, headsign: trip.headsign,
+    trip, added: copy, stopIds: trip.pattern.stopIds, stopSequences: trip.stopSequences,
+    scheduled: Float64Array.from(trip.arrivals, (arrival) => serviceStart + arrival),
+    serviceDay, vehicleId: vehicleOf(update), timestamp, canceled, arrivals,
+  };
+}
+
+/** A trip the timetable does not have: each stop time update names a known stop and gives an absolute time. */
+function newTrip(update: TripUpdate, timestamp: number, timetable: Timetable): OperatorTrip | Refusal {
+  const descriptor = update.trip!;
+  if (!descriptor.routeId || !timetable.routes.has(descriptor.routeId)) return 'unmatched';
+  const updates = update.stopTimeUpdate ?? [];
+  if (updates.length < 2) return 'invalid';
+  const stopIds: string[] = [];
+  const stopSequences: number[] = [];
+  const times: number[] = [];
+  let latest = 0;
+  for (const [i, stopUpdate] of updates.entries()) {
+    if (!stopUpdate.stopId || !timetable.stops.has(stopUpdate.stopId)) return 'invalid';
+    const skipped = String(stopUpdate.scheduleRelationship ?? 'SCHEDULED') === 'SKIPPED';
+    const time = numberOf(stopUpdate.arrival?.time) || numberOf(stopUpdate.departure?.time);
+    if (!skipped && (!time || time < latest)) return 'invalid';
+    if (!skipped) latest = time!;
+    stopIds.push(stopUpdate.stopId);
+    stopSequences.push(numberOf(stopUpdate.stopSequence) ?? i + 1);
+    times.push(skipped ? NaN : time!);
+  }
+  if (latest === 0) return 'invalid';
+  const startDate = descriptor.startDate ? parseGtfsDate(descriptor.startDate) : null;
+  if (descriptor.startDate && startDate === null) return 'invalid';
+  const serviceDay = startDate ?? timetable.clock.localDay(times.find(Number.isFinite)!);
+  return {
+    key: `added:${descriptor.tripId}@${serviceDay}`, tripId: descriptor.tripId!, routeId: descriptor.routeId,
+    headsign: timetable.stops.get(stopIds[stopIds.length - 1]!)!.name,
+    trip: null, added: true, stopIds, stopSequences, scheduled: Float64Array.from(times),
+    serviceDay, vehicleId: vehicleOf(update), timestamp, canceled: false, arrivals: Float64Array.from(times),
+  };
+}
+
+const vehicleOf = (update: TripUpdate) => update.vehicle?.id || update.vehicle?.label || null;
+
+/**
+ * A new trip's schedule is the one it was first announced with: a later update for the same run keeps the
+ * earlier times as its schedule when it calls at the same stops, so that its delay shows.
+ */
+export function keepSchedule(held: OperatorTrip | undefined, next: OperatorTrip): OperatorTrip {
+  if (!held || next.trip !== null || held.trip !== null || held.stopIds.length !== next.stopIds.length) return next;
+  if (!held.stopIds.every((stopId, i) => stopId === next.stopIds[i])) return next;
+  return { ...next, scheduled: held.scheduled };
 }
