@@ -243,6 +243,16 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(cells[5]).toBe('3.0'); // scheduled: every 3 minutes
     expect(Number(cells[8])).toBeGreaterThan(0); // the late bus and the one behind it bunched
     expect(await page.locator('h1').textContent()).toBe('公交运行监测');
+    // The stops the buses passed between their reports checked what was announced for them.
+    const accuracy = page.locator('[data-testid="prediction-accuracy"]');
+    await accuracy.waitFor();
+    const api = await server.request('GET', `/api/v1/transit/accuracy?feed=${FEED}`, { token: duty });
+    expect(api.body.count).toBeGreaterThan(0);
+    const shown = `${(api.body.inWindow * 100).toFixed(1)}%`;
+    expect(await accuracy.locator('.accuracy-headline strong').textContent()).toBe(shown);
+    expect(await accuracy.textContent()).toContain(`已核验预报 ${api.body.count} 条`);
+    const r15 = api.body.routes.find((route: { routeId: string }) => route.routeId === 'R15');
+    expect(await row.locator('[data-testid="route-accuracy"]').textContent()).toBe(`${(r15.inWindow * 100).toFixed(1)}%`);
     await screenshot(page, 'ops-transit');
     await expectAccessible(page, 'headway monitor');
   });

@@ -50,3 +50,24 @@ export interface StopArrivals {
   stop: { id: string; name: string };
   arrivals: Arrival[];
 }
+
+/** The city's target: 97% of arrival announcements within the window of their horizon. */
+export const PREDICTION_ACCURACY_GOAL = 0.97;
+
+/** `GET /api/v1/transit/accuracy`: the announcements judged as the buses passed the stops. */
+export interface PredictionAccuracy {
+  feed: string;
+  goal: number;
+  /** Seconds back from now. */
+  window: number;
+  /** POSIX seconds: the arrivals judged fall in [from, to). */
+  from: number;
+  to: number;
+  count: number;
+  /** Share within the window of the horizon bucket; null when nothing was judged. */
+  inWindow: number | null;
+  /** By horizon: [from, to) seconds before the bus came. */
+  buckets: Array<{ label: string; from: number; to: number; count: number; inWindow: number | null }>;
+  /** Worst first. */
+  routes: Array<{ routeId: string; count: number; inWindow: number | null }>;
+}

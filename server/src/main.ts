@@ -10,6 +10,7 @@ import { isDemoSeeded, seedDemoCity } from './sim/demo-city.js';
 import { VitalsSimulator } from './sim/vitals-simulator.js';
 import { DemoBuses } from './sim/bus-simulator.js';
 import { HEADWAY_INDICATORS } from './modules/transit/headway-vitals.js';
+import { PREDICTION_INDICATORS } from './modules/transit/prediction-vitals.js';
 import { DEFAULT_STATISTIC_INDICATORS } from './modules/cases/statistics.js';
 import { startMqttIngest } from './modules/vitals/mqtt.js';
 
@@ -81,8 +82,8 @@ export async function serve(options: { seedIfEmpty: boolean; simulate: boolean |
   const demoBuses = simulate && demo;
   if (simulate) {
     // Indicators that modules feed with real figures are left to them: the cases module's statistics
-    // always, the headways when the demo buses run.
-    const fedByModules = [...Object.values(DEFAULT_STATISTIC_INDICATORS), ...(demoBuses ? Object.values(HEADWAY_INDICATORS) : [])];
+    // always, the headways and the arrival prediction accuracy when the demo buses run.
+    const fedByModules = [...Object.values(DEFAULT_STATISTIC_INDICATORS), ...(demoBuses ? [...Object.values(HEADWAY_INDICATORS), ...Object.values(PREDICTION_INDICATORS)] : [])];
     simulator = new VitalsSimulator(app.vitals.service, log, { skip: new Set(fedByModules) });
     const series = simulator.prepare(app.vitals.service.orgUnits());
     simulator.start();

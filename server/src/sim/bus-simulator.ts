@@ -9,6 +9,7 @@ import { zipFiles } from '../modules/transit/gtfs/zip-writer.js';
 import { demoNetworkFeed } from '../modules/transit/demo/network.js';
 import { BusSimulator } from '../modules/transit/demo/simulator.js';
 import { HEADWAY_INDICATORS } from '../modules/transit/headway-vitals.js';
+import { PREDICTION_INDICATORS } from '../modules/transit/prediction-vitals.js';
 import { demoCatalogue } from '../modules/vitals/catalogue/index.js';
 
 export const DEMO_BUS_FEED = 'haicheng';
@@ -24,16 +25,16 @@ export class DemoBuses {
 
   /**
    * Imports the demo network unless a feed of that id is loaded (answers whether it imported), and adds
-   * the bus headway indicators to a demo catalogue seeded before they existed.
+   * the bus headway and prediction accuracy indicators to a demo catalogue seeded before they existed.
    */
   async prepare(): Promise<boolean> {
     const transit = this.app.transit.service;
     const vitals = this.app.vitals.service;
-    const codes = new Set<string>(Object.values(HEADWAY_INDICATORS));
+    const codes = new Set<string>([...Object.values(HEADWAY_INDICATORS), ...Object.values(PREDICTION_INDICATORS)]);
     const missing = demoCatalogue().filter((definition) => codes.has(definition.code) && !vitals.indicator(definition.code));
     if (missing.length > 0) {
       await vitals.importIndicators(missing);
-      this.log.info({ indicators: missing.map((definition) => definition.code) }, 'bus headway indicators added to the catalogue');
+      this.log.info({ indicators: missing.map((definition) => definition.code) }, 'bus indicators added to the catalogue');
     }
     let imported = false;
     if (!transit.feedIds().includes(DEMO_BUS_FEED)) {

@@ -7,6 +7,7 @@ import { buildApp } from '../../app.js';
 import { manualClock } from '../../platform/clock.js';
 import { DISTRICT_CENTRES } from '../../sim/demo-geometry.js';
 import { lineFeed, zipFiles } from './testing/feed.js';
+import { pushPredictionAccuracy } from './prediction-vitals.js';
 
 const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday; the feed runs in UTC
 const at = (clock: string) => DAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
@@ -105,6 +106,46 @@ describe('headways as vital signs', () => {
     expect(city).toBeNull();
     expect(await server.app.transit.headwayVitals.push(server.app.vitals.service)).toBe(0);
     expect(districts.size).toBe(0);
+  });
+});
+
+describe('arrival prediction accuracy, judged live', () => {
+  it('judges the announcements as the buses pass the stops, per horizon and route, and pushes the city figure', async () => {
+    clock.set(at('09:20:30') * 1000);
+    const response = await server.request('GET', '/api/v1/transit/accuracy?feed=long', { token: duty });
+    expect(response.status).toBe(200);
+    const accuracy = response.body;
+    expect(accuracy).toMatchObject({ feed: 'long', goal: 0.97, window: 3600 });
+    // Four buses, announcements kept once a minute, judged at every stop passed within 30 minutes.
+    expect(accuracy.count).toBeGreaterThan(1000);
+    expect(accuracy.buckets.map((bucket: { label: string }) => bucket.label)).toEqual(['0-3 min', '3-6 min', '6-12 min', '12-30 min']);
+    expect(accuracy.buckets.reduce((sum: number, bucket: { count: number }) => sum + bucket.count, 0)).toBe(accuracy.count);
+    expect(accuracy.routes).toEqual([{ routeId: 'R1', count: accuracy.count, inWindow: accuracy.inWindow }]);
+    // The buses keep a steady pace, so the engine is nearly always right once it has seen them run.
+    expect(accuracy.inWindow).toBeGreaterThan(0.8);
+    expect(accuracy.inWindow).toBeLessThanOrEqual(1);
+
+    const stored = await pushPredictionAccuracy(server.app.vitals.service, server.app.transit.service, clock.now());
+    expect(stored).toBe(1);
+    const snapshot = await server.request('GET', '/api/v1/vitals/snapshot?org=haicheng&category=public_transport', { token: duty });
+    const item = snapshot.body.items.find((entry: { indicator: string }) => entry.indicator === 'PUBLIC_TRANSPORT.BUS_ARRIVAL_PREDICTION_ACCURACY');
+    expect(item).toMatchObject({ value: Number((accuracy.inWindow * 100).toFixed(2)), ts: new Date(clock.now()).toISOString() });
+  });
+
+  it('has no figure for an hour in which nothing was judged, and refuses a bad window naming it', async () => {
+    clock.set(at('11:30:00') * 1000);
+    const quiet = await server.request('GET', '/api/v1/transit/accuracy?feed=long', { token: duty });
+    expect(quiet.body).toMatchObject({ count: 0, inWindow: null, routes: [] });
+    expect(await pushPredictionAccuracy(server.app.vitals.service, server.app.transit.service, clock.now())).toBe(0);
+    const longer = await server.request('GET', '/api/v1/transit/accuracy?feed=long&window=14400', { token: duty });
+    expect(longer.body.count).toBeGreaterThan(1000);
+    for (const query of ['window=0', 'window=soon', 'window=864000']) {
+      const response = await server.request('GET', `/api/v1/transit/accuracy?feed=long&${query}`, { token: duty });
+      expect(response.status, query).toBe(400);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(JSON.stringify(response.body)).toContain('window');
+    }
+    expect((await server.request('GET', '/api/v1/transit/accuracy?feed=long')).status).toBe(401);
   });
 });
 

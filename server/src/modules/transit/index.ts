@@ -13,6 +13,7 @@ import { registerNetworkRoutes } from './network-routes.js';
 import { registerPollRoutes } from './poll-routes.js';
 import { HeadwayHistory } from './headway-history.js';
 import { HeadwayVitals } from './headway-vitals.js';
+import { pushPredictionAccuracy } from './prediction-vitals.js';
 import { RealtimePoller } from './realtime/poller.js';
 import { loadPollSources } from './realtime/poll-source-store.js';
 
@@ -66,6 +67,7 @@ export async function registerTransit(
     every(FLUSH_PASSINGS_EVERY_MS, () => history.flush(), 'transit-passings');
     every(PRUNE_EVERY_MS, () => history.prune(), 'transit-passings-retention');
     every(HEADWAY_VITALS_EVERY_MS, () => headwayVitals.push(ctx.vitals), 'transit-headway-vitals');
+    every(HEADWAY_VITALS_EVERY_MS, () => pushPredictionAccuracy(ctx.vitals, service, ctx.clock.now()), 'transit-prediction-accuracy');
     poller.start();
     app.addHook('onClose', async () => {
       poller.stop();

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { TransitService } from './service.js';
 import { encodeFeedMessage } from './realtime/feed-message.js';
 import { tripUpdatesMessage, vehiclePositionsMessage } from './realtime/feeds-out.js';
+import { PREDICTION_ACCURACY_GOAL } from '@citypulse/contracts';
 
 const FeedQuery = Type.Object({ feed: Type.Optional(Type.String({ description: 'Feed id (optional when there is one feed)' })) }, { additionalProperties: false });
 
@@ -53,6 +54,22 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
   }, async (request) => {
     const feed = transit.runtime((request.query as { feed?: string }).feed);
     return { feed: feed.id, ...feed.counters, tracker: feed.tracker.counters, polling: pollSources(feed.id) };
+  });
+
+  app.get('/api/v1/transit/accuracy', {
+    config: { permission: 'transit:read' },
+    schema: {
+      tags: ['transit'],
+      summary: 'How right the arrival predictions were: of the announcements made 0-30 min before the bus came in the last `window` seconds, the share within the window of their horizon, by horizon and by route (worst first)',
+      querystring: Type.Object({
+        feed: Type.Optional(Type.String({ description: 'Feed id (optional when there is one feed)' })),
+        window: Type.Integer({ minimum: 60, maximum: 86_400, default: 3600, description: 'Seconds back from now' }),
+      }, { additionalProperties: false }),
+    },
+  }, async (request) => {
+    const { feed: feedId, window } = request.query as { feed?: string; window: number };
+    const feed = transit.runtime(feedId);
+    return { feed: feed.id, goal: PREDICTION_ACCURACY_GOAL, window, ...feed.accuracy.summary(Math.floor(now() / 1000), window) };
   });
 
   // Passenger information is public, as on a stop board.

@@ -12,6 +12,7 @@ import { formatSecondOfDay, isFrequencyBased, tripInstances } from './tracking/f
 import type { VehiclePing } from './tracking/positions.js';
 import { PredictionEngine } from './prediction/engine.js';
 import { LearnedModel } from './prediction/history.js';
+import { LiveAccuracy } from './accuracy/live.js';
 import { deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
 import { decodeFeedMessage, pingsOf } from './realtime/feed-message.js';
 import { TransitError, TransitErrorCode } from './errors.js';
@@ -43,6 +44,8 @@ export interface RealtimeCounters {
 export class FeedRuntime {
   readonly tracker: Tracker;
   readonly engine: PredictionEngine;
+  /** How right the announcements of the last hours were, judged as the buses pass the stops. */
+  readonly accuracy = new LiveAccuracy();
   readonly vehicles = new Map<string, LiveVehicle>();
   readonly counters: RealtimeCounters = { messages: 0, badMessages: 0, positions: 0, accepted: 0, stale: 0, invalid: 0, unmatched: 0, tripUpdates: 0, tripUpdatesUsed: 0, tripUpdatesStale: 0, tripUpdatesUnmatched: 0, tripUpdatesInvalid: 0, tripUpdatesAdded: 0 };
   /** The operator's latest TripUpdate of each trip run (key `tripId@serviceDay`), for trips without a tracked vehicle. */
@@ -59,7 +62,9 @@ export class FeedRuntime {
     let live: LiveVehicle = { ping, run: null, onRoute: false, predictions: null, from: 0 };
     if (update) {
       this.engine.learn(update);
-      live = { ping, run: update.run, onRoute: update.onRoute, predictions: this.engine.predict(update), from: update.run.nextIndex };
+      const predictions = this.engine.predict(update);
+      this.accuracy.observe(update, predictions);
+      live = { ping, run: update.run, onRoute: update.onRoute, predictions, from: update.run.nextIndex };
     }
     this.vehicles.set(ping.vehicleId, live);
     return live;

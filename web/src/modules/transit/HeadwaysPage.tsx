@@ -1,13 +1,15 @@
 // /ops/transit — the headway monitor: per route and direction, how evenly buses actually came over the
 // last period against the timetable (mean headways, coefficient of variation, excess wait time) and how
-// often they bunched or left big gaps. A table: the figures are the text; refreshed every 30 s.
+// often they bunched or left big gaps; above it, how right the arrival predictions were in the same period
+// (checked as the buses passed the stops) against the 97% goal, with each route's share in the table.
+// A table: the figures are the text; refreshed every 30 s.
 import { useSearchParams, Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../../app/api';
 import { Loading, useFormatTime } from '../ops/common';
 import { transitQueries } from './queries';
-import type { HeadwayRow } from './types';
+import type { HeadwayRow, PredictionAccuracy } from './types';
 import './transit.css';
 
 const WINDOWS = [30, 60, 120, 180];
@@ -25,6 +27,9 @@ export function HeadwaysPage() {
   const feedIds = (feeds.data?.items ?? []).map((item) => item.id);
   const feed = params.get('feed') || (feedIds.length > 1 ? feedIds[0] : undefined);
   const headways = useQuery({ ...transitQueries.headways(feed, window * 60), enabled: feeds.isSuccess });
+  const accuracy = useQuery({ ...transitQueries.accuracy(feed, window * 60), enabled: feeds.isSuccess });
+  const routeAccuracy = new Map((accuracy.data?.routes ?? []).map((route) => [route.routeId, route.inWindow]));
+  const goal = accuracy.data?.goal ?? 0.97;
 
   const update = (key: string, value: string) => {
     const next = new URLSearchParams(params);
@@ -54,6 +59,7 @@ export function HeadwaysPage() {
           </span>
         )}
       </form>
+      {accuracy.data && <AccuracySummary accuracy={accuracy.data} />}
       <Loading query={feeds.isSuccess ? headways : feeds}>
         {headways.data && headways.data.items.length === 0 ? (
           <p className="go-empty">{t('transit.ops.none')}</p>
@@ -73,10 +79,11 @@ export function HeadwaysPage() {
                 <th scope="col" className="num">{t('transit.ops.ewt')}</th>
                 <th scope="col" className="num">{t('transit.ops.bunching')}</th>
                 <th scope="col" className="num">{t('transit.ops.gaps')}</th>
+                <th scope="col" className="num">{t('transit.ops.accuracy')}</th>
               </tr>
             </thead>
             <tbody>
-              {(headways.data?.items ?? []).map((row) => <Row key={`${row.routeId}:${row.directionId}`} row={row} feed={feed} />)}
+              {(headways.data?.items ?? []).map((row) => <Row key={`${row.routeId}:${row.directionId}`} row={row} feed={feed} accuracy={routeAccuracy.get(row.routeId) ?? null} goal={goal} />)}
             </tbody>
           </table>
         )}
@@ -85,7 +92,44 @@ export function HeadwaysPage() {
   );
 }
 
-function Row({ row, feed }: { row: HeadwayRow; feed: string | undefined }) {
+const percent = (share: number | null) => (share === null ? '—' : `${(share * 100).toFixed(1)}%`);
+
+/** The period's accuracy against the goal, and by horizon; the flag is in words as well as in colour. */
+function AccuracySummary({ accuracy }: { accuracy: PredictionAccuracy }) {
+  const { t } = useTranslation();
+  const below = accuracy.inWindow !== null && accuracy.inWindow < accuracy.goal;
+  return (
+    <section className="accuracy-summary" aria-labelledby="accuracy-title" data-testid="prediction-accuracy">
+      <h2 id="accuracy-title">{t('transit.ops.accuracyTitle')}</h2>
+      {accuracy.count === 0 ? (
+        <p className="go-empty">{t('transit.ops.accuracyNone')}</p>
+      ) : (
+        <dl>
+          <div className={`accuracy-headline ${below ? 'cell-warning' : ''}`}>
+            <dt>{t('transit.ops.accuracy')}</dt>
+            <dd>
+              <strong>{percent(accuracy.inWindow)}</strong> {t('transit.ops.accuracyGoal', { goal: percent(accuracy.goal) })}
+              {below && <span className="cell-flag"> {t('transit.ops.belowGoal')}</span>}
+            </dd>
+          </div>
+          {accuracy.buckets.map((bucket) => (
+            <div key={bucket.label}>
+              <dt>{`${bucket.from / 60}-${bucket.to / 60} ${t('transit.minuteUnit')}`}</dt>
+              <dd>{percent(bucket.inWindow)}</dd>
+            </div>
+          ))}
+          <div>
+            <dt className="sr-only">{t('transit.ops.accuracyJudged', { count: accuracy.count })}</dt>
+            <dd>{t('transit.ops.accuracyJudged', { count: accuracy.count })}</dd>
+          </div>
+        </dl>
+      )}
+      <p className="secondary-name">{t('transit.ops.accuracyHint')}</p>
+    </section>
+  );
+}
+
+function Row({ row, feed, accuracy, goal }: { row: HeadwayRow; feed: string | undefined; accuracy: number | null; goal: number }) {
   const { t } = useTranslation();
   const irregular = row.cv !== null && row.cv > IRREGULAR_CV;
   return (
@@ -104,6 +148,7 @@ function Row({ row, feed }: { row: HeadwayRow; feed: string | undefined }) {
       <td className={`num ${row.excessWait !== null && row.excessWait > 120 ? 'cell-warning' : ''}`}>{minutes(row.excessWait)}</td>
       <td className={`num ${row.bunching > 0 ? 'cell-critical' : ''}`}>{row.bunching}</td>
       <td className={`num ${row.gaps > 0 ? 'cell-warning' : ''}`}>{row.gaps}</td>
+      <td className={`num ${accuracy !== null && accuracy < goal ? 'cell-warning' : ''}`} data-testid="route-accuracy">{percent(accuracy)}</td>
     </tr>
   );
 }

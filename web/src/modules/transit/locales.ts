@@ -30,6 +30,9 @@ export const transitZh = {
     cv: '变异系数', ewt: '超额等候（分钟）', bunching: '串车', gaps: '大间隔', diagram: '线路图', none: '该时段没有观测到车辆过站',
     caption: '各线路各方向的发车间隔：实际与计划（分钟）、变异系数、超额等候时间（分钟）、串车（间隔 < 计划的 25%）与大间隔（> 1.5 倍）次数',
     passings: '过站记录 {{count}} 条', minutesValue: '{{value}} 分', irregular: '不均衡',
+    accuracy: '预测准确率', accuracyTitle: '到站预测准确率', accuracyGoal: '目标 {{goal}}', accuracyJudged: '已核验预报 {{count}} 条',
+    accuracyNone: '该时段还没有可核验的到站预报', belowGoal: '低于目标',
+    accuracyHint: '车辆过站后，核对其到站前 0-30 分钟发布的预报：0-3 分钟误差 ±60 秒、3-6 分钟 -90/+120 秒、6-12 分钟 -150/+210 秒、12-30 分钟 -240/+360 秒以内为准确',
   },
 };
 
@@ -66,5 +69,8 @@ export const transitEn: TransitMessages = {
     cv: 'CV', ewt: 'Excess wait (min)', bunching: 'Bunching', gaps: 'Big gaps', diagram: 'Diagram', none: 'No stop passings observed in this period',
     caption: 'Headways per route and direction: actual and scheduled (minutes), coefficient of variation, excess wait time (minutes), bunching (< 25% of scheduled) and big gaps (> 1.5 times)',
     passings: '{{count}} stop passings', minutesValue: '{{value}} min', irregular: 'Irregular',
+    accuracy: 'Prediction accuracy', accuracyTitle: 'Arrival prediction accuracy', accuracyGoal: 'Goal {{goal}}', accuracyJudged: '{{count}} announcements checked',
+    accuracyNone: 'No arrival announcement could be checked in this period yet', belowGoal: 'Below goal',
+    accuracyHint: 'As buses pass stops, the announcements made 0-30 min before are checked: accurate within ±60 s at 0-3 min, -90/+120 s at 3-6 min, -150/+210 s at 6-12 min, -240/+360 s at 12-30 min',
   },
 };

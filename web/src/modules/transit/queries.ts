@@ -2,7 +2,7 @@
 // so a stop board works without signing in; the headway monitor uses the console's token.
 import { queryOptions } from '@tanstack/react-query';
 import { api, query } from '../../app/api';
-import type { Headways, RouteDiagram, RouteSummary, StopArrivals, StopFound } from './types';
+import type { Headways, PredictionAccuracy, RouteDiagram, RouteSummary, StopArrivals, StopFound } from './types';
 
 const publicApi = <T,>(path: string) => api<T>(path, { token: null });
 
@@ -30,6 +30,11 @@ export const transitQueries = {
   headways: (feed: string | undefined, window: number) => queryOptions({
     queryKey: ['transit', 'headways', feed ?? '', window],
     queryFn: () => api<Headways>(`/api/v1/transit/headways${query({ feed, window })}`),
+    refetchInterval: 30_000,
+  }),
+  accuracy: (feed: string | undefined, window: number) => queryOptions({
+    queryKey: ['transit', 'accuracy', feed ?? '', window],
+    queryFn: () => api<PredictionAccuracy>(`/api/v1/transit/accuracy${query({ feed, window })}`),
     refetchInterval: 30_000,
   }),
 };
