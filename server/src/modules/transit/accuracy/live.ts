@@ -65,7 +65,9 @@ export class LiveAccuracy {
     let kept = 0;
     while (kept < predictions.length && predictions[kept]! - now <= KEEP_HORIZON_SECONDS) kept++;
     if (predictions.length === 0) return;
-    const announcement = { madeAt: now, from: run.nextIndex, stops: predictions.length, horizons: Float32Array.from(predictions.subarray(0, kept), (time) => time - now) };
+    const horizons = new Float32Array(kept);
+    for (let i = 0; i < kept; i++) horizons[i] = predictions[i]! - now;
+    const announcement = { madeAt: now, from: run.nextIndex, stops: predictions.length, horizons };
     if (newest && newest.madeAt === now) state.list[state.list.length - 1] = announcement;
     else state.list.push(announcement);
     if (++this.observed % 10_000 === 0) this.forget(now);
