@@ -68,6 +68,6 @@ export interface PredictionAccuracy {
   inWindow: number | null;
   /** By horizon: [from, to) seconds before the bus came. */
   buckets: Array<{ label: string; from: number; to: number; count: number; inWindow: number | null }>;
-  /** Worst first. */
+  /** The most announcements outside their window first. */
   routes: Array<{ routeId: string; count: number; inWindow: number | null }>;
 }

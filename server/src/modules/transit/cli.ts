@@ -55,13 +55,18 @@ function dayOption(text: string | undefined): number | undefined {
   return day;
 }
 
-function printScores(title: string, scores: Array<{ name: string; result: FileScore }>) {
+function printScores(title: string, scores: Array<{ name: string; result: FileScore }>, routes = 0) {
   process.stdout.write(`\n${title}\n\n`);
   process.stdout.write(formatScores(scores.map(({ name, result }) => ({ name, score: result.overall }))) + '\n');
   for (const { name, result } of scores) {
     if (result.byDay.length < 2) continue;
     process.stdout.write(`\n${name}, by day the prediction was made\n\n`);
     process.stdout.write(formatScores(result.byDay.map(({ day, score }) => ({ name: day, score }))) + '\n');
+  }
+  const byRoute = scores[0]?.result.byRoute ?? [];
+  if (routes > 0 && byRoute.length > 0) {
+    process.stdout.write(`\n${scores[0]!.name}, the ${Math.min(routes, byRoute.length)} of ${byRoute.length} routes with the most predictions outside their window\n\n`);
+    process.stdout.write(formatScores(byRoute.slice(0, routes).map(({ routeId, score }) => ({ name: `route ${routeId}`, score }))) + '\n');
   }
 }
 
@@ -219,13 +224,18 @@ export function registerTransitCommands(program: Command) {
     .option('--gtfs <feed.zip>', 'the GTFS static feed (to derive actuals and replay the baselines)')
     .option('--positions <files...>', 'the positions the predictions were made from')
     .option('--from <date>', 'score only predictions made on or after this day (YYYY-MM-DD; local with --gtfs, else UTC): learn from earlier days')
-    .action(async (options: { predictions: string; actuals?: string; gtfs?: string; positions?: string[]; from?: string }) => {
+    .option('--routes <n>', 'also list the n routes with the most predictions outside their window (needs --gtfs)', '0')
+    .action(async (options: { predictions: string; actuals?: string; gtfs?: string; positions?: string[]; from?: string; routes: string }) => {
       checkFiles([options.predictions, ...(options.actuals ? [options.actuals] : []), ...(options.positions ?? [])]);
       if (!options.actuals && !(options.gtfs && options.positions)) throw new Error('give --actuals, or --gtfs with --positions to derive them');
       const fromDay = dayOption(options.from);
+      const routes = Number(options.routes);
+      if (!Number.isInteger(routes) || routes < 0) throw new Error(`--routes must be a whole number, not "${options.routes}"`);
+      if (routes > 0 && !options.gtfs) throw new Error('--routes needs --gtfs (the predictions name trips, the feed says their routes)');
       const timetable = options.gtfs ? await timetableOf(options.gtfs) : null;
       const actuals = options.actuals ? await readActuals(options.actuals) : await deriveActuals(timetable!, options.positions!);
-      const scores = [{ name: 'predictions', result: await scorePredictionsFile(options.predictions, actuals, timetable?.clock ?? null, fromDay) }];
+      const routeOf = timetable ? (tripId: string) => timetable.trips.get(tripId)?.routeId : null;
+      const scores = [{ name: 'predictions', result: await scorePredictionsFile(options.predictions, actuals, timetable?.clock ?? null, fromDay, routeOf) }];
       if (timetable && options.positions) {
         const predictors = [new TimetablePredictor(), new DelayCarriedForwardPredictor()];
         const tallies = predictors.map(() => new DailyTally(actuals, timetable.clock, fromDay));
@@ -237,6 +247,6 @@ export function registerTransitCommands(program: Command) {
         });
         predictors.forEach((predictor, index) => scores.push({ name: `baseline: ${predictor.name}`, result: tallies[index]!.result() }));
       }
-      printScores(`Accuracy of predictions made 0-30 min before the actual arrival (${actuals.size} actual arrivals${fromDay !== undefined ? `, predictions from ${options.from}` : ''})`, scores);
+      printScores(`Accuracy of predictions made 0-30 min before the actual arrival (${actuals.size} actual arrivals${fromDay !== undefined ? `, predictions from ${options.from}` : ''})`, scores, routes);
     });
 }

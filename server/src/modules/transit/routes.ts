@@ -60,7 +60,7 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
     config: { permission: 'transit:read' },
     schema: {
       tags: ['transit'],
-      summary: 'How right the arrival predictions were: of the announcements made 0-30 min before the bus came in the last `window` seconds, the share within the window of their horizon, by horizon and by route (worst first)',
+      summary: 'How right the arrival predictions were: of the announcements made 0-30 min before the bus came in the last `window` seconds, the share within the window of their horizon, by horizon and by route (the most missed first)',
       querystring: Type.Object({
         feed: Type.Optional(Type.String({ description: 'Feed id (optional when there is one feed)' })),
         window: Type.Integer({ minimum: 60, maximum: 86_400, default: 3600, description: 'Seconds back from now' }),

@@ -41,15 +41,28 @@ export async function readActuals(file: string): Promise<ActualArrivals> {
   return actuals;
 }
 
-export interface FileScore { overall: AccuracyScore; byDay: Array<{ day: string; score: AccuracyScore }>; rows: number; matched: number }
+export interface FileScore {
+  overall: AccuracyScore;
+  byDay: Array<{ day: string; score: AccuracyScore }>;
+  /** Per route, the most missed announcements first (when the tally knows each trip's route). */
+  byRoute: Array<{ routeId: string; score: AccuracyScore }>;
+  rows: number;
+  matched: number;
+}
 
-/** Collects scores overall and per local day (of the time the prediction was made). */
+/** Collects scores overall, per local day (of the time the prediction was made) and, given `routeOf`, per route. */
 export class DailyTally {
   readonly overall = new AccuracyTally();
   private readonly days = new Map<number, AccuracyTally>();
+  private readonly routes = new Map<string, AccuracyTally>();
   rows = 0;
   matched = 0;
-  constructor(private readonly actuals: ActualArrivals, private readonly clock: ZoneClock | null, private readonly fromDay = -Infinity) {}
+  constructor(
+    private readonly actuals: ActualArrivals,
+    private readonly clock: ZoneClock | null,
+    private readonly fromDay = -Infinity,
+    private readonly routeOf: ((tripId: string) => string | undefined) | null = null,
+  ) {}
 
   add(madeAt: number, tripId: string, stopSequence: number, predicted: number) {
     this.rows++;
@@ -62,6 +75,12 @@ export class DailyTally {
     if (tally.add(actual, predicted, madeAt)) {
       this.overall.add(actual, predicted, madeAt);
       this.matched++;
+      const routeId = this.routeOf?.(tripId);
+      if (routeId !== undefined) {
+        let route = this.routes.get(routeId);
+        if (!route) this.routes.set(routeId, route = new AccuracyTally());
+        route.add(actual, predicted, madeAt);
+      }
     }
   }
 
@@ -69,15 +88,20 @@ export class DailyTally {
     return {
       overall: this.overall.score(),
       byDay: [...this.days].sort((a, b) => a[0] - b[0]).map(([day, tally]) => ({ day: formatDayNumber(day), score: tally.score() })),
+      byRoute: [...this.routes].map(([routeId, tally]) => ({ routeId, score: tally.score() }))
+        .sort((a, b) => missed(b.score) - missed(a.score) || a.routeId.localeCompare(b.routeId)),
       rows: this.rows,
       matched: this.matched,
     };
   }
 }
 
+/** Predictions outside their window: what a route costs passengers (a small route's share alone says little). */
+const missed = (score: AccuracyScore) => Math.round(score.count * (1 - (score.withinBuckets || 0)));
+
 /** Scores a predictions CSV (made_at, trip_id, stop_sequence, stop_id, predicted_arrival, vehicle_id). */
-export async function scorePredictionsFile(file: string, actuals: ActualArrivals, clock: ZoneClock | null, fromDay?: number): Promise<FileScore> {
-  const tally = new DailyTally(actuals, clock, fromDay);
+export async function scorePredictionsFile(file: string, actuals: ActualArrivals, clock: ZoneClock | null, fromDay?: number, routeOf: ((tripId: string) => string | undefined) | null = null): Promise<FileScore> {
+  const tally = new DailyTally(actuals, clock, fromDay, routeOf);
   const code = TransitErrorCode.InvalidPredictions;
   for await (const { line, get } of rowsOf(file, ['made_at', 'trip_id', 'stop_sequence', 'predicted_arrival'], code)) {
     tally.add(

@@ -39,7 +39,7 @@ describe('live accuracy, by hand', () => {
     expect(accuracy.summary(9000, 600)).toMatchObject({ count: 0, inWindow: null, routes: [] });
   });
 
-  it('ranks routes worst first, and judges a trip taken over by another bus', () => {
+  it('ranks routes by missed announcements, and judges a trip taken over by another bus', () => {
     const accuracy = new LiveAccuracy({ spacingSeconds: 0 });
     const good = runOf('A@1', 'GOOD', 0), bad = runOf('B@1', 'BAD', 0);
     accuracy.observe(update(good, 100), Float64Array.of(200, 300));

@@ -125,8 +125,10 @@ export class LiveAccuracy {
       for (let b = 0; b < BUCKETS; b++) { count += tally[2 * b]!; within += tally[2 * b + 1]!; }
       return { count, inWindow: share(within, count) };
     };
+    // The routes costing passengers the most missed announcements first (a small route's share alone says little).
+    const missed = (route: { count: number; inWindow: number | null }) => Math.round(route.count * (1 - (route.inWindow ?? 1)));
     const routes = [...byRoute].map(([routeId, tally]) => ({ routeId, ...sums(tally) }))
-      .sort((a, b) => (a.inWindow ?? 1) - (b.inWindow ?? 1) || b.count - a.count || a.routeId.localeCompare(b.routeId));
+      .sort((a, b) => missed(b) - missed(a) || b.count - a.count || a.routeId.localeCompare(b.routeId));
     return {
       from: from * 60, to: to * 60, ...sums(total),
       buckets: HORIZON_BUCKETS.map((bucket, b) => ({ label: bucket.label, from: bucket.from, to: bucket.to, count: total[2 * b]!, inWindow: share(total[2 * b + 1]!, total[2 * b]!) })),

@@ -83,6 +83,13 @@ describe('replay', () => {
     expect(scored.byDay.map((day) => day.day)).toEqual(['20240304', '20240305', '20240306']);
     // The buses slow down a minute a day: from the second day on the engine has learned most of it.
     expect(scored.byDay[2]!.score.withinBuckets).toBeGreaterThan(0.9);
+    expect(scored.byRoute).toEqual([]); // no routes without the feed
+    // With the feed, per route: T1 and T2 both run route R1 here; a made-up split shows the order.
+    const byTrip = await scorePredictionsFile(path.join(folder, 'predictions.csv'), fromFile, timetable.clock, undefined, (trip) => (trip === 'T1' ? 'R-one' : 'R-two'));
+    expect(byTrip.byRoute.map((route) => route.routeId).sort()).toEqual(['R-one', 'R-two']);
+    expect(byTrip.byRoute.reduce((sum, route) => sum + route.score.count, 0)).toBe(byTrip.overall.count);
+    const missed = (score: { count: number; withinBuckets: number }) => Math.round(score.count * (1 - score.withinBuckets));
+    expect(missed(byTrip.byRoute[0]!.score)).toBeGreaterThanOrEqual(missed(byTrip.byRoute[1]!.score)); // the most missed first
   });
 
   it('names the line and field of a bad predictions file', async () => {
