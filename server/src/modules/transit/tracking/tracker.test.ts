@@ -33,6 +33,22 @@ describe('tracking vehicles along their trips', () => {
     expect(update.run.progress).toBeCloseTo(1300, 0);
   });
 
+  it('sees a bus arrive at the last stop when it pulls in within 60 m of it (terminal bays lie short of the stop)', () => {
+    const tracker = new Tracker(timetable);
+    tracker.observe(ping('08:00:00', 0));
+    tracker.observe(ping('08:10:00', 2700));
+    // 40 m short of D (3000 m): arrived when it crossed 2940 m, 240/260 of the way from 2700 m, in 120 s.
+    const update = tracker.observe(ping('08:12:00', 2960))!;
+    expect(update.passed.map((stop) => stop.index)).toEqual([3]);
+    expect(update.passed[0]!.time).toBeCloseTo(at('08:10:00') + (240 / 260) * 120, 1);
+    expect(update.run.nextIndex).toBe(4);
+    // 100 m short is not there yet; nor is any stop but the last 40 m short.
+    const other = new Tracker(timetable);
+    other.observe(ping('08:00:00', 0, { vehicleId: 'V2' }));
+    expect(other.observe(ping('08:06:00', 1960, { vehicleId: 'V2' }))!.passed.map((stop) => stop.index)).toEqual([1]);
+    expect(other.observe(ping('08:11:00', 2900, { vehicleId: 'V2' }))!.passed.map((stop) => stop.index)).toEqual([2]);
+  });
+
   it('does not go backwards on GPS noise and ignores positions off the route', () => {
     const tracker = new Tracker(timetable);
     tracker.observe(ping('08:00:00', 0));

@@ -17,6 +17,11 @@ export interface TrackerOptions {
   maxGapSeconds: number;
   /** A run not heard from for this long is over; the same trip id after it is a new run. */
   runTimeoutSeconds: number;
+  /**
+   * A vehicle this close to the last stop of its trip has arrived there: buses pull into terminal bays
+   * and stands short of the point the stop projects to, and would otherwise never be seen to arrive.
+   */
+  terminalMetres: number;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
@@ -25,6 +30,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   maxSpeedMetresPerSecond: 35,
   maxGapSeconds: 600,
   runTimeoutSeconds: 3 * 3600,
+  terminalMetres: 60,
 };
 
 /** One trip on one service day, driven by one vehicle. */
@@ -153,8 +159,11 @@ export class Tracker {
     const passed: StopPassing[] = [];
     const from = run.progress, since = run.lastTime;
     const interpolate = !first && time - since <= this.options.maxGapSeconds && along > from;
-    while (run.nextIndex < distances.length && distances[run.nextIndex]! <= along + 1e-6) {
-      const d = distances[run.nextIndex]!;
+    const last = distances.length - 1;
+    // Where each stop counts as reached: its own point, or the edge of the terminal zone for the last one.
+    const reachedAt = (index: number) => (index === last ? Math.max(distances[last]! - this.options.terminalMetres, Math.min(from, distances[last]!)) : distances[index]!);
+    while (run.nextIndex < distances.length && reachedAt(run.nextIndex) <= along + 1e-6) {
+      const d = reachedAt(run.nextIndex);
       // The vehicle is taken to move at a steady speed between the two pings around the stop.
       const passTime = interpolate ? since + ((d - from) / (along - from)) * (time - since) : NaN;
       run.passTimes[run.nextIndex] = passTime;
