@@ -122,6 +122,19 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     });
   }
 
+  it('puts the bus arrival prediction accuracy among the key indicators once there is a figure', async () => {
+    const code = 'PUBLIC_TRANSPORT.BUS_ARRIVAL_PREDICTION_ACCURACY';
+    // Buses in service sorts first in the category: without a headline it would be the one shown.
+    const body = [{ indicator: 'PUBLIC_TRANSPORT.BUSES_IN_SERVICE', org: 'haicheng', ts: new Date().toISOString(), value: 12000 }, { indicator: code, org: 'haicheng', ts: new Date().toISOString(), value: 98.5 }];
+    const response = await server.request('POST', '/api/v1/vitals/observations', { token: duty, body });
+    expect(response.status).toBeLessThan(300);
+    const page = await openWall({ width: 1920, height: 1080 });
+    const item = page.locator(`.key-item[data-indicator="${code}"]`);
+    await item.waitFor({ timeout: 30_000 });
+    expect(await item.locator('.key-name').textContent()).toBe('公交到站预测准确率');
+    expect(await item.locator('.key-value').textContent()).toContain('98.5');
+  });
+
   it('shows one district and chosen categories when its URL says so', async () => {
     // Categories of their own, so that the tests after this one start from tiles without alerts.
     const [outside, inside] = indicators.slice(2).filter((indicator) => indicator.org === 'huangpu');

@@ -10,6 +10,8 @@ import type { Snapshot, SnapshotItem } from '../vitals/types';
 import { formatValue } from './AlertTicker';
 
 const DEFAULT_CATEGORIES = ['air_quality', 'power_supply', 'road_traffic', 'public_transport', 'water_supply', 'hotline_12345'];
+/** The figure a category is known by on the screen, where it has one (else its first indicator with a value). */
+const HEADLINES: Record<string, string> = { public_transport: 'PUBLIC_TRANSPORT.BUS_ARRIVAL_PREDICTION_ACCURACY' };
 const COUNT = 6;
 const HOUR = 3_600_000;
 
@@ -20,7 +22,8 @@ function pick(snapshot: Snapshot | undefined, requested: string[]): SnapshotItem
   if (requested.length > 0) return requested.map((code) => items.find((item) => item.indicator === code)).filter((item): item is SnapshotItem => !!item).slice(0, COUNT);
   const chosen: SnapshotItem[] = [];
   for (const category of DEFAULT_CATEGORIES) {
-    const first = items.find((item) => item.category === category && item.value !== null);
+    const headline = items.find((item) => item.indicator === HEADLINES[category] && item.value !== null);
+    const first = headline ?? items.find((item) => item.category === category && item.value !== null);
     if (first) chosen.push(first);
   }
   return chosen.slice(0, COUNT);
