@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TransitService } from './service.js';
+import type { TripRun } from './tracking/tracker.js';
 import { encodeFeedMessage } from './realtime/feed-message.js';
 import { tripUpdatesMessage, vehiclePositionsMessage } from './realtime/feeds-out.js';
 import { PREDICTION_ACCURACY_GOAL } from '@citypulse/contracts';
@@ -97,7 +98,9 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
     app.get(path, { config: { public: true }, schema: { tags: ['transit'], summary, querystring: FeedFormat } }, async (request, reply) => {
       const { feed, format } = request.query as { feed?: string; format: 'protobuf' | 'json' };
       const runtime = transit.runtime(feed);
-      const message = build(transit.liveVehicles(runtime), Math.floor(now() / 1000));
+      // A copy's own id, where the operator gave one (an ADDED copy goes by the trip it copies).
+      const copyIdOf = (run: TripRun) => { const id = runtime.operatorTrips.get(run.key)?.tripId; return id !== run.trip.id ? id : undefined; };
+      const message = build(transit.liveVehicles(runtime), Math.floor(now() / 1000), copyIdOf);
       if (format === 'json') return message;
       reply.type('application/x-protobuf');
       return Buffer.from(encodeFeedMessage(message));

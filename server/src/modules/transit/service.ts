@@ -177,7 +177,7 @@ export class TransitService {
   private takeTripUpdates(feed: FeedRuntime, message: Parameters<typeof operatorTripsOf>[0], now: number) {
     const judge = (timestamp: number) => (timestamp < now - STALE_SECONDS ? 'stale' : timestamp > now + FUTURE_SECONDS ? 'invalid' : 'ok') as 'ok' | 'stale' | 'invalid';
     const addedRunOf = (tripId: string) => {
-      for (const held of feed.operatorTrips.values()) if (held.added && held.trip === null && held.tripId === tripId) return held;
+      for (const held of feed.operatorTrips.values()) if (held.added && held.tripId === tripId) return held;
       return undefined;
     };
     const { trips, report } = operatorTripsOf(message, feed.timetable, (trip, time) => feed.tracker.serviceDayOf(trip, time), judge, addedRunOf);
@@ -214,6 +214,8 @@ export class TransitService {
     const now = this.ctx.clock.now() / 1000;
     const arrivals: ArrivalView[] = [];
     const covered = new Set<string>();
+    // A vehicle on a duplicated trip is known by the id the operator gave the copy.
+    const tripIdOf = (run: TripRun) => (run.added ? feed.operatorTrips.get(run.key)?.tripId : undefined) ?? run.trip.id;
     for (const live of this.liveVehicles(feed)) {
       const { run } = live;
       covered.add(run.key);
@@ -222,7 +224,7 @@ export class TransitService {
         if (id !== stopId || index < live.from) return;
         const predicted = live.predictions![index - live.from]!;
         const scheduled = run.serviceStart + run.trip.arrivals[index]!;
-        arrivals.push({ tripId: run.trip.id, routeId: run.trip.routeId, headsign: run.trip.headsign, stopSequence: run.trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, source: 'vehicle' });
+        arrivals.push({ tripId: tripIdOf(run), routeId: run.trip.routeId, headsign: run.trip.headsign, stopSequence: run.trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, source: 'vehicle' });
       });
     }
     const clock = feed.timetable.clock;
@@ -248,7 +250,7 @@ export class TransitService {
     }
     // Runs the timetable does not have (duplicated or added by the operator) come only from the operator.
     for (const run of feed.operatorTrips.values()) {
-      if (!run.added || run.canceled || run.timestamp < now - STALE_SECONDS) continue;
+      if (!run.added || run.canceled || run.timestamp < now - STALE_SECONDS || covered.has(run.key)) continue;
       run.stopIds.forEach((id, index) => {
         const predicted = run.arrivals[index]!;
         if (id !== stopId || !Number.isFinite(predicted) || predicted < now - 60 || predicted > now + options.windowSeconds) return;

@@ -4,6 +4,7 @@
 import GtfsRealtimeBindings from 'gtfs-realtime-bindings';
 import { TransitError, TransitErrorCode } from '../errors.js';
 import type { VehiclePing } from '../tracking/positions.js';
+import { parseGtfsTime } from '../gtfs/time.js';
 
 export const { FeedMessage } = GtfsRealtimeBindings.transit_realtime;
 export type FeedMessageObject = ReturnType<typeof FeedMessage.toObject>;
@@ -73,6 +74,10 @@ export function pingsOf(message: FeedMessageObject): DecodedPositions {
     const ping: VehiclePing = { time, vehicleId: id, tripId: vehicle.trip?.tripId || null, routeId: vehicle.trip?.routeId || null, lat: position.latitude, lon: position.longitude };
     if (position.bearing !== undefined && position.bearing !== null) ping.bearing = position.bearing;
     if (position.speed !== undefined && position.speed !== null) ping.speed = position.speed;
+    // A vehicle on a copy of a timetable trip at another time (see trip-updates.ts): the copy's start.
+    const relationship = String(vehicle.trip?.scheduleRelationship ?? 'SCHEDULED');
+    const start = vehicle.trip?.startTime ? parseGtfsTime(vehicle.trip.startTime) : null;
+    if ((relationship === 'ADDED' || relationship === 'DUPLICATED') && start !== null) ping.addedStart = start;
     pings.push(ping);
   }
   return { pings, invalid, tripUpdates };

@@ -14,16 +14,33 @@ function header(now: number) {
   return { gtfsRealtimeVersion: '2.0', incrementality: 'FULL_DATASET', timestamp: now };
 }
 
-function tripDescriptor(run: TripRun) {
+/** The id a copy of a timetable trip is known by (the operator's, where it gave one). */
+export type CopyIdOf = (run: TripRun) => string | undefined;
+
+function tripDescriptor(run: TripRun, copyIdOf: CopyIdOf) {
+  const startDate = formatDayNumber(run.serviceDay); // E021: YYYYMMDD
+  if (run.added) {
+    // A copy of a timetable trip at its own start: DUPLICATED names the trip copied (so the trip_id is in
+    // the GTFS data, E003) and the copy's own id, date and start; ADDED would need a trip_id the GTFS
+    // data does not have (E016).
+    const startTime = formatSecondOfDay(run.startTime);
+    return {
+      descriptor: { tripId: run.trip.id, routeId: run.trip.routeId, directionId: run.trip.directionId, startDate, startTime, scheduleRelationship: 'DUPLICATED' },
+      properties: { tripId: copyIdOf(run) ?? `${run.trip.id}-${startDate}-${startTime.replace(/:/g, '')}`, startDate, startTime },
+    };
+  }
   return {
-    tripId: run.trip.id,
-    routeId: run.trip.routeId,
-    directionId: run.trip.directionId,
-    startDate: formatDayNumber(run.serviceDay), // E021: YYYYMMDD
-    // A frequency-based trip runs many times a day under one trip_id: start_time says which instance
-    // (E006 requires it for such trips).
-    ...(isFrequencyBased(run.trip) ? { startTime: formatSecondOfDay(run.startTime) } : {}),
-    scheduleRelationship: 'SCHEDULED', // W009
+    descriptor: {
+      tripId: run.trip.id,
+      routeId: run.trip.routeId,
+      directionId: run.trip.directionId,
+      startDate,
+      // A frequency-based trip runs many times a day under one trip_id: start_time says which instance
+      // (E006 requires it for such trips).
+      ...(isFrequencyBased(run.trip) ? { startTime: formatSecondOfDay(run.startTime) } : {}),
+      scheduleRelationship: 'SCHEDULED', // W009
+    },
+    properties: null,
   };
 }
 
@@ -37,7 +54,7 @@ function uniqueVehicles(vehicles: Iterable<Live>): Live[] {
   return [...byId.values()].sort((a, b) => (a.ping.vehicleId < b.ping.vehicleId ? -1 : a.ping.vehicleId > b.ping.vehicleId ? 1 : 0));
 }
 
-export function tripUpdatesMessage(vehicles: Iterable<Live>, now: number) {
+export function tripUpdatesMessage(vehicles: Iterable<Live>, now: number, copyIdOf: CopyIdOf = () => undefined) {
   const entity = [];
   for (const live of uniqueVehicles(vehicles)) {
     const { run, predictions } = live;
@@ -58,10 +75,12 @@ export function tripUpdatesMessage(vehicles: Iterable<Live>, now: number) {
         scheduleRelationship: 'SCHEDULED',
       });
     }
+    const trip = tripDescriptor(run, copyIdOf);
     entity.push({
       id: `trip-${live.ping.vehicleId}`,
       tripUpdate: {
-        trip: tripDescriptor(run),
+        trip: trip.descriptor,
+        ...(trip.properties ? { tripProperties: trip.properties } : {}),
         vehicle: { id: live.ping.vehicleId },
         stopTimeUpdate,
         timestamp: Math.min(live.ping.time, now), // E012: never after the header
@@ -71,7 +90,7 @@ export function tripUpdatesMessage(vehicles: Iterable<Live>, now: number) {
   return { header: header(now), entity };
 }
 
-export function vehiclePositionsMessage(vehicles: Iterable<Live>, now: number) {
+export function vehiclePositionsMessage(vehicles: Iterable<Live>, now: number, copyIdOf: CopyIdOf = () => undefined) {
   const entity = [];
   for (const live of uniqueVehicles(vehicles)) {
     const { run, ping } = live;
@@ -82,7 +101,8 @@ export function vehiclePositionsMessage(vehicles: Iterable<Live>, now: number) {
     entity.push({
       id: `vehicle-${ping.vehicleId}`,
       vehicle: {
-        trip: tripDescriptor(run),
+        // A VehiclePosition has no trip_properties: the copy is named by the trip copied and its start.
+        trip: tripDescriptor(run, copyIdOf).descriptor,
         vehicle: { id: ping.vehicleId },
         position,
         currentStopSequence: run.trip.stopSequences[index]!,

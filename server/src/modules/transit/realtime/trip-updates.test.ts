@@ -245,4 +245,30 @@ describe('TripUpdates for runs the timetable does not have', () => {
     // The duplicate, the copy, the new trip twice and its cancellation.
     expect(stats.body).toMatchObject({ tripUpdatesAdded: 5, tripUpdatesInvalid: 7 });
   });
+
+  it('tracks a vehicle reporting a duplicated trip as that copy, and publishes it as DUPLICATED', async () => {
+    clock.set(at('08:23:00') * 1000);
+    // A bus waits at A to run the copy of T2 leaving at 08:50 (T2-extra, above).
+    const descriptor = { tripId: 'T2', startTime: '08:50:00', startDate: '20240304', scheduleRelationship: 'DUPLICATED' };
+    const report = await push([{ id: 'extra-bus', vehicle: { vehicle: { id: 'BUS-X' }, trip: descriptor, position: { latitude: 0, longitude: lineLongitude(5) }, timestamp: at('08:23:00') } }]);
+    expect(report).toMatchObject({ accepted: 1 });
+    const atC = (await arrivalsAt('C')).filter((arrival) => arrival.tripId === 'T2-extra');
+    // One arrival, from the vehicle now (it wins over the operator's), on the copy's timetable.
+    expect(atC).toHaveLength(1);
+    expect(atC[0]).toMatchObject({ source: 'vehicle', vehicleId: 'BUS-X', scheduledArrival: at('09:00:00') });
+    // Leaving A at 08:50, not now (announced a little early, as the engine does that far ahead).
+    expect(atC[0]!.predictedArrival).toBeGreaterThan(at('08:57:00'));
+    expect(atC[0]!.predictedArrival).toBeLessThanOrEqual(at('09:00:00'));
+    expect((await arrivalsAt('C')).find((arrival) => arrival.tripId === 'T2')).toMatchObject({ source: 'timetable', scheduledArrival: at('08:40:00') });
+    // Our feeds name the copy by the trip copied and its start (and, in trip updates, the operator's id for it).
+    const updates = await server.request('GET', '/gtfs-rt/trip-updates?feed=added&format=json');
+    const update = updates.body.entity.find((entity: { tripUpdate: { vehicle: { id: string } } }) => entity.tripUpdate.vehicle.id === 'BUS-X').tripUpdate;
+    expect(update.trip).toMatchObject(descriptor);
+    expect(update.tripProperties).toEqual({ tripId: 'T2-extra', startDate: '20240304', startTime: '08:50:00' });
+    const protobuf = await fetch(`${server.url}/gtfs-rt/trip-updates?feed=added`);
+    const decoded = decodeFeedMessage(Buffer.from(await protobuf.arrayBuffer()));
+    expect(decoded.entity!.find((entity) => entity.tripUpdate?.vehicle?.id === 'BUS-X')!.tripUpdate!.tripProperties).toMatchObject({ tripId: 'T2-extra', startTime: '08:50:00' });
+    const positions = await server.request('GET', '/gtfs-rt/vehicle-positions?feed=added&format=json');
+    expect(positions.body.entity.find((entity: { vehicle: { vehicle: { id: string } } }) => entity.vehicle.vehicle.id === 'BUS-X').vehicle.trip).toMatchObject(descriptor);
+  });
 });

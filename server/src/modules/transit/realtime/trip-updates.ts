@@ -200,8 +200,8 @@ function operatorTripOf(
     const start = properties?.startTime ? parseGtfsTime(properties.startTime) : null;
     if (start === null) return 'invalid';
     offset = start - trip.departures[0]!;
-    if (relationship === 'DUPLICATED') key = `added:${properties!.tripId}@${serviceDay}`;
-    else if (copy) key = `added:${trip.id}@${serviceDay}+${formatSecondOfDay(start)}`;
+    // A copy is keyed by the trip it copies and its start, as the tracker keys a vehicle reporting it.
+    if (copy) key = `added:${trip.id}@${serviceDay}+${formatSecondOfDay(start)}`;
     else {
       const instance = nearestInstance(trip, start, 0);
       if (instance === null) return 'unmatched';

@@ -15,6 +15,11 @@ export interface VehiclePing {
   lon: number;
   bearing?: number;
   speed?: number;
+  /**
+   * A run the timetable does not have: a copy of trip `tripId` leaving its first stop at `addedStart`
+   * (seconds of the service day), as a GTFS-Realtime trip descriptor says with ADDED or DUPLICATED.
+   */
+  addedStart?: number;
 }
 
 /** A timestamp as ISO 8601 with an offset, or POSIX seconds; null when it is neither. */

@@ -47,6 +47,8 @@ export interface TripRun {
   serviceDay: number;
   /** Seconds of the service day at which this run leaves its first stop (a frequency instance's start). */
   startTime: number;
+  /** A copy of the trip the timetable does not have, at its own start (an operator's ADDED or DUPLICATED run). */
+  added: boolean;
   /** Distance along the path reached so far, metres (never decreases). */
   progress: number;
   /** Time of the last fix on the path (passing times interpolate from it). */
@@ -95,7 +97,10 @@ export class Tracker {
     const [x, y] = this.timetable.projection.toXY(ping.lat, ping.lon);
     let run = this.runs.get(ping.vehicleId);
     let finished: TripRun | undefined;
-    const sameRun = run && (ping.tripId ? run.trip.id === ping.tripId : true) && ping.time - run.lastSeen < this.options.runTimeoutSeconds;
+    // The same trip, and the same copy of it: a vehicle that ran the timetable's trip and then its copy
+    // at a later start is on a new run.
+    const sameRun = run && (ping.tripId ? run.trip.id === ping.tripId && run.added === (ping.addedStart !== undefined) && (!run.added || run.startTime === ping.addedStart) : true)
+      && ping.time - run.lastSeen < this.options.runTimeoutSeconds;
     if (sameRun && run!.nextIndex >= run!.trip.arrivals.length) {
       // The run is over (its last stop passed) while the vehicle still reports the trip: nothing to track,
       // unless the trip runs to frequencies and the vehicle is starting its next instance.
@@ -194,12 +199,17 @@ export class Tracker {
       along = inferred.along;
       this.counters.inferredTrip++;
     }
-    const day = this.serviceDayOf(trip, ping.time);
+    const added = ping.addedStart !== undefined && !isFrequencyBased(trip) && previous === undefined;
+    const day = added ? this.serviceDayOfStart(trip, ping.addedStart!, ping.time) : this.serviceDayOf(trip, ping.time);
     if (day === null) return null;
     const dayStart = this.timetable.clock.serviceDayStart(day);
     let startTime = trip.departures[0]!;
     let key = `${trip.id}@${day}`;
-    if (isFrequencyBased(trip)) {
+    if (added) {
+      // Keyed as the operator's TripUpdates for the same copy are (see realtime/trip-updates.ts).
+      startTime = ping.addedStart!;
+      key = `added:${trip.id}@${day}+${formatSecondOfDay(startTime)}`;
+    } else if (isFrequencyBased(trip)) {
       const instance = this.instanceOf(trip, day, ping, along, previous);
       if (instance === null) return null;
       startTime = instance;
@@ -207,7 +217,7 @@ export class Tracker {
     }
     const passTimes = new Float64Array(trip.arrivals.length).fill(NaN);
     return {
-      key, trip, vehicleId: ping.vehicleId, serviceStart: dayStart + startTime - trip.departures[0]!, serviceDay: day, startTime,
+      key, trip, vehicleId: ping.vehicleId, serviceStart: dayStart + startTime - trip.departures[0]!, serviceDay: day, startTime, added,
       progress: along, lastTime: ping.time, lastSeen: ping.time, nextIndex: 0, passTimes, pings: 0,
     };
   }
@@ -240,6 +250,24 @@ export class Tracker {
       const start = clock.serviceDayStart(day);
       const span = tripSpan(trip);
       const from = start + span.from, to = start + span.to;
+      const distance = time < from ? from - time : time > to ? time - to : 0;
+      if (distance < bestDistance) { best = day; bestDistance = distance; }
+    }
+    return bestDistance <= 4 * 3600 ? best : null;
+  }
+
+  /**
+   * The service day of a copy of a trip starting at `start` (seconds of the service day): the day, of
+   * yesterday and today, on which the copy's span is nearest the time (a copy runs whether or not the
+   * timetable runs the trip that day).
+   */
+  private serviceDayOfStart(trip: Trip, start: number, time: number): number | null {
+    const clock = this.timetable.clock;
+    const shift = start - trip.departures[0]!;
+    const span = tripSpan(trip);
+    let best: number | null = null, bestDistance = Infinity;
+    for (const day of [clock.localDay(time) - 1, clock.localDay(time)]) {
+      const from = clock.serviceDayStart(day) + span.from + shift, to = clock.serviceDayStart(day) + span.to + shift;
       const distance = time < from ? from - time : time > to ? time - to : 0;
       if (distance < bestDistance) { best = day; bestDistance = distance; }
     }
