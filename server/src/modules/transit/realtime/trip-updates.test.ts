@@ -47,6 +47,15 @@ describe('stop time updates into times (GTFS-Realtime propagation rules)', async
   });
 });
 
+/** A server on the clock with one feed imported, and a duty officer's token. */
+async function serverWithFeed(clock: ReturnType<typeof manualClock>, id: string, files: Record<string, string>): Promise<{ server: TestServer; duty: string }> {
+  const server = await startServer({ clock });
+  const duty = await server.login('duty');
+  const response = await fetch(`${server.url}/api/v1/transit/feeds?id=${id}`, { method: 'POST', body: new Blob([new Uint8Array(zipFiles(files))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` } });
+  expect(response.status).toBe(201);
+  return { server, duty };
+}
+
 describe('TripUpdates pushed to the server', () => {
   let server: TestServer;
   let duty: string;
@@ -61,10 +70,7 @@ describe('TripUpdates pushed to the server', () => {
   const arrivalOf = async (stop: string, trip: string) => (await server.request('GET', `/api/v1/transit/stops/${stop}/arrivals?feed=line`)).body.arrivals.find((arrival: { tripId: string }) => arrival.tripId === trip);
 
   beforeAll(async () => {
-    server = await startServer({ clock });
-    duty = await server.login('duty');
-    const response = await fetch(`${server.url}/api/v1/transit/feeds?id=line`, { method: 'POST', body: new Blob([new Uint8Array(zipFiles(lineFeed()))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` } });
-    expect(response.status).toBe(201);
+    ({ server, duty } = await serverWithFeed(clock, 'line', lineFeed()));
   });
   afterAll(async () => server?.close());
 
@@ -146,10 +152,7 @@ describe('TripUpdates of a frequency-based trip', () => {
   const every10 = 'trip_id,start_time,end_time,headway_secs,exact_times\nT1,07:00:00,09:00:00,600,0\n';
 
   beforeAll(async () => {
-    server = await startServer({ clock });
-    duty = await server.login('duty');
-    const response = await fetch(`${server.url}/api/v1/transit/feeds?id=freq`, { method: 'POST', body: new Blob([new Uint8Array(zipFiles(lineFeed({ 'frequencies.txt': every10 })))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` } });
-    expect(response.status).toBe(201);
+    ({ server, duty } = await serverWithFeed(clock, 'freq', lineFeed({ 'frequencies.txt': every10 })));
   });
   afterAll(async () => server?.close());
 
@@ -183,10 +186,7 @@ describe('TripUpdates for runs the timetable does not have', () => {
   });
 
   beforeAll(async () => {
-    server = await startServer({ clock });
-    duty = await server.login('duty');
-    const response = await fetch(`${server.url}/api/v1/transit/feeds?id=added`, { method: 'POST', body: new Blob([new Uint8Array(zipFiles(lineFeed()))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` } });
-    expect(response.status).toBe(201);
+    ({ server, duty } = await serverWithFeed(clock, 'added', lineFeed()));
   });
   afterAll(async () => server?.close());
 
@@ -267,7 +267,8 @@ describe('TripUpdates for runs the timetable does not have', () => {
     expect(update.tripProperties).toEqual({ tripId: 'T2-extra', startDate: '20240304', startTime: '08:50:00' });
     const protobuf = await fetch(`${server.url}/gtfs-rt/trip-updates?feed=added`);
     const decoded = decodeFeedMessage(Buffer.from(await protobuf.arrayBuffer()));
-    expect(decoded.entity!.find((entity) => entity.tripUpdate?.vehicle?.id === 'BUS-X')!.tripUpdate!.tripProperties).toMatchObject({ tripId: 'T2-extra', startTime: '08:50:00' });
+    const copy = decoded.entity!.find((entity: { tripUpdate?: { vehicle?: { id?: string | null } | null } | null }) => entity.tripUpdate?.vehicle?.id === 'BUS-X');
+    expect(copy!.tripUpdate!.tripProperties).toMatchObject({ tripId: 'T2-extra', startTime: '08:50:00' });
     const positions = await server.request('GET', '/gtfs-rt/vehicle-positions?feed=added&format=json');
     expect(positions.body.entity.find((entity: { vehicle: { vehicle: { id: string } } }) => entity.vehicle.vehicle.id === 'BUS-X').vehicle.trip).toMatchObject(descriptor);
   });
