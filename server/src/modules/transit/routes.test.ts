@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../../test/harness.js';
+import { openEventStream } from '../../../test/event-stream.js';
 import { manualClock } from '../../platform/clock.js';
 import { lineFeed, lineLongitude, zipFiles } from './testing/feed.js';
 import { FeedMessage } from './realtime/feed-message.js';
@@ -183,18 +184,9 @@ describe('realtime in, predictions out', () => {
   it('streams a stop\'s arrivals as they change', async () => {
     clock.set(at('08:06:30') * 1000);
     expect((await server.request('GET', '/api/v1/transit/stops/NOPE/stream?feed=line')).status).toBe(404);
-    const controller = new AbortController();
-    const response = await fetch(`${server.url}/api/v1/transit/stops/D/stream?feed=line`, { signal: controller.signal });
-    expect(response.headers.get('content-type')).toContain('text/event-stream');
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    const nextEvent = async () => {
-      while (!buffer.includes('\n\n')) buffer += decoder.decode((await reader.read()).value, { stream: true });
-      const [event, ...rest] = buffer.split('\n\n');
-      buffer = rest.join('\n\n');
-      return JSON.parse(event!.split('\n').find((line) => line.startsWith('data: '))!.slice(6));
-    };
+    const stream = await openEventStream(`${server.url}/api/v1/transit/stops/D/stream?feed=line`);
+    expect(stream.response.headers.get('content-type')).toContain('text/event-stream');
+    const nextEvent = async () => (await stream.next()).data;
     const first = await nextEvent();
     expect(first.arrivals[0]).toMatchObject({ tripId: 'T1', live: true });
     // V1 stood still at 1300 m for a minute: D moves later.
@@ -203,7 +195,7 @@ describe('realtime in, predictions out', () => {
     await pushProtobuf({ header: { gtfsRealtimeVersion: '2.0', timestamp: at('08:07:00') }, entity: [position('V1', 'T1', at('08:07:00'), 1300)] }, duty);
     const second = await nextEvent();
     expect(second.arrivals[0].predictedArrival).toBeGreaterThan(first.arrivals[0].predictedArrival);
-    controller.abort();
+    stream.close();
   });
 });
 

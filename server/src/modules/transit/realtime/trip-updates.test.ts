@@ -2,6 +2,7 @@
 // on a real server for a trip no vehicle of ours is tracked on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../../../test/harness.js';
+import { openEventStream } from '../../../../test/event-stream.js';
 import { manualClock } from '../../../platform/clock.js';
 import { loadTimetable } from '../gtfs/timetable.js';
 import { lineFeed, lineLongitude, zipFiles } from '../testing/feed.js';
@@ -96,22 +97,13 @@ describe('TripUpdates pushed to the server', () => {
   });
 
   it('streams the stop again when a TripUpdate for a trip calling there comes', async () => {
-    const controller = new AbortController();
-    const response = await fetch(`${server.url}/api/v1/transit/stops/D/stream?feed=line`, { signal: controller.signal });
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    const nextEvent = async () => {
-      while (!buffer.includes('\n\n')) buffer += decoder.decode((await reader.read()).value, { stream: true });
-      const [event, ...rest] = buffer.split('\n\n');
-      buffer = rest.join('\n\n');
-      return JSON.parse(event!.split('\n').find((line) => line.startsWith('data: '))!.slice(6));
-    };
+    const stream = await openEventStream(`${server.url}/api/v1/transit/stops/D/stream?feed=line`);
+    const nextEvent = async () => (await stream.next()).data;
     const t2 = (event: { arrivals: Array<{ tripId: string }> }) => event.arrivals.find((arrival) => arrival.tripId === 'T2');
     expect(t2(await nextEvent())).toMatchObject({ predictedArrival: at('08:48:00'), source: 'operator' });
     await push(messageOf(at('08:20:30'), [tripUpdate('T2', at('08:20:30'), [{ stopSequence: 4, arrival: { delay: 420 } }])]));
     expect(t2(await nextEvent())).toMatchObject({ predictedArrival: at('08:52:00'), source: 'operator' });
-    controller.abort();
+    stream.close();
   });
 
   it('drops a canceled trip from the board, and brings it back with a newer update', async () => {
