@@ -7,7 +7,7 @@ import { buildApp } from '../../app.js';
 import { manualClock } from '../../platform/clock.js';
 import { DISTRICT_CENTRES } from '../../sim/demo-geometry.js';
 import { lineFeed, zipFiles } from './testing/feed.js';
-import { pushPredictionAccuracy } from './prediction-vitals.js';
+import { accuracyFigures, pushPredictionAccuracy } from './prediction-vitals.js';
 
 const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday; the feed runs in UTC
 const at = (clock: string) => DAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
@@ -125,11 +125,20 @@ describe('arrival prediction accuracy, judged live', () => {
     expect(accuracy.inWindow).toBeGreaterThan(0.8);
     expect(accuracy.inWindow).toBeLessThanOrEqual(1);
 
+    // The same figures split by district, by where each stop lies: every stop lies in one.
+    const { city, districts } = accuracyFigures(server.app.transit.service, clock.now() / 1000);
+    expect(city).toEqual({ count: accuracy.count, inWindow: accuracy.inWindow });
+    expect([...districts.keys()]).toContain('huangpu');
+    expect([...districts.values()].reduce((sum, figure) => sum + figure.count, 0)).toBe(accuracy.count);
+
     const stored = await pushPredictionAccuracy(server.app.vitals.service, server.app.transit.service, clock.now());
-    expect(stored).toBe(1);
-    const snapshot = await server.request('GET', '/api/v1/vitals/snapshot?org=haicheng&category=public_transport', { token: duty });
-    const item = snapshot.body.items.find((entry: { indicator: string }) => entry.indicator === 'PUBLIC_TRANSPORT.BUS_ARRIVAL_PREDICTION_ACCURACY');
-    expect(item).toMatchObject({ value: Number((accuracy.inWindow * 100).toFixed(2)), ts: new Date(clock.now()).toISOString() });
+    expect(stored).toBe(1 + districts.size);
+    for (const org of ['haicheng', 'huangpu']) {
+      const snapshot = await server.request('GET', `/api/v1/vitals/snapshot?org=${org}&category=public_transport`, { token: duty });
+      const item = snapshot.body.items.find((entry: { indicator: string }) => entry.indicator === 'PUBLIC_TRANSPORT.BUS_ARRIVAL_PREDICTION_ACCURACY');
+      const expected = org === 'haicheng' ? accuracy.inWindow : districts.get('huangpu')!.inWindow;
+      expect(item, org).toMatchObject({ value: Number((expected * 100).toFixed(2)), ts: new Date(clock.now()).toISOString() });
+    }
   });
 
   it('has no figure for an hour in which nothing was judged, and refuses a bad window naming it', async () => {

@@ -52,10 +52,13 @@ export class HeadwayVitals {
     private readonly ctx: { db: Db; clock: Clock; logger: Logger },
     private readonly transit: TransitService,
     private readonly recorder: PassingRecorder,
-  ) {}
+  ) {
+    // The live prediction accuracy is split by the same districts, once their outlines are read.
+    transit.placeOfStop = (feed, stopId) => (this.outlines ? this.district(feed, stopId, this.outlines) : null);
+  }
 
   /** The districts' outlines (GeoJSON Polygon or MultiPolygon on their org units), read once. */
-  private async districts(): Promise<DistrictOutline[]> {
+  async districts(): Promise<DistrictOutline[]> {
     if (this.outlines) return this.outlines;
     const rows = await this.ctx.db.query<{ code: string; geometry: unknown }>(`select code, geometry from org_unit where level = 'district' and geometry is not null order by path`);
     this.outlines = rows.flatMap(({ code, geometry }) => {

@@ -42,6 +42,7 @@ export async function registerTransit(
     history.forgetFeed(feedId).catch((error) => ctx.logger.error({ err: error, feed: feedId }, 'deleting stop passings failed'));
   });
   const headwayVitals = new HeadwayVitals(ctx, service, history.recorder);
+  await headwayVitals.districts();
 
   const polls = new Counter({ name: 'citypulse_transit_realtime_polls_total', help: 'Polls of realtime feed URLs, by feed and outcome', labelNames: ['feed', 'outcome'], registers: [ctx.metrics] });
   const poller = new RealtimePoller(

@@ -1,6 +1,7 @@
 // Arrival prediction accuracy as a vital sign: every minute, the share of the last hour's announcements
-// that the buses proved right (accuracy/live.ts, over every feed) goes to the city's public transport
-// indicators, where the vitals rules alert when it falls below the target like on any other indicator.
+// that the buses proved right (accuracy/live.ts, over every feed) goes to the public transport indicators,
+// for the city and for each district (by where the stop lies), where the vitals rules alert when it
+// falls below the target like on any other indicator.
 import type { VitalsService } from '../vitals/service.js';
 import type { TransitService } from './service.js';
 
@@ -13,24 +14,43 @@ export const PREDICTION_INDICATORS = {
 export const MIN_JUDGED = 100;
 const WINDOW_SECONDS = 3600;
 
-/** The city's share of the last hour, or null when too little was judged. */
-export function cityAccuracy(transit: TransitService, now: number): { count: number; inWindow: number } | null {
-  let count = 0, within = 0;
+/** The city's share of the last hour and each district's, where enough was judged. */
+export function accuracyFigures(transit: TransitService, now: number): { city: Figure | null; districts: Map<string, Figure> } {
+  const city = { count: 0, within: 0 };
+  const byDistrict = new Map<string, { count: number; within: number }>();
   for (const feedId of transit.feedIds()) {
-    const summary = transit.runtime(feedId).accuracy.summary(now, WINDOW_SECONDS);
-    count += summary.count;
-    within += (summary.inWindow ?? 0) * summary.count;
+    const accuracy = transit.runtime(feedId).accuracy;
+    const summary = accuracy.summary(now, WINDOW_SECONDS);
+    city.count += summary.count;
+    city.within += (summary.inWindow ?? 0) * summary.count;
+    for (const [code, figure] of accuracy.byPlace(now, WINDOW_SECONDS)) {
+      let sum = byDistrict.get(code);
+      if (!sum) byDistrict.set(code, sum = { count: 0, within: 0 });
+      sum.count += figure.count;
+      sum.within += (figure.inWindow ?? 0) * figure.count;
+    }
   }
-  return count >= MIN_JUDGED ? { count, inWindow: within / count } : null;
+  const figure = (sum: { count: number; within: number }) => (sum.count >= MIN_JUDGED ? { count: sum.count, inWindow: sum.within / sum.count } : null);
+  const districts = new Map<string, Figure>();
+  for (const [code, sum] of byDistrict) { const value = figure(sum); if (value) districts.set(code, value); }
+  return { city: figure(city), districts };
 }
 
-/** Ingests the city's figure; answers how many observations were stored. */
+interface Figure { count: number; inWindow: number }
+
+/** Ingests the city's figure and the districts'; answers how many observations were stored. */
 export async function pushPredictionAccuracy(vitals: VitalsService, transit: TransitService, nowMs: number): Promise<number> {
   const root = vitals.org(vitals.rootOrgCode());
   const indicator = vitals.indicator(PREDICTION_INDICATORS.accuracy);
   if (!root || !indicator) return 0;
-  const figure = cityAccuracy(transit, Math.floor(nowMs / 1000));
-  if (!figure) return 0;
-  const item = { indicator: indicator.code, org: root.code, ts: nowMs, value: Number((figure.inWindow * 100).toFixed(2)) };
-  return (await vitals.ingest([item], { orgCode: root.code })).stored;
+  const { city, districts } = accuracyFigures(transit, Math.floor(nowMs / 1000));
+  const items: { indicator: string; org: string; ts: number; value: number }[] = [];
+  const add = (code: string, figure: Figure | null) => {
+    const org = vitals.org(code);
+    if (figure && org && indicator.orgLevels.includes(org.level)) items.push({ indicator: indicator.code, org: code, ts: nowMs, value: Number((figure.inWindow * 100).toFixed(2)) });
+  };
+  add(root.code, city);
+  for (const [code, figure] of districts) add(code, figure);
+  if (items.length === 0) return 0;
+  return (await vitals.ingest(items, { orgCode: root.code })).stored;
 }

@@ -41,6 +41,9 @@ export interface RealtimeCounters {
   tripUpdatesAdded: number;
 }
 
+/** Where a stop of a feed lies (its district code), or null. */
+export type PlaceOfStop = (feed: FeedRuntime, stopId: string) => string | null;
+
 export class FeedRuntime {
   readonly tracker: Tracker;
   readonly engine: PredictionEngine;
@@ -51,9 +54,10 @@ export class FeedRuntime {
   /** The operator's latest TripUpdate of each trip run (key `tripId@serviceDay`), for trips without a tracked vehicle. */
   readonly operatorTrips = new Map<string, OperatorTrip>();
 
-  constructor(readonly id: string, readonly timetable: Timetable, model: LearnedModel) {
+  constructor(readonly id: string, readonly timetable: Timetable, model: LearnedModel, placeOf: PlaceOfStop = () => null) {
     this.tracker = new Tracker(timetable);
     this.engine = new PredictionEngine(timetable, model);
+    this.accuracy.placeOf = (stopId) => placeOf(this, stopId);
   }
 
   /** One position through the tracker and the engine; the same path a replay takes. */
@@ -81,6 +85,12 @@ export class TransitService {
    * after each TripUpdate taken — what the per-stop streams listen to; 'feedDeleted' (feedId).
    */
   readonly changes = new EventEmitter().setMaxListeners(0);
+  /**
+   * Where stops lie, to split the live accuracy by district (set by the headway vitals, which know the
+   * districts' outlines); looked up when an arrival is judged, so it applies to feeds imported later too.
+   */
+  placeOfStop: PlaceOfStop | null = null;
+  private readonly placeOf: PlaceOfStop = (feed, stopId) => this.placeOfStop?.(feed, stopId) ?? null;
 
   constructor(private readonly ctx: TransitContext) {}
 
@@ -96,7 +106,7 @@ export class TransitService {
       } catch (error) {
         this.ctx.logger.warn({ err: error, feed: summary.id }, 'saved transit model unreadable; starting from the timetable');
       }
-      this.feeds.set(summary.id, new FeedRuntime(summary.id, buildTimetable(draft), model));
+      this.feeds.set(summary.id, new FeedRuntime(summary.id, buildTimetable(draft), model, this.placeOf));
     }
   }
 
@@ -126,7 +136,7 @@ export class TransitService {
     const timetable = buildTimetable(draft); // checks what only whole trips show (order, times going back)
     const counts = await replaceFeed(this.ctx.db, feedId, draft, sourceName, options.onRows);
     const previous = this.feeds.get(feedId);
-    this.feeds.set(feedId, new FeedRuntime(feedId, timetable, previous?.engine.model ?? new LearnedModel()));
+    this.feeds.set(feedId, new FeedRuntime(feedId, timetable, previous?.engine.model ?? new LearnedModel(), this.placeOf));
     return counts;
   }
 

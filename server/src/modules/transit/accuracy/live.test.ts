@@ -9,7 +9,8 @@ import { LiveAccuracy } from './live.js';
 import { deriveActuals, replay } from './replay.js';
 import { AccuracyTally } from './score.js';
 
-const runOf = (key: string, routeId: string, nextIndex: number) => ({ key, vehicleId: `bus-${key}`, trip: { routeId }, nextIndex }) as unknown as TripRun;
+const STOPS = ['S0', 'S1', 'S2', 'S3', 'S4'];
+const runOf = (key: string, routeId: string, nextIndex: number) => ({ key, vehicleId: `bus-${key}`, trip: { routeId, pattern: { stopIds: STOPS } }, nextIndex }) as unknown as TripRun;
 const update = (run: TripRun, time: number, passed: Array<[number, number]> = [], finished?: TripRun): TrackUpdate =>
   ({ run, time, onRoute: true, passed: passed.map(([index, at]) => ({ index, time: at })), finished });
 
@@ -57,6 +58,20 @@ describe('live accuracy, by hand', () => {
     far.nextIndex = 2;
     accuracy.observe(update(far, 2000, [[0, 1090], [1, 1900]]), null);
     expect(accuracy.summary(2000).routes.find((route) => route.routeId === 'FAR')).toEqual({ routeId: 'FAR', count: 2, inWindow: 0.5 });
+  });
+});
+
+describe('live accuracy, by place', () => {
+  it('splits the figures by where the stops lie, leaving out stops in no known place', () => {
+    const accuracy = new LiveAccuracy();
+    accuracy.placeOf = (stopId) => (stopId === 'S1' ? 'west' : stopId === 'S2' ? 'east' : null);
+    const run = runOf('P@1', 'R1', 0);
+    accuracy.observe(update(run, 100), Float64Array.of(150, 200, 300, 400));
+    run.nextIndex = 4;
+    // S0 and S1 on time (no place; west); S2 240 s late at 440 s (east: outside -150/+210); S3 160 s late at 460 s (no place: inside).
+    accuracy.observe(update(run, 600, [[0, 150], [1, 200], [2, 540], [3, 560]]), null);
+    expect(accuracy.summary(600)).toMatchObject({ count: 4, inWindow: 0.75 });
+    expect(accuracy.byPlace(600)).toEqual(new Map([['west', { count: 1, inWindow: 1 }], ['east', { count: 1, inWindow: 0 }]]));
   });
 });
 

@@ -29,15 +29,22 @@ const BUCKETS = HORIZON_BUCKETS.length;
 
 /** Announced at `madeAt` for stops `from` .. `from + stops - 1`; the times of the first `horizons.length`, less `madeAt`. */
 interface Announcement { madeAt: number; from: number; stops: number; horizons: Float32Array }
-interface RunAnnouncements { routeId: string; lastTime: number; list: Announcement[] }
+interface RunAnnouncements { routeId: string; stopIds: readonly string[]; lastTime: number; list: Announcement[] }
+
+/** The tally key of a route in a place (a district; '' where the stop lies in none, or none is known). */
+const tallyKey = (routeId: string, place: string | null) => `${routeId}\u0000${place ?? ''}`;
+const routeOfKey = (key: string) => key.slice(0, key.indexOf('\u0000'));
+const placeOfKey = (key: string) => key.slice(key.indexOf('\u0000') + 1);
 
 /** What a summary answers (the API adds the feed, the goal and the window; declared once, in contracts). */
 export type LiveAccuracySummary = Omit<PredictionAccuracy, 'feed' | 'goal' | 'window'>;
 
 export class LiveAccuracy {
   private readonly runs = new Map<string, RunAnnouncements>();
-  /** Minute (POSIX seconds / 60) to route to [count, within] per bucket. */
+  /** Minute (POSIX seconds / 60) to route and place (`tallyKey`) to [count, within] per bucket. */
   private readonly minutes = new Map<number, Map<string, Int32Array>>();
+  /** Where a stop lies (its district), to split the figures by place; null: not split. */
+  placeOf: ((stopId: string) => string | null) | null = null;
   private observed = 0;
   readonly options: LiveAccuracyOptions;
 
@@ -55,7 +62,7 @@ export class LiveAccuracy {
     let state = this.runs.get(id);
     if (update.passed.length > 0 && state) this.settle(state, update);
     if (!predictions) return;
-    if (!state) this.runs.set(id, state = { routeId: run.trip.routeId, lastTime: now, list: [] });
+    if (!state) this.runs.set(id, state = { routeId: run.trip.routeId, stopIds: run.trip.pattern.stopIds, lastTime: now, list: [] });
     state.lastTime = now;
     // Announcements too old to be judged any more go first (a pass can be dated back to the previous ping).
     const oldest = now - MAX_HORIZON_SECONDS - PASS_LAG_SECONDS;
@@ -76,6 +83,7 @@ export class LiveAccuracy {
   private settle(state: RunAnnouncements, update: TrackUpdate) {
     for (const { index, time } of update.passed) {
       if (!Number.isFinite(time)) continue;
+      const key = tallyKey(state.routeId, this.placeOf?.(state.stopIds[index]!) ?? null);
       for (const announcement of state.list) {
         const k = index - announcement.from;
         if (k < 0 || k >= announcement.stops) continue;
@@ -83,20 +91,20 @@ export class LiveAccuracy {
         if (bucket < 0) continue;
         const window = HORIZON_BUCKETS[bucket]!;
         const error = k < announcement.horizons.length ? time - (announcement.madeAt + announcement.horizons[k]!) : -Infinity;
-        this.count(time, state.routeId, bucket, error >= window.early && error <= window.late);
+        this.count(time, key, bucket, error >= window.early && error <= window.late);
       }
     }
   }
 
-  private count(time: number, routeId: string, bucket: number, within: boolean) {
+  private count(time: number, key: string, bucket: number, within: boolean) {
     const minute = Math.floor(time / 60);
     let routes = this.minutes.get(minute);
     if (!routes) {
       this.minutes.set(minute, routes = new Map());
       for (const old of this.minutes.keys()) if (old <= minute - this.options.keepMinutes) this.minutes.delete(old);
     }
-    let tally = routes.get(routeId);
-    if (!tally) routes.set(routeId, tally = new Int32Array(2 * BUCKETS));
+    let tally = routes.get(key);
+    if (!tally) routes.set(key, tally = new Int32Array(2 * BUCKETS));
     tally[2 * bucket]!++;
     if (within) tally[2 * bucket + 1]!++;
   }
@@ -110,21 +118,7 @@ export class LiveAccuracy {
   summary(now: number, windowSeconds = 3600): LiveAccuracySummary {
     const to = Math.floor(now / 60) + 1, from = to - Math.ceil(windowSeconds / 60);
     const total = new Int32Array(2 * BUCKETS);
-    const byRoute = new Map<string, Int32Array>();
-    for (const [minute, routes] of this.minutes) {
-      if (minute < from || minute >= to) continue;
-      for (const [routeId, tally] of routes) {
-        let sum = byRoute.get(routeId);
-        if (!sum) byRoute.set(routeId, sum = new Int32Array(2 * BUCKETS));
-        for (let i = 0; i < tally.length; i++) { sum[i]! += tally[i]!; total[i]! += tally[i]!; }
-      }
-    }
-    const share = (within: number, count: number) => (count > 0 ? within / count : null);
-    const sums = (tally: Int32Array) => {
-      let count = 0, within = 0;
-      for (let b = 0; b < BUCKETS; b++) { count += tally[2 * b]!; within += tally[2 * b + 1]!; }
-      return { count, inWindow: share(within, count) };
-    };
+    const byRoute = this.sumsBy(routeOfKey, from, to, total);
     // The routes costing passengers the most missed announcements first (a small route's share alone says little).
     const missed = (route: { count: number; inWindow: number | null }) => Math.round(route.count * (1 - (route.inWindow ?? 1)));
     const routes = [...byRoute].map(([routeId, tally]) => ({ routeId, ...sums(tally) }))
@@ -135,4 +129,36 @@ export class LiveAccuracy {
       routes,
     };
   }
+
+  /** Per place (district) with a figure, the arrivals judged in the window: as `summary`, without the detail. */
+  byPlace(now: number, windowSeconds = 3600): Map<string, { count: number; inWindow: number | null }> {
+    const to = Math.floor(now / 60) + 1, from = to - Math.ceil(windowSeconds / 60);
+    const places = new Map<string, { count: number; inWindow: number | null }>();
+    for (const [place, tally] of this.sumsBy(placeOfKey, from, to)) if (place !== '') places.set(place, sums(tally));
+    return places;
+  }
+
+  /** The tallies of minutes [from, to) summed per group of their keys (and into `total`). */
+  private sumsBy(groupOf: (key: string) => string, from: number, to: number, total?: Int32Array): Map<string, Int32Array> {
+    const groups = new Map<string, Int32Array>();
+    for (const [minute, tallies] of this.minutes) {
+      if (minute < from || minute >= to) continue;
+      for (const [key, tally] of tallies) {
+        const group = groupOf(key);
+        let sum = groups.get(group);
+        if (!sum) groups.set(group, sum = new Int32Array(2 * BUCKETS));
+        for (let i = 0; i < tally.length; i++) { sum[i]! += tally[i]!; if (total) total[i]! += tally[i]!; }
+      }
+    }
+    return groups;
+  }
+}
+
+const share = (within: number, count: number) => (count > 0 ? within / count : null);
+
+/** Count and share within the window over all buckets of a tally. */
+function sums(tally: Int32Array) {
+  let count = 0, within = 0;
+  for (let b = 0; b < BUCKETS; b++) { count += tally[2 * b]!; within += tally[2 * b + 1]!; }
+  return { count, inWindow: share(within, count) };
 }
