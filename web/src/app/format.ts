@@ -14,3 +14,6 @@ export function dateFormat(language: string, options: Intl.DateTimeFormatOptions
   }
   return format;
 }
+
+/** A share (0-1) as a percentage with one decimal, or a dash when there is none. */
+export const formatShare = (share: number | null) => (share === null ? '—' : `${(share * 100).toFixed(1)}%`);

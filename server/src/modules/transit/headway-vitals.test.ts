@@ -6,7 +6,7 @@ import { startServer, type TestServer } from '../../../test/harness.js';
 import { buildApp } from '../../app.js';
 import { manualClock } from '../../platform/clock.js';
 import { DISTRICT_CENTRES } from '../../sim/demo-geometry.js';
-import { lineFeed, zipFiles } from './testing/feed.js';
+import { lineFeed, uploadFeed } from './testing/feed.js';
 import { accuracyFigures, pushPredictionAccuracy } from './prediction-vitals.js';
 
 const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday; the feed runs in UTC
@@ -56,10 +56,7 @@ async function driveBunchedBuses() {
 beforeAll(async () => {
   server = await startServer({ clock });
   duty = await server.login('duty');
-  const response = await fetch(`${server.url}/api/v1/transit/feeds?id=long`, {
-    method: 'POST', body: new Blob([new Uint8Array(zipFiles(longLine()))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` },
-  });
-  expect(response.status).toBe(201);
+  expect((await uploadFeed(server.url, duty, 'long', longLine())).status).toBe(201);
 });
 afterAll(async () => server?.close());
 

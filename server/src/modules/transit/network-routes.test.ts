@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../../test/harness.js';
 import { manualClock } from '../../platform/clock.js';
-import { lineFeed, lineLongitude, zipFiles } from './testing/feed.js';
+import { lineFeed, lineLongitude, uploadFeed } from './testing/feed.js';
 
 const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday; the line feed runs in UTC
 const at = (clock: string) => DAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
@@ -36,10 +36,7 @@ async function report(vehicle: string, trip: string, clockTime: string, metres: 
 beforeAll(async () => {
   server = await startServer({ clock });
   duty = await server.login('duty');
-  const response = await fetch(`${server.url}/api/v1/transit/feeds?id=line`, {
-    method: 'POST', body: new Blob([new Uint8Array(zipFiles(tenMinuteLine()))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` },
-  });
-  expect(response.status).toBe(201);
+  expect((await uploadFeed(server.url, duty, 'line', tenMinuteLine())).status).toBe(201);
   // V1 runs T1 eight minutes late: past B at 08:13 and C at 08:18. V2 runs T2 on time: B 08:15, C 08:20.
   await report('V1', 'T1', '08:12:00', 800);
   await report('V1', 'T1', '08:14:00', 1200);

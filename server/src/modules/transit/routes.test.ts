@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../../test/harness.js';
 import { openEventStream } from '../../../test/event-stream.js';
 import { manualClock } from '../../platform/clock.js';
-import { lineFeed, lineLongitude, zipFiles } from './testing/feed.js';
+import { lineFeed, lineLongitude, uploadFeed, zipFiles } from './testing/feed.js';
 import { FeedMessage } from './realtime/feed-message.js';
 import { TransitService } from './service.js';
 import { loadTimetable } from './gtfs/timetable.js';
@@ -15,9 +15,7 @@ let server: TestServer;
 const clock = manualClock(at('08:00:00') * 1000);
 
 async function upload(id: string, body: Buffer, token?: string) {
-  const response = await fetch(`${server.url}/api/v1/transit/feeds?id=${id}`, {
-    method: 'POST', body: new Blob([new Uint8Array(body)]), headers: { 'content-type': 'application/zip', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-  });
+  const response = await uploadFeed(server.url, token, id, body);
   return { status: response.status, type: response.headers.get('content-type'), body: await response.json() };
 }
 

@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TransitService } from './service.js';
-import type { TripRun } from './tracking/tracker.js';
 import { encodeFeedMessage } from './realtime/feed-message.js';
 import { tripUpdatesMessage, vehiclePositionsMessage } from './realtime/feeds-out.js';
 import { PREDICTION_ACCURACY_GOAL } from '@citypulse/contracts';
@@ -98,9 +97,7 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
     app.get(path, { config: { public: true }, schema: { tags: ['transit'], summary, querystring: FeedFormat } }, async (request, reply) => {
       const { feed, format } = request.query as { feed?: string; format: 'protobuf' | 'json' };
       const runtime = transit.runtime(feed);
-      // A copy's own id, where the operator gave one (an ADDED copy goes by the trip it copies).
-      const copyIdOf = (run: TripRun) => { const id = runtime.operatorTrips.get(run.key)?.tripId; return id !== run.trip.id ? id : undefined; };
-      const message = build(transit.liveVehicles(runtime), Math.floor(now() / 1000), copyIdOf);
+      const message = build(transit.liveVehicles(runtime), Math.floor(now() / 1000), (run) => runtime.copyIdOf(run));
       if (format === 'json') return message;
       reply.type('application/x-protobuf');
       return Buffer.from(encodeFeedMessage(message));

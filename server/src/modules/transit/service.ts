@@ -60,6 +60,16 @@ export class FeedRuntime {
     this.accuracy.placeOf = (stopId) => placeOf(this, stopId);
   }
 
+  /**
+   * The id the operator gave a copy of a timetable trip that a vehicle runs (DUPLICATED), or undefined (a
+   * run of the timetable, or a copy in the older ADDED form, which goes by the trip it copies).
+   */
+  copyIdOf(run: TripRun): string | undefined {
+    if (!run.added) return undefined;
+    const id = this.operatorTrips.get(run.key)?.tripId;
+    return id !== run.trip.id ? id : undefined;
+  }
+
   /** One position through the tracker and the engine; the same path a replay takes. */
   observe(ping: VehiclePing): LiveVehicle {
     const update = this.tracker.observe(ping);
@@ -224,8 +234,6 @@ export class TransitService {
     const now = this.ctx.clock.now() / 1000;
     const arrivals: ArrivalView[] = [];
     const covered = new Set<string>();
-    // A vehicle on a duplicated trip is known by the id the operator gave the copy.
-    const tripIdOf = (run: TripRun) => (run.added ? feed.operatorTrips.get(run.key)?.tripId : undefined) ?? run.trip.id;
     for (const live of this.liveVehicles(feed)) {
       const { run } = live;
       covered.add(run.key);
@@ -234,7 +242,7 @@ export class TransitService {
         if (id !== stopId || index < live.from) return;
         const predicted = live.predictions![index - live.from]!;
         const scheduled = run.serviceStart + run.trip.arrivals[index]!;
-        arrivals.push({ tripId: tripIdOf(run), routeId: run.trip.routeId, headsign: run.trip.headsign, stopSequence: run.trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, source: 'vehicle' });
+        arrivals.push({ tripId: feed.copyIdOf(run) ?? run.trip.id, routeId: run.trip.routeId, headsign: run.trip.headsign, stopSequence: run.trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, source: 'vehicle' });
       });
     }
     const clock = feed.timetable.clock;

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { EChart } from '../../charts/EChart';
 import { palette } from '../../charts/palette';
 import { Loading } from '../ops/common';
+import { formatShare } from '../../app/format';
 import { casesQueries } from './queries';
 import { useNames } from './common';
 import './charts';
@@ -15,7 +16,6 @@ import './cases.css';
 import type { CaseStatistics } from './types';
 
 const PERIODS = [7, 30, 90];
-const percent = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
 
 export function StatisticsPage() {
   const { t } = useTranslation();
@@ -42,10 +42,10 @@ function Figures({ stats }: { stats: CaseStatistics }) {
   return (
     <>
       <ul className="kpi-grid" data-testid="case-kpis">
-        <li className="card"><span className="kpi-label">{t('cases.onTimeRate')}</span><span className="kpi-value">{percent(stats.onTimeRate)}</span><span className="muted">{t('cases.handledCount', { count: stats.handled })}</span></li>
+        <li className="card"><span className="kpi-label">{t('cases.onTimeRate')}</span><span className="kpi-value">{formatShare(stats.onTimeRate)}</span><span className="muted">{t('cases.handledCount', { count: stats.handled })}</span></li>
         <li className="card"><span className="kpi-label">{t('cases.medianClose')}</span><span className="kpi-value">{stats.medianHoursToClose === null ? '—' : t('cases.hours', { value: stats.medianHoursToClose })}</span></li>
         <li className="card"><span className="kpi-label">{t('cases.satisfactionMean')}</span><span className="kpi-value">{stats.satisfaction === null ? '—' : `${stats.satisfaction} / 5`}</span><span className="muted">{t('cases.evaluatedCount', { count: stats.evaluated })}</span></li>
-        <li className="card"><span className="kpi-label">{t('cases.satisfiedShare')}</span><span className="kpi-value">{percent(stats.satisfiedShare)}</span></li>
+        <li className="card"><span className="kpi-label">{t('cases.satisfiedShare')}</span><span className="kpi-value">{formatShare(stats.satisfiedShare)}</span></li>
         <li className="card"><span className="kpi-label">{t('cases.backlogTotal')}</span><span className="kpi-value">{stats.backlog.total}</span></li>
         <li className="card"><span className="kpi-label">{t('cases.overdueTotal')}</span><span className="kpi-value">{stats.backlog.overdue}</span></li>
       </ul>

@@ -7,6 +7,7 @@ import { useSearchParams, Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../../app/api';
+import { formatShare } from '../../app/format';
 import { Loading, useFormatTime } from '../ops/common';
 import { transitQueries } from './queries';
 import type { HeadwayRow, PredictionAccuracy } from './types';
@@ -92,8 +93,6 @@ export function HeadwaysPage() {
   );
 }
 
-const percent = (share: number | null) => (share === null ? '—' : `${(share * 100).toFixed(1)}%`);
-
 /** The period's accuracy against the goal, and by horizon; the flag is in words as well as in colour. */
 function AccuracySummary({ accuracy }: { accuracy: PredictionAccuracy }) {
   const { t } = useTranslation();
@@ -108,14 +107,14 @@ function AccuracySummary({ accuracy }: { accuracy: PredictionAccuracy }) {
           <div className={`accuracy-headline ${below ? 'cell-warning' : ''}`}>
             <dt>{t('transit.ops.accuracy')}</dt>
             <dd>
-              <strong>{percent(accuracy.inWindow)}</strong> {t('transit.ops.accuracyGoal', { goal: percent(accuracy.goal) })}
+              <strong>{formatShare(accuracy.inWindow)}</strong> {t('transit.ops.accuracyGoal', { goal: formatShare(accuracy.goal) })}
               {below && <span className="cell-flag"> {t('transit.ops.belowGoal')}</span>}
             </dd>
           </div>
           {accuracy.buckets.map((bucket) => (
             <div key={bucket.label}>
               <dt>{`${bucket.from / 60}-${bucket.to / 60} ${t('transit.minuteUnit')}`}</dt>
-              <dd>{percent(bucket.inWindow)}</dd>
+              <dd>{formatShare(bucket.inWindow)}</dd>
             </div>
           ))}
           <div>
@@ -148,7 +147,7 @@ function Row({ row, feed, accuracy, goal }: { row: HeadwayRow; feed: string | un
       <td className={`num ${row.excessWait !== null && row.excessWait > 120 ? 'cell-warning' : ''}`}>{minutes(row.excessWait)}</td>
       <td className={`num ${row.bunching > 0 ? 'cell-critical' : ''}`}>{row.bunching}</td>
       <td className={`num ${row.gaps > 0 ? 'cell-warning' : ''}`}>{row.gaps}</td>
-      <td className={`num ${accuracy !== null && accuracy < goal ? 'cell-warning' : ''}`} data-testid="route-accuracy">{percent(accuracy)}</td>
+      <td className={`num ${accuracy !== null && accuracy < goal ? 'cell-warning' : ''}`} data-testid="route-accuracy">{formatShare(accuracy)}</td>
     </tr>
   );
 }

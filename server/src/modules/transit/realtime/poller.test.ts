@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { startServer, type TestServer } from '../../../../test/harness.js';
 import { manualClock } from '../../../platform/clock.js';
 import { ConfigError, loadConfig } from '../../../platform/config.js';
-import { lineFeed, lineLongitude, zipFiles } from '../testing/feed.js';
+import { lineFeed, lineLongitude, uploadFeed } from '../testing/feed.js';
 import { FeedMessage } from './feed-message.js';
 import { nextDelaySeconds, RealtimePoller, MAX_BACKOFF_SECONDS } from './poller.js';
 
@@ -62,10 +62,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}`;
   server = await startServer({ clock, env: { CITYPULSE_TRANSIT_REALTIME_URLS: `line=${base}/vehicles.pb,line=${base}/broken`, CITYPULSE_TRANSIT_POLL_SECONDS: '20' } });
   duty = await server.login('duty');
-  const response = await fetch(`${server.url}/api/v1/transit/feeds?id=line`, {
-    method: 'POST', body: new Blob([new Uint8Array(zipFiles(lineFeed()))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` },
-  });
-  expect(response.status).toBe(201);
+  expect((await uploadFeed(server.url, duty, 'line', lineFeed())).status).toBe(201);
 });
 afterAll(async () => {
   await server?.close();

@@ -5,7 +5,7 @@ import { startServer, type TestServer } from '../../../../test/harness.js';
 import { openEventStream } from '../../../../test/event-stream.js';
 import { manualClock } from '../../../platform/clock.js';
 import { loadTimetable } from '../gtfs/timetable.js';
-import { lineFeed, lineLongitude, zipFiles } from '../testing/feed.js';
+import { lineFeed, lineLongitude, uploadFeed, zipFiles } from '../testing/feed.js';
 import { FeedMessage, decodeFeedMessage } from './feed-message.js';
 import { predictedArrivals } from './trip-updates.js';
 
@@ -52,8 +52,7 @@ describe('stop time updates into times (GTFS-Realtime propagation rules)', async
 async function serverWithFeed(clock: ReturnType<typeof manualClock>, id: string, files: Record<string, string>): Promise<{ server: TestServer; duty: string }> {
   const server = await startServer({ clock });
   const duty = await server.login('duty');
-  const response = await fetch(`${server.url}/api/v1/transit/feeds?id=${id}`, { method: 'POST', body: new Blob([new Uint8Array(zipFiles(files))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` } });
-  expect(response.status).toBe(201);
+  expect((await uploadFeed(server.url, duty, id, files)).status).toBe(201);
   return { server, duty };
 }
 

@@ -1,5 +1,7 @@
 // Small GTFS feeds for tests: files as text, packed into a zip in memory.
-export { zipFiles } from '../gtfs/zip-writer.js';
+import { zipFiles } from '../gtfs/zip-writer.js';
+
+export { zipFiles };
 
 /**
  * A two-trip line along a straight street in a city at UTC (so times are easy to read): stops A, B, C, D
@@ -26,3 +28,11 @@ export function lineFeed(overrides: Record<string, string | null> = {}): Record<
 
 /** Longitude of a point `metres` east of stop A on the line feed. */
 export const lineLongitude = (metres: number) => (metres / 1000) * 0.008993;
+
+/** Uploads a feed (its files, or a zip as bytes) to a server's `POST /api/v1/transit/feeds?id=` as a zip body. */
+export function uploadFeed(serverUrl: string, token: string | undefined, id: string, feed: Record<string, string> | Uint8Array): Promise<Response> {
+  const body = feed instanceof Uint8Array ? feed : zipFiles(feed);
+  return fetch(`${serverUrl}/api/v1/transit/feeds?id=${id}`, {
+    method: 'POST', body: new Blob([new Uint8Array(body)]), headers: { 'content-type': 'application/zip', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  });
+}

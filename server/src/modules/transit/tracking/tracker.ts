@@ -241,33 +241,29 @@ export class Tracker {
 
   /** The service day a trip runs on at a time: the running day whose timetable window is nearest. */
   serviceDayOf(trip: Trip, time: number): number | null {
-    const clock = this.timetable.clock;
-    const today = clock.localDay(time);
-    let best: number | null = null;
-    let bestDistance = Infinity;
-    for (const day of [today - 1, today, today + 1]) {
-      if (!serviceRuns(this.timetable.services.get(trip.serviceId), day)) continue;
-      const start = clock.serviceDayStart(day);
-      const span = tripSpan(trip);
-      const from = start + span.from, to = start + span.to;
-      const distance = time < from ? from - time : time > to ? time - to : 0;
-      if (distance < bestDistance) { best = day; bestDistance = distance; }
-    }
-    return bestDistance <= 4 * 3600 ? best : null;
+    const service = this.timetable.services.get(trip.serviceId);
+    const today = this.timetable.clock.localDay(time);
+    return this.nearestDay(trip, 0, time, [today - 1, today, today + 1].filter((day) => serviceRuns(service, day)));
   }
 
   /**
-   * The service day of a copy of a trip starting at `start` (seconds of the service day): the day, of
-   * yesterday and today, on which the copy's span is nearest the time (a copy runs whether or not the
-   * timetable runs the trip that day).
+   * The service day of a copy of a trip starting at `start` (seconds of the service day): yesterday or
+   * today, whichever puts the copy nearest the time (a copy runs whether or not the timetable runs the
+   * trip that day).
    */
   private serviceDayOfStart(trip: Trip, start: number, time: number): number | null {
-    const clock = this.timetable.clock;
-    const shift = start - trip.departures[0]!;
+    const today = this.timetable.clock.localDay(time);
+    return this.nearestDay(trip, start - trip.departures[0]!, time, [today - 1, today]);
+  }
+
+  /** Of `days`, the one on which the trip's window (moved by `shift` seconds) is nearest the time, within 4 hours. */
+  private nearestDay(trip: Trip, shift: number, time: number, days: number[]): number | null {
     const span = tripSpan(trip);
-    let best: number | null = null, bestDistance = Infinity;
-    for (const day of [clock.localDay(time) - 1, clock.localDay(time)]) {
-      const from = clock.serviceDayStart(day) + span.from + shift, to = clock.serviceDayStart(day) + span.to + shift;
+    let best: number | null = null;
+    let bestDistance = Infinity;
+    for (const day of days) {
+      const start = this.timetable.clock.serviceDayStart(day) + shift;
+      const from = start + span.from, to = start + span.to;
       const distance = time < from ? from - time : time > to ? time - to : 0;
       if (distance < bestDistance) { best = day; bestDistance = distance; }
     }
