@@ -13,7 +13,7 @@ import { useSession } from '../../app/session';
 import { Loading, orgChain } from '../ops/common';
 import { casesQueries } from './queries';
 import { useCasesLive } from './live';
-import { errorText, LiveStatus, StateBadge, useDuration, useNames } from './common';
+import { CategoryOptions, errorText, LiveStatus, StateBadge, useDuration, useNames } from './common';
 import { DispatchDialog } from './DispatchDialog';
 import type { Board, BoardLane, CaseRecord } from './types';
 import './cases.css';
@@ -95,9 +95,7 @@ export function BoardPage() {
         <label htmlFor="board-category">{t('cases.category')}</label>
         <select id="board-category" value={category} onChange={(event) => set('category', event.target.value)}>
           <option value="">{t('common.all')}</option>
-          {names.categories.map((item) => (
-            <option key={item.code} value={item.code}>{'\u00a0'.repeat((item.level - 1) * 2)}{localName(item, i18n.language)}</option>
-          ))}
+          <CategoryOptions />
         </select>
         {(org || category) && <button type="button" onClick={() => setParams(new URLSearchParams(), { replace: true })}>{t('cases.clearFilters')}</button>}
       </form>

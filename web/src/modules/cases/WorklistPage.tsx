@@ -13,7 +13,7 @@ import { useSession } from '../../app/session';
 import { Loading, useFormatTime } from '../ops/common';
 import { casesQueries } from './queries';
 import { useCasesLive } from './live';
-import { ACTION_FROM, DeadlineCell, errorText, LiveStatus, OPEN_STATES, StateBadge, useNames } from './common';
+import { ACTION_FROM, CategoryOptions, DeadlineCell, errorText, LiveStatus, OPEN_STATES, StateBadge, useNames } from './common';
 import { ACTION_PERMISSION, CASE_STATES, NEEDS_REASON, PRIORITIES, type CaseAction, type CaseRecord } from './types';
 import './cases.css';
 
@@ -104,9 +104,7 @@ export function WorklistPage() {
         <label htmlFor="case-category">{t('cases.category')}</label>
         <select id="case-category" value={category} onChange={(event) => set('category', event.target.value)}>
           <option value="">{t('common.all')}</option>
-          {names.categories.map((item) => (
-            <option key={item.code} value={item.code}>{'\u00a0'.repeat((item.level - 1) * 2)}{localName(item, i18n.language)}</option>
-          ))}
+          <CategoryOptions />
         </select>
         <label htmlFor="case-priority">{t('cases.priority')}</label>
         <select id="case-priority" value={priority} onChange={(event) => set('priority', event.target.value)}>

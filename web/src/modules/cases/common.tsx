@@ -58,6 +58,19 @@ export function useNames() {
   }, [departments.data, categories.data, orgs.data, i18n.language]);
 }
 
+/** The taxonomy as options of a filter, each level indented under its parent. */
+export function CategoryOptions() {
+  const { i18n } = useTranslation();
+  const names = useNames();
+  return (
+    <>
+      {names.categories.map((item) => (
+        <option key={item.code} value={item.code}>{'\u00a0'.repeat((item.level - 1) * 2)}{localName(item, i18n.language)}</option>
+      ))}
+    </>
+  );
+}
+
 /** The server's refusal as a sentence, naming the offending field when it says which. */
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) {
