@@ -1,7 +1,7 @@
 // HTTP routes of the digital bus: thin — parse, call the service, answer.
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { TransitService } from './service.js';
+import type { FeedRuntime, TransitService } from './service.js';
 import { encodeFeedMessage } from './realtime/feed-message.js';
 import { tripUpdatesMessage, vehiclePositionsMessage } from './realtime/feeds-out.js';
 import { PREDICTION_ACCURACY_GOAL } from '@citypulse/contracts';
@@ -90,14 +90,16 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
   });
 
   const FeedFormat = Type.Object({ feed: Type.Optional(Type.String()), format: Type.Union([Type.Literal('protobuf'), Type.Literal('json')], { default: 'protobuf' }) }, { additionalProperties: false });
-  for (const [path, build, summary] of [
-    ['/gtfs-rt/trip-updates', tripUpdatesMessage, 'GTFS-Realtime TripUpdates: predicted arrivals of every live vehicle'],
-    ['/gtfs-rt/vehicle-positions', vehiclePositionsMessage, 'GTFS-Realtime VehiclePositions of every live vehicle'],
-  ] as const) {
+  const feeds: [string, string, (runtime: FeedRuntime, at: number) => Parameters<typeof encodeFeedMessage>[0]][] = [
+    ['/gtfs-rt/trip-updates', 'GTFS-Realtime TripUpdates: predicted arrivals of every live vehicle, and the operator\'s for runs without one',
+      (runtime, at) => tripUpdatesMessage(transit.liveVehicles(runtime), at, (run) => runtime.copyIdOf(run), transit.operatorOnlyTrips(runtime))],
+    ['/gtfs-rt/vehicle-positions', 'GTFS-Realtime VehiclePositions of every live vehicle',
+      (runtime, at) => vehiclePositionsMessage(transit.liveVehicles(runtime), at, (run) => runtime.copyIdOf(run))],
+  ];
+  for (const [path, summary, build] of feeds) {
     app.get(path, { config: { public: true }, schema: { tags: ['transit'], summary, querystring: FeedFormat } }, async (request, reply) => {
       const { feed, format } = request.query as { feed?: string; format: 'protobuf' | 'json' };
-      const runtime = transit.runtime(feed);
-      const message = build(transit.liveVehicles(runtime), Math.floor(now() / 1000), (run) => runtime.copyIdOf(run));
+      const message = build(transit.runtime(feed), Math.floor(now() / 1000));
       if (format === 'json') return message;
       reply.type('application/x-protobuf');
       return Buffer.from(encodeFeedMessage(message));

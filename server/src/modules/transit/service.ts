@@ -226,6 +226,19 @@ export class TransitService {
     }
   }
 
+  /**
+   * The operator's fresh TripUpdates of runs no vehicle of ours is tracked on (those a vehicle runs are
+   * predicted by the engine): what the boards show from the operator, for our outgoing trip updates.
+   */
+  *operatorOnlyTrips(feed: FeedRuntime): Generator<OperatorTrip> {
+    const now = this.ctx.clock.now() / 1000;
+    const covered = new Set<string>();
+    for (const live of this.liveVehicles(feed)) covered.add(live.run.key);
+    for (const trip of feed.operatorTrips.values()) {
+      if (trip.timestamp >= now - STALE_SECONDS && !covered.has(trip.key)) yield trip;
+    }
+  }
+
   /** The next arrivals at a stop: live predictions first-hand, the timetable for trips without a vehicle. */
   arrivals(feedId: string | undefined, stopId: string, options: { limit: number; windowSeconds: number }): { stop: { id: string; name: string }; arrivals: ArrivalView[] } {
     const feed = this.runtime(feedId);

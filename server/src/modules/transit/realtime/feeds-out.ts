@@ -1,12 +1,15 @@
 // Our GTFS-Realtime feeds: a trip update per live vehicle (its predicted arrivals at the stops ahead) and
-// a vehicle position per live vehicle, both FULL_DATASET, built to pass the GTFS-Realtime validator's
+// per run the operator's TripUpdates cover but no vehicle of ours is on, and a vehicle position per live
+// vehicle, both FULL_DATASET, built to pass the GTFS-Realtime validator's
 // rules (header version and timestamp, POSIX times, stop_time_updates sorted by stop_sequence with
 // increasing times, departure not before arrival, unique vehicle ids, schedule_relationship populated).
 // See: https://gtfs.org/documentation/realtime/reference/ and the validator rules E001-E052, W001-W009.
 import type { LiveVehicle } from '../service.js';
 import type { TripRun } from '../tracking/tracker.js';
+import type { Trip } from '../gtfs/timetable.js';
 import { formatDayNumber } from '../gtfs/time.js';
-import { formatSecondOfDay, isFrequencyBased } from '../tracking/frequencies.js';
+import { formatSecondOfDay, isFrequencyBased, isHeadwayBased } from '../tracking/frequencies.js';
+import type { OperatorTrip } from './trip-updates.js';
 
 type Live = LiveVehicle & { run: TripRun };
 
@@ -38,11 +41,17 @@ function tripDescriptor(run: TripRun, copyIdOf: CopyIdOf) {
       // A frequency-based trip runs many times a day under one trip_id: start_time says which instance
       // (E006 requires it for such trips).
       ...(isFrequencyBased(run.trip) ? { startTime: formatSecondOfDay(run.startTime) } : {}),
-      scheduleRelationship: 'SCHEDULED', // W009
+      scheduleRelationship: scheduledRelationship(run.trip),
     },
     properties: null,
   };
 }
+
+/**
+ * A timetable trip's relationship (W009: always populated): SCHEDULED, but UNSCHEDULED for a trip run to
+ * headways (frequencies with exact_times=0), whose instance times are nominal (E013).
+ */
+const scheduledRelationship = (trip: Trip) => (isHeadwayBased(trip) ? 'UNSCHEDULED' : 'SCHEDULED');
 
 /** One vehicle per id (E052), the most recently heard, in a stable order. */
 function uniqueVehicles(vehicles: Iterable<Live>): Live[] {
@@ -54,27 +63,77 @@ function uniqueVehicles(vehicles: Iterable<Live>): Live[] {
   return [...byId.values()].sort((a, b) => (a.ping.vehicleId < b.ping.vehicleId ? -1 : a.ping.vehicleId > b.ping.vehicleId ? 1 : 0));
 }
 
-export function tripUpdatesMessage(vehicles: Iterable<Live>, now: number, copyIdOf: CopyIdOf = () => undefined) {
+/** The stop time updates of a run: strictly increasing times (E022), departure the same as arrival (E025). */
+function stopTimeUpdates(calls: { stopSequence: number; stopId: string; time: number; scheduled: number }[]) {
+  let previous = -Infinity;
+  return calls.map(({ stopSequence, stopId, time: predicted, scheduled }) => {
+    // E022: times strictly increase from stop to stop (two stops at the same place still differ by 1 s).
+    const time = Math.max(Math.round(predicted), previous + 1);
+    previous = time;
+    const delay = time - Math.round(scheduled);
+    return { stopSequence, stopId, arrival: { time, delay }, departure: { time, delay }, scheduleRelationship: 'SCHEDULED' };
+  });
+}
+
+/**
+ * What an operator's TripUpdate says of a run no vehicle of ours is tracked on, published as it was
+ * taken (see trip-updates.ts), so that a consumer of our feed sees the same arrivals as our stop boards:
+ * a timetable run with its predicted times or CANCELED; a copy of a timetable trip as DUPLICATED; a new
+ * trip as ADDED (its id is not in the GTFS data, E016). A copy or a new trip called off is left out: a
+ * FULL_DATASET feed drops it by not carrying it.
+ */
+function operatorEntity(run: OperatorTrip, now: number, vehicleId: string | null) {
+  const startDate = formatDayNumber(run.serviceDay);
+  const calls = [];
+  for (let i = 0; i < run.stopIds.length; i++) {
+    const time = run.arrivals[i]!;
+    if (!Number.isFinite(time)) continue;
+    const scheduled = Number.isFinite(run.scheduled[i]!) ? run.scheduled[i]! : time;
+    calls.push({ stopSequence: run.stopSequences[i]!, stopId: run.stopIds[i]!, time, scheduled });
+  }
+  let trip: Record<string, unknown>;
+  let properties: Record<string, unknown> | null = null;
+  if (run.trip === null) {
+    if (run.canceled) return null;
+    trip = { tripId: run.tripId, routeId: run.routeId, startDate, scheduleRelationship: 'ADDED' };
+  } else if (run.added) {
+    if (run.canceled) return null;
+    const startTime = formatSecondOfDay(run.startTime!);
+    trip = { tripId: run.trip.id, routeId: run.routeId, directionId: run.trip.directionId, startDate, startTime, scheduleRelationship: 'DUPLICATED' };
+    properties = { tripId: run.tripId !== run.trip.id ? run.tripId : `${run.trip.id}-${startDate}-${startTime.replace(/:/g, '')}`, startDate, startTime };
+  } else {
+    const startTime = run.startTime !== null ? { startTime: formatSecondOfDay(run.startTime) } : {};
+    trip = { tripId: run.trip.id, routeId: run.routeId, directionId: run.trip.directionId, startDate, ...startTime, scheduleRelationship: run.canceled ? 'CANCELED' : scheduledRelationship(run.trip) };
+  }
+  if (!run.canceled && calls.length === 0) return null; // E041
+  return {
+    id: `operator-${run.key}`,
+    tripUpdate: {
+      trip,
+      ...(properties ? { tripProperties: properties } : {}),
+      ...(vehicleId ? { vehicle: { id: vehicleId } } : {}),
+      stopTimeUpdate: run.canceled ? [] : stopTimeUpdates(calls),
+      timestamp: Math.min(run.timestamp, now),
+    },
+  };
+}
+
+/**
+ * Our trip updates: one per live vehicle (the engine's predictions), then the operator's TripUpdates of
+ * the runs no vehicle of ours is on (`operatorTrips`: fresh ones, as the service picks them). A vehicle id
+ * appears once (E052): an operator's update naming a vehicle already in the feed is published without it.
+ */
+export function tripUpdatesMessage(vehicles: Iterable<Live>, now: number, copyIdOf: CopyIdOf = () => undefined, operatorTrips: Iterable<OperatorTrip> = []) {
   const entity = [];
+  const vehicleIds = new Set<string>();
   for (const live of uniqueVehicles(vehicles)) {
     const { run, predictions } = live;
+    vehicleIds.add(live.ping.vehicleId);
     if (!predictions || predictions.length === 0) continue;
-    const stopTimeUpdate = [];
-    let previous = -Infinity;
-    for (let i = 0; i < predictions.length; i++) {
+    const calls = Array.from(predictions, (time, i) => {
       const index = live.from + i;
-      // E022: times strictly increase from stop to stop (two stops at the same place still differ by 1 s).
-      const time = Math.max(Math.round(predictions[i]!), previous + 1);
-      previous = time;
-      const scheduled = run.serviceStart + run.trip.arrivals[index]!;
-      stopTimeUpdate.push({
-        stopSequence: run.trip.stopSequences[index]!,
-        stopId: run.trip.pattern.stopIds[index]!,
-        arrival: { time, delay: time - scheduled },
-        departure: { time, delay: time - scheduled }, // E025: not before the arrival
-        scheduleRelationship: 'SCHEDULED',
-      });
-    }
+      return { stopSequence: run.trip.stopSequences[index]!, stopId: run.trip.pattern.stopIds[index]!, time, scheduled: run.serviceStart + run.trip.arrivals[index]! };
+    });
     const trip = tripDescriptor(run, copyIdOf);
     entity.push({
       id: `trip-${live.ping.vehicleId}`,
@@ -82,10 +141,18 @@ export function tripUpdatesMessage(vehicles: Iterable<Live>, now: number, copyId
         trip: trip.descriptor,
         ...(trip.properties ? { tripProperties: trip.properties } : {}),
         vehicle: { id: live.ping.vehicleId },
-        stopTimeUpdate,
+        stopTimeUpdate: stopTimeUpdates(calls),
         timestamp: Math.min(live.ping.time, now), // E012: never after the header
       },
     });
+  }
+  const operator = [...operatorTrips].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const run of operator) {
+    const vehicleId = run.vehicleId !== null && !vehicleIds.has(run.vehicleId) ? run.vehicleId : null;
+    const published = operatorEntity(run, now, vehicleId);
+    if (!published) continue;
+    if (vehicleId) vehicleIds.add(vehicleId);
+    entity.push(published);
   }
   return { header: header(now), entity };
 }

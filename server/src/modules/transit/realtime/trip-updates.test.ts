@@ -253,7 +253,7 @@ describe('TripUpdates for runs the timetable does not have', () => {
     expect((await arrivalsAt('C')).find((arrival) => arrival.tripId === 'T2')).toMatchObject({ source: 'timetable', scheduledArrival: at('08:40:00') });
     // Our feeds name the copy by the trip copied and its start (and, in trip updates, the operator's id for it).
     const updates = await server.request('GET', '/gtfs-rt/trip-updates?feed=added&format=json');
-    const update = updates.body.entity.find((entity: { tripUpdate: { vehicle: { id: string } } }) => entity.tripUpdate.vehicle.id === 'BUS-X').tripUpdate;
+    const update = updates.body.entity.find((entity: { tripUpdate: { vehicle?: { id: string } } }) => entity.tripUpdate.vehicle?.id === 'BUS-X').tripUpdate;
     expect(update.trip).toMatchObject(descriptor);
     expect(update.tripProperties).toEqual({ tripId: 'T2-extra', startDate: '20240304', startTime: '08:50:00' });
     const protobuf = await fetch(`${server.url}/gtfs-rt/trip-updates?feed=added`);
@@ -262,5 +262,53 @@ describe('TripUpdates for runs the timetable does not have', () => {
     expect(copy!.tripUpdate!.tripProperties).toMatchObject({ tripId: 'T2-extra', startTime: '08:50:00' });
     const positions = await server.request('GET', '/gtfs-rt/vehicle-positions?feed=added&format=json');
     expect(positions.body.entity.find((entity: { vehicle: { vehicle: { id: string } } }) => entity.vehicle.vehicle.id === 'BUS-X').vehicle.trip).toMatchObject(descriptor);
+  });
+
+  it('publishes the operator\'s TripUpdates of runs no vehicle of ours is on, each vehicle id once', async () => {
+    clock.set(at('08:24:00') * 1000);
+    // T2 itself, 2 minutes late from B (vehicle BUS9, as the copy of 08:55 above); a new trip X6 whose
+    // vehicle is the one we track on T2-extra.
+    const x6 = newTrip('X6', at('08:24:00'), [['C', '09:20:00'], ['D', '09:25:00']]);
+    x6.tripUpdate.vehicle = { id: 'BUS-X' };
+    expect(await push([tripUpdate('T2', at('08:24:00'), [{ stopSequence: 2, arrival: { delay: 120 } }]), x6])).toMatchObject({ tripUpdatesUsed: 2 });
+    type Published = { id: string; tripUpdate: { trip: Record<string, unknown>; tripProperties?: Record<string, unknown>; vehicle?: { id: string }; stopTimeUpdate: Array<{ stopSequence: number; stopId: string; arrival: { time: number; delay: number } }> } };
+    const feed = async () => {
+      const response = await fetch(`${server.url}/gtfs-rt/trip-updates?feed=added`);
+      const message = FeedMessage.toObject(FeedMessage.decode(new Uint8Array(await response.arrayBuffer())), { longs: Number, enums: String, defaults: false });
+      return (message.entity ?? []) as Published[];
+    };
+    const entities = await feed();
+    const byTrip = (tripId: string, relationship: string) => entities.find((entity) => entity.tripUpdate.trip.tripId === tripId && entity.tripUpdate.trip.scheduleRelationship === relationship)?.tripUpdate;
+    // Ours for the copy a vehicle runs (not the operator's T2-extra again); X1 was called off: not there.
+    expect(entities[0]!.id).toBe('trip-BUS-X');
+    expect(entities.slice(1).every((entity) => entity.id.startsWith('operator-'))).toBe(true);
+    expect(entities.filter((entity) => entity.tripUpdate.tripProperties?.tripId === 'T2-extra').map((entity) => entity.id)).toEqual(['trip-BUS-X']);
+    expect(entities.some((entity) => entity.tripUpdate.trip.tripId === 'X1')).toBe(false);
+    const t2 = byTrip('T2', 'SCHEDULED')!;
+    expect(t2.trip).toEqual({ tripId: 'T2', routeId: 'R1', directionId: 0, startDate: '20240304', scheduleRelationship: 'SCHEDULED' });
+    expect(t2.vehicle).toEqual({ id: 'BUS9' });
+    expect(t2.stopTimeUpdate.map((call) => [call.stopSequence, call.stopId, call.arrival.time, call.arrival.delay])).toEqual([[2, 'B', at('08:37:00'), 120], [3, 'C', at('08:42:00'), 120], [4, 'D', at('08:47:00'), 120]]);
+    // The copy leaving at 08:55 in the older ADDED form goes out as DUPLICATED, under an id of its own,
+    // without BUS9 (already named by T2: E052).
+    const copy = entities.find((entity) => entity.tripUpdate.trip.scheduleRelationship === 'DUPLICATED' && entity.tripUpdate.trip.startTime === '08:55:00')!.tripUpdate;
+    expect(copy.tripProperties).toEqual({ tripId: 'T2-20240304-085500', startDate: '20240304', startTime: '08:55:00' });
+    expect(copy.vehicle).toBeUndefined();
+    expect(copy.stopTimeUpdate.map((call) => call.arrival.time)).toEqual([at('08:55:00'), at('09:00:00'), at('09:05:00'), at('09:10:00')]);
+    // The new trip goes out as ADDED (its id is not in the GTFS data: E016), without the vehicle we track.
+    const added = byTrip('X6', 'ADDED')!;
+    expect(added.trip).toEqual({ tripId: 'X6', routeId: 'R1', startDate: '20240304', scheduleRelationship: 'ADDED' });
+    expect(added.vehicle).toBeUndefined();
+    expect(added.stopTimeUpdate.map((call) => [call.stopId, call.arrival.time, call.arrival.delay])).toEqual([['C', at('09:20:00'), 0], ['D', at('09:25:00'), 0]]);
+    const vehicleIds = entities.flatMap((entity) => (entity.tripUpdate.vehicle ? [entity.tripUpdate.vehicle.id] : []));
+    expect(new Set(vehicleIds).size).toBe(vehicleIds.length);
+    expect(new Set(entities.map((entity) => entity.id)).size).toBe(entities.length);
+
+    // T2 called off goes out as CANCELED, without stop time updates (E041 allows it); stale, it goes.
+    clock.set(at('08:25:00') * 1000);
+    await push([tripUpdate('T2', at('08:25:00'), [], { scheduleRelationship: 'CANCELED' })]);
+    const canceled = (await feed()).find((entity) => entity.tripUpdate.trip.tripId === 'T2' && entity.tripUpdate.trip.scheduleRelationship === 'CANCELED')!.tripUpdate;
+    expect(canceled.stopTimeUpdate ?? []).toEqual([]);
+    clock.set(at('08:30:01') * 1000);
+    expect((await feed()).filter((entity) => entity.id.startsWith('operator-'))).toEqual([]);
   });
 });

@@ -42,6 +42,8 @@ export interface OperatorTrip {
    */
   scheduled: Float64Array;
   serviceDay: number;
+  /** The run's start (seconds of its service day) for a copy or a frequency instance, which it names; else null. */
+  startTime: number | null;
   vehicleId: string | null;
   /** When the operator made the prediction (POSIX seconds). */
   timestamp: number;
@@ -196,16 +198,19 @@ function operatorTripOf(
   // nearest that start (with exact_times=0 the operator's start may differ from the nominal).
   let key = `${trip.id}@${serviceDay}`;
   let offset = 0;
+  let startTime: number | null = null;
   if (copy || isFrequencyBased(trip)) {
     const start = properties?.startTime ? parseGtfsTime(properties.startTime) : null;
     if (start === null) return 'invalid';
     offset = start - trip.departures[0]!;
     // A copy is keyed by the trip it copies and its start, as the tracker keys a vehicle reporting it.
+    startTime = start;
     if (copy) key = `added:${trip.id}@${serviceDay}+${formatSecondOfDay(start)}`;
     else {
       const instance = nearestInstance(trip, start, 0);
       if (instance === null) return 'unmatched';
       key += `+${formatSecondOfDay(instance)}`;
+      startTime = instance;
     }
   }
   const serviceStart = timetable.clock.serviceDayStart(serviceDay) + offset;
@@ -216,7 +221,7 @@ function operatorTripOf(
     key, tripId: relationship === 'DUPLICATED' ? properties!.tripId! : trip.id, routeId: trip.routeId, headsign: trip.headsign,
     trip, added: copy, stopIds: trip.pattern.stopIds, stopSequences: trip.stopSequences,
     scheduled: Float64Array.from(trip.arrivals, (arrival) => serviceStart + arrival),
-    serviceDay, vehicleId: vehicleOf(update), timestamp, canceled, arrivals,
+    serviceDay, startTime, vehicleId: vehicleOf(update), timestamp, canceled, arrivals,
   };
 }
 
@@ -248,7 +253,7 @@ function newTrip(update: TripUpdate, timestamp: number, timetable: Timetable): O
     key: `added:${descriptor.tripId}@${serviceDay}`, tripId: descriptor.tripId!, routeId: descriptor.routeId,
     headsign: timetable.stops.get(stopIds[stopIds.length - 1]!)!.name,
     trip: null, added: true, stopIds, stopSequences, scheduled: Float64Array.from(times),
-    serviceDay, vehicleId: vehicleOf(update), timestamp, canceled: false, arrivals: Float64Array.from(times),
+    serviceDay, startTime: null, vehicleId: vehicleOf(update), timestamp, canceled: false, arrivals: Float64Array.from(times),
   };
 }
 

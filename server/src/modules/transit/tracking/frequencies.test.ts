@@ -60,9 +60,10 @@ describe('frequency-based trips', () => {
       return { ping: fix, run: update.run, onRoute: true, predictions: engine.predict(update), from: update.run.nextIndex };
     };
     const message = tripUpdatesMessage([live('V1', '07:26:00', 1300, 'T1'), live('V2', '08:36:00', 1300, 'T2')], at('08:36:00'));
-    const trips = Object.fromEntries(message.entity.map((entity) => [entity.tripUpdate.vehicle.id, entity.tripUpdate.trip]));
-    expect(trips.V1).toMatchObject({ tripId: 'T1', startTime: '07:20:00', startDate: '20240304' });
-    expect(trips.V2).toMatchObject({ tripId: 'T2', startDate: '20240304' });
+    const trips = Object.fromEntries(message.entity.map((entity) => [entity.tripUpdate.vehicle!.id, entity.tripUpdate.trip]));
+    // Run to headways (exact_times=0), its instance times are nominal: UNSCHEDULED (E013).
+    expect(trips.V1).toMatchObject({ tripId: 'T1', startTime: '07:20:00', startDate: '20240304', scheduleRelationship: 'UNSCHEDULED' });
+    expect(trips.V2).toMatchObject({ tripId: 'T2', startDate: '20240304', scheduleRelationship: 'SCHEDULED' });
     expect(trips.V2).not.toHaveProperty('startTime');
   });
 
