@@ -59,6 +59,8 @@ function feedAround(now: number) {
 }
 
 const longitudeAt = (metres: number) => metres / METRES_PER_DEGREE;
+/** HH:MM in UTC, the e2e feed's zone. */
+const utcClock = (seconds: number) => new Date(seconds * 1000).toISOString().slice(11, 16);
 
 describe.skipIf(!available)('the digital bus pages in Chromium', () => {
   let server: TestServer;
@@ -168,6 +170,8 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(await row.getAttribute('class')).toContain('is-live');
     expect(Number(await row.getAttribute('data-predicted'))).toBe(predicted.predictedArrival);
     expect(await row.textContent()).toMatch(/晚点 \d+ 分钟/);
+    // The browser is in Shanghai, the feed in UTC: the stop's clock times are the feed's.
+    expect(await row.locator('.arrival-clock').textContent()).toBe(utcClock(predicted.predictedArrival));
     await page.waitForSelector('[data-stream="live"]');
     await page.waitForFunction(() => (document.querySelector('[data-testid="announcement"]')?.textContent ?? '').includes('开往'));
     const box = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, width: innerWidth }));
@@ -225,6 +229,10 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
       expect(outside).toBe(0);
       expect(await page.locator('.board-row').count()).toBe(6);
       expect(await page.locator('.board-stop').textContent()).toBe('新河桥');
+      // The display's clock is the stop's (the feed's zone, UTC), not the browser's (Shanghai).
+      const shown = await page.locator('.board-time').textContent();
+      const now = Math.floor(Date.now() / 1000);
+      expect([utcClock(now - 60), utcClock(now), utcClock(now + 60)]).toContain(shown);
       await screenshot(page, `board-${viewport.width}x${viewport.height}`);
       if (viewport.width === 1920) await expectAccessible(page, 'stop display');
     });

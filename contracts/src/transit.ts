@@ -47,7 +47,11 @@ export interface Arrival {
 }
 
 export interface StopArrivals {
-  stop: { id: string; name: string };
+  /**
+   * `timeZone`: the feed's time zone (its agency_timezone, IANA), in which the stop's clock times are
+   * shown, whatever the zone of the phone or screen reading them.
+   */
+  stop: { id: string; name: string; timeZone: string };
   arrivals: Arrival[];
 }
 

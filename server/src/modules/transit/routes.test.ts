@@ -136,7 +136,7 @@ describe('realtime in, predictions out', () => {
   it('answers the next arrivals at a stop, live and scheduled', async () => {
     const arrivals = await server.request('GET', '/api/v1/transit/stops/C/arrivals?feed=line');
     expect(arrivals.status).toBe(200);
-    expect(arrivals.body.stop).toEqual({ id: 'C', name: 'Stop C' });
+    expect(arrivals.body.stop).toEqual({ id: 'C', name: 'Stop C', timeZone: 'UTC' }); // the feed's agency_timezone
     const [live, scheduled] = arrivals.body.arrivals;
     // V1 is at 1300 m at 08:06, 30 s ahead of the timetable: C (08:10) in 210 s, announced 4% early.
     const predicted = at('08:06:00') + Math.round(0.96 * 210);

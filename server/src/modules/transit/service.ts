@@ -1,7 +1,7 @@
 // The transit service: the feeds in memory (timetable, tracker, prediction engine per feed), fed by
 // pushed GTFS-Realtime, answering arrivals and GTFS-Realtime feeds. The database holds the feeds and what
 // the engines learned; vehicle state lives in memory.
-import type { Arrival as ArrivalView } from '@citypulse/contracts';
+import type { Arrival as ArrivalView, StopArrivals } from '@citypulse/contracts';
 import { EventEmitter } from 'node:events';
 import type { Db } from '../../platform/db/types.js';
 import type { Logger } from '../../platform/logger.js';
@@ -240,7 +240,7 @@ export class TransitService {
   }
 
   /** The next arrivals at a stop: live predictions first-hand, the timetable for trips without a vehicle. */
-  arrivals(feedId: string | undefined, stopId: string, options: { limit: number; windowSeconds: number }): { stop: { id: string; name: string }; arrivals: ArrivalView[] } {
+  arrivals(feedId: string | undefined, stopId: string, options: { limit: number; windowSeconds: number }): StopArrivals {
     const feed = this.runtime(feedId);
     const stop = feed.timetable.stops.get(stopId);
     if (!stop) throw new TransitError(TransitErrorCode.UnknownStop, `unknown stop "${stopId}"`, [{ name: 'id', reason: 'unknown stop' }]);
@@ -290,7 +290,7 @@ export class TransitService {
       });
     }
     arrivals.sort((a, b) => a.predictedArrival - b.predictedArrival);
-    return { stop: { id: stop.id, name: stop.name }, arrivals: arrivals.filter((a) => a.predictedArrival >= now - 60).slice(0, options.limit) };
+    return { stop: { id: stop.id, name: stop.name, timeZone: feed.timetable.agencyTimezone }, arrivals: arrivals.filter((a) => a.predictedArrival >= now - 60).slice(0, options.limit) };
   }
 
   /** Saves what each engine learned. */

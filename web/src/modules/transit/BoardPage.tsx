@@ -4,22 +4,22 @@
 import { useEffect } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { StreamBadge, useClockText, useDelayText, useFeed, useRouteNames } from './common';
+import { StreamBadge, useClockText, useDateText, useDelayText, useFeed, useRouteNames } from './common';
 import { minutesUntil, useNow, useStopArrivals } from './stream';
 
 const ROWS = 6;
 
 export function BoardPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { stopId = '' } = useParams();
   const { feed } = useFeed();
   const arrivals = useStopArrivals(stopId, feed, ROWS);
   const routeName = useRouteNames(feed);
   const delayText = useDelayText();
-  const clockText = useClockText();
   const now = useNow(1000);
   const data = arrivals.data;
-  const date = new Date(now).toLocaleDateString(i18n.language === 'en' ? 'en-GB' : 'zh-CN', { month: 'long', day: 'numeric', weekday: 'long' });
+  const clockText = useClockText(data?.stop.timeZone);
+  const dateText = useDateText(data?.stop.timeZone);
 
   useEffect(() => {
     if (data) document.title = t('transit.board.title', { stop: data.stop.name });
@@ -32,7 +32,7 @@ export function BoardPage() {
         <StreamBadge state={arrivals.isSuccess ? arrivals.stream : 'connecting'} />
         <div className="board-clock" aria-label={t('transit.board.clock')}>
           <span className="board-time">{clockText(now)}</span>
-          <span className="board-date">{date}</span>
+          <span className="board-date">{dateText(now)}</span>
         </div>
       </header>
       <main className="board-body">

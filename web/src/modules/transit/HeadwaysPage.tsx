@@ -63,7 +63,8 @@ export function HeadwaysPage() {
       {accuracy.data && <AccuracySummary accuracy={accuracy.data} />}
       <Loading query={feeds.isSuccess ? headways : feeds}>
         {headways.data && headways.data.items.length === 0 ? (
-          <p className="go-empty">{t('transit.ops.none')}</p>
+          // Passings but no headway yet: a headway needs two buses of a route passing the same stop.
+          <p className="go-empty">{headways.data.passings > 0 ? t('transit.ops.noHeadways', { count: headways.data.passings }) : t('transit.ops.none')}</p>
         ) : (
           <table className="data-table headway-table" data-testid="headways">
             <caption className="sr-only">{t('transit.ops.caption')}</caption>

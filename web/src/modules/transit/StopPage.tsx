@@ -17,9 +17,9 @@ export function StopPage() {
   const arrivals = useStopArrivals(id, feed, LIMIT);
   const routeName = useRouteNames(feed);
   const delayText = useDelayText();
-  const clockText = useClockText();
   const now = useNow(15_000);
   const data = arrivals.data;
+  const clockText = useClockText(data?.stop.timeZone);
   const announcement = useAnnouncement(data?.arrivals, routeName);
 
   useEffect(() => {

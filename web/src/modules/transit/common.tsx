@@ -6,6 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Preferences } from '../../app/Preferences';
 import { query } from '../../app/api';
+import { dateFormat } from '../../app/format';
 import { transitQueries } from './queries';
 import type { StreamState } from './stream';
 import './transit.css';
@@ -58,10 +59,22 @@ export function useDelayText(): (seconds: number) => string {
   };
 }
 
-export function useClockText(): (epochMs: number, seconds?: boolean) => string {
+/** Until the arrivals say the feed's zone, the city's (the formatter's default). */
+const zoneOf = (timeZone: string | undefined) => (timeZone ? { timeZone } : {});
+
+/**
+ * Clock times at a stop, in the feed's time zone (`timeZone`, from the arrivals): a visitor's phone set to
+ * another zone, or a display left on UTC, still shows the times on the stop's own clock.
+ */
+export function useClockText(timeZone: string | undefined): (epochMs: number, seconds?: boolean) => string {
   const { i18n } = useTranslation();
-  const locale = i18n.language === 'en' ? 'en-GB' : 'zh-CN';
-  return (epochMs, seconds = false) => new Date(epochMs).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}), hour12: false });
+  return (epochMs, seconds = false) => dateFormat(i18n.language, { ...zoneOf(timeZone), hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) }).format(epochMs);
+}
+
+/** The date at a stop (weekday, day and month), in the feed's time zone. */
+export function useDateText(timeZone: string | undefined): (epochMs: number) => string {
+  const { i18n } = useTranslation();
+  return (epochMs) => dateFormat(i18n.language, { ...zoneOf(timeZone), month: 'long', day: 'numeric', weekday: 'long' }).format(epochMs);
 }
 
 export function LoadingOrError({ query: state, children }: { query: { isPending: boolean; error: Error | null }; children: ReactNode }) {
