@@ -18,6 +18,15 @@ export class TimetablePredictor implements ArrivalPredictor {
 }
 
 /**
+ * How late the vehicle is at its position now against the timetable (seconds; negative when early). A
+ * vehicle waiting at its first stop before its departure time is on time.
+ */
+export function currentDelay({ run, time }: TrackUpdate): number {
+  const delay = time - (run.serviceStart + scheduledTimeAt(run.trip, run.progress));
+  return run.nextIndex <= 1 && run.progress <= run.trip.pattern.distances[0]! + 40 ? Math.max(0, delay) : delay;
+}
+
+/**
  * The vehicle's current delay carried forward to every later stop, as OneBusAway does: the delay is how
  * far the vehicle is behind (or ahead of) the timetable at its position now. A vehicle waiting at its
  * first stop before its departure time is on time. No prediction is earlier than now.
@@ -31,8 +40,7 @@ export class DelayCarriedForwardPredictor implements ArrivalPredictor {
     const trip = run.trip;
     const n = trip.arrivals.length;
     if (!update.onRoute || run.nextIndex >= n) return null;
-    let delay = time - (run.serviceStart + scheduledTimeAt(trip, run.progress));
-    if (run.nextIndex <= 1 && run.progress <= trip.pattern.distances[0]! + 40) delay = Math.max(0, delay);
+    const delay = currentDelay(update);
     const out = new Float64Array(n - run.nextIndex);
     for (let i = run.nextIndex; i < n; i++) out[i - run.nextIndex] = Math.max(time, run.serviceStart + trip.arrivals[i]! + delay);
     return out;

@@ -74,6 +74,20 @@ describe('the prediction engine', () => {
     expect(next![2]! - next![1]!).toBeGreaterThanOrEqual(240);
   });
 
+  it('mixes the delay carried forward into what it learned, by its weight', () => {
+    const engine = new PredictionEngine(timetable, undefined, { earlyShare: 0 });
+    run(fastRun(0), [engine]);
+    const probe = [ping('08:00:00', 0, 'T1', 1), ping('08:02:00', 500, 'T1', 1)];
+    const [learned, carried, mixed] = run(probe, [
+      new PredictionEngine(timetable, engine.model, { earlyShare: 0, calibrate: false, carriedDelayWeight: 0 }),
+      new DelayCarriedForwardPredictor(),
+      new PredictionEngine(timetable, engine.model, { earlyShare: 0, calibrate: false, carriedDelayWeight: 0.3 }),
+    ]);
+    // The learned 4-minute segments put D well before the timetable's time; the mix lies 30% of the way back.
+    expect(learned![2]!).toBeLessThan(carried![2]! - 60);
+    mixed!.forEach((time, i) => expect(Math.abs(time - (0.7 * learned![i]! + 0.3 * carried![i]!))).toBeLessThanOrEqual(1));
+  });
+
   it('holds a vehicle waiting at its first stop until its departure time', () => {
     const [engine] = run([ping('07:50:00', 0)], [new PredictionEngine(timetable, undefined, { earlyShare: 0 })]);
     expect(engine).toEqual([at('08:05:00'), at('08:10:00'), at('08:15:00')]);
