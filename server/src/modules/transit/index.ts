@@ -1,6 +1,6 @@
 // The transit module: wires the service and its routes into the app, and runs its background jobs: saving
-// what the engines learned, writing and pruning the stop passings, headways into the vital signs, and
-// polling the configured realtime URLs.
+// what the engines learned, writing and pruning the stop passings and the live accuracy's minutes,
+// headways and prediction accuracy into the vital signs, and polling the configured realtime URLs.
 import { createJobs } from '../../platform/jobs.js';
 import type { FastifyInstance } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
@@ -12,6 +12,7 @@ import { registerStopStreamRoute } from './stream-route.js';
 import { registerNetworkRoutes } from './network-routes.js';
 import { registerPollRoutes } from './poll-routes.js';
 import { HeadwayHistory } from './headway-history.js';
+import { AccuracyHistory } from './accuracy-history.js';
 import { HeadwayVitals } from './headway-vitals.js';
 import { pushPredictionAccuracy } from './prediction-vitals.js';
 import { RealtimePoller } from './realtime/poller.js';
@@ -20,6 +21,7 @@ import { loadPollSources } from './realtime/poll-source-store.js';
 export interface TransitModule {
   service: TransitService;
   history: HeadwayHistory;
+  accuracyHistory: AccuracyHistory;
   headwayVitals: HeadwayVitals;
   poller: RealtimePoller;
 }
@@ -28,6 +30,7 @@ const SAVE_EVERY_MS = 600_000;
 const FLUSH_PASSINGS_EVERY_MS = 10_000;
 const HEADWAY_VITALS_EVERY_MS = 60_000;
 const PRUNE_EVERY_MS = 3_600_000;
+const ACCURACY_SAVE_EVERY_MS = 60_000;
 const POLL_TIMEOUT_MS = 10_000;
 
 export async function registerTransit(
@@ -38,8 +41,11 @@ export async function registerTransit(
   await service.load();
   const history = new HeadwayHistory({ ...ctx, retentionDays: ctx.config.transitHistoryDays }, service);
   await history.restore(service.feedIds());
+  const accuracyHistory = new AccuracyHistory(ctx, service);
+  await accuracyHistory.restore(service.feedIds());
   service.changes.on('feedDeleted', (feedId: string) => {
     history.forgetFeed(feedId).catch((error) => ctx.logger.error({ err: error, feed: feedId }, 'deleting stop passings failed'));
+    accuracyHistory.forgetFeed(feedId).catch((error) => ctx.logger.error({ err: error, feed: feedId }, 'deleting the live prediction accuracy failed'));
   });
   const headwayVitals = new HeadwayVitals(ctx, service, history.recorder);
   await headwayVitals.districts();
@@ -67,6 +73,8 @@ export async function registerTransit(
     every(SAVE_EVERY_MS, () => service.saveModels(), 'transit-models');
     every(FLUSH_PASSINGS_EVERY_MS, () => history.flush(), 'transit-passings');
     every(PRUNE_EVERY_MS, () => history.prune(), 'transit-passings-retention');
+    every(ACCURACY_SAVE_EVERY_MS, () => accuracyHistory.save(), 'transit-accuracy-minutes');
+    every(PRUNE_EVERY_MS, () => accuracyHistory.prune(), 'transit-accuracy-retention');
     every(HEADWAY_VITALS_EVERY_MS, () => headwayVitals.push(ctx.vitals), 'transit-headway-vitals');
     every(HEADWAY_VITALS_EVERY_MS, () => pushPredictionAccuracy(ctx.vitals, service, ctx.clock.now()), 'transit-prediction-accuracy');
     poller.start();
@@ -74,10 +82,11 @@ export async function registerTransit(
       poller.stop();
       jobs.stop();
       await history.flush();
+      await accuracyHistory.save(true);
       await service.saveModels().catch((error) => ctx.logger.error({ err: error }, 'saving transit models failed'));
     });
   } else {
-    app.addHook('onClose', async () => history.flush());
+    app.addHook('onClose', async () => { await history.flush(); await accuracyHistory.save(true); });
   }
-  return { service, history, headwayVitals, poller };
+  return { service, history, accuracyHistory, headwayVitals, poller };
 }

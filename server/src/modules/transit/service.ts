@@ -146,7 +146,10 @@ export class TransitService {
     const timetable = buildTimetable(draft); // checks what only whole trips show (order, times going back)
     const counts = await replaceFeed(this.ctx.db, feedId, draft, sourceName, options.onRows);
     const previous = this.feeds.get(feedId);
-    this.feeds.set(feedId, new FeedRuntime(feedId, timetable, previous?.engine.model ?? new LearnedModel(), this.placeOf));
+    const runtime = new FeedRuntime(feedId, timetable, previous?.engine.model ?? new LearnedModel(), this.placeOf);
+    // The figures of how right the feed's announcements were carry over (its live vehicles start afresh).
+    if (previous) runtime.accuracy.restore(previous.accuracy.minutesBetween(-Infinity, Infinity));
+    this.feeds.set(feedId, runtime);
     return counts;
   }
 

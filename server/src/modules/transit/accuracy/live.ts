@@ -36,6 +36,15 @@ const tallyKey = (routeId: string, place: string | null) => `${routeId}\u0000${p
 const routeOfKey = (key: string) => key.slice(0, key.indexOf('\u0000'));
 const placeOfKey = (key: string) => key.slice(key.indexOf('\u0000') + 1);
 
+/** One minute's figures of a route in a place, as stored: [count, within] per horizon bucket. */
+export interface AccuracyMinute { minute: number; routeId: string; place: string; tally: number[] }
+
+/**
+ * A minute's figures are final this long after it ends: a pass can be dated back to the previous ping, so
+ * an arrival reported now may count in a minute up to this long ago.
+ */
+export const FINAL_AFTER_SECONDS = PASS_LAG_SECONDS;
+
 /** What a summary answers (the API adds the feed, the goal and the window; declared once, in contracts). */
 export type LiveAccuracySummary = Omit<PredictionAccuracy, 'feed' | 'goal' | 'window'>;
 
@@ -107,6 +116,32 @@ export class LiveAccuracy {
     if (!tally) routes.set(key, tally = new Int32Array(2 * BUCKETS));
     tally[2 * bucket]!++;
     if (within) tally[2 * bucket + 1]!++;
+  }
+
+  /** The figures of minutes [from, to) (POSIX minutes), to store. */
+  minutesBetween(from: number, to: number): AccuracyMinute[] {
+    const out: AccuracyMinute[] = [];
+    for (const [minute, tallies] of this.minutes) {
+      if (minute < from || minute >= to) continue;
+      for (const [key, tally] of tallies) out.push({ minute, routeId: routeOfKey(key), place: placeOfKey(key), tally: Array.from(tally) });
+    }
+    return out.sort((a, b) => a.minute - b.minute);
+  }
+
+  /**
+   * Adds figures kept elsewhere: read back after a restart, or those of the runtime a re-imported feed
+   * replaces. A tally of another shape (not one count and one share per bucket) is skipped.
+   */
+  restore(minutes: Iterable<AccuracyMinute>): void {
+    for (const { minute, routeId, place, tally } of minutes) {
+      if (tally.length !== 2 * BUCKETS) continue;
+      let routes = this.minutes.get(minute);
+      if (!routes) this.minutes.set(minute, routes = new Map());
+      const key = tallyKey(routeId, place || null);
+      let held = routes.get(key);
+      if (!held) routes.set(key, held = new Int32Array(2 * BUCKETS));
+      for (let i = 0; i < held.length; i++) held[i]! += tally[i]!;
+    }
   }
 
   /** Drops runs not heard from for two hours (vehicles that vanished mid-trip). */
