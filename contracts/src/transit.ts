@@ -42,7 +42,10 @@ export interface Arrival {
   delaySeconds: number;
   vehicleId: string | null;
   live: boolean;
-  /** Where the time comes from: our engine for a tracked vehicle, the operator's TripUpdate, or the timetable. */
+  /**
+   * Where the time comes from: our engine for a tracked vehicle (on this trip, or on the trip before it in
+   * its block), the operator's TripUpdate, or the timetable.
+   */
   source: 'vehicle' | 'operator' | 'timetable';
 }
 

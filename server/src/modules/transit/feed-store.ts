@@ -79,6 +79,7 @@ export async function replaceFeed(db: Db, feedId: string, draft: FeedDraft, sour
     await insertColumns(tx, 'transit_trip', feedId, [
       ['trip_id', 'text', trips.map((t) => t.trip.id)], ['route_id', 'text', trips.map((t) => t.trip.routeId)], ['service_id', 'text', trips.map((t) => t.trip.serviceId)],
       ['headsign', 'text', trips.map((t) => t.trip.headsign)], ['direction_id', 'int2', trips.map((t) => t.trip.directionId)], ['shape_id', 'text', trips.map((t) => t.trip.shapeId)],
+      ['block_id', 'text', trips.map((t) => t.trip.blockId)],
     ], progress('trips'));
     const tripIds: string[] = [], sequences: number[] = [], stopIds: string[] = [], arrivals: Array<number | null> = [], departures: Array<number | null> = [];
     for (const trip of trips) {
@@ -140,8 +141,8 @@ export async function readStoredFeed(db: Db, feedId: string): Promise<FeedDraft 
     'select route_id, agency_id, short_name, long_name, route_type, color from transit_route where feed_id = $1', [feedId]);
   const services = await db.query<{ service_id: string; weekdays: boolean[]; start_date: unknown; end_date: unknown; added_dates: unknown[]; removed_dates: unknown[] }>(
     'select service_id, weekdays, start_date, end_date, added_dates, removed_dates from transit_service where feed_id = $1', [feedId]);
-  const trips = await db.query<{ trip_id: string; route_id: string; service_id: string; headsign: string; direction_id: number; shape_id: string | null }>(
-    'select trip_id, route_id, service_id, headsign, direction_id, shape_id from transit_trip where feed_id = $1', [feedId]);
+  const trips = await db.query<{ trip_id: string; route_id: string; service_id: string; headsign: string; direction_id: number; shape_id: string | null; block_id: string | null }>(
+    'select trip_id, route_id, service_id, headsign, direction_id, shape_id, block_id from transit_trip where feed_id = $1', [feedId]);
   const stopTimes = await db.query<{ trip_id: string; stop_sequence: number; stop_id: string; arrival_seconds: number | null; departure_seconds: number | null }>(
     'select trip_id, stop_sequence, stop_id, arrival_seconds, departure_seconds from transit_stop_time where feed_id = $1', [feedId]);
   const frequencies = await db.query<{ trip_id: string; start_seconds: number; end_seconds: number; headway_seconds: number; exact_times: boolean }>(
@@ -160,7 +161,7 @@ export async function readStoredFeed(db: Db, feedId: string): Promise<FeedDraft 
       added: new Set(s.added_dates.map(dayOf)), removed: new Set(s.removed_dates.map(dayOf)),
     } satisfies Service])),
     shapePoints: new Map(),
-    trips: new Map(trips.map((t) => [t.trip_id, { trip: { id: t.trip_id, routeId: t.route_id, serviceId: t.service_id, directionId: t.direction_id, headsign: t.headsign, shapeId: t.shape_id, frequencies: [] }, line: 0, calls: [] }])),
+    trips: new Map(trips.map((t) => [t.trip_id, { trip: { id: t.trip_id, routeId: t.route_id, serviceId: t.service_id, directionId: t.direction_id, headsign: t.headsign, shapeId: t.shape_id, blockId: t.block_id, frequencies: [] }, line: 0, calls: [] }])),
     transfers: transfers.map((t) => ({ fromStopId: t.from_stop_id, toStopId: t.to_stop_id, type: t.transfer_type, minTransferTime: t.min_transfer_time })),
   };
   for (const row of stopTimes) draft.trips.get(row.trip_id)?.calls.push({ sequence: row.stop_sequence, stopId: row.stop_id, arrival: row.arrival_seconds, departure: row.departure_seconds, line: 0 });

@@ -12,6 +12,7 @@ import { formatSecondOfDay, isFrequencyBased, tripInstances } from './tracking/f
 import type { VehiclePing } from './tracking/positions.js';
 import { PredictionEngine } from './prediction/engine.js';
 import { LearnedModel } from './prediction/history.js';
+import { followOn, type FollowOn } from './prediction/next-trip.js';
 import { LiveAccuracy } from './accuracy/live.js';
 import { deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
 import { decodeFeedMessage, pingsOf } from './realtime/feed-message.js';
@@ -242,6 +243,28 @@ export class TransitService {
     }
   }
 
+  /**
+   * The next trips of tracked buses' blocks (prediction/next-trip.ts) that no other bus is tracked on and
+   * the operator says nothing of (their own word comes first), each with the bus that will run it.
+   */
+  followOnTrips(feed: FeedRuntime, tracked = [...this.liveVehicles(feed)], now = this.ctx.clock.now() / 1000): Array<FollowOn & { vehicleId: string }> {
+    const taken = new Set(tracked.map((live) => live.run.key));
+    const out: Array<FollowOn & { vehicleId: string }> = [];
+    for (const live of tracked) {
+      const next = live.predictions ? followOn(feed.timetable, live.run, live.predictions) : null;
+      if (!next || taken.has(next.key) || this.freshOperatorTrip(feed, next.key, now)) continue;
+      taken.add(next.key);
+      out.push({ ...next, vehicleId: live.ping.vehicleId });
+    }
+    return out;
+  }
+
+  /** The operator's TripUpdate of a run, unless it is stale. */
+  private freshOperatorTrip(feed: FeedRuntime, key: string, now: number): OperatorTrip | undefined {
+    const operator = feed.operatorTrips.get(key);
+    return operator && operator.timestamp >= now - STALE_SECONDS ? operator : undefined;
+  }
+
   /** The next arrivals at a stop: live predictions first-hand, the timetable for trips without a vehicle. */
   arrivals(feedId: string | undefined, stopId: string, options: { limit: number; windowSeconds: number }): StopArrivals {
     const feed = this.runtime(feedId);
@@ -250,7 +273,8 @@ export class TransitService {
     const now = this.ctx.clock.now() / 1000;
     const arrivals: ArrivalView[] = [];
     const covered = new Set<string>();
-    for (const live of this.liveVehicles(feed)) {
+    const tracked = [...this.liveVehicles(feed)];
+    for (const live of tracked) {
       const { run } = live;
       covered.add(run.key);
       if (!live.predictions) continue;
@@ -259,6 +283,18 @@ export class TransitService {
         const predicted = live.predictions![index - live.from]!;
         const scheduled = run.serviceStart + run.trip.arrivals[index]!;
         arrivals.push({ tripId: feed.copyIdOf(run) ?? run.trip.id, routeId: run.trip.routeId, headsign: run.trip.headsign, stopSequence: run.trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, source: 'vehicle' });
+      });
+    }
+    // The next trip of a tracked bus's block: it leaves when that bus can start it.
+    for (const next of this.followOnTrips(feed, tracked, now)) {
+      covered.add(next.key);
+      const { trip } = next;
+      trip.pattern.stopIds.forEach((id, index) => {
+        if (id !== stopId) return;
+        const scheduled = next.dayStart + trip.arrivals[index]!;
+        const predicted = scheduled + next.delay;
+        if (predicted < now - 60 || predicted > now + options.windowSeconds) return;
+        arrivals.push({ tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: next.delay, vehicleId: next.vehicleId, live: true, source: 'vehicle' });
       });
     }
     const clock = feed.timetable.clock;
@@ -270,8 +306,7 @@ export class TransitService {
         const key = instance.key;
         if (covered.has(key)) continue;
         // The operator's prediction where it has one for this stop (and is fresh); a canceled trip does not come.
-        const operator = feed.operatorTrips.get(key);
-        const fresh = operator && operator.timestamp >= now - STALE_SECONDS ? operator : undefined;
+        const fresh = this.freshOperatorTrip(feed, key, now);
         if (fresh?.canceled) continue;
         const predicted = fresh && Number.isFinite(fresh.arrivals[index]!) ? Math.round(fresh.arrivals[index]!) : null;
         const shown = predicted ?? scheduled;

@@ -28,6 +28,8 @@ export interface Trip {
   directionId: number;
   headsign: string;
   shapeId: string | null;
+  /** The bus's day of work the trip belongs to (block_id): the trips one vehicle runs one after the other. */
+  blockId: string | null;
   pattern: StopPattern;
   stopSequences: Int32Array;
   /** Scheduled arrival and departure at each stop, seconds since the start of the service day. */
@@ -50,6 +52,8 @@ export interface Timetable {
   tripsByRoute: Map<string, Trip[]>;
   /** Trips calling at each stop, with the index of the stop in the trip. */
   tripsByStop: Map<string, Array<{ trip: Trip; index: number }>>;
+  /** Trips of each block, by their first departure. */
+  tripsByBlock: Map<string, Trip[]>;
 }
 
 export interface Transfer { fromStopId: string; toStopId: string; type: number; minTransferTime: number | null }
@@ -277,7 +281,7 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
     if (!services.has(serviceId)) problems.add({ file: 'trips.txt', line, field: 'service_id', reason: `unknown service "${serviceId}"` });
     const shapeId = row('shape_id') || null;
     if (shapeId && shapePoints.size && !shapePoints.has(shapeId)) problems.add({ file: 'trips.txt', line, field: 'shape_id', reason: `unknown shape "${shapeId}"` });
-    drafts.set(id, { trip: { id, routeId, serviceId, directionId: Number(row('direction_id') || 0), headsign: row('trip_headsign'), shapeId, frequencies: [] }, line, calls: [] });
+    drafts.set(id, { trip: { id, routeId, serviceId, directionId: Number(row('direction_id') || 0), headsign: row('trip_headsign'), shapeId, blockId: row('block_id') || null, frequencies: [] }, line, calls: [] });
   });
 
   await eachRow(archive, 'stop_times.txt', problems, (row, line) => {
@@ -391,8 +395,15 @@ export function buildTimetable(draft: FeedDraft): Timetable {
       calls.push({ trip, index });
     });
   }
-  for (const list of tripsByRoute.values()) list.sort((a, b) => a.departures[0]! - b.departures[0]!);
-  return { agencyTimezone, clock: new ZoneClock(agencyTimezone), projection, stops, routes, trips, services, tripsByRoute, tripsByStop };
+  const tripsByBlock = new Map<string, Trip[]>();
+  for (const trip of trips.values()) {
+    if (trip.blockId === null) continue;
+    let list = tripsByBlock.get(trip.blockId);
+    if (!list) tripsByBlock.set(trip.blockId, list = []);
+    list.push(trip);
+  }
+  for (const list of [...tripsByRoute.values(), ...tripsByBlock.values()]) list.sort((a, b) => a.departures[0]! - b.departures[0]!);
+  return { agencyTimezone, clock: new ZoneClock(agencyTimezone), projection, stops, routes, trips, services, tripsByRoute, tripsByStop, tripsByBlock };
 }
 
 /** Fills stop times left empty (stops that are not timepoints) in proportion to distance. */

@@ -10,6 +10,7 @@ import type { Trip } from '../gtfs/timetable.js';
 import { formatDayNumber } from '../gtfs/time.js';
 import { formatSecondOfDay, isFrequencyBased, isHeadwayBased } from '../tracking/frequencies.js';
 import type { OperatorTrip } from './trip-updates.js';
+import type { FollowOn } from '../prediction/next-trip.js';
 
 type Live = LiveVehicle & { run: TripRun };
 
@@ -63,6 +64,18 @@ function uniqueVehicles(vehicles: Iterable<Live>): Live[] {
   return [...byId.values()].sort((a, b) => (a.ping.vehicleId < b.ping.vehicleId ? -1 : a.ping.vehicleId > b.ping.vehicleId ? 1 : 0));
 }
 
+/** A trip update as we publish it (the JSON form of the GTFS-Realtime message). */
+interface TripUpdateEntity {
+  id: string;
+  tripUpdate: {
+    trip: Record<string, unknown>;
+    tripProperties?: Record<string, unknown>;
+    vehicle?: { id: string };
+    stopTimeUpdate: ReturnType<typeof stopTimeUpdates>;
+    timestamp: number;
+  };
+}
+
 /** The stop time updates of a run: strictly increasing times (E022), departure the same as arrival (E025). */
 function stopTimeUpdates(calls: { stopSequence: number; stopId: string; time: number; scheduled: number }[]) {
   let previous = -Infinity;
@@ -82,7 +95,7 @@ function stopTimeUpdates(calls: { stopSequence: number; stopId: string; time: nu
  * trip as ADDED (its id is not in the GTFS data, E016). A copy or a new trip called off is left out: a
  * FULL_DATASET feed drops it by not carrying it.
  */
-function operatorEntity(run: OperatorTrip, now: number, vehicleId: string | null) {
+function operatorEntity(run: OperatorTrip, now: number, vehicleId: string | null): TripUpdateEntity | null {
   const startDate = formatDayNumber(run.serviceDay);
   const calls = [];
   for (let i = 0; i < run.stopIds.length; i++) {
@@ -119,12 +132,13 @@ function operatorEntity(run: OperatorTrip, now: number, vehicleId: string | null
 }
 
 /**
- * Our trip updates: one per live vehicle (the engine's predictions), then the operator's TripUpdates of
- * the runs no vehicle of ours is on (`operatorTrips`: fresh ones, as the service picks them). A vehicle id
+ * Our trip updates: one per live vehicle (the engine's predictions), the next trip of each one's block
+ * (`followOns`, see prediction/next-trip.ts), then the operator's TripUpdates of the runs no vehicle of
+ * ours is on (`operatorTrips`: fresh ones, as the service picks them). A vehicle id
  * appears once (E052): an operator's update naming a vehicle already in the feed is published without it.
  */
-export function tripUpdatesMessage(vehicles: Iterable<Live>, now: number, copyIdOf: CopyIdOf = () => undefined, operatorTrips: Iterable<OperatorTrip> = []) {
-  const entity = [];
+export function tripUpdatesMessage(vehicles: Iterable<Live>, now: number, copyIdOf: CopyIdOf = () => undefined, operatorTrips: Iterable<OperatorTrip> = [], followOns: Iterable<FollowOn> = []) {
+  const entity: TripUpdateEntity[] = [];
   const vehicleIds = new Set<string>();
   for (const live of uniqueVehicles(vehicles)) {
     const { run, predictions } = live;
@@ -143,6 +157,22 @@ export function tripUpdatesMessage(vehicles: Iterable<Live>, now: number, copyId
         vehicle: { id: live.ping.vehicleId },
         stopTimeUpdate: stopTimeUpdates(calls),
         timestamp: Math.min(live.ping.time, now), // E012: never after the header
+      },
+    });
+  }
+  for (const next of followOns) {
+    const { trip } = next;
+    const calls = Array.from(trip.arrivals, (arrival, i) => {
+      const scheduled = next.dayStart + arrival;
+      return { stopSequence: trip.stopSequences[i]!, stopId: trip.pattern.stopIds[i]!, time: scheduled + next.delay, scheduled };
+    });
+    entity.push({
+      // Without the vehicle: it is named by the trip it runs now (E052).
+      id: `next-${next.key}`,
+      tripUpdate: {
+        trip: { tripId: trip.id, routeId: trip.routeId, directionId: trip.directionId, startDate: formatDayNumber(next.serviceDay), scheduleRelationship: 'SCHEDULED' },
+        stopTimeUpdate: stopTimeUpdates(calls),
+        timestamp: now,
       },
     });
   }
