@@ -6,7 +6,8 @@ import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../../platform/clock.js';
 import { headwaysOver, LOOK_BACK_SECONDS, PassingRecorder, type RouteFilter } from './network.js';
 import { deleteFeedPassings, prunePassings, readPassings, savePassings } from './passing-store.js';
-import type { FeedRuntime, TransitService } from './service.js';
+import type { TransitService } from './service.js';
+import type { FeedRuntime } from './feed-runtime.js';
 
 /** How long stop passings stay in memory for the live headway figures. */
 export const KEEP_IN_MEMORY_SECONDS = 3 * 3600;

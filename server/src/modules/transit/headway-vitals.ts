@@ -9,7 +9,8 @@ import type { OrgUnit } from '../../platform/auth/service.js';
 import type { VitalsService } from '../vitals/service.js';
 import { combineRows, routeHeadways, type HeadwayFigures, type RouteHeadways, type StopPass } from './headways.js';
 import { headwayInputs, LOOK_BACK_SECONDS, type PassingRecorder } from './network.js';
-import type { FeedRuntime, TransitService } from './service.js';
+import type { TransitService } from './service.js';
+import type { FeedRuntime } from './feed-runtime.js';
 
 /** Which vital-sign indicator receives which figure (codes of the catalogue's public transport category). */
 export const HEADWAY_INDICATORS = {

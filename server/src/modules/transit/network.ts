@@ -5,7 +5,8 @@ import type { Route, StopPattern, Trip } from './gtfs/timetable.js';
 import { serviceRuns } from './gtfs/timetable.js';
 import { scheduledTimeAt } from './tracking/tracker.js';
 import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type RouteHeadways, type StopPass } from './headways.js';
-import type { FeedRuntime, LiveVehicle, TransitService } from './service.js';
+import type { TransitService } from './service.js';
+import type { FeedRuntime, LiveVehicle } from './feed-runtime.js';
 import { TransitError, TransitErrorCode } from './errors.js';
 import type { RecordedPass } from './passing-store.js';
 

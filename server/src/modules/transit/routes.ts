@@ -1,7 +1,8 @@
 // HTTP routes of the digital bus: thin — parse, call the service, answer.
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { FeedRuntime, TransitService } from './service.js';
+import type { TransitService } from './service.js';
+import type { FeedRuntime } from './feed-runtime.js';
 import { encodeFeedMessage } from './realtime/feed-message.js';
 import { tripUpdatesMessage, vehiclePositionsMessage } from './realtime/feeds-out.js';
 import { PREDICTION_ACCURACY_GOAL } from '@citypulse/contracts';

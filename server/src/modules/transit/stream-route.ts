@@ -5,7 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { Type } from 'typebox';
-import type { LiveVehicle, TransitService } from './service.js';
+import type { TransitService } from './service.js';
+import type { LiveVehicle } from './feed-runtime.js';
 import type { OperatorTrip } from './realtime/trip-updates.js';
 
 const HEARTBEAT_MS = 15_000;

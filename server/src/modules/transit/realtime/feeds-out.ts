@@ -4,7 +4,7 @@
 // rules (header version and timestamp, POSIX times, stop_time_updates sorted by stop_sequence with
 // increasing times, departure not before arrival, unique vehicle ids, schedule_relationship populated).
 // See: https://gtfs.org/documentation/realtime/reference/ and the validator rules E001-E052, W001-W009.
-import type { LiveVehicle } from '../service.js';
+import type { LiveVehicle } from '../feed-runtime.js';
 import type { TripRun } from '../tracking/tracker.js';
 import type { Trip } from '../gtfs/timetable.js';
 import { formatDayNumber } from '../gtfs/time.js';

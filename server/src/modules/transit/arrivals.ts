@@ -1,0 +1,81 @@
+// A stop's next arrivals, as the stop boards and apps show them: first-hand from the engine for the buses
+// tracked on their trips (and the next trip of their block), the operator's TripUpdates for trips no bus
+// of ours runs (and the runs it added), the timetable for the rest.
+import type { Arrival, StopArrivals } from '@citypulse/contracts';
+import type { Trip } from './gtfs/timetable.js';
+import { formatSecondOfDay, isFrequencyBased, tripInstances } from './tracking/frequencies.js';
+import { STALE_SECONDS, type FeedRuntime } from './feed-runtime.js';
+
+export interface ArrivalOptions { limit: number; windowSeconds: number }
+
+/** The next arrivals at a known stop of the feed at `now` (POSIX seconds), soonest first. */
+export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, options: ArrivalOptions): StopArrivals {
+  const stop = feed.timetable.stops.get(stopId)!;
+  const arrivals: Arrival[] = [];
+  const covered = new Set<string>();
+  const tracked = [...feed.live(now)];
+  for (const live of tracked) {
+    const { run } = live;
+    covered.add(run.key);
+    if (!live.predictions) continue;
+    run.trip.pattern.stopIds.forEach((id, index) => {
+      if (id !== stopId || index < live.from) return;
+      const predicted = live.predictions![index - live.from]!;
+      const scheduled = run.serviceStart + run.trip.arrivals[index]!;
+      arrivals.push({ tripId: feed.copyIdOf(run) ?? run.trip.id, routeId: run.trip.routeId, headsign: run.trip.headsign, stopSequence: run.trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, source: 'vehicle' });
+    });
+  }
+  // The next trip of a tracked bus's block: it leaves when that bus can start it.
+  for (const next of feed.followOnTrips(now, tracked)) {
+    covered.add(next.key);
+    const { trip } = next;
+    trip.pattern.stopIds.forEach((id, index) => {
+      if (id !== stopId) return;
+      const scheduled = next.dayStart + trip.arrivals[index]!;
+      const predicted = scheduled + next.delay;
+      if (predicted < now - 60 || predicted > now + options.windowSeconds) return;
+      arrivals.push({ tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: next.delay, vehicleId: next.vehicleId, live: true, source: 'vehicle' });
+    });
+  }
+  const clock = feed.timetable.clock;
+  const today = clock.localDay(now);
+  for (const day of [today - 1, today]) {
+    const start = clock.serviceDayStart(day);
+    for (const { trip, index } of feed.timetable.tripsByStop.get(stopId) ?? []) for (const instance of scheduledRuns(trip, day)) {
+      const scheduled = start + trip.arrivals[index]! + instance.offset;
+      const key = instance.key;
+      if (covered.has(key)) continue;
+      // The operator's prediction where it has one for this stop (and is fresh); a canceled trip does not come.
+      const fresh = feed.operatorTrip(key, now);
+      if (fresh?.canceled) continue;
+      const predicted = fresh && Number.isFinite(fresh.arrivals[index]!) ? Math.round(fresh.arrivals[index]!) : null;
+      const shown = predicted ?? scheduled;
+      if (shown < (predicted === null ? now : now - 60) || shown > now + options.windowSeconds) continue;
+      if (feed.tracker.serviceDayOf(trip, scheduled) !== day) continue; // the trip does not run that day
+      arrivals.push(predicted === null
+        ? { tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: scheduled, delaySeconds: 0, vehicleId: null, live: false, source: 'timetable' }
+        : { tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: predicted - scheduled, vehicleId: fresh!.vehicleId, live: true, source: 'operator' });
+    }
+  }
+  // Runs the timetable does not have (duplicated or added by the operator) come only from the operator.
+  for (const run of feed.operatorTrips.values()) {
+    if (!run.added || run.canceled || run.timestamp < now - STALE_SECONDS || covered.has(run.key)) continue;
+    run.stopIds.forEach((id, index) => {
+      const predicted = run.arrivals[index]!;
+      if (id !== stopId || !Number.isFinite(predicted) || predicted < now - 60 || predicted > now + options.windowSeconds) return;
+      const scheduled = Number.isFinite(run.scheduled[index]!) ? Math.round(run.scheduled[index]!) : Math.round(predicted);
+      arrivals.push({ tripId: run.tripId, routeId: run.routeId, headsign: run.headsign, stopSequence: run.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted) - scheduled, vehicleId: run.vehicleId, live: true, source: 'operator' });
+    });
+  }
+  arrivals.sort((a, b) => a.predictedArrival - b.predictedArrival);
+  return { stop: { id: stop.id, name: stop.name, timeZone: feed.timetable.agencyTimezone }, arrivals: arrivals.filter((a) => a.predictedArrival >= now - 60).slice(0, options.limit) };
+}
+
+/**
+ * The runs of a trip on a service day as the tracker keys them: the trip itself, or for a
+ * frequency-based trip each instance, its times moved from the template's by `offset` seconds.
+ */
+function scheduledRuns(trip: Trip, day: number): { key: string; offset: number }[] {
+  if (!isFrequencyBased(trip)) return [{ key: `${trip.id}@${day}`, offset: 0 }];
+  return Array.from(tripInstances(trip), (start) => ({ key: `${trip.id}@${day}+${formatSecondOfDay(start)}`, offset: start - trip.departures[0]! }));
+}

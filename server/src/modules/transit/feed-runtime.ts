@@ -1,0 +1,119 @@
+// One feed in memory: its timetable, the tracker and prediction engine its positions go through, its live
+// vehicles, the operator's TripUpdates taken, and how right its announcements were. What the stop boards,
+// the outgoing feeds and the headway monitor read; the service (service.ts) loads, feeds and replaces it.
+import type { Timetable } from './gtfs/timetable.js';
+import { Tracker, type TripRun } from './tracking/tracker.js';
+import type { VehiclePing } from './tracking/positions.js';
+import { PredictionEngine } from './prediction/engine.js';
+import type { LearnedModel } from './prediction/history.js';
+import { followOn, type FollowOn } from './prediction/next-trip.js';
+import { LiveAccuracy } from './accuracy/live.js';
+import type { OperatorTrip } from './realtime/trip-updates.js';
+
+/** Positions and the operator's TripUpdates older than this (against the server clock) are stale. */
+export const STALE_SECONDS = 300;
+
+export interface LiveVehicle {
+  ping: VehiclePing;
+  run: TripRun | null;
+  onRoute: boolean;
+  /** Predicted arrivals at stops run.nextIndex.. of the run's trip (POSIX seconds). */
+  predictions: Float64Array | null;
+  from: number;
+}
+
+/** A live vehicle on a trip. */
+export type TrackedVehicle = LiveVehicle & { run: TripRun };
+
+export interface RealtimeCounters {
+  messages: number; badMessages: number; positions: number; accepted: number; stale: number; invalid: number; unmatched: number;
+  /** TripUpdate entities received, and what became of them (see realtime/trip-updates.ts). */
+  tripUpdates: number; tripUpdatesUsed: number; tripUpdatesStale: number; tripUpdatesUnmatched: number; tripUpdatesInvalid: number;
+  /** Of those used: runs the timetable does not have (duplicated or added by the operator). */
+  tripUpdatesAdded: number;
+}
+
+/** Where a stop of a feed lies (its district code), or null. */
+export type PlaceOfStop = (feed: FeedRuntime, stopId: string) => string | null;
+
+export class FeedRuntime {
+  readonly tracker: Tracker;
+  readonly engine: PredictionEngine;
+  /** How right the announcements of the last hours were, judged as the buses pass the stops. */
+  readonly accuracy = new LiveAccuracy();
+  readonly vehicles = new Map<string, LiveVehicle>();
+  readonly counters: RealtimeCounters = { messages: 0, badMessages: 0, positions: 0, accepted: 0, stale: 0, invalid: 0, unmatched: 0, tripUpdates: 0, tripUpdatesUsed: 0, tripUpdatesStale: 0, tripUpdatesUnmatched: 0, tripUpdatesInvalid: 0, tripUpdatesAdded: 0 };
+  /** The operator's latest TripUpdate of each trip run (key `tripId@serviceDay`), for trips without a tracked vehicle. */
+  readonly operatorTrips = new Map<string, OperatorTrip>();
+
+  constructor(readonly id: string, readonly timetable: Timetable, model: LearnedModel, placeOf: PlaceOfStop = () => null) {
+    this.tracker = new Tracker(timetable);
+    this.engine = new PredictionEngine(timetable, model);
+    this.accuracy.placeOf = (stopId) => placeOf(this, stopId);
+  }
+
+  /**
+   * The id the operator gave a copy of a timetable trip that a vehicle runs (DUPLICATED), or undefined (a
+   * run of the timetable, or a copy in the older ADDED form, which goes by the trip it copies).
+   */
+  copyIdOf(run: TripRun): string | undefined {
+    if (!run.added) return undefined;
+    const id = this.operatorTrips.get(run.key)?.tripId;
+    return id !== run.trip.id ? id : undefined;
+  }
+
+  /** One position through the tracker and the engine; the same path a replay takes. */
+  observe(ping: VehiclePing): LiveVehicle {
+    const update = this.tracker.observe(ping);
+    let live: LiveVehicle = { ping, run: null, onRoute: false, predictions: null, from: 0 };
+    if (update) {
+      this.engine.learn(update);
+      const predictions = this.engine.predict(update);
+      this.accuracy.observe(update, predictions);
+      live = { ping, run: update.run, onRoute: update.onRoute, predictions, from: update.run.nextIndex };
+    }
+    this.vehicles.set(ping.vehicleId, live);
+    return live;
+  }
+
+  /** Vehicles heard from in the last `STALE_SECONDS` before `now`, on a trip. */
+  *live(now: number): Generator<TrackedVehicle> {
+    for (const live of this.vehicles.values()) {
+      if (live.run && now - live.ping.time <= STALE_SECONDS) yield live as TrackedVehicle;
+    }
+  }
+
+  /** The operator's TripUpdate of a run, unless it is stale. */
+  operatorTrip(key: string, now: number): OperatorTrip | undefined {
+    const operator = this.operatorTrips.get(key);
+    return operator && operator.timestamp >= now - STALE_SECONDS ? operator : undefined;
+  }
+
+  /**
+   * The operator's fresh TripUpdates of runs no vehicle of ours is tracked on (those a vehicle runs are
+   * predicted by the engine): what the boards show from the operator, for our outgoing trip updates.
+   */
+  *operatorOnlyTrips(now: number): Generator<OperatorTrip> {
+    const covered = new Set<string>();
+    for (const live of this.live(now)) covered.add(live.run.key);
+    for (const trip of this.operatorTrips.values()) {
+      if (trip.timestamp >= now - STALE_SECONDS && !covered.has(trip.key)) yield trip;
+    }
+  }
+
+  /**
+   * The next trips of tracked buses' blocks (prediction/next-trip.ts) that no other bus is tracked on and
+   * the operator says nothing of (their own word comes first), each with the bus that will run it.
+   */
+  followOnTrips(now: number, tracked: TrackedVehicle[] = [...this.live(now)]): Array<FollowOn & { vehicleId: string }> {
+    const taken = new Set(tracked.map((live) => live.run.key));
+    const out: Array<FollowOn & { vehicleId: string }> = [];
+    for (const live of tracked) {
+      const next = live.predictions ? followOn(this.timetable, live.run, live.predictions) : null;
+      if (!next || taken.has(next.key) || this.operatorTrip(next.key, now)) continue;
+      taken.add(next.key);
+      out.push({ ...next, vehicleId: live.ping.vehicleId });
+    }
+    return out;
+  }
+}
