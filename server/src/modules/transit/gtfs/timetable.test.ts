@@ -63,6 +63,11 @@ describe('loading a feed into a timetable', () => {
     expect(problems).toContain('trips.txt:1/service_id: required column is missing');
   });
 
+  it('names a column some rows need once, not on every row', async () => {
+    const problems = await problemsOf(lineFeed({ 'stops.txt': 'stop_id,stop_name,stop_lon\nA,Stop A,0\nB,Stop B,0.008993\nC,Stop C,0.017986\nD,Stop D,0.026979\n' }));
+    expect(problems).toEqual(['stops.txt:1/stop_lat: required column is missing (stops, stations and entrances need a position)']);
+  });
+
   it('names file, line and field of a bad time', async () => {
     const feed = lineFeed();
     feed['stop_times.txt'] = feed['stop_times.txt']!.replace('T1,08:05:00,08:05:00,B,2', 'T1,25:61:00,08:05:00,B,2');

@@ -103,7 +103,8 @@ class ProblemList {
   get full() { return this.problems.length >= this.max; }
 }
 
-type Row = (name: string) => string;
+/** A row's value by column name ('' when empty or the column is absent); `has` says whether the file has the column. */
+type Row = ((name: string) => string) & { has: (name: string) => boolean };
 
 async function eachRow(
   archive: ZipArchive, file: string, problems: ProblemList, visit: (row: Row, line: number) => void, onProgress?: LoadOptions['onProgress'],
@@ -122,7 +123,8 @@ async function eachRow(
     }
     const fields = record.fields;
     const h = header;
-    visit((name) => { const index = h.index(name); return index < 0 ? '' : (fields[index] ?? '').trim(); }, record.line);
+    const row = Object.assign((name: string) => { const index = h.index(name); return index < 0 ? '' : (fields[index] ?? '').trim(); }, { has: (name: string) => h.has(name) });
+    visit(row, record.line);
     rows++;
     if (onProgress && rows % 50_000 === 0) onProgress(file, rows);
   }
@@ -202,13 +204,23 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
   });
 
   const rawStops: Array<Omit<Stop, 'x' | 'y'>> = [];
+  const missingColumns = new Set<string>();
   await eachRow(archive, 'stops.txt', problems, (row, line) => {
     const id = row('stop_id');
     if (!id) return problems.add({ file: 'stops.txt', line, field: 'stop_id', reason: 'required value is missing' });
     const locationType = Number(row('location_type') || 0);
     const needsPosition = locationType <= 2;
-    const lat = number(row, 'stop_lat', 'stops.txt', line, problems, { required: needsPosition, min: -90, max: 90 });
-    const lon = number(row, 'stop_lon', 'stops.txt', line, problems, { required: needsPosition, min: -180, max: 180 });
+    // A column required only of some rows (stops, stations, entrances need a position): said once, when
+    // the file lacks it, not on every row.
+    let absent = false;
+    for (const column of ['stop_lat', 'stop_lon']) {
+      if (!needsPosition || row.has(column)) continue;
+      absent = true;
+      if (!missingColumns.has(column)) problems.add({ file: 'stops.txt', line: 1, field: column, reason: 'required column is missing (stops, stations and entrances need a position)' });
+      missingColumns.add(column);
+    }
+    const lat = absent ? null : number(row, 'stop_lat', 'stops.txt', line, problems, { required: needsPosition, min: -90, max: 90 });
+    const lon = absent ? null : number(row, 'stop_lon', 'stops.txt', line, problems, { required: needsPosition, min: -180, max: 180 });
     rawStops.push({ id, name: row('stop_name'), lat: lat ?? NaN, lon: lon ?? NaN, locationType, parentStation: row('parent_station') || null });
   }, options.onProgress);
   const stopIds = new Set(rawStops.map((stop) => stop.id));
