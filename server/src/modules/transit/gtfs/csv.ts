@@ -7,6 +7,8 @@ export interface CsvRecord {
   /** 1-based line of the record's first character in the file (the header is line 1). */
   line: number;
   fields: string[];
+  /** Why the record cannot be read (the file ended inside a quoted field); its fields are then partial. */
+  problem?: string;
 }
 
 /** Splits a stream of CSV text into records; quoted fields may hold commas, quotes ("") and newlines. */
@@ -70,6 +72,12 @@ export async function* csvRecords(input: Readable | AsyncIterable<Buffer | strin
     else if (!quoted) field += text.slice(start);
   }
   if (afterQuote) quoted = false;
+  if (quoted) {
+    // An opening quote never closed swallowed the rest of the file: say where it began.
+    fields.push(field);
+    yield { line: recordLine, fields, problem: 'a quoted field is never closed (a " is missing)' };
+    return;
+  }
   if (field !== '' || fields.length > 0) {
     fields.push(field);
     if (!(fields.length === 1 && fields[0] === '')) yield { line: recordLine, fields };

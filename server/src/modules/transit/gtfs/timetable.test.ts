@@ -63,6 +63,17 @@ describe('loading a feed into a timetable', () => {
     expect(problems).toContain('trips.txt:1/service_id: required column is missing');
   });
 
+  it('refuses a quoted field never closed, and ids given twice', async () => {
+    expect((await problemsOf(lineFeed({ 'routes.txt': 'route_id,route_short_name,route_long_name,route_type\nR1,1,"Main Street,3\n' })))[0])
+      .toBe('routes.txt:2: a quoted field is never closed (a " is missing)');
+    expect(await problemsOf(lineFeed({ 'routes.txt': 'route_id,route_short_name,route_long_name,route_type\nR1,1,Main,3\nR1,1,Main,3\n' })))
+      .toEqual(['routes.txt:3/route_id: duplicate route_id "R1"']);
+    const stops = 'stop_id,stop_name,stop_lat,stop_lon\nA,Stop A,0,0\nB,Stop B,0,0.008993\nC,Stop C,0,0.017986\nD,Stop D,0,0.026979\n';
+    expect(await problemsOf(lineFeed({ 'stops.txt': stops + 'B,Stop B again,0,0.5\n' }))).toEqual(['stops.txt:6/stop_id: duplicate stop_id "B"']);
+    const calendar = 'service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\nALL,1,1,1,1,1,1,1,20240101,20301231\n';
+    expect(await problemsOf(lineFeed({ 'calendar.txt': calendar + 'ALL,0,0,0,0,0,1,1,20240101,20301231\n' }))).toEqual(['calendar.txt:3/service_id: duplicate service_id "ALL"']);
+  });
+
   it('names a column some rows need once, not on every row', async () => {
     const problems = await problemsOf(lineFeed({ 'stops.txt': 'stop_id,stop_name,stop_lon\nA,Stop A,0\nB,Stop B,0.008993\nC,Stop C,0.017986\nD,Stop D,0.026979\n' }));
     expect(problems).toEqual(['stops.txt:1/stop_lat: required column is missing (stops, stations and entrances need a position)']);

@@ -121,6 +121,10 @@ async function eachRow(
       if (missing.length) return true;
       continue;
     }
+    if (record.problem) {
+      problems.add({ file, line: record.line, reason: record.problem });
+      continue;
+    }
     const fields = record.fields;
     const h = header;
     const row = Object.assign((name: string) => { const index = h.index(name); return index < 0 ? '' : (fields[index] ?? '').trim(); }, { has: (name: string) => h.has(name) });
@@ -205,9 +209,12 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
 
   const rawStops: Array<Omit<Stop, 'x' | 'y'>> = [];
   const missingColumns = new Set<string>();
+  const seenStops = new Set<string>();
   await eachRow(archive, 'stops.txt', problems, (row, line) => {
     const id = row('stop_id');
     if (!id) return problems.add({ file: 'stops.txt', line, field: 'stop_id', reason: 'required value is missing' });
+    if (seenStops.has(id)) return problems.add({ file: 'stops.txt', line, field: 'stop_id', reason: `duplicate stop_id "${id}"` });
+    seenStops.add(id);
     const locationType = Number(row('location_type') || 0);
     const needsPosition = locationType <= 2;
     // A column required only of some rows (stops, stations, entrances need a position): said once, when
@@ -231,6 +238,7 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
   await eachRow(archive, 'routes.txt', problems, (row, line) => {
     const id = row('route_id');
     if (!id) return problems.add({ file: 'routes.txt', line, field: 'route_id', reason: 'required value is missing' });
+    if (routes.has(id)) return problems.add({ file: 'routes.txt', line, field: 'route_id', reason: `duplicate route_id "${id}"` });
     const type = number(row, 'route_type', 'routes.txt', line, problems, { required: true, integer: true, min: 0 });
     routes.set(id, { id, agencyId: row('agency_id'), shortName: row('route_short_name'), longName: row('route_long_name'), type: type ?? 3, color: row('route_color') });
   });
@@ -244,6 +252,8 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
   await eachRow(archive, 'calendar.txt', problems, (row, line) => {
     const id = row('service_id');
     if (!id) return problems.add({ file: 'calendar.txt', line, field: 'service_id', reason: 'required value is missing' });
+    // Read first, so a service seen before comes from an earlier line of this file.
+    if (services.has(id)) return problems.add({ file: 'calendar.txt', line, field: 'service_id', reason: `duplicate service_id "${id}"` });
     const entry = service(id);
     // GTFS day columns run monday..sunday; `days` is indexed by JavaScript's weekday (0 Sunday).
     ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].forEach((day, index) => {
