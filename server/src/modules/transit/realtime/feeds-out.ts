@@ -1,8 +1,9 @@
-// Our GTFS-Realtime feeds: a trip update per live vehicle (its predicted arrivals at the stops ahead) and
-// per run the operator's TripUpdates cover but no vehicle of ours is on, and a vehicle position per live
-// vehicle, both FULL_DATASET, built to pass the GTFS-Realtime validator's
-// rules (header version and timestamp, POSIX times, stop_time_updates sorted by stop_sequence with
-// increasing times, departure not before arrival, unique vehicle ids, schedule_relationship populated).
+// Our GTFS-Realtime feeds, both FULL_DATASET. Trip updates: per live vehicle its predicted arrivals at
+// the stops ahead, and at the stops of the next trip of its block; per run no vehicle of ours is on, what
+// the operator's TripUpdates said of it. Vehicle positions: one per live vehicle. Built to pass the
+// GTFS-Realtime validator's rules (header version and timestamp, POSIX times, stop_time_updates sorted by
+// stop_sequence with increasing times, departure not before arrival, unique vehicle ids,
+// schedule_relationship populated).
 // See: https://gtfs.org/documentation/realtime/reference/ and the validator rules E001-E052, W001-W009.
 import type { LiveVehicle } from '../feed-runtime.js';
 import type { TripRun } from '../tracking/tracker.js';
