@@ -5,15 +5,13 @@
 // stop_sequence with increasing times, departure not before arrival, unique vehicle ids,
 // schedule_relationship populated).
 // See: https://gtfs.org/documentation/realtime/reference/ and the validator rules E001-E052, W001-W009.
-import type { LiveVehicle } from '../feed-runtime.js';
+import type { TrackedVehicle as Live } from '../feed-runtime.js';
 import type { TripRun } from '../tracking/tracker.js';
 import type { Trip } from '../gtfs/timetable.js';
 import { formatDayNumber } from '../gtfs/time.js';
 import { formatSecondOfDay, isFrequencyBased, isHeadwayBased } from '../tracking/frequencies.js';
 import type { OperatorTrip } from './trip-updates.js';
 import type { FollowOn } from '../prediction/next-trip.js';
-
-type Live = LiveVehicle & { run: TripRun };
 
 function header(now: number) {
   return { gtfsRealtimeVersion: '2.0', incrementality: 'FULL_DATASET', timestamp: now };
