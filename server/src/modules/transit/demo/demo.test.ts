@@ -48,6 +48,25 @@ describe('the demo city bus network', () => {
     expect(trafficAt(8)).toBeGreaterThan(trafficAt(13));
   });
 
+  it('runs each block on one bus: its next trip leaves after the last one ends, and it reports one trip at a time', () => {
+    const simulator = new BusSimulator(timetable, { seed: 3 });
+    const day = timetable.clock.localDay(at(12));
+    const block = timetable.tripsByBlock.get('1-B01')!;
+    expect(block.length).toBeGreaterThan(5);
+    expect(new Set(block.map((trip) => trip.directionId)).size).toBe(2); // back and forth
+    for (let i = 1; i < block.length; i++) {
+      const before = simulator.realised(block[i - 1]!, day), after = simulator.realised(block[i]!, day);
+      expect(after.depart[0]!).toBeGreaterThanOrEqual(before.arrive[before.arrive.length - 1]! + 120);
+    }
+    // The morning peak makes buses late; one bus, one position, on one trip, at every moment.
+    for (let time = at(7); time < at(10); time += 60) {
+      const ids = simulator.positionsAt(time).map((ping) => ping.vehicleId);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+    const reports = [at(6), at(6.5), at(7), at(7.5), at(8)].flatMap((time) => simulator.positionsAt(time).filter((ping) => ping.vehicleId === 'HC-1-B01'));
+    expect(new Set(reports.map((ping) => ping.tripId)).size).toBeGreaterThan(1);
+  });
+
   it('gives the engine something to learn: after a simulated morning it beats the timetable', async () => {
     const simulator = new BusSimulator(timetable, { seed: 5 });
     const actuals = await deriveActuals(timetable, simulated(simulator, at(6), at(10)));

@@ -1,7 +1,9 @@
 // The demo city's bus network: Haicheng (海城) is fictional, so its lines are generated — eight lines
 // between district centres, each way, a stop every 600-700 m, a bus every 8 minutes in the peaks and
-// every 15 otherwise from 05:30 to 23:00, scheduled at 18 km/h including dwell. The result is a GTFS feed
-// (files as text) that imports like any operator's.
+// every 15 otherwise from 05:30 to 23:00, scheduled at 18 km/h including dwell. Each bus goes back and
+// forth along its line (its block, block_id), standing at least 10 minutes (or a fifth of the trip) at the end
+// of each trip to recover from lateness. The
+// result is a GTFS feed (files as text) that imports like any operator's.
 import { DISTRICT_CENTRES } from '../../../sim/demo-geometry.js';
 
 type Point = [lon: number, lat: number];
@@ -18,6 +20,8 @@ const LINES: Array<{ id: string; name: string; from: string; to: string }> = [
 ];
 
 const STOP_SPACING_METRES = 650;
+/** The least a bus stands at the end of a trip before it leaves on the next (its block's recovery time): 10 minutes, or a fifth of the trip. */
+const layoverAfter = (tripSeconds: number) => Math.max(600, 0.2 * tripSeconds);
 const SCHEDULED_SPEED = 5; // m/s, dwell included
 const METRES_PER_DEGREE_LAT = 111_195;
 
@@ -47,11 +51,12 @@ function lineStops(from: Point, to: Point): Point[] {
 export function demoNetworkFeed(): Record<string, string> {
   const stops: string[] = ['stop_id,stop_name,stop_lat,stop_lon'];
   const routes: string[] = ['route_id,agency_id,route_short_name,route_long_name,route_type,route_color'];
-  const trips: string[] = ['route_id,service_id,trip_id,trip_headsign,direction_id,shape_id'];
+  const trips: string[] = ['route_id,service_id,trip_id,trip_headsign,direction_id,shape_id,block_id'];
   const stopTimes: string[] = ['trip_id,arrival_time,departure_time,stop_id,stop_sequence,timepoint'];
   const shapes: string[] = ['shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence'];
   for (const line of LINES) {
     const outbound = lineStops(DISTRICT_CENTRES[line.from]!, DISTRICT_CENTRES[line.to]!);
+    const lineTrips: Array<{ id: string; direction: number; departure: number; arrival: number; row: string }> = [];
     routes.push(`${line.id},HCBUS,${line.id},${line.name},3,1E6FD9`);
     // Each direction has its own stops (the kerb on its side of the road), a few metres apart.
     for (const direction of [0, 1]) {
@@ -73,7 +78,8 @@ export function demoNetworkFeed(): Record<string, string> {
       let n = 0;
       for (let departure = 5.5 * 3600 + direction * 300; departure <= 23 * 3600; departure += headwayAt(departure) * 60) {
         const tripId = `${line.id}-${direction}-${String(++n).padStart(3, '0')}`;
-        trips.push(`${line.id},DAILY,${tripId},${line.name.split('—')[direction === 0 ? 1 : 0]},${direction},${shapeId}`);
+        const row = `${line.id},DAILY,${tripId},${line.name.split('—')[direction === 0 ? 1 : 0]},${direction},${shapeId}`;
+        lineTrips.push({ id: tripId, direction, departure, arrival: Math.round((departure + offsets[offsets.length - 1]!) / 60) * 60, row });
         ids.forEach((stopId, i) => {
           // Every fifth stop (and the ends) is a timepoint with whole-minute times; the rest are interpolated.
           const timepoint = i === 0 || i === ids.length - 1 || i % 5 === 0;
@@ -81,6 +87,17 @@ export function demoNetworkFeed(): Record<string, string> {
           stopTimes.push(`${tripId},${time(at)},${time(at)},${stopId},${i + 1},${timepoint ? 1 : 0}`);
         });
       }
+    }
+    // The buses: each trip, in the order they leave, goes to the bus that has stood longest at its first
+    // stop (at least the layover), or to a new one.
+    const standing: Array<Array<{ block: string; free: number }>> = [[], []];
+    let buses = 0;
+    for (const trip of lineTrips.sort((a, b) => a.departure - b.departure)) {
+      const waiting = standing[trip.direction]!;
+      const index = waiting.findIndex((bus) => bus.free <= trip.departure);
+      const bus = index >= 0 ? waiting.splice(index, 1)[0]! : { block: `${line.id}-B${String(++buses).padStart(2, '0')}`, free: 0 };
+      trips.push(`${trip.row},${bus.block}`);
+      standing[1 - trip.direction]!.push({ block: bus.block, free: trip.arrival + layoverAfter(trip.arrival - trip.departure) });
     }
   }
   return {
