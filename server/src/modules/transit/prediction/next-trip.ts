@@ -12,10 +12,26 @@ import type { TripRun } from '../tracking/tracker.js';
 /** The least time a bus stands at the end of one trip before it leaves on the next. */
 export const MIN_LAYOVER_SECONDS = 60;
 
+/** Per timetable, the next trip of each trip and day found so far: the stop boards ask for every bus, every time. */
+const found = new WeakMap<Timetable, Map<string, Trip | null>>();
+const MAX_REMEMBERED = 200_000;
+
 /** The trip of the same block that runs after `trip` on `day`, or null. */
 export function nextTripInBlock(timetable: Timetable, trip: Trip, day: number): Trip | null {
   if (trip.blockId === null || isFrequencyBased(trip)) return null;
-  const block = timetable.tripsByBlock.get(trip.blockId) ?? [];
+  let known = found.get(timetable);
+  if (!known) found.set(timetable, known = new Map());
+  const key = `${trip.id}@${day}`;
+  let next = known.get(key);
+  if (next === undefined) {
+    if (known.size >= MAX_REMEMBERED) known.clear(); // days go by: start afresh rather than grow without end
+    known.set(key, next = searchBlock(timetable, trip, day));
+  }
+  return next;
+}
+
+function searchBlock(timetable: Timetable, trip: Trip, day: number): Trip | null {
+  const block = timetable.tripsByBlock.get(trip.blockId!) ?? [];
   const end = trip.arrivals[trip.arrivals.length - 1]!;
   for (const other of block) {
     // In the block's order, the first trip leaving after this one ends (not itself, nor one that overlaps).
