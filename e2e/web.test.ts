@@ -250,3 +250,39 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.classList.contains('large-text')])).toEqual(['en', true]);
   });
 });
+
+describe.skipIf(!available)('a city in another time zone', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+
+  beforeAll(async () => {
+    ensureWebBuilt({ quiet: true });
+    server = await startServer({ env: { CITYPULSE_TIMEZONE: 'UTC' } });
+    ({ browser, close: closeBrowser } = await launchChromium());
+  }, 120_000);
+  afterAll(async () => {
+    await closeBrowser?.();
+    await server?.close();
+  });
+
+  it('shows the city\'s time on the wall, not the browser\'s', async () => {
+    const admin = await server.login('admin');
+    const wall = await server.request('POST', '/api/v1/tokens', { token: admin, body: { name: 'utc wall', scopes: ['vitals:read'] } });
+    expect(wall.status).toBe(201);
+    expect((await server.request('GET', '/api/v1/city')).body).toEqual({ timeZone: 'UTC' });
+    // The browser is in Shanghai (UTC+8); the city is configured in UTC.
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/screen?token=${wall.body.token}`);
+      const clock = page.locator('.clock-time');
+      await clock.waitFor();
+      const shown = await clock.textContent();
+      const utc = (offset: number) => new Date(Date.now() + offset * 1000).toISOString().slice(11, 16);
+      expect([utc(-60), utc(0), utc(60)]).toContain(shown!.slice(0, 5));
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});

@@ -78,6 +78,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     }
   });
 
+  // What the pages need to know of the city before they draw anything: the time zone its clocks show.
+  http.get('/api/v1/city', { config: { public: true }, schema: { tags: ['platform'], summary: 'The city: its time zone (IANA), in which the pages show times' } }, async () => ({ timeZone: config.timezone }));
+
   await authRoutes(http, auth);
   const vitals = await registerVitals(http, { db, bus, clock, logger, config, auth, metrics, backgroundJobs: deps.backgroundJobs ?? true });
   const cases = await registerCases(http, { db, bus, clock, logger, config, auth, vitals: vitals.service, backgroundJobs: deps.backgroundJobs ?? true });

@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router';
 import { initI18n } from './app/i18n';
 import { initPreferences } from './app/preferences';
+import { loadCity } from './app/city';
 import { SessionProvider } from './app/session';
 import { router } from './app/router';
 import './app/base.css';
@@ -15,7 +16,8 @@ const queryClient = new QueryClient({
 });
 
 initPreferences();
-void initI18n().then(() => {
+// The city's time zone is known before the first time is drawn.
+void Promise.all([initI18n(), loadCity()]).then(() => {
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <QueryClientProvider client={queryClient}>

@@ -2,14 +2,15 @@
 // big screen formats dozens of times a second on a busy stream.
 const cache = new Map<string, Intl.DateTimeFormat>();
 
-export const CITY_TIME_ZONE = 'Asia/Shanghai';
+import { cityTimeZone } from './city';
 
 export function dateFormat(language: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const locale = language === 'en' ? 'en-GB' : 'zh-CN';
-  const key = `${locale}|${JSON.stringify(options)}`;
+  const zone = cityTimeZone();
+  const key = `${locale}|${zone}|${JSON.stringify(options)}`;
   let format = cache.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(locale, { timeZone: CITY_TIME_ZONE, hour12: false, ...options });
+    format = new Intl.DateTimeFormat(locale, { timeZone: zone, hour12: false, ...options });
     cache.set(key, format);
   }
   return format;

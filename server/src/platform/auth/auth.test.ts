@@ -121,6 +121,8 @@ describe('API tokens for machines', () => {
 describe('platform endpoints', () => {
   it('serve health, metrics and the OpenAPI document', async () => {
     expect((await server.request('GET', '/healthz')).body).toMatchObject({ status: 'ok' });
+    // The city's time zone, for the pages to show times in (public: the stop displays need it too).
+    expect((await server.request('GET', '/api/v1/city')).body).toEqual({ timeZone: 'Asia/Shanghai' });
     const metrics = await server.request('GET', '/metrics');
     expect(metrics.body).toContain('http_request_duration_seconds');
     expect(metrics.body).toContain('citypulse_vitals_series');

@@ -14,6 +14,7 @@ import { useNames } from './common';
 import './charts';
 import './cases.css';
 import type { CaseStatistics } from './types';
+import { cityTimeZone } from '../../app/city';
 
 const PERIODS = [7, 30, 90];
 
@@ -64,7 +65,7 @@ function Figures({ stats }: { stats: CaseStatistics }) {
 function fillDays(stats: CaseStatistics): { day: string; opened: number; closed: number }[] {
   const known = new Map(stats.perDay.map((row) => [row.day, row]));
   const days: { day: string; opened: number; closed: number }[] = [];
-  const format = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+  const format = new Intl.DateTimeFormat('en-CA', { timeZone: cityTimeZone(), year: 'numeric', month: '2-digit', day: '2-digit' });
   const end = new Date(stats.to).getTime();
   for (let time = new Date(stats.from).getTime(); time <= end + 1; time += 86_400_000) {
     const day = format.format(new Date(Math.min(time, end)));

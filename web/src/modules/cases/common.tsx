@@ -9,6 +9,7 @@ import { vitalsQueries } from '../vitals/queries';
 import { casesQueries } from './queries';
 import type { CaseRecord, CaseState } from './types';
 import type { LiveState } from './live';
+import { cityTimeZone } from '../../app/city';
 
 /** Which state each action starts from (the server's workflow table; the server still decides). */
 export const ACTION_FROM: Record<string, readonly CaseState[]> = {
@@ -27,7 +28,7 @@ export function DeadlineCell({ record }: { record: CaseRecord }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en-GB' : 'zh-CN';
   if (!record.deadlineAt) return <>—</>;
-  const when = new Date(record.deadlineAt).toLocaleString(locale, { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+  const when = new Date(record.deadlineAt).toLocaleString(locale, { timeZone: cityTimeZone(), month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
   return (
     <>
       {when}

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ReactNode } from 'react';
 import type { IndicatorStatus, OrgUnit } from '../vitals/types';
 import { localName } from '../../app/i18n';
+import { cityTimeZone } from '../../app/city';
 
 export function StatusBadge({ status }: { status: IndicatorStatus | 'warning' | 'critical' }) {
   const { t } = useTranslation();
@@ -13,7 +14,7 @@ export function useFormatTime() {
   const { i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en-GB' : 'zh-CN';
   return (value: string | number | null | undefined) => value === null || value === undefined ? '—'
-    : new Date(value).toLocaleString(locale, { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+    : new Date(value).toLocaleString(locale, { timeZone: cityTimeZone(), year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 }
 
 export function Loading({ query, children }: { query: { isPending: boolean; error: Error | null }; children: ReactNode }) {
