@@ -58,11 +58,14 @@ describe('the demo city bus network', () => {
       const before = simulator.realised(block[i - 1]!, day), after = simulator.realised(block[i]!, day);
       expect(after.depart[0]!).toBeGreaterThanOrEqual(before.arrive[before.arrive.length - 1]! + 120);
     }
-    // The morning peak makes buses late; one bus, one position, on one trip, at every moment.
-    for (let time = at(7); time < at(10); time += 60) {
+    // One bus, one position, on one trip, at every moment of the day: through the morning peak, which
+    // makes buses late, and where the night's buses hand over to the day's.
+    for (let time = at(0); time < at(24); time += 120) {
       const ids = simulator.positionsAt(time).map((ping) => ping.vehicleId);
       expect(new Set(ids).size).toBe(ids.length);
     }
+    // There are buses to see at any hour: every 30 minutes at night.
+    expect(simulator.positionsAt(at(2)).length).toBeGreaterThan(30);
     const reports = [at(6), at(6.5), at(7), at(7.5), at(8)].flatMap((time) => simulator.positionsAt(time).filter((ping) => ping.vehicleId === 'HC-1-B01'));
     expect(new Set(reports.map((ping) => ping.tripId)).size).toBeGreaterThan(1);
   });

@@ -1,9 +1,9 @@
 // The demo city's bus network: Haicheng (海城) is fictional, so its lines are generated — eight lines
-// between district centres, each way, a stop every 600-700 m, a bus every 8 minutes in the peaks and
-// every 15 otherwise from 05:30 to 23:00, scheduled at 18 km/h including dwell. Each bus goes back and
-// forth along its line (its block, block_id), standing at least 10 minutes (or a fifth of the trip) at the end
-// of each trip to recover from lateness. The
-// result is a GTFS feed (files as text) that imports like any operator's.
+// between district centres, each way, a stop every 600-700 m, a bus every 8 minutes in the peaks, every
+// 15 in the day from 05:30 and every 30 at night until 05:00, scheduled at 18 km/h including dwell. Each
+// bus goes back and forth along its line (its block, block_id), standing at least 10 minutes (or a fifth
+// of the trip) at the end of each trip to recover from lateness. The result is a GTFS feed (files as
+// text) that imports like any operator's.
 import { DISTRICT_CENTRES } from '../../../sim/demo-geometry.js';
 
 type Point = [lon: number, lat: number];
@@ -30,8 +30,20 @@ const time = (seconds: number) => {
   return `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 };
 
-/** Minutes between departures at a time of day (seconds): peaks 07:00-09:30 and 17:00-19:30. */
-const headwayAt = (second: number) => ((second >= 7 * 3600 && second < 9.5 * 3600) || (second >= 17 * 3600 && second < 19.5 * 3600) ? 8 : 15);
+/** When the night service begins (seconds of the service day). */
+const NIGHT_FROM = 23 * 3600;
+/**
+ * Minutes between departures at a time of the service day (seconds): peaks 07:00-09:30 and 17:00-19:30,
+ * every 15 minutes in the day and every 30 at night (from 23:00 until 05:00, GTFS times past 24:00), so
+ * that there are buses to see at any hour.
+ */
+const headwayAt = (second: number) => {
+  if ((second >= 7 * 3600 && second < 9.5 * 3600) || (second >= 17 * 3600 && second < 19.5 * 3600)) return 8;
+  return second >= NIGHT_FROM ? 30 : 15;
+};
+/** The service day's first and last departures: 05:30, and 05:00 the next morning. */
+const FIRST_DEPARTURE = 5.5 * 3600;
+const LAST_DEPARTURE = 29 * 3600;
 
 /** Stops along a line from one centre to another, with a gentle bend so that lines are not ruler-straight. */
 function lineStops(from: Point, to: Point): Point[] {
@@ -76,7 +88,7 @@ export function demoNetworkFeed(): Record<string, string> {
         offsets.push(offsets[i - 1]! + metres / SCHEDULED_SPEED);
       }
       let n = 0;
-      for (let departure = 5.5 * 3600 + direction * 300; departure <= 23 * 3600; departure += headwayAt(departure) * 60) {
+      for (let departure = FIRST_DEPARTURE + direction * 300; departure <= LAST_DEPARTURE; departure += headwayAt(departure) * 60) {
         const tripId = `${line.id}-${direction}-${String(++n).padStart(3, '0')}`;
         const row = `${line.id},DAILY,${tripId},${line.name.split('—')[direction === 0 ? 1 : 0]},${direction},${shapeId}`;
         lineTrips.push({ id: tripId, direction, departure, arrival: Math.round((departure + offsets[offsets.length - 1]!) / 60) * 60, row });
@@ -89,15 +101,17 @@ export function demoNetworkFeed(): Record<string, string> {
       }
     }
     // The buses: each trip, in the order they leave, goes to the bus that has stood longest at its first
-    // stop (at least the layover), or to a new one.
-    const standing: Array<Array<{ block: string; free: number }>> = [[], []];
-    let buses = 0;
+    // stop (at least the layover), or to a new one. The night service has buses of its own (blocks N..),
+    // so that no bus works round the clock and the night's buses are done before the next day's leave.
+    const shifts = { B: { standing: [[], []] as Array<Array<{ block: string; free: number }>>, buses: 0 }, N: { standing: [[], []] as Array<Array<{ block: string; free: number }>>, buses: 0 } };
     for (const trip of lineTrips.sort((a, b) => a.departure - b.departure)) {
-      const waiting = standing[trip.direction]!;
+      const name = trip.departure >= NIGHT_FROM ? 'N' : 'B';
+      const shift = shifts[name];
+      const waiting = shift.standing[trip.direction]!;
       const index = waiting.findIndex((bus) => bus.free <= trip.departure);
-      const bus = index >= 0 ? waiting.splice(index, 1)[0]! : { block: `${line.id}-B${String(++buses).padStart(2, '0')}`, free: 0 };
+      const bus = index >= 0 ? waiting.splice(index, 1)[0]! : { block: `${line.id}-${name}${String(++shift.buses).padStart(2, '0')}`, free: 0 };
       trips.push(`${trip.row},${bus.block}`);
-      standing[1 - trip.direction]!.push({ block: bus.block, free: trip.arrival + layoverAfter(trip.arrival - trip.departure) });
+      shift.standing[1 - trip.direction]!.push({ block: bus.block, free: trip.arrival + layoverAfter(trip.arrival - trip.departure) });
     }
   }
   return {
