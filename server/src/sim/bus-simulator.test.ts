@@ -5,6 +5,8 @@ import { startServer, type TestServer } from '../../test/harness.js';
 import { manualClock } from '../platform/clock.js';
 import { DemoBuses, DEMO_BUS_FEED } from './bus-simulator.js';
 import { pino } from 'pino';
+import { demoNetworkFeed } from '../modules/transit/demo/network.js';
+import { zipFiles } from '../modules/transit/gtfs/zip-writer.js';
 
 // A Tuesday, 08:30 in Shanghai, within the demo calendar (2025-2030): the morning peak, a bus every 8 minutes.
 const clock = manualClock(Date.parse('2026-03-03T08:30:00+08:00'));
@@ -45,5 +47,12 @@ describe('demo buses inside serve', () => {
 
     // A second start finds the network there and does not import it again.
     expect(await new DemoBuses(server.app, pino({ level: 'silent' }), () => clock.now()).prepare()).toBe(false);
+
+    // A database from an earlier version, whose network had no night service and no blocks, gets this one.
+    const earlier = Object.fromEntries(Object.entries(demoNetworkFeed()).map(([name, text]) => [name, name === 'trips.txt' ? text.replace(/,[^,\n]*$/gm, ',') : text]));
+    await server.app.transit.service.importFeed(DEMO_BUS_FEED, zipFiles(earlier), 'demo bus network');
+    expect(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.tripsByBlock.size).toBe(0);
+    expect(await new DemoBuses(server.app, pino({ level: 'silent' }), () => clock.now()).prepare()).toBe(true);
+    expect(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.tripsByBlock.size).toBeGreaterThan(100);
   }, 120_000);
 });

@@ -24,8 +24,9 @@ export class DemoBuses {
   constructor(private readonly app: App, private readonly log: Logger, private readonly now: () => number = () => Date.now()) {}
 
   /**
-   * Imports the demo network unless a feed of that id is loaded (answers whether it imported), and adds
-   * the bus headway and prediction accuracy indicators to a demo catalogue seeded before they existed.
+   * Imports the demo network unless it is loaded as this version generates it (answers whether it
+   * imported), and adds the bus headway and prediction accuracy indicators to a demo catalogue seeded
+   * before they existed.
    */
   async prepare(): Promise<boolean> {
     const transit = this.app.transit.service;
@@ -37,9 +38,15 @@ export class DemoBuses {
       this.log.info({ indicators: missing.map((definition) => definition.code) }, 'bus indicators added to the catalogue');
     }
     let imported = false;
-    if (!transit.feedIds().includes(DEMO_BUS_FEED)) {
-      const counts = await transit.importFeed(DEMO_BUS_FEED, zipFiles(demoNetworkFeed()), 'demo bus network');
-      this.log.info({ feed: DEMO_BUS_FEED, counts }, 'demo bus network imported');
+    const network = demoNetworkFeed();
+    const stored = transit.feedIds().includes(DEMO_BUS_FEED) ? transit.runtime(DEMO_BUS_FEED).timetable : null;
+    // A demo database from an earlier version keeps an earlier network (without the night service or the
+    // blocks): it is replaced by the one this version generates, keeping what was learned and recorded.
+    const trips = network['trips.txt']!.trimEnd().split('\n').length - 1;
+    const outdated = stored !== null && (stored.trips.size !== trips || stored.tripsByBlock.size === 0);
+    if (!stored || outdated) {
+      const counts = await transit.importFeed(DEMO_BUS_FEED, zipFiles(network), 'demo bus network');
+      this.log.info({ feed: DEMO_BUS_FEED, counts }, outdated ? 'demo bus network updated' : 'demo bus network imported');
       imported = true;
     }
     this.simulator = new BusSimulator(transit.runtime(DEMO_BUS_FEED).timetable, { seed: 1 });
