@@ -8,7 +8,9 @@
 //      latency in the engine, against the delay-carried-forward baseline on the same positions.
 //   3. Replay of the Austin positions: positions per second through tracker and engine, against the
 //      tracker alone.
-// Usage: npx tsx bench/transit.ts [--feed path/to/gtfs.zip] [--vehicles 20000] [--seconds 30] [--rounds 3] [--only replay|fleet|import]
+//   4. A stop's next arrivals (what a stop board asks for) with the same 20,000 vehicles live, at the
+//      Austin stops most trips call at, against the same stops with no vehicle live (timetable only).
+// Usage: npx tsx bench/transit.ts [--feed path/to/gtfs.zip] [--vehicles 20000] [--seconds 30] [--rounds 3] [--only replay|fleet|import|arrivals]
 //          [--postgres postgres://user@host:port/db]
 import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,6 +30,9 @@ import { loadTimetable, readFeedFile, type Timetable, type Trip } from '../serve
 import { Tracker } from '../server/src/modules/transit/tracking/tracker.js';
 import { PredictionEngine, type ArrivalPredictor } from '../server/src/modules/transit/prediction/engine.js';
 import { LiveAccuracy } from '../server/src/modules/transit/accuracy/live.js';
+import { FeedRuntime } from '../server/src/modules/transit/feed-runtime.js';
+import { stopArrivals } from '../server/src/modules/transit/arrivals.js';
+import { LearnedModel } from '../server/src/modules/transit/prediction/history.js';
 import { DelayCarriedForwardPredictor } from '../server/src/modules/transit/prediction/baselines.js';
 import { replay } from '../server/src/modules/transit/accuracy/replay.js';
 import type { VehiclePing } from '../server/src/modules/transit/tracking/positions.js';
@@ -272,6 +277,37 @@ async function benchReplay() {
   for (const [name, values] of Object.entries(rates)) console.log(`  ${name.padEnd(18)} ${fmt(median(values))} positions/s`);
 }
 
+async function benchArrivals() {
+  if (!fs.existsSync(path.join(austinFolder, 'gtfs.zip'))) return console.log('arrivals: skipped, the Austin feed is absent');
+  const timetable = await loadTimetable(path.join(austinFolder, 'gtfs.zip'));
+  const vehicles = Number(args.vehicles);
+  const start = Date.parse('2016-11-25T08:00:00-06:00') / 1000;
+  const busiest = [...timetable.tripsByStop].sort((a, b) => b[1].length - a[1].length).slice(0, 50).map(([stopId]) => stopId);
+  const times: Record<string, number[]> = { [`${fmt(vehicles)} vehicles live`]: [], 'timetable only': [] };
+  let live = 0;
+  for (let round = 0; round < rounds; round++) {
+    const runtime = new FeedRuntime('austin', timetable, new LearnedModel());
+    const cars = fleet(timetable, vehicles, start);
+    // Two reports per vehicle, 10 s apart, so that each is placed, moving, with predictions.
+    for (const second of [0, 10]) for (const car of cars) {
+      car.along += car.speed * 10;
+      runtime.observe({ time: start + second, vehicleId: car.id, tripId: car.trip.id, routeId: car.trip.routeId, ...pointAt(timetable, car.trip, car.along) });
+    }
+    live = [...runtime.live(start + 10)].length;
+    const empty = new FeedRuntime('austin', timetable, new LearnedModel());
+    for (const [name, feed] of [[`${fmt(vehicles)} vehicles live`, runtime], ['timetable only', empty]] as const) {
+      for (let pass = 0; pass < 5; pass++) for (const stopId of busiest) {
+        const began = performance.now();
+        stopArrivals(feed, stopId, start + 10, { limit: 10, windowSeconds: 3600 });
+        times[name]!.push(performance.now() - began);
+      }
+    }
+  }
+  console.log(`A stop's next arrivals (the 50 Austin stops most trips call at, 5 times each, ${rounds} rounds; ${fmt(live)} vehicles live on a trip)`);
+  for (const [name, values] of Object.entries(times)) console.log(`  ${name.padEnd(24)} p50 ${fmt(percentile(values, 50), 2)} ms   p99 ${fmt(percentile(values, 99), 2)} ms`);
+}
+
 if (!args.only || args.only === 'replay') await benchReplay();
+if (!args.only || args.only === 'arrivals') await benchArrivals();
 if (!args.only || args.only === 'fleet') await benchFleet();
 if (!args.only || args.only === 'import') await benchImport();

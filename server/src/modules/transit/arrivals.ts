@@ -12,30 +12,27 @@ export interface ArrivalOptions { limit: number; windowSeconds: number }
 export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, options: ArrivalOptions): StopArrivals {
   const stop = feed.timetable.stops.get(stopId)!;
   const arrivals: Arrival[] = [];
+  const calls = feed.timetable.tripsByStop.get(stopId) ?? [];
+  // Looked up by the trips calling here, not among every vehicle of the feed: a board is asked often.
   const covered = new Set<string>();
-  const tracked = [...feed.live(now)];
-  for (const live of tracked) {
+  for (const { trip, index } of calls) for (const live of feed.liveOn(trip, now)) {
     const { run } = live;
     covered.add(run.key);
-    if (!live.predictions) continue;
-    run.trip.pattern.stopIds.forEach((id, index) => {
-      if (id !== stopId || index < live.from) return;
-      const predicted = live.predictions![index - live.from]!;
-      const scheduled = run.serviceStart + run.trip.arrivals[index]!;
-      arrivals.push({ tripId: feed.copyIdOf(run) ?? run.trip.id, routeId: run.trip.routeId, headsign: run.trip.headsign, stopSequence: run.trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, source: 'vehicle' });
-    });
+    if (!live.predictions || index < live.from) continue;
+    const predicted = live.predictions[index - live.from]!;
+    const scheduled = run.serviceStart + trip.arrivals[index]!;
+    arrivals.push({ tripId: feed.copyIdOf(run) ?? trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, source: 'vehicle' });
   }
   // The next trip of a tracked bus's block: it leaves when that bus can start it.
-  for (const next of feed.followOnTrips(now, tracked)) {
-    covered.add(next.key);
-    const { trip } = next;
-    trip.pattern.stopIds.forEach((id, index) => {
-      if (id !== stopId) return;
+  for (const { trip, index } of calls) {
+    for (const next of feed.followOnsOf(trip, now)) {
+      if (covered.has(next.key)) continue;
+      covered.add(next.key);
       const scheduled = next.dayStart + trip.arrivals[index]!;
       const predicted = scheduled + next.delay;
-      if (predicted < now - 60 || predicted > now + options.windowSeconds) return;
+      if (predicted < now - 60 || predicted > now + options.windowSeconds) continue;
       arrivals.push({ tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: next.delay, vehicleId: next.vehicleId, live: true, source: 'vehicle' });
-    });
+    }
   }
   const clock = feed.timetable.clock;
   const today = clock.localDay(now);

@@ -1,7 +1,7 @@
 // One feed in memory: its timetable, the tracker and prediction engine its positions go through, its live
 // vehicles, the operator's TripUpdates taken, and how right its announcements were. What the stop boards,
 // the outgoing feeds and the headway monitor read; the service (service.ts) loads, feeds and replaces it.
-import type { Timetable } from './gtfs/timetable.js';
+import type { Timetable, Trip } from './gtfs/timetable.js';
 import { Tracker, type TripRun } from './tracking/tracker.js';
 import type { VehiclePing } from './tracking/positions.js';
 import { PredictionEngine } from './prediction/engine.js';
@@ -42,6 +42,8 @@ export class FeedRuntime {
   /** How right the announcements of the last hours were, judged as the buses pass the stops. */
   readonly accuracy = new LiveAccuracy();
   readonly vehicles = new Map<string, LiveVehicle>();
+  /** The ids of the vehicles last placed on each trip (a copy counts under the trip it copies): a stop board looks up the trips calling there, not every vehicle. */
+  private readonly onTrip = new Map<Trip, Set<string>>();
   readonly counters: RealtimeCounters = { messages: 0, badMessages: 0, positions: 0, accepted: 0, stale: 0, invalid: 0, unmatched: 0, tripUpdates: 0, tripUpdatesUsed: 0, tripUpdatesStale: 0, tripUpdatesUnmatched: 0, tripUpdatesInvalid: 0, tripUpdatesAdded: 0 };
   /** The operator's latest TripUpdate of each trip run (key `tripId@serviceDay`), for trips without a tracked vehicle. */
   readonly operatorTrips = new Map<string, OperatorTrip>();
@@ -72,6 +74,13 @@ export class FeedRuntime {
       this.accuracy.observe(update, predictions);
       live = { ping, run: update.run, onRoute: update.onRoute, predictions, from: update.run.nextIndex };
     }
+    const before = this.vehicles.get(ping.vehicleId)?.run?.trip;
+    if (before && before !== live.run?.trip) this.onTrip.get(before)?.delete(ping.vehicleId);
+    if (live.run) {
+      let ids = this.onTrip.get(live.run.trip);
+      if (!ids) this.onTrip.set(live.run.trip, ids = new Set());
+      ids.add(ping.vehicleId);
+    }
     this.vehicles.set(ping.vehicleId, live);
     return live;
   }
@@ -80,6 +89,30 @@ export class FeedRuntime {
   *live(now: number): Generator<TrackedVehicle> {
     for (const live of this.vehicles.values()) {
       if (live.run && now - live.ping.time <= STALE_SECONDS) yield live as TrackedVehicle;
+    }
+  }
+
+  /** The vehicles live on a trip (or on a copy of it) at `now`. */
+  *liveOn(trip: Trip, now: number): Generator<TrackedVehicle> {
+    for (const id of this.onTrip.get(trip) ?? []) {
+      const live = this.vehicles.get(id);
+      if (live?.run?.trip === trip && now - live.ping.time <= STALE_SECONDS) yield live as TrackedVehicle;
+    }
+  }
+
+  /**
+   * The runs of `trip` that a bus live on an earlier trip of its block will run next (see
+   * prediction/next-trip.ts), unless the operator's word on them is fresh: what a stop board of `trip` shows.
+   */
+  *followOnsOf(trip: Trip, now: number): Generator<FollowOn & { vehicleId: string }> {
+    if (trip.blockId === null) return;
+    for (const before of this.timetable.tripsByBlock.get(trip.blockId) ?? []) {
+      if (before === trip) break; // in the block's order, only the trips before it lead to it
+      for (const live of this.liveOn(before, now)) {
+        const next = live.predictions ? followOn(this.timetable, live.run, live.predictions) : null;
+        if (next?.trip !== trip || this.operatorTrip(next.key, now)) continue;
+        yield { ...next, vehicleId: live.ping.vehicleId };
+      }
     }
   }
 
