@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 import { Type } from 'typebox';
 import type { TransitService } from './service.js';
 import type { LiveVehicle } from './feed-runtime.js';
+import { nextTripInBlock } from './prediction/next-trip.js';
 import type { OperatorTrip } from './realtime/trip-updates.js';
 
 const HEARTBEAT_MS = 15_000;
@@ -47,8 +48,14 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
         send(arrivals());
       }, Math.max(0, THROTTLE_MS - (Date.now() - lastSent)));
     };
+    // A bus calling here, or one whose block's next trip calls here (its lateness carries into that trip).
+    const callsHere = (live: LiveVehicle) => {
+      const run = live.run!;
+      if (run.trip.pattern.stopIds.includes(stopId)) return true;
+      return nextTripInBlock(runtime.timetable, run.trip, run.serviceDay)?.pattern.stopIds.includes(stopId) ?? false;
+    };
     const onVehicle = (feedId: string, live: LiveVehicle) => {
-      if (feedId !== runtime.id || !live.run || !live.run.trip.pattern.stopIds.includes(stopId) || pending) return;
+      if (feedId !== runtime.id || !live.run || pending || !callsHere(live)) return;
       schedule();
     };
     const onOperatorTrip = (feedId: string, trip: OperatorTrip) => {

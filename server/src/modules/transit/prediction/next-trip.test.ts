@@ -2,6 +2,7 @@
 // starts it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../../../test/harness.js';
+import { openEventStream } from '../../../../test/event-stream.js';
 import { manualClock } from '../../../platform/clock.js';
 import { loadTimetable, type Timetable } from '../gtfs/timetable.js';
 import { lineFeed, lineLongitude, uploadFeed, zipFiles } from '../testing/feed.js';
@@ -11,14 +12,15 @@ const MONDAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // the line feed runs 
 const at = (clock: string) => MONDAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
 const day = (time: number) => Math.floor(time / 86_400);
 
-// One bus runs T1 (A 08:00 .. D 08:15) then T2 (A 08:30 .. D 08:45) every day, and on Sundays T3 (08:20)
-// in between; T9 belongs to no block.
+// One bus runs T1 (A 08:00 .. D 08:15) then T2 (A 08:30 .. E 08:50) every day, and on Sundays T3 (08:20)
+// in between; T9 belongs to no block. Only T2 calls at E.
 const blocks = lineFeed({
+  'stops.txt': 'stop_id,stop_name,stop_lat,stop_lon\nA,Stop A,0,0\nB,Stop B,0,0.008993\nC,Stop C,0,0.017986\nD,Stop D,0,0.026979\nE,Stop E,0,0.035972\n',
   'trips.txt': 'route_id,service_id,trip_id,trip_headsign,direction_id,block_id\nR1,ALL,T1,East,0,B1\nR1,ALL,T2,East,0,B1\nR1,SUN,T3,East,0,B1\nR1,ALL,T9,East,0,\n',
   'stop_times.txt': [
     'trip_id,arrival_time,departure_time,stop_id,stop_sequence',
     'T1,08:00:00,08:00:00,A,1', 'T1,08:05:00,08:05:00,B,2', 'T1,08:10:00,08:10:00,C,3', 'T1,08:15:00,08:15:00,D,4',
-    'T2,08:30:00,08:30:00,A,1', 'T2,08:35:00,08:35:00,B,2', 'T2,08:40:00,08:40:00,C,3', 'T2,08:45:00,08:45:00,D,4',
+    'T2,08:30:00,08:30:00,A,1', 'T2,08:35:00,08:35:00,B,2', 'T2,08:40:00,08:40:00,C,3', 'T2,08:45:00,08:45:00,D,4', 'T2,08:50:00,08:50:00,E,5',
     'T3,08:20:00,08:20:00,A,1', 'T3,08:25:00,08:25:00,D,2',
     'T9,09:00:00,09:00:00,A,1', 'T9,09:15:00,09:15:00,D,2',
   ].join('\n') + '\n',
@@ -85,14 +87,28 @@ describe('the stop boards of a late bus\'s next trip', () => {
     expect(next.id).toMatch(/^next-T2@/);
     expect(next.tripUpdate.vehicle).toBeUndefined();
     expect(next.tripUpdate.trip).toEqual({ tripId: 'T2', routeId: 'R1', directionId: 0, startDate: '20240304', scheduleRelationship: 'SCHEDULED' });
-    expect(next.tripUpdate.stopTimeUpdate.map((call) => call.arrival.delay)).toEqual([0, 0, 0, 0].map(() => atC[0]!.delaySeconds));
+    expect(next.tripUpdate.stopTimeUpdate.map((call) => call.arrival.delay)).toEqual([0, 0, 0, 0, 0].map(() => atC[0]!.delaySeconds));
+  });
+
+  it('streams a stop of the next trip again when the bus of the trip before it reports', async () => {
+    // Only T2 calls at E: V1, on T1, makes its stream change through its block alone.
+    const stream = await openEventStream(`${server.url}/api/v1/transit/stops/E/stream?feed=blocks`);
+    const t2 = (event: { arrivals: Array<{ tripId: string; predictedArrival: number; source: string }> }) => event.arrivals.find((arrival) => arrival.tripId === 'T2');
+    const first = t2((await stream.next()).data)!;
+    expect(first).toMatchObject({ source: 'vehicle', vehicleId: 'V1' });
+    // V1 stands still at B for two minutes: it will finish T1 later, so T2 leaves later.
+    clock.set(at('08:27:00') * 1000);
+    expect(await push([position('V1', 'T1', 1000)])).toMatchObject({ accepted: 1 });
+    const second = t2((await stream.next()).data)!;
+    expect(second.predictedArrival).toBeGreaterThan(first.predictedArrival);
+    stream.close();
   });
 
   it('gives way to the operator\'s word on the next trip, and to a bus tracked on it', async () => {
     await push([{ id: 'tu-T2', tripUpdate: { trip: { tripId: 'T2' }, timestamp: clock.now() / 1000, stopTimeUpdate: [{ stopSequence: 1, departure: { delay: 120 } }] } }]);
     expect(await arrivalsOf('C', 'T2')).toMatchObject([{ source: 'operator', predictedArrival: at('08:42:00') }]);
     expect((await tripUpdates()).filter((entity) => entity.tripUpdate.trip.tripId === 'T2').map((entity) => entity.id)).toEqual(['operator-T2@' + day(MONDAY)]);
-    clock.set(at('08:26:00') * 1000);
+    clock.set(at('08:28:00') * 1000);
     expect(await push([position('V2', 'T2', 10)])).toMatchObject({ accepted: 1 });
     expect(await arrivalsOf('C', 'T2')).toMatchObject([{ source: 'vehicle', vehicleId: 'V2' }]);
   });
