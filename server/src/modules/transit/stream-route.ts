@@ -1,6 +1,7 @@
 // A stop's arrivals as Server-Sent Events, for stop boards and apps: the list on connect, then again
-// whenever a vehicle whose trip calls at the stop reports, or the operator sends a TripUpdate for such a
-// trip (at most once a second).
+// whenever a vehicle whose trip (or its block's next trip) calls at the stop reports, or the operator
+// sends a TripUpdate for such a trip (at most once a second). Each event goes to the streams of the stops
+// it concerns through one index, so the cost of a position does not grow with the displays open.
 // See: https://html.spec.whatwg.org/multipage/server-sent-events.html
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
@@ -17,6 +18,28 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
   const open = new Set<ServerResponse>();
   app.addHook('preClose', async () => {
     for (const response of open) response.end();
+  });
+  /** The streams open per feed and stop (`feed\u0000stop`): what to call when something there changes. */
+  const watching = new Map<string, Set<() => void>>();
+  const wake = (feedId: string, stopIds: Iterable<string>) => {
+    for (const stopId of stopIds) for (const notify of watching.get(`${feedId}\u0000${stopId}`) ?? []) notify();
+  };
+  const onVehicle = (feedId: string, live: LiveVehicle) => {
+    if (watching.size === 0 || !live.run) return;
+    const run = live.run;
+    wake(feedId, run.trip.pattern.stopIds);
+    // Its lateness carries into its block's next trip.
+    const next = run.trip.blockId === null ? null : nextTripInBlock(transit.runtime(feedId).timetable, run.trip, run.serviceDay);
+    if (next) wake(feedId, next.pattern.stopIds);
+  };
+  const onOperatorTrip = (feedId: string, trip: OperatorTrip) => {
+    if (watching.size > 0) wake(feedId, trip.stopIds);
+  };
+  transit.changes.on('vehicle', onVehicle);
+  transit.changes.on('operatorTrip', onOperatorTrip);
+  app.addHook('onClose', async () => {
+    transit.changes.off('vehicle', onVehicle);
+    transit.changes.off('operatorTrip', onOperatorTrip);
   });
 
   app.get('/api/v1/transit/stops/:id/stream', {
@@ -48,28 +71,20 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
         send(arrivals());
       }, Math.max(0, THROTTLE_MS - (Date.now() - lastSent)));
     };
-    // A bus calling here, or one whose block's next trip calls here (its lateness carries into that trip).
-    const callsHere = (live: LiveVehicle) => {
-      const run = live.run!;
-      if (run.trip.pattern.stopIds.includes(stopId)) return true;
-      return nextTripInBlock(runtime.timetable, run.trip, run.serviceDay)?.pattern.stopIds.includes(stopId) ?? false;
+    const notify = () => {
+      if (!pending) schedule();
     };
-    const onVehicle = (feedId: string, live: LiveVehicle) => {
-      if (feedId !== runtime.id || !live.run || pending || !callsHere(live)) return;
-      schedule();
-    };
-    const onOperatorTrip = (feedId: string, trip: OperatorTrip) => {
-      if (feedId !== runtime.id || !trip.stopIds.includes(stopId) || pending) return;
-      schedule();
-    };
-    transit.changes.on('vehicle', onVehicle);
-    transit.changes.on('operatorTrip', onOperatorTrip);
+    const key = `${runtime.id}\u0000${stopId}`;
+    let streams = watching.get(key);
+    if (!streams) watching.set(key, streams = new Set());
+    streams.add(notify);
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
     const close = () => {
       clearInterval(heartbeat);
       if (pending) clearTimeout(pending);
-      transit.changes.off('vehicle', onVehicle);
-      transit.changes.off('operatorTrip', onOperatorTrip);
+      streams!.delete(notify);
+      // (closed twice, by the request and the response, after a new stream of the stop took a new set: keep that one)
+      if (streams!.size === 0 && watching.get(key) === streams) watching.delete(key);
       open.delete(response);
     };
     request.raw.on('close', close);
