@@ -5,7 +5,7 @@
 import type { Db } from '../../platform/db/types.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../../platform/clock.js';
-import { FINAL_AFTER_SECONDS } from './accuracy/live.js';
+import { DEFAULT_LIVE_ACCURACY_OPTIONS, FINAL_AFTER_SECONDS } from './accuracy/live.js';
 import { deleteFeedAccuracy, pruneAccuracyMinutes, readAccuracyMinutes, saveAccuracyMinutes } from './accuracy/accuracy-store.js';
 import type { TransitService } from './service.js';
 
@@ -56,9 +56,9 @@ export class AccuracyHistory {
     return this.saving;
   }
 
-  /** Deletes figures older than a day. */
+  /** Deletes figures older than the longest window a summary can ask for (a day). */
   prune(): Promise<number> {
-    return pruneAccuracyMinutes(this.ctx.db, this.minute() - 24 * 60);
+    return pruneAccuracyMinutes(this.ctx.db, this.minute() - DEFAULT_LIVE_ACCURACY_OPTIONS.keepMinutes);
   }
 
   async forgetFeed(feedId: string): Promise<void> {

@@ -4,7 +4,7 @@
 import type { Arrival, StopArrivals } from '@citypulse/contracts';
 import type { Trip } from './gtfs/timetable.js';
 import { formatSecondOfDay, isFrequencyBased, tripInstances } from './tracking/frequencies.js';
-import { STALE_SECONDS, type FeedRuntime } from './feed-runtime.js';
+import { isFresh, type FeedRuntime } from './feed-runtime.js';
 
 export interface ArrivalOptions { limit: number; windowSeconds: number }
 
@@ -38,7 +38,7 @@ export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, opt
   const today = clock.localDay(now);
   for (const day of [today - 1, today]) {
     const start = clock.serviceDayStart(day);
-    for (const { trip, index } of feed.timetable.tripsByStop.get(stopId) ?? []) for (const instance of scheduledRuns(trip, day)) {
+    for (const { trip, index } of calls) for (const instance of scheduledRuns(trip, day)) {
       const scheduled = start + trip.arrivals[index]! + instance.offset;
       const key = instance.key;
       if (covered.has(key)) continue;
@@ -56,7 +56,7 @@ export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, opt
   }
   // Runs the timetable does not have (duplicated or added by the operator) come only from the operator.
   for (const run of feed.operatorTrips.values()) {
-    if (!run.added || run.canceled || run.timestamp < now - STALE_SECONDS || covered.has(run.key)) continue;
+    if (!run.added || run.canceled || !isFresh(run.timestamp, now) || covered.has(run.key)) continue;
     run.stopIds.forEach((id, index) => {
       const predicted = run.arrivals[index]!;
       if (id !== stopId || !Number.isFinite(predicted) || predicted < now - 60 || predicted > now + options.windowSeconds) return;

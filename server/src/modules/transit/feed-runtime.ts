@@ -11,7 +11,9 @@ import { LiveAccuracy } from './accuracy/live.js';
 import type { OperatorTrip } from './realtime/trip-updates.js';
 
 /** Positions and the operator's TripUpdates older than this (against the server clock) are stale. */
-export const STALE_SECONDS = 300;
+const STALE_SECONDS = 300;
+/** Whether something dated `time` is still fresh at `now` (POSIX seconds). */
+export const isFresh = (time: number, now: number) => time >= now - STALE_SECONDS;
 
 export interface LiveVehicle {
   ping: VehiclePing;
@@ -88,7 +90,7 @@ export class FeedRuntime {
   /** Vehicles heard from in the last `STALE_SECONDS` before `now`, on a trip. */
   *live(now: number): Generator<TrackedVehicle> {
     for (const live of this.vehicles.values()) {
-      if (live.run && now - live.ping.time <= STALE_SECONDS) yield live as TrackedVehicle;
+      if (live.run && isFresh(live.ping.time, now)) yield live as TrackedVehicle;
     }
   }
 
@@ -96,7 +98,7 @@ export class FeedRuntime {
   *liveOn(trip: Trip, now: number): Generator<TrackedVehicle> {
     for (const id of this.onTrip.get(trip) ?? []) {
       const live = this.vehicles.get(id);
-      if (live?.run?.trip === trip && now - live.ping.time <= STALE_SECONDS) yield live as TrackedVehicle;
+      if (live?.run?.trip === trip && isFresh(live.ping.time, now)) yield live as TrackedVehicle;
     }
   }
 
@@ -119,18 +121,17 @@ export class FeedRuntime {
   /** The operator's TripUpdate of a run, unless it is stale. */
   operatorTrip(key: string, now: number): OperatorTrip | undefined {
     const operator = this.operatorTrips.get(key);
-    return operator && operator.timestamp >= now - STALE_SECONDS ? operator : undefined;
+    return operator && isFresh(operator.timestamp, now) ? operator : undefined;
   }
 
   /**
    * The operator's fresh TripUpdates of runs no vehicle of ours is tracked on (those a vehicle runs are
    * predicted by the engine): what the boards show from the operator, for our outgoing trip updates.
    */
-  *operatorOnlyTrips(now: number): Generator<OperatorTrip> {
-    const covered = new Set<string>();
-    for (const live of this.live(now)) covered.add(live.run.key);
+  *operatorOnlyTrips(now: number, tracked: TrackedVehicle[] = [...this.live(now)]): Generator<OperatorTrip> {
+    const covered = new Set(tracked.map((live) => live.run.key));
     for (const trip of this.operatorTrips.values()) {
-      if (trip.timestamp >= now - STALE_SECONDS && !covered.has(trip.key)) yield trip;
+      if (isFresh(trip.timestamp, now) && !covered.has(trip.key)) yield trip;
     }
   }
 

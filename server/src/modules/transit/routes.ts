@@ -93,9 +93,12 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
   const FeedFormat = Type.Object({ feed: Type.Optional(Type.String()), format: Type.Union([Type.Literal('protobuf'), Type.Literal('json')], { default: 'protobuf' }) }, { additionalProperties: false });
   const feeds: [string, string, (runtime: FeedRuntime, at: number) => Parameters<typeof encodeFeedMessage>[0]][] = [
     ['/gtfs-rt/trip-updates', 'GTFS-Realtime TripUpdates: predicted arrivals of every live vehicle and of the next trip of its block, and the operator\'s for runs without one',
-      (runtime, at) => tripUpdatesMessage(transit.liveVehicles(runtime), at, (run) => runtime.copyIdOf(run), transit.operatorOnlyTrips(runtime), transit.followOnTrips(runtime))],
+      (runtime, at) => {
+        const tracked = [...runtime.live(at)]; // once, for our own updates and for what they leave to others
+        return tripUpdatesMessage(tracked, at, (run) => runtime.copyIdOf(run), runtime.operatorOnlyTrips(at, tracked), runtime.followOnTrips(at, tracked));
+      }],
     ['/gtfs-rt/vehicle-positions', 'GTFS-Realtime VehiclePositions of every live vehicle',
-      (runtime, at) => vehiclePositionsMessage(transit.liveVehicles(runtime), at, (run) => runtime.copyIdOf(run))],
+      (runtime, at) => vehiclePositionsMessage(runtime.live(at), at, (run) => runtime.copyIdOf(run))],
   ];
   for (const [path, summary, build] of feeds) {
     app.get(path, { config: { public: true }, schema: { tags: ['transit'], summary, querystring: FeedFormat } }, async (request, reply) => {

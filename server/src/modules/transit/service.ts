@@ -11,8 +11,8 @@ import { LearnedModel } from './prediction/history.js';
 import { deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
 import { decodeFeedMessage, pingsOf } from './realtime/feed-message.js';
 import { TransitError, TransitErrorCode } from './errors.js';
-import { keepSchedule, operatorTripsOf, type OperatorTrip } from './realtime/trip-updates.js';
-import { FeedRuntime, STALE_SECONDS, type PlaceOfStop, type TrackedVehicle } from './feed-runtime.js';
+import { keepSchedule, operatorTripsOf } from './realtime/trip-updates.js';
+import { FeedRuntime, isFresh, type PlaceOfStop, type TrackedVehicle } from './feed-runtime.js';
 import { stopArrivals, type ArrivalOptions } from './arrivals.js';
 
 export interface TransitContext { db: Db; logger: Logger; clock: Clock }
@@ -110,7 +110,7 @@ export class TransitService {
     pings.sort((a, b) => a.time - b.time);
     for (const ping of pings) {
       const previous = feed.vehicles.get(ping.vehicleId);
-      if (ping.time < now - STALE_SECONDS || (previous && ping.time <= previous.ping.time)) { report.stale++; continue; }
+      if (!isFresh(ping.time, now) || (previous && ping.time <= previous.ping.time)) { report.stale++; continue; }
       if (ping.time > now + FUTURE_SECONDS) { report.invalid++; continue; }
       const live = feed.observe(ping);
       if (live.run) {
@@ -130,7 +130,7 @@ export class TransitService {
 
   /** Keeps the operator's TripUpdates of a message (newer than what is held per trip run), forgetting stale ones. */
   private takeTripUpdates(feed: FeedRuntime, message: Parameters<typeof operatorTripsOf>[0], now: number) {
-    const judge = (timestamp: number) => (timestamp < now - STALE_SECONDS ? 'stale' : timestamp > now + FUTURE_SECONDS ? 'invalid' : 'ok') as 'ok' | 'stale' | 'invalid';
+    const judge = (timestamp: number) => (!isFresh(timestamp, now) ? 'stale' : timestamp > now + FUTURE_SECONDS ? 'invalid' : 'ok') as 'ok' | 'stale' | 'invalid';
     const addedRunOf = (tripId: string) => {
       for (const held of feed.operatorTrips.values()) if (held.added && held.tripId === tripId) return held;
       return undefined;
@@ -143,7 +143,7 @@ export class TransitService {
       feed.operatorTrips.set(trip.key, trip);
       this.changes.emit('operatorTrip', feed.id, trip);
     }
-    for (const [key, trip] of feed.operatorTrips) if (trip.timestamp < now - STALE_SECONDS) feed.operatorTrips.delete(key);
+    for (const [key, trip] of feed.operatorTrips) if (!isFresh(trip.timestamp, now)) feed.operatorTrips.delete(key);
     const counters = feed.counters;
     counters.tripUpdatesUsed += report.used;
     counters.tripUpdatesStale += report.stale;
@@ -156,16 +156,6 @@ export class TransitService {
   /** Vehicles heard from recently, on a trip. */
   liveVehicles(feed: FeedRuntime): Generator<TrackedVehicle> {
     return feed.live(this.ctx.clock.now() / 1000);
-  }
-
-  /** The operator's fresh TripUpdates of runs no vehicle of ours is tracked on. */
-  operatorOnlyTrips(feed: FeedRuntime): Generator<OperatorTrip> {
-    return feed.operatorOnlyTrips(this.ctx.clock.now() / 1000);
-  }
-
-  /** The next trips of tracked buses' blocks, as the stop boards show them. */
-  followOnTrips(feed: FeedRuntime) {
-    return feed.followOnTrips(this.ctx.clock.now() / 1000);
   }
 
   /** The next arrivals at a stop: live predictions first-hand, the operator's, the timetable for the rest. */
