@@ -7,6 +7,7 @@
 import type { Timetable, Trip } from '../gtfs/timetable.js';
 import { serviceRuns } from '../gtfs/timetable.js';
 import { pointAlong } from '../tracking/geometry.js';
+import { nextTripInBlock } from '../prediction/next-trip.js';
 import type { VehiclePing } from '../tracking/positions.js';
 
 export interface SimulatorOptions { seed: number; gpsNoiseMetres: number }
@@ -51,12 +52,12 @@ export class BusSimulator {
   /** The trip the same bus runs before `trip` on `day` (its block's previous one that day), or null. */
   private previousInBlock(trip: Trip, day: number): Trip | null {
     if (trip.blockId === null) return null;
-    let previous: Trip | null = null;
+    // The block's order as the engine reads it (prediction/next-trip.ts): the trip whose next one this is.
     for (const other of this.timetable.tripsByBlock.get(trip.blockId) ?? []) {
       if (other === trip) break;
-      if (serviceRuns(this.timetable.services.get(other.serviceId), day)) previous = other;
+      if (serviceRuns(this.timetable.services.get(other.serviceId), day) && nextTripInBlock(this.timetable, other, day) === trip) return other;
     }
-    return previous;
+    return null;
   }
 
   /** When the bus of a trip on a service day really reaches and leaves each stop. */
