@@ -1,6 +1,6 @@
 // The two yardsticks every prediction is measured against, fed by the same tracker as the engine.
 import type { TrackUpdate } from '../tracking/tracker.js';
-import { scheduledTimeAt } from '../tracking/tracker.js';
+import { atFirstStop, scheduledTimeAt } from '../tracking/tracker.js';
 import type { ArrivalPredictor } from './engine.js';
 
 /** The timetable alone: every stop at its scheduled time. */
@@ -21,9 +21,9 @@ export class TimetablePredictor implements ArrivalPredictor {
  * How late the vehicle is at its position now against the timetable (seconds; negative when early). A
  * vehicle waiting at its first stop before its departure time is on time.
  */
-export function currentDelay({ run, time }: TrackUpdate): number {
+export function currentDelay({ run, time }: Pick<TrackUpdate, 'run' | 'time'>): number {
   const delay = time - (run.serviceStart + scheduledTimeAt(run.trip, run.progress));
-  return run.nextIndex <= 1 && run.progress <= run.trip.pattern.distances[0]! + 40 ? Math.max(0, delay) : delay;
+  return atFirstStop(run) ? Math.max(0, delay) : delay;
 }
 
 /**

@@ -15,7 +15,7 @@
 // passes the stops, so they see nothing a live server would not.
 import { ZoneClock } from '../gtfs/time.js';
 import type { Timetable, Trip } from '../gtfs/timetable.js';
-import { scheduledTimeAt, type TrackUpdate, type TripRun } from '../tracking/tracker.js';
+import { atFirstStop, scheduledTimeAt, type TrackUpdate, type TripRun } from '../tracking/tracker.js';
 import { WindowCalibration } from './calibration.js';
 import { currentDelay } from './baselines.js';
 import { isHeadwayBased } from '../tracking/frequencies.js';
@@ -119,8 +119,6 @@ type StopStats = Pick<RunState, 'segments' | 'earliest' | 'bias'>;
 
 /** Run state unused this long is dropped. */
 const RUN_MEMORY_SECONDS = 6 * 3600;
-/** Near the first stop: the vehicle has not left it yet. */
-const TERMINAL_METRES = 40;
 /** Segments scheduled at 0 s still take a moment. */
 const MIN_SCHEDULED_SECONDS = 5;
 /** Announcements are learned from until their stop is passed, or for this long. */
@@ -249,7 +247,7 @@ export class PredictionEngine implements ArrivalPredictor {
       state.ownLog = state.ownCount === 0 ? logRatio : state.ownLog + this.options.ownSmoothing * (logRatio - state.ownLog);
       state.ownCount++;
     }
-    state.atTerminal = update.onRoute && run.nextIndex <= 1 && run.progress - trip.pattern.distances[0]! < TERMINAL_METRES;
+    state.atTerminal = update.onRoute && atFirstStop(run);
   }
 
   /** Each stop just passed settles the raw announcements made for it: the calibration learns their errors. */

@@ -315,6 +315,18 @@ function firstNear(path: Path, x: number, y: number, maxOffset: number): number 
   return along;
 }
 
+/** Within this distance of its first stop, a vehicle that has not passed the second has not left yet. */
+export const FIRST_STOP_METRES = 40;
+
+/**
+ * Whether a run's vehicle is still at its first stop (laying over, or waiting to leave): the engine
+ * starts it at its departure, the delay carried forward takes it as on time until then, and the line
+ * diagram shows it as waiting rather than early.
+ */
+export function atFirstStop(run: TripRun): boolean {
+  return run.nextIndex <= 1 && run.progress - run.trip.pattern.distances[0]! < FIRST_STOP_METRES;
+}
+
 /** Scheduled time (seconds of the service day) at a distance along a trip, interpolated between stops. */
 export function scheduledTimeAt(trip: Trip, along: number): number {
   const distances = trip.pattern.distances;
