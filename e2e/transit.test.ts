@@ -69,6 +69,8 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
   let duty: string;
   /** The late bus and where it last was. */
   let late: { vehicleId: string; tripId: string; along: number; time: number };
+  /** The next trip out of the first stop, which a bus waits to start. */
+  let nextOut: { tripId: string; departure: number };
   const contexts: BrowserContext[] = [];
 
   async function newPage(viewport = { width: 1280, height: 900 }, token?: string): Promise<Page> {
@@ -129,6 +131,7 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(accepted).toBeGreaterThan(10);
     const lateTrip = running[2]!;
     late = { vehicleId: '沪B-1002', tripId: lateTrip.tripId, time: now, along: (now - lateTrip.departure - 150) * SPEED };
+    nextOut = departures.find(({ departure }) => departure > now + 90)!;
     fs.mkdirSync(SCREENS_DIR, { recursive: true });
   }, 120_000);
 
@@ -202,12 +205,21 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
 
   it('draws the route with its buses, the bunched pair and the big gap, with a text alternative', async () => {
     const page = await newPage();
+    // A bus stands at the first stop for the next trip out: waiting, with the time it leaves, in no gap.
+    const now = Math.floor(Date.now() / 1000);
+    expect((await push([{ vehicleId: '沪B-2000', tripId: nextOut.tripId, along: 5, time: now }])).accepted).toBe(1);
     await page.goto(`${server.url}/go/routes/R15?feed=${FEED}`);
     await page.waitForSelector('section.direction[data-direction="0"] .line-vehicle');
     const outbound = page.locator('section.direction[data-direction="0"]');
     expect(await outbound.locator('.line-vehicle[data-gap="bunching"]').count()).toBeGreaterThanOrEqual(1);
     expect(await outbound.locator('.line-vehicle[data-gap="gap"]').count()).toBeGreaterThanOrEqual(1);
-    expect(await outbound.locator('[data-testid="direction-summary"]').textContent()).toMatch(/\d+ 辆车在线，其中 [1-9]\d* 处串车、[1-9]\d* 处大间隔/);
+    const summary = await outbound.locator('[data-testid="direction-summary"]').textContent();
+    expect(summary).toMatch(/\d+ 辆车在线，其中 [1-9]\d* 处串车、[1-9]\d* 处大间隔/);
+    expect(summary).toContain('1 辆在首站候发');
+    const waiting = outbound.locator('.line-vehicle[data-waiting="true"]');
+    expect(await waiting.count()).toBe(1);
+    expect(await waiting.textContent()).toContain(`车辆 沪B-2000 在首站 人民广场 候发，${utcClock(nextOut.departure)} 发车`);
+    expect(await waiting.getAttribute('data-gap')).toBe('');
     expect(await outbound.locator('.stop-line-name').count()).toBe(12);
     await screenshot(page, 'go-route');
     await expectAccessible(page, 'route diagram');
@@ -259,6 +271,10 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     const shown = `${(api.body.inWindow * 100).toFixed(1)}%`;
     expect(await accuracy.locator('.accuracy-headline strong').textContent()).toBe(shown);
     expect(await accuracy.textContent()).toContain(`已核验预报 ${api.body.count} 条`);
+    // A few buses over a few minutes: the share is shown, but too few were checked to flag it against the goal.
+    expect(api.body.count).toBeLessThan(100);
+    expect(await accuracy.locator('[data-testid="accuracy-too-few"]').textContent()).toContain('核验不足 100 条');
+    expect(await accuracy.textContent()).not.toContain('低于目标');
     const r15 = api.body.routes.find((route: { routeId: string }) => route.routeId === 'R15');
     expect(await row.locator('[data-testid="route-accuracy"]').textContent()).toBe(`${(r15.inWindow * 100).toFixed(1)}%`);
     await screenshot(page, 'ops-transit');

@@ -12,13 +12,23 @@ export interface DiagramVehicle {
   along: number;
   /** Index (in the diagram's stops) of the next stop. */
   nextStop: number;
+  /** Seconds late (negative: early); a vehicle waiting at its first stop before its time is on time. */
   delaySeconds: number;
+  /**
+   * POSIX seconds at which a vehicle waiting at its first stop is due to leave, while it is before that
+   * time (a bus laying over before its trip); null for a vehicle on its way. A waiting vehicle has no gap
+   * to the one ahead, and the first vehicle on its way behind it is measured against the one ahead of both.
+   */
+  waitingUntil: number | null;
   /** POSIX seconds of the last position. */
   reportedAt: number;
   /** Scheduled running time from this vehicle to the one ahead of it, seconds (null for the leader). */
   gapAheadSeconds: number | null;
   gapAhead: GapStatus | null;
 }
+
+/** `GET /api/v1/transit/routes/:id`: the line diagram; `timeZone` is the feed's, in which its times are shown. */
+export interface RouteDiagram { feed: string; route: RouteSummary; at: number; timeZone: string; directions: DiagramDirection[] }
 
 export interface DiagramDirection {
   directionId: number;
@@ -60,6 +70,12 @@ export interface StopArrivals {
 
 /** The city's target: 97% of arrival announcements within the window of their horizon. */
 export const PREDICTION_ACCURACY_GOAL = 0.97;
+
+/**
+ * Fewer announcements judged than this say too little to hold against the goal (a handful of buses would
+ * swing the share): the vital sign sends no figure, and the bus monitor shows the share without flagging it.
+ */
+export const PREDICTION_ACCURACY_MIN_JUDGED = 100;
 
 /** `GET /api/v1/transit/accuracy`: the announcements judged as the buses passed the stops. */
 export interface PredictionAccuracy {

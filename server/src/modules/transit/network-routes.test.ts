@@ -10,7 +10,7 @@ let server: TestServer;
 let duty: string;
 const clock = manualClock(at('07:50:00') * 1000);
 
-/** The line feed with a bus every 10 minutes: T1 leaves A at 08:00, T2 at 08:10, T3 at 08:20; 5 minutes between stops. */
+/** The line feed with a bus every 10 minutes: T1 leaves A at 08:00, T2 at 08:10, T3 at 08:20, T4 at 08:30; 5 minutes between stops. */
 function tenMinuteLine() {
   const times = (trip: string, start: number) => ['A', 'B', 'C', 'D'].map((stop, i) => {
     const minute = start + 5 * i;
@@ -18,8 +18,8 @@ function tenMinuteLine() {
     return `${trip},${text},${text},${stop},${i + 1}`;
   });
   return lineFeed({
-    'trips.txt': 'route_id,service_id,trip_id,trip_headsign,direction_id\nR1,ALL,T1,East,0\nR1,ALL,T2,East,0\nR1,ALL,T3,East,0\n',
-    'stop_times.txt': ['trip_id,arrival_time,departure_time,stop_id,stop_sequence', ...times('T1', 0), ...times('T2', 10), ...times('T3', 20)].join('\n') + '\n',
+    'trips.txt': 'route_id,service_id,trip_id,trip_headsign,direction_id\nR1,ALL,T1,East,0\nR1,ALL,T2,East,0\nR1,ALL,T3,East,0\nR1,ALL,T4,East,0\n',
+    'stop_times.txt': ['trip_id,arrival_time,departure_time,stop_id,stop_sequence', ...times('T1', 0), ...times('T2', 10), ...times('T3', 20), ...times('T4', 30)].join('\n') + '\n',
   });
 }
 
@@ -47,6 +47,8 @@ beforeAll(async () => {
   await report('V2', 'T2', '08:19:00', 1800);
   await report('V1', 'T1', '08:21:00', 2600);
   await report('V2', 'T2', '08:21:00', 2200);
+  // V4 stands at A, where T4 leaves at 08:30: laying over, not nine minutes early.
+  await report('V4', 'T4', '08:21:00', 10);
 });
 afterAll(async () => server?.close());
 
@@ -85,14 +87,17 @@ describe('route line diagram', () => {
     expect(east.stops.map((stop: { id: string }) => stop.id)).toEqual(['A', 'B', 'C', 'D']);
     // Leader first. V1 at 2600 m at 08:21 is due there at 08:13: 8 minutes late. V2, 400 m behind it, is
     // 2 minutes of timetable behind: under a quarter of the 10-minute headway, bunching.
-    expect(east.vehicles.map((vehicle: { vehicleId: string }) => vehicle.vehicleId)).toEqual(['V1', 'V2']);
-    const [v1, v2] = east.vehicles;
-    expect(v1).toMatchObject({ tripId: 'T1', nextStop: 3, gapAhead: null, gapAheadSeconds: null, reportedAt: at('08:21:00') });
+    expect(east.vehicles.map((vehicle: { vehicleId: string }) => vehicle.vehicleId)).toEqual(['V1', 'V2', 'V4']);
+    const [v1, v2, v4] = east.vehicles;
+    expect(diagram.body.timeZone).toBe('UTC');
+    expect(v1).toMatchObject({ tripId: 'T1', nextStop: 3, gapAhead: null, gapAheadSeconds: null, waitingUntil: null, reportedAt: at('08:21:00') });
     expect(v1.delaySeconds).toBeGreaterThanOrEqual(475);
     expect(v1.delaySeconds).toBeLessThanOrEqual(485);
     expect(v2.gapAhead).toBe('bunching');
     expect(v2.gapAheadSeconds).toBeGreaterThanOrEqual(115);
     expect(v2.gapAheadSeconds).toBeLessThanOrEqual(125);
+    // V4 waits at the first stop until its time: on time, and in no gap (it is not 21 minutes behind V2).
+    expect(v4).toMatchObject({ tripId: 'T4', waitingUntil: at('08:30:00'), delaySeconds: 0, gapAhead: null, gapAheadSeconds: null });
   });
 
   it('answers 404 naming the route for an unknown one', async () => {
@@ -111,7 +116,7 @@ describe('headways over HTTP', () => {
     expect(response.body).toMatchObject({ feed: 'line', from: at('07:50:00'), to: at('08:21:00'), passings: 4 });
     const [row] = response.body.items;
     expect(response.body.items).toHaveLength(1);
-    expect(row).toMatchObject({ routeId: 'R1', directionId: 0, route: { shortName: '1' }, headsign: 'East', stops: 2, headways: 2, scheduledMeanHeadway: 600, scheduledWait: 300, bunching: 2, gaps: 0, liveVehicles: 2 });
+    expect(row).toMatchObject({ routeId: 'R1', directionId: 0, route: { shortName: '1' }, headsign: 'East', stops: 2, headways: 2, scheduledMeanHeadway: 600, scheduledWait: 300, bunching: 2, gaps: 0, liveVehicles: 3 });
     expect(row.meanHeadway).toBeGreaterThan(115);
     expect(row.meanHeadway).toBeLessThan(125);
     expect(row.cv).toBeLessThan(0.05);

@@ -3,7 +3,8 @@
 // passings the tracker reports live. Plain functions over a feed runtime; the routes stay thin.
 import type { Route, StopPattern, Trip } from './gtfs/timetable.js';
 import { serviceRuns } from './gtfs/timetable.js';
-import { scheduledTimeAt } from './tracking/tracker.js';
+import { atFirstStop, scheduledTimeAt } from './tracking/tracker.js';
+import { currentDelay } from './prediction/baselines.js';
 import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type RouteHeadways, type StopPass } from './headways.js';
 import type { TransitService } from './service.js';
 import type { FeedRuntime, LiveVehicle } from './feed-runtime.js';
@@ -12,9 +13,9 @@ import type { RecordedPass } from './passing-store.js';
 
 const MAX_PENDING = 200_000;
 
-import type { DiagramDirection, DiagramVehicle, GapStatus, RouteSummary } from '@citypulse/contracts';
+import type { DiagramDirection, DiagramVehicle, GapStatus, RouteDiagram, RouteSummary } from '@citypulse/contracts';
 
-export type { DiagramDirection, DiagramVehicle, GapStatus, RouteSummary } from '@citypulse/contracts';
+export type { DiagramDirection, DiagramVehicle, GapStatus, RouteDiagram, RouteSummary } from '@citypulse/contracts';
 
 const routeSummary = (route: Route): RouteSummary => ({ id: route.id, shortName: route.shortName, longName: route.longName, color: route.color, type: route.type });
 
@@ -99,8 +100,12 @@ function scheduledHeadwayNear(feed: FeedRuntime, trips: Trip[], now: number): nu
   return median(departures.slice(1).map((time, i) => time - departures[i]!).filter((gap) => gap > 0));
 }
 
-/** A route's line diagram: per direction, its stops in order and its live vehicles with the gap to the one ahead. */
-export function routeDiagram(service: TransitService, feed: FeedRuntime, routeId: string, now: number) {
+/**
+ * A route's line diagram: per direction, its stops in order and its live vehicles with the gap to the one
+ * ahead. A vehicle waiting at its first stop before its departure (a layover, often long between the
+ * peaks) is shown as waiting and left out of the gaps: the headway a passenger sees starts when a bus leaves.
+ */
+export function routeDiagram(service: TransitService, feed: FeedRuntime, routeId: string, now: number): RouteDiagram {
   const route = feed.timetable.routes.get(routeId);
   const trips = feed.timetable.tripsByRoute.get(routeId);
   if (!route || !trips?.length) throw new TransitError(TransitErrorCode.UnknownRoute, `unknown route "${routeId}"`, [{ name: 'id', reason: 'unknown route' }]);
@@ -114,13 +119,17 @@ export function routeDiagram(service: TransitService, feed: FeedRuntime, routeId
       const where = alongMain(vehicle, pattern);
       if (!where) return [];
       const run = vehicle.run;
-      const delaySeconds = Math.round(vehicle.ping.time - (run.serviceStart + scheduledTimeAt(run.trip, run.progress)));
-      return [{ vehicleId: vehicle.ping.vehicleId, tripId: run.trip.id, ...where, delaySeconds, reportedAt: vehicle.ping.time, gapAheadSeconds: null, gapAhead: null } as DiagramVehicle];
-    }).sort((a, b) => b.along - a.along);
+      const time = vehicle.ping.time;
+      const departure = run.serviceStart + run.trip.departures[0]!;
+      const waitingUntil = atFirstStop(run) && time < departure ? departure : null;
+      const delaySeconds = Math.round(currentDelay({ run, time }));
+      return [{ vehicleId: vehicle.ping.vehicleId, tripId: run.trip.id, ...where, delaySeconds, waitingUntil, reportedAt: time, gapAheadSeconds: null, gapAhead: null } as DiagramVehicle];
+    }).sort((a, b) => b.along - a.along || (a.waitingUntil ?? 0) - (b.waitingUntil ?? 0));
     // The gap to the vehicle ahead is how long the timetable takes from here to where that vehicle is:
     // the headway a passenger between them will see, compared with the scheduled headway.
-    for (let i = 1; i < placed.length; i++) {
-      const [ahead, behind] = [placed[i - 1]!, placed[i]!];
+    const onTheirWay = placed.filter((vehicle) => vehicle.waitingUntil === null);
+    for (let i = 1; i < onTheirWay.length; i++) {
+      const [ahead, behind] = [onTheirWay[i - 1]!, onTheirWay[i]!];
       const seconds = Math.round(scheduledTimeAt(reference, ahead.along) - scheduledTimeAt(reference, behind.along));
       behind.gapAheadSeconds = seconds;
       behind.gapAhead = scheduledHeadway === null ? 'regular'
@@ -133,7 +142,7 @@ export function routeDiagram(service: TransitService, feed: FeedRuntime, routeId
       length: Math.round(pattern.distances[pattern.distances.length - 1]!),
     });
   }
-  return { feed: feed.id, route: routeSummary(route), at: now, directions };
+  return { feed: feed.id, route: routeSummary(route), at: now, timeZone: feed.timetable.agencyTimezone, directions };
 }
 
 /** Keeps the stop passings of live vehicles for a few hours, for headways over HTTP. */

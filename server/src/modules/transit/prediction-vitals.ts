@@ -2,6 +2,7 @@
 // that the buses proved right (accuracy/live.ts, over every feed) goes to the public transport indicators,
 // for the city and for each district (by where the stop lies), where the vitals rules alert when it
 // falls below the target like on any other indicator.
+import { PREDICTION_ACCURACY_MIN_JUDGED } from '@citypulse/contracts';
 import type { VitalsService } from '../vitals/service.js';
 import type { TransitService } from './service.js';
 
@@ -11,7 +12,7 @@ export const PREDICTION_INDICATORS = {
 } as const;
 
 /** Fewer judged announcements than this in the hour is no figure (a handful of buses would swing it). */
-export const MIN_JUDGED = 100;
+export const MIN_JUDGED = PREDICTION_ACCURACY_MIN_JUDGED;
 const WINDOW_SECONDS = 3600;
 
 /** The city's share of the last hour and each district's, where enough was judged. */

@@ -11,6 +11,7 @@ import { formatShare } from '../../app/format';
 import { Loading, useFormatTime } from '../ops/common';
 import { transitQueries } from './queries';
 import type { HeadwayRow, PredictionAccuracy } from './types';
+import { PREDICTION_ACCURACY_MIN_JUDGED } from '@citypulse/contracts';
 import './transit.css';
 
 const WINDOWS = [30, 60, 120, 180];
@@ -29,7 +30,7 @@ export function HeadwaysPage() {
   const feed = params.get('feed') || (feedIds.length > 1 ? feedIds[0] : undefined);
   const headways = useQuery({ ...transitQueries.headways(feed, window * 60), enabled: feeds.isSuccess });
   const accuracy = useQuery({ ...transitQueries.accuracy(feed, window * 60), enabled: feeds.isSuccess });
-  const routeAccuracy = new Map((accuracy.data?.routes ?? []).map((route) => [route.routeId, route.inWindow]));
+  const routeAccuracy = new Map((accuracy.data?.routes ?? []).map((route) => [route.routeId, route]));
   const goal = accuracy.data?.goal ?? 0.97;
 
   const update = (key: string, value: string) => {
@@ -94,10 +95,15 @@ export function HeadwaysPage() {
   );
 }
 
+/** Below the goal, on enough announcements to say so (a few minutes after a start, a handful decide the share). */
+const belowGoal = (share: { count: number; inWindow: number | null }, goal: number) =>
+  share.inWindow !== null && share.inWindow < goal && share.count >= PREDICTION_ACCURACY_MIN_JUDGED;
+
 /** The period's accuracy against the goal, and by horizon; the flag is in words as well as in colour. */
 function AccuracySummary({ accuracy }: { accuracy: PredictionAccuracy }) {
   const { t } = useTranslation();
-  const below = accuracy.inWindow !== null && accuracy.inWindow < accuracy.goal;
+  const below = belowGoal(accuracy, accuracy.goal);
+  const tooFew = accuracy.count < PREDICTION_ACCURACY_MIN_JUDGED;
   return (
     <section className="accuracy-summary" aria-labelledby="accuracy-title" data-testid="prediction-accuracy">
       <h2 id="accuracy-title">{t('transit.ops.accuracyTitle')}</h2>
@@ -110,6 +116,7 @@ function AccuracySummary({ accuracy }: { accuracy: PredictionAccuracy }) {
             <dd>
               <strong>{formatShare(accuracy.inWindow)}</strong> {t('transit.ops.accuracyGoal', { goal: formatShare(accuracy.goal) })}
               {below && <span className="cell-flag"> {t('transit.ops.belowGoal')}</span>}
+              {tooFew && <span className="secondary-name" data-testid="accuracy-too-few"> {t('transit.ops.accuracyTooFew', { count: PREDICTION_ACCURACY_MIN_JUDGED })}</span>}
             </dd>
           </div>
           {accuracy.buckets.map((bucket) => (
@@ -129,7 +136,7 @@ function AccuracySummary({ accuracy }: { accuracy: PredictionAccuracy }) {
   );
 }
 
-function Row({ row, feed, accuracy, goal }: { row: HeadwayRow; feed: string | undefined; accuracy: number | null; goal: number }) {
+function Row({ row, feed, accuracy, goal }: { row: HeadwayRow; feed: string | undefined; accuracy: { count: number; inWindow: number | null } | null; goal: number }) {
   const { t } = useTranslation();
   const irregular = row.cv !== null && row.cv > IRREGULAR_CV;
   return (
@@ -148,7 +155,7 @@ function Row({ row, feed, accuracy, goal }: { row: HeadwayRow; feed: string | un
       <td className={`num ${row.excessWait !== null && row.excessWait > 120 ? 'cell-warning' : ''}`}>{minutes(row.excessWait)}</td>
       <td className={`num ${row.bunching > 0 ? 'cell-critical' : ''}`}>{row.bunching}</td>
       <td className={`num ${row.gaps > 0 ? 'cell-warning' : ''}`}>{row.gaps}</td>
-      <td className={`num ${accuracy !== null && accuracy < goal ? 'cell-warning' : ''}`} data-testid="route-accuracy">{formatShare(accuracy)}</td>
+      <td className={`num ${accuracy && belowGoal(accuracy, goal) ? 'cell-warning' : ''}`} data-testid="route-accuracy">{formatShare(accuracy?.inWindow ?? null)}</td>
     </tr>
   );
 }

@@ -1,12 +1,13 @@
 // /go/routes/:id — a route's line diagram: per direction, the stops in order and the buses on the way,
 // with bunched buses (closer than a quarter of the scheduled headway) and big gaps (over 1.5 times)
-// marked. The strip drawing is decoration for sighted users; the same facts are in the text: a summary
+// marked; a bus waiting at its first stop before its time (a layover) is shown as waiting, with the time
+// it leaves, and is in no gap. The strip drawing is decoration for sighted users; the same facts are in the text: a summary
 // per direction and the stop list with the buses approaching each stop.
 import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { LoadingOrError, PassengerLayout, useDelayText, useFeed } from './common';
+import { LoadingOrError, PassengerLayout, useClockText, useDelayText, useFeed } from './common';
 import { transitQueries } from './queries';
 import type { DiagramDirection, DiagramVehicle } from './types';
 
@@ -34,7 +35,7 @@ export function RoutePage() {
               <span><span className="legend-bunching" /> {t('transit.route.legendBunching')}</span>
               <span><span className="legend-gap" /> {t('transit.route.legendGap')}</span>
             </div>
-            {diagram.data.directions.map((direction) => <Direction key={direction.directionId} direction={direction} />)}
+            {diagram.data.directions.map((direction) => <Direction key={direction.directionId} direction={direction} timeZone={diagram.data.timeZone} />)}
           </>
         )}
       </LoadingOrError>
@@ -42,16 +43,29 @@ export function RoutePage() {
   );
 }
 
-function Direction({ direction }: { direction: DiagramDirection }) {
+function Direction({ direction, timeZone }: { direction: DiagramDirection; timeZone: string }) {
   const { t } = useTranslation();
   const { withFeed } = useFeed();
   const delayText = useDelayText();
+  const clockText = useClockText(timeZone);
+  const waiting = direction.vehicles.filter((vehicle) => vehicle.waitingUntil !== null).length;
   const headingId = `direction-${direction.directionId}`;
   const bunching = direction.vehicles.filter((vehicle) => vehicle.gapAhead === 'bunching').length;
   const gaps = direction.vehicles.filter((vehicle) => vehicle.gapAhead === 'gap').length;
   const approaching = new Map<number, DiagramVehicle[]>();
-  for (const vehicle of direction.vehicles) approaching.set(vehicle.nextStop, [...(approaching.get(vehicle.nextStop) ?? []), vehicle]);
+  // Listed in the direction of travel, each bus above the stop it approaches (the one nearest the stop
+  // last); a bus waiting at the first stop is listed there, not as approaching the second.
+  for (const vehicle of [...direction.vehicles].reverse()) {
+    const at = vehicle.waitingUntil !== null ? 0 : vehicle.nextStop;
+    approaching.set(at, [...(approaching.get(at) ?? []), vehicle]);
+  }
   const statusText = (vehicle: DiagramVehicle) => (vehicle.gapAhead ? t(`transit.route.${vehicle.gapAhead}`) : '');
+  const vehicleText = (vehicle: DiagramVehicle, stopName: string) => (vehicle.waitingUntil !== null
+    ? t('transit.route.waitingText', { id: vehicle.vehicleId, stop: stopName, time: clockText(vehicle.waitingUntil * 1000) })
+    : t('transit.route.vehicleText', {
+      id: vehicle.vehicleId, stop: stopName, delay: delayText(vehicle.delaySeconds),
+      gap: vehicle.gapAheadSeconds === null ? '' : t('transit.route.gapText', { minutes: minutes(vehicle.gapAheadSeconds), status: statusText(vehicle) }),
+    }));
 
   return (
     <section className="direction" aria-labelledby={headingId} data-direction={direction.directionId}>
@@ -64,6 +78,7 @@ function Direction({ direction }: { direction: DiagramDirection }) {
       </p>
       <p className="direction-summary" data-testid="direction-summary">
         {t('transit.route.summary', { headsign: direction.headsign, stops: direction.stops.length, vehicles: direction.vehicles.length, bunching, gaps })}
+        {waiting > 0 && ` ${t('transit.route.waitingSummary', { count: waiting })}`}
       </p>
       <Strip direction={direction} />
       <h3 className="sr-only">{t('transit.route.stopList')}</h3>
@@ -73,12 +88,9 @@ function Direction({ direction }: { direction: DiagramDirection }) {
             {(approaching.get(index) ?? []).length > 0 && (
               <ul className="stop-line-vehicles">
                 {approaching.get(index)!.map((vehicle) => (
-                  <li key={vehicle.vehicleId} className={`line-vehicle gap-${vehicle.gapAhead ?? 'lead'}`} data-vehicle={vehicle.vehicleId} data-gap={vehicle.gapAhead ?? ''}>
+                  <li key={vehicle.vehicleId} className={`line-vehicle gap-${vehicle.waitingUntil !== null ? 'waiting' : vehicle.gapAhead ?? 'lead'}`} data-vehicle={vehicle.vehicleId} data-gap={vehicle.gapAhead ?? ''} data-waiting={vehicle.waitingUntil !== null ? 'true' : undefined}>
                     <span className="bus-icon" aria-hidden="true">▲</span>
-                    {t('transit.route.vehicleText', {
-                      id: vehicle.vehicleId, stop: stop.name, delay: delayText(vehicle.delaySeconds),
-                      gap: vehicle.gapAheadSeconds === null ? '' : t('transit.route.gapText', { minutes: minutes(vehicle.gapAheadSeconds), status: statusText(vehicle) }),
-                    })}
+                    {vehicleText(vehicle, stop.name)}
                   </li>
                 ))}
               </ul>
@@ -96,16 +108,17 @@ function Strip({ direction }: { direction: DiagramDirection }) {
   const width = 1000;
   const pad = 20;
   const x = (along: number) => pad + (direction.length > 0 ? (along / direction.length) * (width - 2 * pad) : 0);
-  const ordered = direction.vehicles; // leader first
+  const ordered = direction.vehicles; // leader first, the buses waiting at the first stop last
+  const onTheirWay = ordered.filter((vehicle) => vehicle.waitingUntil === null);
   return (
     <svg className="route-strip" viewBox={`0 0 ${width} 64`} aria-hidden="true" focusable="false">
       <line x1={x(0)} x2={x(direction.length)} y1={40} y2={40} className="strip-line" />
-      {ordered.slice(1).map((vehicle, i) => vehicle.gapAhead && vehicle.gapAhead !== 'regular' && (
-        <line key={vehicle.vehicleId} x1={x(vehicle.along)} x2={x(ordered[i]!.along)} y1={40} y2={40} className={`strip-${vehicle.gapAhead}`} />
+      {onTheirWay.slice(1).map((vehicle, i) => vehicle.gapAhead && vehicle.gapAhead !== 'regular' && (
+        <line key={vehicle.vehicleId} x1={x(vehicle.along)} x2={x(onTheirWay[i]!.along)} y1={40} y2={40} className={`strip-${vehicle.gapAhead}`} />
       ))}
       {direction.stops.map((stop, i) => <circle key={`${stop.id}:${i}`} cx={x(stop.distance)} cy={40} r={4} className="strip-stop" />)}
       {ordered.map((vehicle) => (
-        <path key={vehicle.vehicleId} d={`M ${x(vehicle.along)} 30 l -8 -16 h 16 z`} className={`strip-bus strip-bus-${vehicle.gapAhead ?? 'lead'}`} />
+        <path key={vehicle.vehicleId} d={`M ${x(vehicle.along)} 30 l -8 -16 h 16 z`} className={`strip-bus strip-bus-${vehicle.waitingUntil !== null ? 'waiting' : vehicle.gapAhead ?? 'lead'}`} />
       ))}
     </svg>
   );

@@ -20,6 +20,7 @@ export const transitZh = {
     vehicle: '车辆 {{id}}', nextStop: '下一站 {{stop}}', gapAhead: '距前车 {{minutes}} 分钟', bunching: '串车', gap: '大间隔', regular: '正常',
     summary: '开往{{headsign}}：{{stops}} 站，{{vehicles}} 辆车在线，其中 {{bunching}} 处串车、{{gaps}} 处大间隔。',
     vehicleText: '车辆 {{id}}，即将到达 {{stop}}，{{delay}}{{gap}}', gapText: '，距前车 {{minutes}} 分钟（{{status}}）',
+    waitingText: '车辆 {{id}} 在首站 {{stop}} 候发，{{time}} 发车', waitingSummary: '在线车辆中 {{count}} 辆在首站候发。',
     legend: '图例', legendBus: '车辆', legendBunching: '串车（间隔不到计划的 25%）', legendGap: '大间隔（超过计划的 1.5 倍）',
     stopList: '站点与车辆',
   },
@@ -32,7 +33,7 @@ export const transitZh = {
     caption: '各线路各方向的发车间隔：实际与计划（分钟）、变异系数、超额等候时间（分钟）、串车（间隔 < 计划的 25%）与大间隔（> 1.5 倍）次数',
     passings: '过站记录 {{count}} 条', minutesValue: '{{value}} 分', irregular: '不均衡',
     accuracy: '预测准确率', accuracyTitle: '到站预测准确率', accuracyGoal: '目标 {{goal}}', accuracyJudged: '已核验预报 {{count}} 条',
-    accuracyNone: '该时段还没有可核验的到站预报', belowGoal: '低于目标',
+    accuracyNone: '该时段还没有可核验的到站预报', belowGoal: '低于目标', accuracyTooFew: '核验不足 {{count}} 条，暂不与目标比较',
     accuracyHint: '车辆过站后，核对其到站前 0-30 分钟发布的预报：0-3 分钟误差 ±60 秒、3-6 分钟 -90/+120 秒、6-12 分钟 -150/+210 秒、12-30 分钟 -240/+360 秒以内为准确',
   },
 };
@@ -60,6 +61,7 @@ export const transitEn: TransitMessages = {
     vehicle: 'Vehicle {{id}}', nextStop: 'Next stop {{stop}}', gapAhead: '{{minutes}} min behind the bus ahead', bunching: 'Bunching', gap: 'Big gap', regular: 'Regular',
     summary: 'Towards {{headsign}}: {{stops}} stops, {{vehicles}} vehicles live, {{bunching}} bunched and {{gaps}} big gaps.',
     vehicleText: 'Vehicle {{id}}, approaching {{stop}}, {{delay}}{{gap}}', gapText: ', {{minutes}} min behind the bus ahead ({{status}})',
+    waitingText: 'Vehicle {{id}} waiting at the first stop, {{stop}}, leaves at {{time}}', waitingSummary: '{{count}} of them waiting at the first stop.',
     legend: 'Legend', legendBus: 'Vehicle', legendBunching: 'Bunching (under 25% of the scheduled headway)', legendGap: 'Big gap (over 1.5 times)',
     stopList: 'Stops and vehicles',
   },
@@ -72,7 +74,7 @@ export const transitEn: TransitMessages = {
     caption: 'Headways per route and direction: actual and scheduled (minutes), coefficient of variation, excess wait time (minutes), bunching (< 25% of scheduled) and big gaps (> 1.5 times)',
     passings: '{{count}} stop passings', minutesValue: '{{value}} min', irregular: 'Irregular',
     accuracy: 'Prediction accuracy', accuracyTitle: 'Arrival prediction accuracy', accuracyGoal: 'Goal {{goal}}', accuracyJudged: '{{count}} announcements checked',
-    accuracyNone: 'No arrival announcement could be checked in this period yet', belowGoal: 'Below goal',
+    accuracyNone: 'No arrival announcement could be checked in this period yet', belowGoal: 'Below goal', accuracyTooFew: 'fewer than {{count}} checked: too few to hold against the goal yet',
     accuracyHint: 'As buses pass stops, the announcements made 0-30 min before are checked: accurate within ±60 s at 0-3 min, -90/+120 s at 3-6 min, -150/+210 s at 6-12 min, -240/+360 s at 12-30 min',
   },
 };

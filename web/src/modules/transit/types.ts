@@ -1,11 +1,9 @@
 // What the transit API answers (see server/src/modules/transit: routes.ts, network-routes.ts).
-import type { DiagramDirection, RouteSummary } from '@citypulse/contracts';
+import type { RouteSummary } from '@citypulse/contracts';
 
-export type { Arrival, DiagramDirection, DiagramVehicle, GapStatus, PredictionAccuracy, RouteSummary, StopArrivals } from '@citypulse/contracts';
+export type { Arrival, DiagramDirection, DiagramVehicle, GapStatus, PredictionAccuracy, RouteDiagram, RouteSummary, StopArrivals } from '@citypulse/contracts';
 
 export interface StopFound { id: string; name: string; routes: RouteSummary[] }
-
-export interface RouteDiagram { feed: string; route: RouteSummary; at: number; directions: DiagramDirection[] }
 
 export interface HeadwayRow {
   routeId: string;
