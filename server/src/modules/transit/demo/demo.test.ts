@@ -66,6 +66,21 @@ describe('the demo city bus network', () => {
     }
     // There are buses to see at any hour: every 30 minutes at night.
     expect(simulator.positionsAt(at(2)).length).toBeGreaterThan(30);
+    // Between the peaks buses stand long at the ends of their lines; none reports a trip it leaves on more
+    // than 20 minutes later, but every trip is reported from before it leaves.
+    const reported = new Set<string>();
+    for (let time = at(10); time < at(16); time += 60) {
+      for (const ping of simulator.positionsAt(time)) {
+        reported.add(ping.tripId!);
+        expect(simulator.realised(timetable.trips.get(ping.tripId!)!, day).depart[0]! - time).toBeLessThanOrEqual(20 * 60);
+      }
+    }
+    const leaving = [...timetable.trips.values()].filter((trip) => {
+      const leaves = simulator.realised(trip, day).depart[0]!;
+      return leaves > at(10.5) && leaves < at(15.5);
+    });
+    expect(leaving.length).toBeGreaterThan(100);
+    for (const trip of leaving) expect(reported.has(trip.id)).toBe(true);
     const reports = [at(6), at(6.5), at(7), at(7.5), at(8)].flatMap((time) => simulator.positionsAt(time).filter((ping) => ping.vehicleId === 'HC-1-B01'));
     expect(new Set(reports.map((ping) => ping.tripId)).size).toBeGreaterThan(1);
   });

@@ -37,6 +37,12 @@ export const trafficAt = (hour: number) => 1 + 0.35 * Math.exp(-(((hour - 8) / 1
 
 /** The least a bus stands at the end of a trip before it leaves on the next one of its block. */
 const TURN_SECONDS = 120;
+/**
+ * The earliest a bus reports its next trip before leaving on it. Between the peaks a bus may stand an hour
+ * or more at the end of its line; it spends that off the road (at the depot, the driver on a break), as
+ * real fleets do, instead of reporting a trip it will not start for an hour.
+ */
+const SIGN_ON_SECONDS = 20 * 60;
 
 /** When a bus really reaches and leaves each stop of a trip (POSIX seconds). */
 export interface RealisedTrip { arrive: Float64Array; depart: Float64Array }
@@ -92,7 +98,8 @@ export class BusSimulator {
 
   /**
    * Every bus on the road at `time`, and where it is. A bus shows up at its first stop 5 minutes before it
-   * leaves, or as soon as it has finished its block's previous trip, and stands at each stop while it serves it.
+   * leaves, or as soon as it has finished its block's previous trip but not more than SIGN_ON_SECONDS before
+   * it leaves, and stands at each stop while it serves it.
    */
   positionsAt(time: number): VehiclePing[] {
     const clock = this.timetable.clock;
@@ -107,8 +114,9 @@ export class BusSimulator {
         const n = arrive.length;
         if (time > arrive[n - 1]!) continue;
         const previous = this.previousInBlock(trip, day);
-        // Until the bus is done with its previous trip, it reports that one.
-        if (previous ? time <= this.realised(previous, day).arrive[previous.arrivals.length - 1]! : time < depart[0]! - 300) continue;
+        // Until the bus is done with its previous trip, it reports that one; after a long stand it signs on
+        // to this one shortly before it leaves.
+        if (previous ? time <= this.realised(previous, day).arrive[previous.arrivals.length - 1]! || time < depart[0]! - SIGN_ON_SECONDS : time < depart[0]! - 300) continue;
         const distances = trip.pattern.distances;
         let along = distances[0]!;
         for (let i = 1; i < n; i++) {
