@@ -97,8 +97,11 @@ export class WindowCalibration {
     return group * 31 + minute;
   }
 
+  /** The farthest predicted horizon (seconds) that is calibrated; beyond it no window judges an announcement. */
+  static readonly maxCalibratedHorizon = MAX_HORIZON + 300;
+
   static calibrated(predictedHorizon: number): boolean {
-    return predictedHorizon <= MAX_HORIZON + 300;
+    return predictedHorizon <= WindowCalibration.maxCalibratedHorizon;
   }
 
   /**

@@ -52,6 +52,13 @@ describe('the prediction engine', () => {
     expect(early).toEqual([at('08:09:30') - 21, at('08:14:30') - 51]);
   });
 
+  it('moves stops beyond the calibrated 35 minutes no earlier than the farthest calibrated one', () => {
+    // A bus at its first stop 40 minutes before it leaves: B, C and D are 45-55 minutes away. A tenth of
+    // 45-55 minutes would put them 4.5-5.5 minutes early; a tenth of 35 minutes is the most.
+    const [early] = run([ping('07:20:00', 0)], [new PredictionEngine(timetable, undefined, { earlyShare: 0.1 })]);
+    expect(early).toEqual([at('08:05:00') - 210, at('08:10:00') - 210, at('08:15:00') - 210]);
+  });
+
   it('never announces a stop earlier than buses have been seen to pass it (a timepoint where they wait)', () => {
     const engine = new PredictionEngine(timetable, undefined, { earlyShare: 0, holdingMinSamples: 3 });
     // Three days on which the bus waited at C until its scheduled 08:10 although it reached B early.

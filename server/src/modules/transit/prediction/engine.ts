@@ -378,9 +378,13 @@ export class PredictionEngine implements ArrivalPredictor {
       else state.pending.push(pending);
       if (state.pending.length > MAX_PENDING) state.pending.shift();
     }
+    // Beyond the calibrated horizons (35 minutes) every stop keeps the shift of the farthest calibrated one:
+    // no yardstick says how early to announce a bus an hour away, and a shift that kept growing with the
+    // horizon would show it minutes early on the boards for no reason.
+    let shift = o.earlyShare * WindowCalibration.maxCalibratedHorizon;
     for (let i = 0; i < n; i++) {
-      const shift = i < kept ? this.model.calibration.shift(cells[i]!, o.calibrationMinSamples) : null;
-      raw[i] = raw[i]! - (shift ?? o.earlyShare * (raw[i]! - now));
+      if (i < kept) shift = this.model.calibration.shift(cells[i]!, o.calibrationMinSamples) ?? o.earlyShare * (raw[i]! - now);
+      raw[i] = raw[i]! - shift;
     }
     return raw;
   }
