@@ -37,9 +37,9 @@ describe('the window calibration', () => {
     expect(calibration.shift(far, 1)).toBe(60);
   });
 
-  it('keeps early, on-time and late vehicles and last stops apart', () => {
-    const cells = [WindowCalibration.cellOf(300, -200, false), WindowCalibration.cellOf(300, 0, false), WindowCalibration.cellOf(300, 400, false), WindowCalibration.cellOf(300, 0, true)];
-    expect(new Set(cells).size).toBe(4);
+  it('keeps early, on-time and late vehicles, last stops and vehicles still at their first stop apart', () => {
+    const cells = [WindowCalibration.cellOf(300, -200, false), WindowCalibration.cellOf(300, 0, false), WindowCalibration.cellOf(300, 400, false), WindowCalibration.cellOf(300, 0, true), WindowCalibration.cellOf(300, -200, false, true)];
+    expect(new Set(cells).size).toBe(5);
     expect(WindowCalibration.cellOf(100_000, 0, false)).toBe(WindowCalibration.cellOf(1800, 0, false));
   });
 
@@ -48,8 +48,11 @@ describe('the window calibration', () => {
     const cell = WindowCalibration.cellOf(500, 0, false);
     for (let i = 0; i < 10; i++) model.calibration.record(cell, -300, 500, 0.01);
     model.biasAt('R1:B').add(30);
+    const waiting = WindowCalibration.cellOf(1700, -900, false, true); // the last cell there is
+    for (let i = 0; i < 10; i++) model.calibration.record(waiting, 100, 1700, 0.01);
     const restored = LearnedModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
     expect(restored.calibration.shift(cell, 10)).toBe(model.calibration.shift(cell, 10));
+    expect(restored.calibration.shift(waiting, 10)).toBe(model.calibration.shift(waiting, 10));
     expect(restored.bias.get('R1:B')).toMatchObject({ mean: 30, count: 1 });
     const json = model.toJSON();
     expect(() => LearnedModel.fromJSON({ ...json, calibration: { 999: [0, 1] } })).toThrow(TransitError);

@@ -100,6 +100,25 @@ describe('the prediction engine', () => {
     expect(engine).toEqual([at('08:05:00'), at('08:10:00'), at('08:15:00')]);
   });
 
+  it('learns how late a route leaves its first stop, also from a bus reporting every few seconds', () => {
+    // The bus stands at A from 07:58, leaves at 08:03 (3 minutes late) and runs the timetable's pace:
+    // seen every 20 s, never at A one ping and past B the next.
+    const pings: VehiclePing[] = [];
+    for (let t = at('07:58:00'); t <= at('08:09:00'); t += 20) {
+      const metres = t < at('08:03:00') ? 5 : 5 + ((t - at('08:03:00')) * 1000) / 300;
+      pings.push({ time: t, vehicleId: 'V1', tripId: 'T1', routeId: 'R1', lat: 0, lon: lineLongitude(metres) });
+    }
+    const engine = new PredictionEngine(timetable, undefined, { earlyShare: 0 });
+    run(pings, [engine]);
+    const departure = engine.model.departures.get('R1');
+    expect(departure).toBeDefined();
+    // One sample of 180 s, shrunk towards 0 by the prior (8 samples' worth) at each of three levels.
+    expect(departure!.estimate(0, 8, 0, engine.options.priorStrength)).toBeGreaterThan(40);
+    // The next day a bus waiting at A is expected to leave late too.
+    const [waiting] = run([{ ...pings[0]!, time: at('08:00:10') + 86_400 }], [engine]);
+    expect(waiting![0]).toBeGreaterThan(at('08:05:00') + 86_400 + 40);
+  });
+
   it('predicts nothing for a vehicle off its route or past its last stop', () => {
     const engine = new PredictionEngine(timetable);
     expect(run([ping('08:00:00', 0), { ...ping('08:03:00', 700), lat: 0.01 }], [engine])[0]).toBeNull();

@@ -104,6 +104,8 @@ interface RunState {
   ownLog: number;
   ownCount: number;
   atTerminal: boolean;
+  /** Seen standing at its first stop on this run: how late it left is learned when it passes the second. */
+  waitedAtFirstStop: boolean;
   segments: SlotStats[];
   earliest: RunningQuantile[];
   bias: RunningMean[];
@@ -179,7 +181,7 @@ export class PredictionEngine implements ArrivalPredictor {
     let state = this.runs.get(id);
     if (!state) {
       state = {
-        lastTime: run.lastTime, ownLog: 0, ownCount: 0, atTerminal: false,
+        lastTime: run.lastTime, ownLog: 0, ownCount: 0, atTerminal: false, waitedAtFirstStop: false,
         ...this.stopStatsOf(run.trip),
         pending: [],
         headwayBased: isHeadwayBased(run.trip),
@@ -225,8 +227,10 @@ export class PredictionEngine implements ArrivalPredictor {
     for (const { index, time } of update.passed) {
       if (!Number.isFinite(time) || index === 0) continue;
       if (!state.headwayBased) state.earliest[index]!.add(time - (run.serviceStart + trip.arrivals[index]!), this.options.holdingShare, this.options.holdingStep);
-      if (index === 1 && state.atTerminal) {
-        // The vehicle waited at its first stop: learn how late the route really leaves it.
+      if (index === 1 && state.waitedAtFirstStop) {
+        // The vehicle waited at its first stop: learn how late the route really leaves it. (Not only when
+        // the ping before was still at the stop: with pings every few seconds, the bus is always seen
+        // between its first stop and the second.)
         const leftAt = time - this.expectedSeconds(run, 1, time, state);
         const lateness = leftAt - (run.serviceStart + trip.departures[0]!);
         if (Math.abs(lateness) < 1800) this.model.departure(trip.routeId).record(dayType, this.hourAt(time), lateness);
@@ -248,6 +252,7 @@ export class PredictionEngine implements ArrivalPredictor {
       state.ownCount++;
     }
     state.atTerminal = update.onRoute && atFirstStop(run);
+    if (state.atTerminal) state.waitedAtFirstStop = true;
   }
 
   /** Each stop just passed settles the raw announcements made for it: the calibration learns their errors. */
@@ -368,7 +373,7 @@ export class PredictionEngine implements ArrivalPredictor {
     while (kept < n && WindowCalibration.calibrated(raw[kept]! - now)) kept++;
     const delay = now - (run.serviceStart + scheduledTimeAt(run.trip, run.progress));
     const last = run.trip.arrivals.length - 1 - run.nextIndex;
-    for (let i = 0; i < kept; i++) cells[i] = WindowCalibration.cellOf(raw[i]! - now, delay, i === last);
+    for (let i = 0; i < kept; i++) cells[i] = WindowCalibration.cellOf(raw[i]! - now, delay, i === last, state.atTerminal);
     // Kept to learn from: at most one announcement a minute and the latest few (a vehicle reporting every
     // few seconds would otherwise keep hundreds); the same announcement twice counts once.
     const newest = state.pending[state.pending.length - 1];
