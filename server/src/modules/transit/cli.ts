@@ -7,7 +7,8 @@ import { PredictionEngine } from './prediction/engine.js';
 import { LearnedModel } from './prediction/history.js';
 import { DelayCarriedForwardPredictor, TimetablePredictor } from './prediction/baselines.js';
 import { CsvFileWriter, deriveActuals, predictionLines, replay, PREDICTION_COLUMNS, ACTUAL_COLUMNS } from './accuracy/replay.js';
-import { DailyTally, readActuals, scorePredictionsFile, type FileScore } from './accuracy/evaluate.js';
+import { positionLine, POSITION_COLUMNS } from './tracking/positions.js';
+import { DailyTally, readActuals, scorePredictionsFile, type FileScore, type ScoredFrom } from './accuracy/evaluate.js';
 import { formatScores } from './accuracy/score.js';
 import { parseTimestamp } from './tracking/positions.js';
 import { parseGtfsDate } from './gtfs/time.js';
@@ -19,8 +20,8 @@ import { createLogger } from '../../platform/logger.js';
 import { systemClock } from '../../platform/clock.js';
 import { TransitService } from './service.js';
 import { TransitError } from './errors.js';
-import { routeHeadways, type StopPass } from './headways.js';
-import { serviceRuns } from './gtfs/timetable.js';
+import { combineRows, routeHeadways, type StopPass } from './headways.js';
+import { headwayInputs, scheduledPassings } from './network.js';
 import { zipFiles } from './gtfs/zip-writer.js';
 import { demoNetworkFeed } from './demo/network.js';
 import { BusSimulator } from './demo/simulator.js';
@@ -48,11 +49,35 @@ function checkFiles(files: string[]) {
 }
 
 /** `--from 2016-11-26`: the local day number, or an error naming the option. */
-function dayOption(text: string | undefined): number | undefined {
+function dayOption(text: string | undefined, option = 'from'): number | undefined {
   if (text === undefined) return undefined;
   const day = parseGtfsDate(text.replace(/-/g, ''));
-  if (day === null) throw new Error(`--from must be a date YYYY-MM-DD, not "${text}"`);
+  if (day === null) throw new Error(`--${option} must be a date YYYY-MM-DD, not "${text}"`);
   return day;
+}
+
+/** `--from` and `--to` as instants (ISO 8601 with an offset); null when neither is given. */
+function periodOption(fromText: string | undefined, toText: string | undefined): { from: number; to?: number } | null {
+  if (fromText === undefined && toText === undefined) return null;
+  const instant = (text: string, option: string) => {
+    const time = parseTimestamp(text);
+    if (time === null || /^\d+(\.\d+)?$/.test(text)) throw new Error(`--${option} must be a time in ISO 8601 with an offset, not "${text}"`);
+    return time;
+  };
+  if (fromText === undefined) throw new Error('--to needs --from');
+  const from = instant(fromText, 'from');
+  const to = toText === undefined ? undefined : instant(toText, 'to');
+  if (to !== undefined && !(to > from)) throw new Error('--to must be after --from');
+  return { from, to };
+}
+
+/** `--from` of the accuracy command: a day (YYYY-MM-DD) or an instant (ISO 8601 with an offset). */
+function scoredFrom(text: string | undefined): ScoredFrom {
+  if (text === undefined) return {};
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return { day: dayOption(text) };
+  const time = parseTimestamp(text);
+  if (time === null || /^\d+(\.\d+)?$/.test(text)) throw new Error(`--from must be a date YYYY-MM-DD or a time in ISO 8601 with an offset, not "${text}"`);
+  return { time };
 }
 
 function printScores(title: string, scores: Array<{ name: string; result: FileScore }>, routes = 0) {
@@ -115,6 +140,41 @@ export function registerTransitCommands(program: Command) {
       process.stdout.write(`wrote ${options.out}; import it with: citypulse transit import ${options.out} --id haicheng\n`);
     });
 
+  transit.command('demo-positions')
+    .description('write a simulated day of the demo network\'s buses as a positions CSV, to replay and score like real data')
+    .requiredOption('--out <positions.csv[.gz]>', 'where to write it (gzipped when the name ends in .gz)')
+    .option('--day <date>', 'the service day (YYYY-MM-DD, in the network\'s Asia/Shanghai)', '2026-03-03')
+    .option('--from <HH:MM>', 'local time of the first positions', '05:00')
+    .option('--to <HH:MM>', 'local time before which the last positions are (up to 28:00, GTFS-style, for the night)', '24:00')
+    .option('--every <seconds>', 'seconds between two positions of a bus', '30')
+    .option('--seed <n>', 'random seed of the simulator', '1')
+    .action(async (options: { out: string; day: string; from: string; to: string; every: string; seed: string }) => {
+      const timetable = await loadTimetable(zipFiles(demoNetworkFeed()));
+      const day = dayOption(options.day, 'day')!;
+      const clockTime = (text: string, option: string) => {
+        const match = /^(\d{1,2}):(\d{2})$/.exec(text);
+        if (!match || Number(match[1]) > 28 || Number(match[2]) > 59) throw new Error(`--${option} must be a local time HH:MM (up to 28:00), not "${text}"`);
+        return timetable.clock.serviceDayStart(day) + Number(match[1]) * 3600 + Number(match[2]) * 60;
+      };
+      const from = clockTime(options.from, 'from'), to = clockTime(options.to, 'to');
+      const every = Number(options.every), seed = Number(options.seed);
+      if (!(to > from)) throw new Error('--to must be after --from');
+      if (!Number.isInteger(every) || every < 1 || every > 3600) throw new Error(`--every must be whole seconds from 1 to 3600, not "${options.every}"`);
+      if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, not "${options.seed}"`);
+      const writer = new CsvFileWriter(options.out, POSITION_COLUMNS);
+      const bar = new cliProgress.SingleBar({ format: 'simulate | {bar} | {percentage}% of the day | {positions} positions', stream: process.stderr }, cliProgress.Presets.shades_classic);
+      bar.start(to - from, 0, { positions: 0 });
+      let last = from;
+      for (const ping of new BusSimulator(timetable, { seed }).positionsBetween(from, to, every)) {
+        writer.write(positionLine(ping));
+        if (ping.time - last >= 600) { bar.update(ping.time - from, { positions: writer.rows }); last = ping.time; }
+      }
+      bar.update(to - from, { positions: writer.rows });
+      bar.stop();
+      await writer.close();
+      process.stdout.write(`wrote ${writer.rows} positions of the demo network's buses (seed ${seed}) to ${options.out}; replay them with --gtfs from: citypulse transit demo-feed --out FEED.zip\n`);
+    });
+
   transit.command('simulate')
     .description('drive the buses of a feed (e.g. the demo network) in real time, pushing GTFS-Realtime positions to a running CityPulse')
     .requiredOption('--gtfs <feed.zip>', 'the GTFS static feed the buses run')
@@ -175,12 +235,17 @@ export function registerTransitCommands(program: Command) {
     });
 
   transit.command('headways')
-    .description('headway regularity per route and direction from positions: CV, excess wait, bunching, gaps')
+    .description('headway regularity per route and direction from positions: CV, excess wait, bunching, gaps; and for all routes together')
     .requiredOption('--gtfs <feed.zip>', 'the GTFS static feed')
     .requiredOption('--positions <files...>', 'positions CSV files (plain or .gz)')
     .option('--top <n>', 'show the routes with the most excess wait', '20')
-    .action(async (options: { gtfs: string; positions: string[]; top: string }) => {
+    .option('--from <time>', 'only the headways ending at or after this time (ISO 8601 with an offset), as the vital signs count them')
+    .option('--to <time>', 'and before this time (default: the last position)')
+    .action(async (options: { gtfs: string; positions: string[]; top: string; from?: string; to?: string }) => {
       checkFiles(options.positions);
+      const top = Number(options.top);
+      if (!Number.isInteger(top) || top < 0) throw new Error(`--top must be a whole number, not "${options.top}"`);
+      const period = periodOption(options.from, options.to);
       const timetable = await timetableOf(options.gtfs);
       const actual: StopPass[] = [];
       // The hours each local day was observed: the timetable is compared over those hours only.
@@ -198,23 +263,23 @@ export function registerTransitCommands(program: Command) {
           actual.push({ routeId: trip.routeId, directionId: trip.directionId, stopId, time });
         },
       });
-      const scheduled: StopPass[] = [];
-      for (const [day, span] of observed) {
-        const start = timetable.clock.serviceDayStart(day);
-        for (const trip of timetable.trips.values()) {
-          if (!serviceRuns(timetable.services.get(trip.serviceId), day)) continue;
-          trip.pattern.stopIds.forEach((stopId, index) => {
-            const time = start + trip.arrivals[index]!;
-            if (time >= span.from && time <= span.to) scheduled.push({ routeId: trip.routeId, directionId: trip.directionId, stopId, time });
-          });
-        }
+      let rows;
+      if (period) {
+        const to = period.to ?? Math.max(...[...observed.values()].map((span) => span.to));
+        const inputs = headwayInputs(actual.filter((pass) => pass.time <= to), timetable, period.from, to);
+        rows = routeHeadways(inputs.actual, inputs.scheduled);
+      } else {
+        // The timetable over the hours observed each day (those spans never overlap: one per local day).
+        rows = routeHeadways(actual, [...observed.values()].flatMap((span) => scheduledPassings(timetable, span.from, span.to)));
       }
-      const routes = routeHeadways(actual, scheduled).sort((a, b) => b.excessWait - a.excessWait).slice(0, Number(options.top));
       const minutes = (seconds: number) => (Number.isFinite(seconds) ? (seconds / 60).toFixed(1) : '-');
       process.stdout.write('| route | dir | stops | headways | mean (min) | scheduled (min) | CV | excess wait (min) | bunching | gaps |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n');
-      for (const r of routes) {
+      for (const r of [...rows].sort((a, b) => b.excessWait - a.excessWait).slice(0, top)) {
         process.stdout.write(`| ${r.routeId} | ${r.directionId} | ${r.stops} | ${r.headways} | ${minutes(r.meanHeadway)} | ${minutes(r.scheduledMeanHeadway)} | ${r.cv.toFixed(2)} | ${minutes(r.excessWait)} | ${r.bunching} | ${r.gaps} |\n`);
       }
+      const all = combineRows(rows);
+      const figure = (value: number | null, digits: number, unit = '') => (value === null ? '-' : `${value.toFixed(digits)}${unit}`);
+      process.stdout.write(`\nall ${all.routes} route directions: ${all.headways} headways, ${all.bunching} bunched, ${all.gaps} big gaps, adherence ${figure(all.adherence, 0, '%')}, CV ${figure(all.cv, 2)}, excess wait ${figure(all.excessWaitMinutes, 1, ' min')}, irregular routes ${figure(all.irregularRoutes, 0, '%')}\n`);
     });
 
   transit.command('accuracy')
@@ -223,22 +288,22 @@ export function registerTransitCommands(program: Command) {
     .option('--actuals <actuals.csv>', 'actual arrivals (trip_id, stop_sequence, stop_id, actual_arrival)')
     .option('--gtfs <feed.zip>', 'the GTFS static feed (to derive actuals and replay the baselines)')
     .option('--positions <files...>', 'the positions the predictions were made from')
-    .option('--from <date>', 'score only predictions made on or after this day (YYYY-MM-DD; local with --gtfs, else UTC): learn from earlier days')
+    .option('--from <date|time>', 'score only predictions made on or after this day (YYYY-MM-DD; local with --gtfs, else UTC), or this time (ISO 8601 with an offset): learn from what came before')
     .option('--routes <n>', 'also list the n routes with the most predictions outside their window (needs --gtfs)', '0')
     .action(async (options: { predictions: string; actuals?: string; gtfs?: string; positions?: string[]; from?: string; routes: string }) => {
       checkFiles([options.predictions, ...(options.actuals ? [options.actuals] : []), ...(options.positions ?? [])]);
       if (!options.actuals && !(options.gtfs && options.positions)) throw new Error('give --actuals, or --gtfs with --positions to derive them');
-      const fromDay = dayOption(options.from);
+      const from = scoredFrom(options.from);
       const routes = Number(options.routes);
       if (!Number.isInteger(routes) || routes < 0) throw new Error(`--routes must be a whole number, not "${options.routes}"`);
       if (routes > 0 && !options.gtfs) throw new Error('--routes needs --gtfs (the predictions name trips, the feed says their routes)');
       const timetable = options.gtfs ? await timetableOf(options.gtfs) : null;
       const actuals = options.actuals ? await readActuals(options.actuals) : await deriveActuals(timetable!, options.positions!);
       const routeOf = timetable ? (tripId: string) => timetable.trips.get(tripId)?.routeId : null;
-      const scores = [{ name: 'predictions', result: await scorePredictionsFile(options.predictions, actuals, timetable?.clock ?? null, fromDay, routeOf) }];
+      const scores = [{ name: 'predictions', result: await scorePredictionsFile(options.predictions, actuals, timetable?.clock ?? null, from, routeOf) }];
       if (timetable && options.positions) {
         const predictors = [new TimetablePredictor(), new DelayCarriedForwardPredictor()];
-        const tallies = predictors.map(() => new DailyTally(actuals, timetable.clock, fromDay));
+        const tallies = predictors.map(() => new DailyTally(actuals, timetable.clock, from));
         await replay({
           timetable, positions: options.positions, predictors,
           onPredictions: (index, madeAt, _vehicle, tripId, sequences, _stops, from, times) => {
@@ -247,6 +312,6 @@ export function registerTransitCommands(program: Command) {
         });
         predictors.forEach((predictor, index) => scores.push({ name: `baseline: ${predictor.name}`, result: tallies[index]!.result() }));
       }
-      printScores(`Accuracy of predictions made 0-30 min before the actual arrival (${actuals.size} actual arrivals${fromDay !== undefined ? `, predictions from ${options.from}` : ''})`, scores, routes);
+      printScores(`Accuracy of predictions made 0-30 min before the actual arrival (${actuals.size} actual arrivals${options.from !== undefined ? `, predictions from ${options.from}` : ''})`, scores, routes);
     });
 }

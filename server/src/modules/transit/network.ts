@@ -1,7 +1,7 @@
 // What the passenger pages and the headway monitor read: stops found by name, a route's line diagram
 // with its vehicles and the gaps between them, and headway regularity over the last hour from the stop
 // passings the tracker reports live. Plain functions over a feed runtime; the routes stay thin.
-import type { Route, StopPattern, Trip } from './gtfs/timetable.js';
+import type { Route, StopPattern, Timetable, Trip } from './gtfs/timetable.js';
 import { serviceRuns } from './gtfs/timetable.js';
 import { atFirstStop, scheduledTimeAt } from './tracking/tracker.js';
 import { currentDelay } from './prediction/baselines.js';
@@ -239,16 +239,16 @@ function headwaysEndingIn(passes: StopPass[], from: number): StopPass[] {
 }
 
 /** The timetable's stop passings between two times (POSIX seconds), of the service days that reach into them. */
-export function scheduledPassings(feed: FeedRuntime, from: number, to: number, filter: { routeId?: string; directionId?: number } = {}): StopPass[] {
+export function scheduledPassings(timetable: Timetable, from: number, to: number, filter: { routeId?: string; directionId?: number } = {}): StopPass[] {
   const scheduled: StopPass[] = [];
-  const clock = feed.timetable.clock;
-  const trips = filter.routeId ? feed.timetable.tripsByRoute.get(filter.routeId) ?? [] : [...feed.timetable.trips.values()];
+  const clock = timetable.clock;
+  const trips = filter.routeId ? timetable.tripsByRoute.get(filter.routeId) ?? [] : [...timetable.trips.values()];
   for (let day = clock.localDay(from) - 1; day <= clock.localDay(to); day++) {
     const start = clock.serviceDayStart(day);
     for (const trip of trips) {
       if (filter.directionId !== undefined && trip.directionId !== filter.directionId) continue;
       if (start + trip.departures[0]! > to || start + trip.arrivals[trip.arrivals.length - 1]! < from) continue;
-      if (!serviceRuns(feed.timetable.services.get(trip.serviceId), day)) continue;
+      if (!serviceRuns(timetable.services.get(trip.serviceId), day)) continue;
       trip.pattern.stopIds.forEach((stopId, index) => {
         const time = start + trip.arrivals[index]!;
         if (time >= from && time <= to) scheduled.push({ routeId: trip.routeId, directionId: trip.directionId, stopId, time });
@@ -262,8 +262,8 @@ export function scheduledPassings(feed: FeedRuntime, from: number, to: number, f
  * What headways over a period are computed from: the observed and the scheduled passings whose headways
  * end in [from, to] (see headwaysEndingIn).
  */
-export function headwayInputs(actualPassings: StopPass[], feed: FeedRuntime, from: number, to: number, filter: { routeId?: string; directionId?: number } = {}) {
-  const scheduled = scheduledPassings(feed, from - LOOK_BACK_SECONDS, to, filter);
+export function headwayInputs(actualPassings: StopPass[], timetable: Timetable, from: number, to: number, filter: { routeId?: string; directionId?: number } = {}) {
+  const scheduled = scheduledPassings(timetable, from - LOOK_BACK_SECONDS, to, filter);
   return { actual: headwaysEndingIn(actualPassings, from), scheduled: headwaysEndingIn(scheduled, from) };
 }
 
@@ -292,7 +292,7 @@ const keep = (filter: RouteFilter) => (pass: StopPass) => (filter.routeId === un
 export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder: PassingRecorder, now: number, windowSeconds: number, filter: RouteFilter = {}) {
   const from = Math.max(now - windowSeconds, recorder.since);
   const actual = recorder.between(feed.id, from - LOOK_BACK_SECONDS, now).filter(keep(filter));
-  const inputs = headwayInputs(actual, feed, from, now, filter);
+  const inputs = headwayInputs(actual, feed.timetable, from, now, filter);
   const liveCount = new Map<string, number>();
   for (const vehicle of service.liveVehicles(feed)) {
     const key = `${vehicle.run.trip.routeId}\u0000${vehicle.run.trip.directionId}`;
@@ -308,13 +308,13 @@ export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder
  * figures per hour (periods up to two days) or per day.
  */
 export function headwaysOver(feed: FeedRuntime, passings: StopPass[], from: number, to: number, filter: RouteFilter = {}) {
-  const inputs = headwayInputs(passings, feed, from, to, filter);
+  const inputs = headwayInputs(passings, feed.timetable, from, to, filter);
   const step = to - from <= 2 * 86_400 ? 3600 : 86_400;
   const series = [];
   for (let start = from; start < to; start += step) {
     const end = Math.min(to, start + step);
     const part = passings.filter((pass) => pass.time >= start - LOOK_BACK_SECONDS && pass.time <= end);
-    const bucket = headwayInputs(part, feed, start, end, filter);
+    const bucket = headwayInputs(part, feed.timetable, start, end, filter);
     const figures = combineRows(routeHeadways(bucket.actual, bucket.scheduled));
     series.push({ from: start, to: end, passings: part.filter((pass) => pass.time >= start).length, ...figures });
   }

@@ -50,6 +50,9 @@ export interface FileScore {
   matched: number;
 }
 
+/** Which predictions are scored: those made on or after a local day, or after an instant (POSIX seconds). */
+export interface ScoredFrom { day?: number; time?: number }
+
 /** Collects scores overall, per local day (of the time the prediction was made) and, given `routeOf`, per route. */
 export class DailyTally {
   readonly overall = new AccuracyTally();
@@ -60,14 +63,14 @@ export class DailyTally {
   constructor(
     private readonly actuals: ActualArrivals,
     private readonly clock: ZoneClock | null,
-    private readonly fromDay = -Infinity,
+    private readonly from: ScoredFrom = {},
     private readonly routeOf: ((tripId: string) => string | undefined) | null = null,
   ) {}
 
   add(madeAt: number, tripId: string, stopSequence: number, predicted: number) {
     this.rows++;
     const day = this.clock ? this.clock.localDay(madeAt) : Math.floor(madeAt / 86_400);
-    if (day < this.fromDay) return;
+    if (day < (this.from.day ?? -Infinity) || madeAt < (this.from.time ?? -Infinity)) return;
     const actual = this.actuals.find(tripId, stopSequence, madeAt);
     if (actual === null) return;
     let tally = this.days.get(day);
@@ -100,8 +103,8 @@ export class DailyTally {
 const missed = (score: AccuracyScore) => Math.round(score.count * (1 - (score.withinBuckets || 0)));
 
 /** Scores a predictions CSV (made_at, trip_id, stop_sequence, stop_id, predicted_arrival, vehicle_id). */
-export async function scorePredictionsFile(file: string, actuals: ActualArrivals, clock: ZoneClock | null, fromDay?: number, routeOf: ((tripId: string) => string | undefined) | null = null): Promise<FileScore> {
-  const tally = new DailyTally(actuals, clock, fromDay, routeOf);
+export async function scorePredictionsFile(file: string, actuals: ActualArrivals, clock: ZoneClock | null, from: ScoredFrom = {}, routeOf: ((tripId: string) => string | undefined) | null = null): Promise<FileScore> {
+  const tally = new DailyTally(actuals, clock, from, routeOf);
   const code = TransitErrorCode.InvalidPredictions;
   for await (const { line, get } of rowsOf(file, ['made_at', 'trip_id', 'stop_sequence', 'predicted_arrival'], code)) {
     tally.add(

@@ -3,6 +3,9 @@
 // Nothing looks ahead, so a replay of a prefix of the positions gives exactly the predictions of the full
 // replay up to that time.
 import fs from 'node:fs';
+import zlib from 'node:zlib';
+import type { Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import type { Timetable } from '../gtfs/timetable.js';
 import { Tracker, DEFAULT_TRACKER_OPTIONS, type TrackerOptions, type TrackerCounters } from '../tracking/tracker.js';
 import { readPositions, type VehiclePing } from '../tracking/positions.js';
@@ -61,14 +64,23 @@ export async function deriveActuals(timetable: Timetable, positions: string[] | 
   return actuals;
 }
 
-/** A buffered CSV writer: rows are joined in memory and flushed in large chunks. */
+/** A buffered CSV writer: rows are joined in memory and flushed in large chunks; gzipped when the name ends in .gz. */
 export class CsvFileWriter {
-  private readonly stream: fs.WriteStream;
+  private readonly stream: Writable;
+  private readonly done: Promise<void>;
   private buffer: string[] = [];
   private size = 0;
   rows = 0;
   constructor(file: string, header: string) {
-    this.stream = fs.createWriteStream(file);
+    const out = fs.createWriteStream(file);
+    if (file.endsWith('.gz')) {
+      const gzip = zlib.createGzip();
+      this.stream = gzip;
+      this.done = pipeline(gzip, out);
+    } else {
+      this.stream = out;
+      this.done = finished(out);
+    }
     this.buffer.push(header + '\n');
   }
   write(line: string) {
@@ -84,7 +96,8 @@ export class CsvFileWriter {
   }
   async close() {
     this.flush();
-    await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    this.stream.end();
+    await this.done;
   }
 }
 

@@ -15,12 +15,12 @@ beforeAll(async () => {
   timetable = await loadTimetable(zipFiles(demoNetworkFeed()));
 });
 
+async function* toAsync(pings: Iterable<VehiclePing>): AsyncGenerator<VehiclePing> {
+  yield* pings;
+}
+
 /** Local time in Haicheng (UTC+8) on a Tuesday. */
 const at = (hours: number) => Date.parse('2026-03-03T00:00:00+08:00') / 1000 + hours * 3600;
-
-async function* simulated(simulator: BusSimulator, from: number, to: number): AsyncGenerator<VehiclePing> {
-  for (let time = from; time < to; time += 30) yield* simulator.positionsAt(time);
-}
 
 describe('the demo city bus network', () => {
   it('is a valid GTFS feed: eight lines each way, with shapes and timepoints', () => {
@@ -87,10 +87,10 @@ describe('the demo city bus network', () => {
 
   it('gives the engine something to learn: after a simulated morning it beats the timetable', async () => {
     const simulator = new BusSimulator(timetable, { seed: 5 });
-    const actuals = await deriveActuals(timetable, simulated(simulator, at(6), at(10)));
+    const actuals = await deriveActuals(timetable, toAsync(simulator.positionsBetween(at(6), at(10), 30)));
     const tallies = [new AccuracyTally(), new AccuracyTally()];
     await replay({
-      timetable, positions: simulated(simulator, at(6), at(10)), predictors: [new PredictionEngine(timetable), new TimetablePredictor()],
+      timetable, positions: toAsync(simulator.positionsBetween(at(6), at(10), 30)), predictors: [new PredictionEngine(timetable), new TimetablePredictor()],
       onPredictions: (index, madeAt, _vehicle, tripId, sequences, _stops, from, times) => {
         if (madeAt < at(8)) return; // score the second half: the engine learned from the first
         for (let i = 0; i < times.length; i++) {

@@ -137,6 +137,11 @@ export class BusSimulator {
     return pings;
   }
 
+  /** Every bus's position every `everySeconds` from `from` until before `to` (POSIX seconds), in time order. */
+  *positionsBetween(from: number, to: number, everySeconds: number): Generator<VehiclePing> {
+    for (let time = from; time < to; time += everySeconds) yield* this.positionsAt(time);
+  }
+
   /** The positions at `time` as a GTFS-Realtime FeedMessage in its JSON form. */
   feedMessageAt(time: number) {
     return {

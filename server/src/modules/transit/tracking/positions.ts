@@ -32,6 +32,14 @@ export function parseTimestamp(text: string): number | null {
 
 const REQUIRED = ['timestamp', 'vehicle_id', 'trip_id', 'route_id', 'latitude', 'longitude'];
 
+/** The header of a positions file as CityPulse writes one (the required columns, time in POSIX seconds). */
+export const POSITION_COLUMNS = REQUIRED.join(',');
+
+/** One ping as a row of a positions file (ids are never quoted: GTFS ids with commas are not supported here). */
+export function positionLine(ping: VehiclePing): string {
+  return `${ping.time},${ping.vehicleId},${ping.tripId ?? ''},${ping.routeId ?? ''},${ping.lat.toFixed(6)},${ping.lon.toFixed(6)}\n`;
+}
+
 /** Reads a positions file; a bad row stops the read with an error naming the file, line and field. */
 export async function* readPositions(file: string): AsyncGenerator<VehiclePing> {
   let input: NodeJS.ReadableStream = fs.createReadStream(file);
