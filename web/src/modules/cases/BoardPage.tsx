@@ -4,7 +4,8 @@
 // it has been open and how long is left; a case waiting for a department opens the dispatch dialog in one
 // click. Filters live in the URL; the board follows case changes live.
 import { useEffect, useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
+import { useQueryParams } from '../../app/query-params';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../app/api';
@@ -42,7 +43,7 @@ function useNow(): number {
 
 export function BoardPage() {
   const { t, i18n } = useTranslation();
-  const [params, setParams] = useSearchParams();
+  const [params, changeParams] = useQueryParams();
   const names = useNames();
   const live = useCasesLive();
   const session = useSession();
@@ -55,12 +56,7 @@ export function BoardPage() {
   const districts = names.orgs.filter((unit) => unit.level === 'district');
   const canDispatch = session.can('cases:dispatch');
 
-  const set = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  };
+  const set = (key: string, value: string) => changeParams({ [key]: value });
 
   const dispatch = useMutation({
     mutationFn: ({ record, department }: { record: CaseRecord; department: string }) =>
@@ -97,7 +93,7 @@ export function BoardPage() {
           <option value="">{t('common.all')}</option>
           <CategoryOptions />
         </select>
-        {(org || category) && <button type="button" onClick={() => setParams(new URLSearchParams(), { replace: true })}>{t('cases.clearFilters')}</button>}
+        {(org || category) && <button type="button" onClick={() => changeParams({ org: null, category: null })}>{t('cases.clearFilters')}</button>}
       </form>
       {feedback && (
         <p className={`case-feedback case-feedback-${feedback.kind}`} role={feedback.kind === 'done' ? 'status' : 'alert'} data-testid="board-feedback">

@@ -4,7 +4,8 @@
 // URL so a list can be shared. Department staff see their own department's cases unless they ask for all
 // (`department=all`); the list follows case changes live.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
+import { useQueryParams } from '../../app/query-params';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../app/api';
@@ -24,7 +25,7 @@ const ALL_DEPARTMENTS = 'all';
 
 export function WorklistPage() {
   const { t, i18n } = useTranslation();
-  const [params, setParams] = useSearchParams();
+  const [params, changeParams] = useQueryParams();
   const names = useNames();
   const formatTime = useFormatTime();
   const session = useSession();
@@ -53,18 +54,8 @@ export function WorklistPage() {
   const pages = Math.max(1, Math.ceil(total / PAGE));
   const districts = names.orgs.filter((unit) => unit.level === 'district');
 
-  const set = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    next.delete('page');
-    setParams(next, { replace: true });
-  };
-  const goPage = (value: number) => {
-    const next = new URLSearchParams(params);
-    next.set('page', String(value));
-    setParams(next);
-  };
+  const set = (key: string, value: string) => changeParams({ [key]: value, page: null });
+  const goPage = (value: number) => changeParams({ page: String(value) }, {});
   const submitSearch = (event: FormEvent) => {
     event.preventDefault();
     set('q', search.trim());

@@ -1,6 +1,6 @@
 // The alert list: filter by state, severity, category, acknowledgement and area; acknowledge and silence.
 import { useMemo } from 'react';
-import { useSearchParams } from 'react-router';
+import { useQueryParams } from '../../app/query-params';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { localName } from '../../app/i18n';
@@ -12,7 +12,7 @@ const PAGE = 50;
 
 export function AlertsPage() {
   const { t, i18n } = useTranslation();
-  const [params, setParams] = useSearchParams();
+  const [params, changeParams] = useQueryParams();
   const state = params.get('state') ?? 'firing';
   const severity = params.get('severity') ?? '';
   const category = params.get('category') ?? '';
@@ -29,13 +29,7 @@ export function AlertsPage() {
   const root = orgs.data?.items.find((unit) => unit.level === 'city');
   const total = alerts.data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / PAGE));
-  const set = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    next.delete('page');
-    setParams(next, { replace: true });
-  };
+  const set = (key: string, value: string) => changeParams({ [key]: value, page: null });
 
   return (
     <>
@@ -70,9 +64,9 @@ export function AlertsPage() {
       <Loading query={alerts}>
         <AlertTable alerts={alerts.data?.items ?? []} orgs={orgMap} caption={t('ops.alerts')} />
         <nav className="pager" aria-label={t('common.page', { page, pages })}>
-          <button type="button" disabled={page <= 1} onClick={() => { const next = new URLSearchParams(params); next.set('page', String(page - 1)); setParams(next); }}>{t('common.previous')}</button>
+          <button type="button" disabled={page <= 1} onClick={() => changeParams({ page: String(page - 1) }, {})}>{t('common.previous')}</button>
           <span>{t('common.page', { page, pages })}</span>
-          <button type="button" disabled={page >= pages} onClick={() => { const next = new URLSearchParams(params); next.set('page', String(page + 1)); setParams(next); }}>{t('common.next')}</button>
+          <button type="button" disabled={page >= pages} onClick={() => changeParams({ page: String(page + 1) }, {})}>{t('common.next')}</button>
         </nav>
       </Loading>
     </>

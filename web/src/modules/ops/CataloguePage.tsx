@@ -1,7 +1,8 @@
 // The indicator catalogue: search by Chinese or English name or code, filter by category, page through.
 // The search and filters live in the URL, so a search can be shared and the back button works.
 import { useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
+import { useQueryParams } from '../../app/query-params';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { localName } from '../../app/i18n';
@@ -12,7 +13,7 @@ const PAGE = 50;
 
 export function CataloguePage() {
   const { t, i18n } = useTranslation();
-  const [params, setParams] = useSearchParams();
+  const [params, changeParams] = useQueryParams();
   const q = params.get('q') ?? '';
   const category = params.get('category') ?? '';
   const page = Math.max(1, Number(params.get('page') ?? 1) || 1);
@@ -23,14 +24,7 @@ export function CataloguePage() {
   const pages = Math.max(1, Math.ceil(total / PAGE));
   const categoryName = new Map((categories.data?.items ?? []).map((item) => [item.code, localName(item, i18n.language)]));
 
-  const update = (changes: Record<string, string>) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    setParams(next, { replace: true });
-  };
+  const update = (changes: Record<string, string>) => changeParams(changes);
   // Search as the user types, a moment after they stop.
   useEffect(() => {
     if (text === q) return;

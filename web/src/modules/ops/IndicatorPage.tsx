@@ -1,7 +1,8 @@
 // One indicator: its latest value and status, its history (zoomable, thresholds drawn), its definition
 // and thresholds, and its alert history, for an org unit chosen on the page.
 import { useMemo } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useParams } from 'react-router';
+import { useQueryParams } from '../../app/query-params';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { localName } from '../../app/i18n';
@@ -16,7 +17,7 @@ const RANGES: { key: string; hours: number }[] = [
 
 export function IndicatorPage() {
   const { code = '' } = useParams();
-  const [params, setParams] = useSearchParams();
+  const [params, changeParams] = useQueryParams();
   const org = params.get('org') ?? undefined;
   const range = RANGES.find((item) => item.key === params.get('range')) ?? RANGES[2];
   const { t, i18n } = useTranslation();
@@ -33,12 +34,7 @@ export function IndicatorPage() {
   const orgMap = useMemo(() => new Map((orgs.data?.items ?? []).map((unit) => [unit.code, unit])), [orgs.data]);
   const root = orgs.data?.items.find((unit) => unit.level === 'city');
   const category = categories.data?.items.find((item) => item.code === indicator.data?.category);
-  const set = (key: string, value: string | undefined) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  };
+  const set = (key: string, value: string | undefined) => changeParams({ [key]: value });
 
   return (
     <Loading query={indicator}>

@@ -5,7 +5,8 @@
 //   ?indicators=X.Y,...   the key indicators with sparklines
 //   ?lang=en  ?large=1    language and large text
 import { useEffect, useMemo, useState } from 'react';
-import { Navigate, useSearchParams } from 'react-router';
+import { Navigate } from 'react-router';
+import { useQueryParams } from '../../app/query-params';
 import { useTranslation } from 'react-i18next';
 import { readToken, saveWallToken } from '../../app/token';
 import { UNAUTHORIZED_EVENT } from '../../app/api';
@@ -24,7 +25,7 @@ function list(value: string | null): string[] {
 }
 
 export function ScreenPage() {
-  const [params, setParams] = useSearchParams();
+  const [params, changeParams] = useQueryParams();
   const urlToken = params.get('token');
   const [token, setToken] = useState<string | null>(() => {
     if (urlToken) saveWallToken(urlToken);
@@ -35,9 +36,7 @@ export function ScreenPage() {
   useEffect(() => {
     // The token has been kept; take it out of the address bar so it does not show on the wall or in history.
     if (urlToken) {
-      const next = new URLSearchParams(params);
-      next.delete('token');
-      setParams(next, { replace: true });
+      changeParams({ token: null });
     }
     const onUnauthorized = () => {
       saveWallToken(null);

@@ -3,7 +3,8 @@
 // often they bunched or left big gaps; above it, how right the arrival predictions were in the same period
 // (checked as the buses passed the stops) against the 97% goal, with each route's share in the table.
 // A table: the figures are the text; refreshed every 30 s.
-import { useSearchParams, Link } from 'react-router';
+import { Link } from 'react-router';
+import { useQueryParams } from '../../app/query-params';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../../app/api';
@@ -23,7 +24,7 @@ const minutes = (seconds: number | null) => (seconds === null ? '—' : (seconds
 export function HeadwaysPage() {
   const { t } = useTranslation();
   const formatTime = useFormatTime();
-  const [params, setParams] = useSearchParams();
+  const [params, changeParams] = useQueryParams();
   const window = WINDOWS.includes(Number(params.get('window'))) ? Number(params.get('window')) : 60;
   const feeds = useQuery({ queryKey: ['transit', 'feeds'], queryFn: () => api<{ items: Array<{ id: string }> }>('/api/v1/transit/feeds') });
   const feedIds = (feeds.data?.items ?? []).map((item) => item.id);
@@ -33,11 +34,7 @@ export function HeadwaysPage() {
   const routeAccuracy = new Map((accuracy.data?.routes ?? []).map((route) => [route.routeId, route]));
   const goal = accuracy.data?.goal ?? 0.97;
 
-  const update = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    next.set(key, value);
-    setParams(next, { replace: true });
-  };
+  const update = (key: string, value: string) => changeParams({ [key]: value });
 
   return (
     <>

@@ -1,7 +1,8 @@
 // /go — find a stop by name or number, or open a route. The search lives in the URL (?q=), so it can be
 // shared and the back button works.
 import { useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
+import { useQueryParams } from '../../app/query-params';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { LoadingOrError, PassengerLayout, useFeed } from './common';
@@ -9,7 +10,7 @@ import { transitQueries } from './queries';
 
 export function SearchPage() {
   const { t } = useTranslation();
-  const [params, setParams] = useSearchParams();
+  const [params, changeParams] = useQueryParams();
   const { feed, withFeed } = useFeed();
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);
@@ -20,12 +21,7 @@ export function SearchPage() {
     document.title = t('transit.search.title');
   }, [t]);
 
-  const search = (value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set('q', value);
-    else next.delete('q');
-    setParams(next, { replace: true });
-  };
+  const search = (value: string) => changeParams({ q: value });
   // Search as the user types, a moment after they stop.
   useEffect(() => {
     if (text.trim() === q) return;
