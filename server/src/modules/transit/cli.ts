@@ -53,17 +53,22 @@ function dayOption(text: string | undefined, option = 'from'): number | undefine
   return day;
 }
 
-/** `--from` and `--to` as instants (ISO 8601 with an offset); null when neither is given. */
+/**
+ * An option's instant: ISO 8601 with an offset (POSIX seconds are refused: a bare number is too easily a
+ * mistake for a date or an hour here); `expected` says what the message asks for.
+ */
+function instantOption(text: string, option: string, expected = 'a time in ISO 8601 with an offset'): number {
+  const time = /^\d+(\.\d+)?$/.test(text) ? null : parseTimestamp(text);
+  if (time === null) throw new Error(`--${option} must be ${expected}, not "${text}"`);
+  return time;
+}
+
+/** `--from` and `--to` as instants; null when neither is given. */
 function periodOption(fromText: string | undefined, toText: string | undefined): { from: number; to?: number } | null {
   if (fromText === undefined && toText === undefined) return null;
-  const instant = (text: string, option: string) => {
-    const time = parseTimestamp(text);
-    if (time === null || /^\d+(\.\d+)?$/.test(text)) throw new Error(`--${option} must be a time in ISO 8601 with an offset, not "${text}"`);
-    return time;
-  };
   if (fromText === undefined) throw new Error('--to needs --from');
-  const from = instant(fromText, 'from');
-  const to = toText === undefined ? undefined : instant(toText, 'to');
+  const from = instantOption(fromText, 'from');
+  const to = toText === undefined ? undefined : instantOption(toText, 'to');
   if (to !== undefined && !(to > from)) throw new Error('--to must be after --from');
   return { from, to };
 }
@@ -72,9 +77,7 @@ function periodOption(fromText: string | undefined, toText: string | undefined):
 function scoredFrom(text: string | undefined): ScoredFrom {
   if (text === undefined) return {};
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return { day: dayOption(text) };
-  const time = parseTimestamp(text);
-  if (time === null || /^\d+(\.\d+)?$/.test(text)) throw new Error(`--from must be a date YYYY-MM-DD or a time in ISO 8601 with an offset, not "${text}"`);
-  return { time };
+  return { time: instantOption(text, 'from', 'a date YYYY-MM-DD or a time in ISO 8601 with an offset') };
 }
 
 function printScores(title: string, scores: Array<{ name: string; result: FileScore }>, routes = 0) {
