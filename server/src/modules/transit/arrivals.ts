@@ -4,7 +4,8 @@
 import type { Arrival, StopArrivals } from '@citypulse/contracts';
 import type { Trip } from './gtfs/timetable.js';
 import { formatSecondOfDay, isFrequencyBased, tripInstances } from './tracking/frequencies.js';
-import { isFresh, type FeedRuntime } from './feed-runtime.js';
+import { isFresh, type FeedRuntime, type TrackedVehicle } from './feed-runtime.js';
+import { atFirstStop } from './tracking/tracker.js';
 
 export interface ArrivalOptions { limit: number; windowSeconds: number }
 
@@ -18,8 +19,9 @@ export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, opt
   for (const { trip, index } of calls) for (const live of feed.liveOn(trip, now)) {
     const { run } = live;
     covered.add(run.key);
-    if (!live.predictions || index < live.from) continue;
-    const predicted = live.predictions[index - live.from]!;
+    if (!live.predictions) continue;
+    const predicted = index >= live.from ? live.predictions[index - live.from]! : waitingDeparture(live, index, now);
+    if (predicted === null) continue;
     const scheduled = run.serviceStart + trip.arrivals[index]!;
     arrivals.push({ tripId: feed.copyIdOf(run) ?? trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, source: 'vehicle' });
   }
@@ -66,6 +68,18 @@ export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, opt
   }
   arrivals.sort((a, b) => a.predictedArrival - b.predictedArrival);
   return { stop: { id: stop.id, name: stop.name, timeZone: feed.timetable.agencyTimezone }, arrivals: arrivals.filter((a) => a.predictedArrival >= now - 60).slice(0, options.limit) };
+}
+
+/**
+ * When a bus standing at its first stop, already counted as past it by the tracker, leaves there: the
+ * engine's time for the second stop less the timetable's running time to it, never before now. Null for
+ * any other stop behind a vehicle: it has gone.
+ */
+function waitingDeparture(live: TrackedVehicle, index: number, now: number): number | null {
+  const { run, predictions } = live;
+  if (index !== 0 || live.from !== 1 || !atFirstStop(run) || !predictions) return null;
+  const trip = run.trip;
+  return Math.max(now, predictions[0]! - (trip.arrivals[1]! - trip.departures[0]!));
 }
 
 /**

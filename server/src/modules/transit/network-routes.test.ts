@@ -107,6 +107,19 @@ describe('route line diagram', () => {
   });
 });
 
+describe('arrivals at a first stop', () => {
+  it('lists the bus waiting there with its departure, not the timetable of the trip after', async () => {
+    const board = await server.request('GET', '/api/v1/transit/stops/A/arrivals?feed=line');
+    expect(board.status).toBe(200);
+    const [first] = board.body.arrivals;
+    // V4 stands at A at 08:21; T4 leaves at 08:30. It is announced live, by its bus, no later than that.
+    expect(first).toMatchObject({ tripId: 'T4', vehicleId: 'V4', live: true, source: 'vehicle', scheduledArrival: at('08:30:00') });
+    expect(first.predictedArrival).toBeGreaterThan(at('08:28:00'));
+    expect(first.predictedArrival).toBeLessThanOrEqual(at('08:30:00'));
+    expect(board.body.arrivals.filter((arrival: { tripId: string }) => arrival.tripId === 'T4')).toHaveLength(1);
+  });
+});
+
 describe('headways over HTTP', () => {
   it('compares the observed headways with the timetable over the same period', async () => {
     const response = await server.request('GET', '/api/v1/transit/headways?feed=line', { token: duty });
