@@ -60,6 +60,8 @@ export interface Arrival {
 }
 
 export interface StopArrivals {
+  /** The feed the stop is in (the request may not have named it). */
+  feed: string;
   /**
    * `timeZone`: the feed's time zone (its agency_timezone, IANA), in which the stop's clock times are
    * shown, whatever the zone of the phone or screen reading them.

@@ -10,6 +10,7 @@ describe('configuration from the environment', () => {
     expect(config.timezone).toBe('Asia/Shanghai');
     expect(config.dataDir.endsWith('/data')).toBe(true);
     expect(config.adminPassword).toBeNull();
+    expect(config.transitDefaultFeed).toBeNull();
   });
 
   it.each([
@@ -21,6 +22,7 @@ describe('configuration from the environment', () => {
     ['CITYPULSE_TIMEZONE', 'Mars/Olympus', /CITYPULSE_TIMEZONE: is not an IANA time zone/],
     ['CITYPULSE_ADMIN_PASSWORD', 'short', /CITYPULSE_ADMIN_PASSWORD: must be at least 12 characters/],
     ['CITYPULSE_RAW_RETENTION_DAYS', '0', /CITYPULSE_RAW_RETENTION_DAYS: must be between 1/],
+    ['CITYPULSE_TRANSIT_DEFAULT_FEED', 'my feed', /CITYPULSE_TRANSIT_DEFAULT_FEED: "my feed" is not a feed id/],
   ])('refuses a bad %s (%s) naming the variable and the reason', (name, value, message) => {
     let caught: unknown;
     try {
@@ -34,7 +36,7 @@ describe('configuration from the environment', () => {
   });
 
   it('accepts good values', () => {
-    const config = loadConfig({ PORT: '9000', DATABASE_URL: 'postgres://u:p@db:5432/city', MQTT_URL: 'mqtt://broker:1883', CITYPULSE_TIMEZONE: 'Europe/Berlin' });
-    expect(config).toMatchObject({ port: 9000, databaseUrl: 'postgres://u:p@db:5432/city', mqttUrl: 'mqtt://broker:1883', timezone: 'Europe/Berlin' });
+    const config = loadConfig({ PORT: '9000', DATABASE_URL: 'postgres://u:p@db:5432/city', MQTT_URL: 'mqtt://broker:1883', CITYPULSE_TIMEZONE: 'Europe/Berlin', CITYPULSE_TRANSIT_DEFAULT_FEED: 'metro' });
+    expect(config).toMatchObject({ transitDefaultFeed: 'metro', port: 9000, databaseUrl: 'postgres://u:p@db:5432/city', mqttUrl: 'mqtt://broker:1883', timezone: 'Europe/Berlin' });
   });
 });

@@ -27,6 +27,8 @@ export interface Config {
   transitRealtimeSources: { feedId: string; url: string }[];
   /** Seconds between two polls of one realtime URL (longer after failures). */
   transitPollSeconds: number;
+  /** The transit feed that passenger pages and requests naming no feed are for, when there are several. */
+  transitDefaultFeed: string | null;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +79,15 @@ function timezone(env: Env, name: string, fallback: string): string {
  * `haicheng=https://bus.example/gtfs-rt/vehicle-positions,haicheng=https://bus.example/gtfs-rt/trip-updates`
  * (a comma inside a URL is written %2C).
  */
+function feedId(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  if (!value) return null;
+  if (!FEED_ID.test(value)) throw new ConfigError(name, `"${value}" is not a feed id (1-64 letters, digits, dots, dashes, underscores)`);
+  return value;
+}
+
+const FEED_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
 function realtimeSources(env: Env, name: string): { feedId: string; url: string }[] {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return [];
@@ -86,7 +97,7 @@ function realtimeSources(env: Env, name: string): { feedId: string; url: string 
     const example = 'FEED=URL, e.g. haicheng=https://bus.example/gtfs-rt/vehicle-positions';
     if (at < 1) throw new ConfigError(name, `entry ${i + 1} "${entry}" must be ${example}`);
     const feedId = entry.slice(0, at);
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(feedId)) throw new ConfigError(name, `entry ${i + 1}: "${feedId}" is not a feed id (1-64 letters, digits, dots, dashes, underscores)`);
+    if (!FEED_ID.test(feedId)) throw new ConfigError(name, `entry ${i + 1}: "${feedId}" is not a feed id (1-64 letters, digits, dots, dashes, underscores)`);
     let parsed: URL;
     try {
       parsed = new URL(entry.slice(at + 1));
@@ -126,5 +137,6 @@ export function loadConfig(env: Env = process.env): Config {
     transitHistoryDays: integer(env, 'CITYPULSE_TRANSIT_HISTORY_DAYS', 30, 1, 3650),
     transitRealtimeSources: realtimeSources(env, 'CITYPULSE_TRANSIT_REALTIME_URLS'),
     transitPollSeconds: integer(env, 'CITYPULSE_TRANSIT_POLL_SECONDS', 15, 5, 3600),
+    transitDefaultFeed: feedId(env, 'CITYPULSE_TRANSIT_DEFAULT_FEED'),
   };
 }

@@ -49,6 +49,8 @@ export class DemoBuses {
       this.log.info({ feed: DEMO_BUS_FEED, counts }, outdated ? 'demo bus network updated' : 'demo bus network imported');
       imported = true;
     }
+    // The demo city's passenger pages stay on its buses when another feed is imported beside them.
+    transit.defaultFeed ??= DEMO_BUS_FEED;
     this.simulator = new BusSimulator(transit.runtime(DEMO_BUS_FEED).timetable, { seed: 1 });
     return imported;
   }

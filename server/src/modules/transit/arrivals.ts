@@ -67,7 +67,7 @@ export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, opt
     });
   }
   arrivals.sort((a, b) => a.predictedArrival - b.predictedArrival);
-  return { stop: { id: stop.id, name: stop.name, timeZone: feed.timetable.agencyTimezone }, arrivals: arrivals.filter((a) => a.predictedArrival >= now - 60).slice(0, options.limit) };
+  return { feed: feed.id, stop: { id: stop.id, name: stop.name, timeZone: feed.timetable.agencyTimezone }, arrivals: arrivals.filter((a) => a.predictedArrival >= now - 60).slice(0, options.limit) };
 }
 
 /**

@@ -38,6 +38,7 @@ export async function registerTransit(
   ctx: TransitContext & { config: Config; metrics: Registry; vitals: VitalsService; backgroundJobs: boolean },
 ): Promise<TransitModule> {
   const service = new TransitService(ctx);
+  service.defaultFeed = ctx.config.transitDefaultFeed;
   await service.load();
   const history = new HeadwayHistory({ ...ctx, retentionDays: ctx.config.transitHistoryDays }, service);
   await history.restore(service.feedIds());

@@ -153,3 +153,31 @@ describe('headways over HTTP', () => {
     expect((await server.request('GET', '/api/v1/transit/headways?feed=line', { token: await server.login('viewer') })).status).toBe(403);
   });
 });
+
+describe('requests that name no feed, with several feeds', () => {
+  it('finds the one feed with the stop or route, the default feed first, and asks for the feed when that is not enough', async () => {
+    const rename = (text: string) => text.replace(/\b([ABCD])\b/g, 'Q$1').replace(/\bR1\b/g, 'R2');
+    const other = Object.fromEntries(Object.entries(tenMinuteLine()).map(([name, text]) => [name, rename(text)]));
+    expect((await uploadFeed(server.url, duty, 'other', other)).status).toBe(201);
+    // Each stop and route is in one feed: found there, and the answer says which.
+    const a = await server.request('GET', '/api/v1/transit/stops/A/arrivals');
+    expect(a).toMatchObject({ status: 200, body: { feed: 'line', stop: { id: 'A' } } });
+    expect((await server.request('GET', '/api/v1/transit/stops/QA/arrivals')).body).toMatchObject({ feed: 'other', stop: { id: 'QA' } });
+    expect((await server.request('GET', '/api/v1/transit/routes/R2')).body).toMatchObject({ feed: 'other', route: { id: 'R2' } });
+    // A whole-feed question, or a stop in neither, needs the feed named.
+    const search = await server.request('GET', '/api/v1/transit/stops?q=Stop');
+    expect(search.status).toBe(404);
+    expect(search.body['invalid-params']).toEqual([{ name: 'feed', reason: 'required when there are several feeds' }]);
+    expect((await server.request('GET', '/api/v1/transit/stops/NOPE/arrivals')).body['invalid-params']).toEqual([{ name: 'feed', reason: 'required when there are several feeds' }]);
+    // A third feed with the same stop ids: A is now ambiguous...
+    expect((await uploadFeed(server.url, duty, 'copy', tenMinuteLine())).status).toBe(201);
+    const ambiguous = await server.request('GET', '/api/v1/transit/stops/A/arrivals');
+    expect(ambiguous.body).toMatchObject({ detail: 'name the feed: stop "A" is in copy, line', 'invalid-params': [{ name: 'feed', reason: 'required: several feeds have this stop' }] });
+    // ...unless the city's default feed has it; the default also answers whole-feed questions.
+    server.app.transit.service.defaultFeed = 'line';
+    expect((await server.request('GET', '/api/v1/transit/stops/A/arrivals')).body).toMatchObject({ feed: 'line' });
+    expect((await server.request('GET', '/api/v1/transit/stops?q=Stop')).body).toMatchObject({ feed: 'line' });
+    expect((await server.request('GET', '/api/v1/transit/stops/QA/arrivals')).body).toMatchObject({ feed: 'other' });
+    expect((await server.request('GET', '/api/v1/transit/stops/NOPE/arrivals')).body['invalid-params']).toEqual([{ name: 'id', reason: 'unknown stop' }]);
+  });
+});

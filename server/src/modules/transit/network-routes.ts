@@ -44,8 +44,9 @@ export function registerNetworkRoutes(app: FastifyInstance, transit: TransitServ
       querystring: Type.Object({ feed: Feed }, { additionalProperties: false }),
     },
   }, async (request) => {
-    const runtime = transit.runtime((request.query as { feed?: string }).feed);
-    return routeDiagram(transit, runtime, (request.params as { id: string }).id, seconds());
+    const routeId = (request.params as { id: string }).id;
+    const runtime = transit.runtimeHaving((request.query as { feed?: string }).feed, 'route', routeId);
+    return routeDiagram(transit, runtime, routeId, seconds());
   });
 
   app.get('/api/v1/transit/headways', {

@@ -34,6 +34,9 @@ export class TransitService {
   placeOfStop: PlaceOfStop | null = null;
   private readonly placeOf: PlaceOfStop = (feed, stopId) => this.placeOfStop?.(feed, stopId) ?? null;
 
+  /** The feed a request that names none is for when there are several (null: it must name one). */
+  defaultFeed: string | null = null;
+
   constructor(private readonly ctx: TransitContext) {}
 
   /** Loads every stored feed (and what its engine learned) into memory. */
@@ -60,7 +63,10 @@ export class TransitService {
     return listFeeds(this.ctx.db);
   }
 
-  /** The feed asked for, or the only one when none is named. */
+  /**
+   * The feed asked for; when none is named, the only one, or the city's default feed (configured, or the
+   * demo city's): links, QR codes and stop displays made before a second feed was imported keep working.
+   */
   runtime(feedId?: string): FeedRuntime {
     if (feedId) {
       const feed = this.feeds.get(feedId);
@@ -68,7 +74,27 @@ export class TransitService {
       return feed;
     }
     if (this.feeds.size === 1) return this.feeds.values().next().value!;
+    const fallback = this.defaultFeed === null ? undefined : this.feeds.get(this.defaultFeed);
+    if (fallback) return fallback;
     throw new TransitError(TransitErrorCode.UnknownFeed, this.feeds.size ? `name the feed: one of ${this.feedIds().join(', ')}` : 'no GTFS feed has been imported', [{ name: 'feed', reason: this.feeds.size ? 'required when there are several feeds' : 'no feed' }]);
+  }
+
+  /**
+   * The feed of a stop or route named by its id alone: as runtime(), except that when the default feed
+   * does not know the id (or there is none) the one feed that does is taken. Ids are only unique within a
+   * feed, so an id several other feeds know still needs the feed named.
+   */
+  runtimeHaving(feedId: string | undefined, what: 'stop' | 'route', id: string): FeedRuntime {
+    if (feedId || this.feeds.size <= 1) return this.runtime(feedId);
+    const knows = (feed: FeedRuntime) => (what === 'stop' ? feed.timetable.stops : feed.timetable.routes).has(id);
+    const fallback = this.defaultFeed === null ? undefined : this.feeds.get(this.defaultFeed);
+    if (fallback && knows(fallback)) return fallback;
+    const having = [...this.feeds.values()].filter(knows);
+    if (having.length === 1) return having[0]!;
+    if (having.length > 1) {
+      throw new TransitError(TransitErrorCode.UnknownFeed, `name the feed: ${what} "${id}" is in ${having.map((feed) => feed.id).sort().join(', ')}`, [{ name: 'feed', reason: `required: several feeds have this ${what}` }]);
+    }
+    return this.runtime(); // the default feed (its "unknown stop" follows) or a request to name the feed
   }
 
   /** Validates and stores a GTFS zip as feed `feedId`, replacing it whole if it exists. */
@@ -160,7 +186,7 @@ export class TransitService {
 
   /** The next arrivals at a stop: live predictions first-hand, the operator's, the timetable for the rest. */
   arrivals(feedId: string | undefined, stopId: string, options: ArrivalOptions): StopArrivals {
-    const feed = this.runtime(feedId);
+    const feed = this.runtimeHaving(feedId, 'stop', stopId);
     if (!feed.timetable.stops.has(stopId)) throw new TransitError(TransitErrorCode.UnknownStop, `unknown stop "${stopId}"`, [{ name: 'id', reason: 'unknown stop' }]);
     return stopArrivals(feed, stopId, this.ctx.clock.now() / 1000, options);
   }

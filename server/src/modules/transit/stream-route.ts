@@ -52,7 +52,7 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
   }, (request, reply) => {
     const { feed, limit } = request.query as { feed?: string; limit: number };
     const stopId = (request.params as { id: string }).id;
-    const runtime = transit.runtime(feed); // unknown feed: a 404 before the stream starts
+    const runtime = transit.runtimeHaving(feed, 'stop', stopId); // unknown feed: a 404 before the stream starts
     const arrivals = () => transit.arrivals(runtime.id, stopId, { limit, windowSeconds: 3600 });
     const first = arrivals(); // unknown stop: a 404 before the stream starts
     reply.hijack();
