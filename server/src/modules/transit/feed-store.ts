@@ -141,7 +141,7 @@ export async function readStoredFeed(db: Db, feedId: string): Promise<FeedDraft 
     'select route_id, agency_id, short_name, long_name, route_type, color from transit_route where feed_id = $1', [feedId]);
   const services = await db.query<{ service_id: string; weekdays: boolean[]; start_date: unknown; end_date: unknown; added_dates: unknown[]; removed_dates: unknown[] }>(
     'select service_id, weekdays, start_date, end_date, added_dates, removed_dates from transit_service where feed_id = $1', [feedId]);
-  const trips = await db.query<{ trip_id: string; route_id: string; service_id: string; headsign: string; direction_id: number; shape_id: string | null; block_id: string | null }>(
+  const trips = await db.query<{ trip_id: string; route_id: string; service_id: string; headsign: string; direction_id: number | null; shape_id: string | null; block_id: string | null }>(
     'select trip_id, route_id, service_id, headsign, direction_id, shape_id, block_id from transit_trip where feed_id = $1', [feedId]);
   const stopTimes = await db.query<{ trip_id: string; stop_sequence: number; stop_id: string; arrival_seconds: number | null; departure_seconds: number | null }>(
     'select trip_id, stop_sequence, stop_id, arrival_seconds, departure_seconds from transit_stop_time where feed_id = $1', [feedId]);

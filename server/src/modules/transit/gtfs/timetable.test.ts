@@ -85,6 +85,30 @@ describe('loading a feed into a timetable', () => {
     expect(await problemsOf(feed)).toEqual(['stop_times.txt:3/arrival_time: "25:61:00" is not a time H:MM:SS']);
   });
 
+  it('gives trips without direction_id a direction by where they head, and without a headsign their last stop', async () => {
+    // T1 runs east A→D; T2 west D→A; T3 a short working east B→D. No direction_id, no trip_headsign.
+    const feed = lineFeed({
+      'trips.txt': 'route_id,service_id,trip_id\nR1,ALL,T1\nR1,ALL,T2\nR1,ALL,T3\nR1,ALL,T4\n',
+      'stop_times.txt': ['trip_id,arrival_time,departure_time,stop_id,stop_sequence',
+        'T1,08:00:00,08:00:00,A,1', 'T1,08:15:00,08:15:00,D,2', 'T4,09:00:00,09:00:00,A,1', 'T4,09:15:00,09:15:00,D,2',
+        'T2,08:30:00,08:30:00,D,1', 'T2,08:45:00,08:45:00,A,2', 'T3,10:00:00,10:00:00,B,1', 'T3,10:10:00,10:10:00,D,2'].join('\n') + '\n',
+    });
+    const timetable = await loadTimetable(zipFiles(feed));
+    const trip = (id: string) => timetable.trips.get(id)!;
+    expect([trip('T1'), trip('T4'), trip('T3')].map((t) => t.directionId)).toEqual([0, 0, 0]);
+    expect(trip('T2')).toMatchObject({ directionId: 1, directionGiven: false, headsign: 'Stop A' });
+    expect(trip('T1').headsign).toBe('Stop D');
+    // Given in the feed, the direction and the headsign are kept as they are.
+    const given = await loadTimetable(zipFiles(lineFeed()));
+    expect(given.trips.get('T1')).toMatchObject({ directionId: 0, directionGiven: true, headsign: 'East' });
+  });
+
+  it('refuses a direction_id other than 0 or 1', async () => {
+    const feed = lineFeed();
+    feed['trips.txt'] = feed['trips.txt']!.replace('T2,East,0', 'T2,East,west');
+    expect(await problemsOf(feed)).toEqual(['trips.txt:3/direction_id: "west" is not 0 or 1']);
+  });
+
   it('names dangling references', async () => {
     const feed = lineFeed();
     feed['stop_times.txt'] += 'T2,08:50:00,08:50:00,Z,5\nT9,08:50:00,08:50:00,A,1\n';

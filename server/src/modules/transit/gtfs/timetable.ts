@@ -25,7 +25,11 @@ export interface Trip {
   id: string;
   routeId: string;
   serviceId: string;
+  /** direction_id; when the feed has none, inferred from where the trip's stops lead (inferDirections). */
   directionId: number;
+  /** Whether direction_id came from the feed: only then is it published in GTFS-Realtime. */
+  directionGiven: boolean;
+  /** trip_headsign; when the feed has none, the name of the trip's last stop (what the bus's sign shows). */
   headsign: string;
   shapeId: string | null;
   /** The bus's day of work the trip belongs to (block_id): the trips one vehicle runs one after the other. */
@@ -60,7 +64,7 @@ export interface Transfer { fromStopId: string; toStopId: string; type: number; 
 
 /** A trip as read, before its stop times are sorted, interpolated and given a pattern. */
 export interface TripDraft {
-  trip: Omit<Trip, 'pattern' | 'stopSequences' | 'arrivals' | 'departures'>;
+  trip: Omit<Trip, 'pattern' | 'stopSequences' | 'arrivals' | 'departures' | 'directionId' | 'directionGiven'> & { directionId: number | null };
   line: number;
   calls: Array<{ sequence: number; stopId: string; arrival: number | null; departure: number | null; line: number }>;
 }
@@ -303,7 +307,9 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
     if (!services.has(serviceId)) problems.add({ file: 'trips.txt', line, field: 'service_id', reason: `unknown service "${serviceId}"` });
     const shapeId = row('shape_id') || null;
     if (shapeId && shapePoints.size && !shapePoints.has(shapeId)) problems.add({ file: 'trips.txt', line, field: 'shape_id', reason: `unknown shape "${shapeId}"` });
-    drafts.set(id, { trip: { id, routeId, serviceId, directionId: Number(row('direction_id') || 0), headsign: row('trip_headsign'), shapeId, blockId: row('block_id') || null, frequencies: [] }, line, calls: [] });
+    const direction = row('direction_id');
+    if (direction && direction !== '0' && direction !== '1') problems.add({ file: 'trips.txt', line, field: 'direction_id', reason: `"${direction}" is not 0 or 1` });
+    drafts.set(id, { trip: { id, routeId, serviceId, directionId: direction === '1' ? 1 : direction === '0' ? 0 : null, headsign: row('trip_headsign'), shapeId, blockId: row('block_id') || null, frequencies: [] }, line, calls: [] });
   });
 
   await eachRow(archive, 'stop_times.txt', problems, (row, line) => {
@@ -401,10 +407,13 @@ export function buildTimetable(draft: FeedDraft): Timetable {
     for (let i = 1; i < calls.length; i++) {
       if (arrivals[i]! < departures[i - 1]!) problems.add({ file: 'stop_times.txt', line: calls[i]!.line, field: 'arrival_time', reason: `arrival goes back in time in trip "${draft.trip.id}"` });
     }
-    trips.set(draft.trip.id, { ...draft.trip, pattern, stopSequences: Int32Array.from(calls.map((call) => call.sequence)), arrivals, departures });
+    const headsign = draft.trip.headsign || stops.get(stopIds[stopIds.length - 1]!)!.name;
+    const directionGiven = draft.trip.directionId !== null;
+    trips.set(draft.trip.id, { ...draft.trip, headsign, directionId: draft.trip.directionId ?? 0, directionGiven, pattern, stopSequences: Int32Array.from(calls.map((call) => call.sequence)), arrivals, departures });
   }
   if (problems.problems.length) throw TransitError.invalidFeed(problems.problems);
 
+  inferDirections(trips.values());
   const tripsByRoute = new Map<string, Trip[]>();
   const tripsByStop = new Map<string, Array<{ trip: Trip; index: number }>>();
   for (const trip of trips.values()) {
@@ -426,6 +435,42 @@ export function buildTimetable(draft: FeedDraft): Timetable {
   }
   for (const list of [...tripsByRoute.values(), ...tripsByBlock.values()]) list.sort((a, b) => a.departures[0]! - b.departures[0]!);
   return { agencyTimezone, clock: new ZoneClock(agencyTimezone), projection, stops, routes, trips, services, tripsByRoute, tripsByStop, tripsByBlock };
+}
+
+/**
+ * Gives the trips of a feed without direction_id a direction, per route: 0 for those heading the way the
+ * route's most common stop pattern heads (from its first stop to its last), 1 for those heading against
+ * it. Without it a route's two directions would be drawn as one line and their headways mixed. A loop
+ * (first and last stop close together) keeps 0: it has one direction.
+ */
+function inferDirections(trips: Iterable<Trip>) {
+  const byRoute = new Map<string, Trip[]>();
+  for (const trip of trips) {
+    if (trip.directionGiven) continue;
+    let list = byRoute.get(trip.routeId);
+    if (!list) byRoute.set(trip.routeId, list = []);
+    list.push(trip);
+  }
+  for (const list of byRoute.values()) {
+    const counts = new Map<StopPattern, number>();
+    for (const trip of list) counts.set(trip.pattern, (counts.get(trip.pattern) ?? 0) + 1);
+    // The most common pattern, the first key on a tie, so that a re-import gives the same directions.
+    const [reference] = [...counts].sort((a, b) => b[1] - a[1] || (a[0].key < b[0].key ? -1 : 1))[0]!;
+    const [rx, ry] = heading(reference);
+    for (const trip of list) {
+      const [x, y] = heading(trip.pattern);
+      trip.directionId = rx * x + ry * y < 0 ? 1 : 0;
+    }
+  }
+}
+
+/** From a pattern's first stop to its last, as a vector; (0, 0) for a loop or where that is unknown. */
+function heading(pattern: StopPattern): [number, number] {
+  const { path } = pattern;
+  const n = path.xs.length - 1;
+  const dx = path.xs[n]! - path.xs[0]!, dy = path.ys[n]! - path.ys[0]!;
+  if (!Number.isFinite(dx) || !Number.isFinite(dy) || Math.hypot(dx, dy) < 0.1 * path.length) return [0, 0];
+  return [dx, dy];
 }
 
 /** Fills stop times left empty (stops that are not timepoints) in proportion to distance. */

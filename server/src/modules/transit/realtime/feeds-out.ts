@@ -28,7 +28,7 @@ function tripDescriptor(run: TripRun, copyIdOf: CopyIdOf) {
     // data does not have (E016).
     const startTime = formatSecondOfDay(run.startTime);
     return {
-      descriptor: { tripId: run.trip.id, routeId: run.trip.routeId, directionId: run.trip.directionId, startDate, startTime, scheduleRelationship: 'DUPLICATED' },
+      descriptor: { tripId: run.trip.id, routeId: run.trip.routeId, directionId: run.trip.directionGiven ? run.trip.directionId : undefined, startDate, startTime, scheduleRelationship: 'DUPLICATED' },
       properties: { tripId: copyIdOf(run) ?? `${run.trip.id}-${startDate}-${startTime.replace(/:/g, '')}`, startDate, startTime },
     };
   }
@@ -36,7 +36,7 @@ function tripDescriptor(run: TripRun, copyIdOf: CopyIdOf) {
     descriptor: {
       tripId: run.trip.id,
       routeId: run.trip.routeId,
-      directionId: run.trip.directionId,
+      directionId: run.trip.directionGiven ? run.trip.directionId : undefined,
       startDate,
       // A frequency-based trip runs many times a day under one trip_id: start_time says which instance
       // (E006 requires it for such trips).
@@ -111,11 +111,11 @@ function operatorEntity(run: OperatorTrip, now: number, vehicleId: string | null
   } else if (run.added) {
     if (run.canceled) return null;
     const startTime = formatSecondOfDay(run.startTime!);
-    trip = { tripId: run.trip.id, routeId: run.routeId, directionId: run.trip.directionId, startDate, startTime, scheduleRelationship: 'DUPLICATED' };
+    trip = { tripId: run.trip.id, routeId: run.routeId, directionId: run.trip.directionGiven ? run.trip.directionId : undefined, startDate, startTime, scheduleRelationship: 'DUPLICATED' };
     properties = { tripId: run.tripId !== run.trip.id ? run.tripId : `${run.trip.id}-${startDate}-${startTime.replace(/:/g, '')}`, startDate, startTime };
   } else {
     const startTime = run.startTime !== null ? { startTime: formatSecondOfDay(run.startTime) } : {};
-    trip = { tripId: run.trip.id, routeId: run.routeId, directionId: run.trip.directionId, startDate, ...startTime, scheduleRelationship: run.canceled ? 'CANCELED' : scheduledRelationship(run.trip) };
+    trip = { tripId: run.trip.id, routeId: run.routeId, directionId: run.trip.directionGiven ? run.trip.directionId : undefined, startDate, ...startTime, scheduleRelationship: run.canceled ? 'CANCELED' : scheduledRelationship(run.trip) };
   }
   if (!run.canceled && calls.length === 0) return null; // E041
   return {
@@ -169,7 +169,7 @@ export function tripUpdatesMessage(vehicles: Iterable<Live>, now: number, copyId
       // Without the vehicle: it is named by the trip it runs now (E052).
       id: `next-${next.key}`,
       tripUpdate: {
-        trip: { tripId: trip.id, routeId: trip.routeId, directionId: trip.directionId, startDate: formatDayNumber(next.serviceDay), scheduleRelationship: 'SCHEDULED' },
+        trip: { tripId: trip.id, routeId: trip.routeId, directionId: trip.directionGiven ? trip.directionId : undefined, startDate: formatDayNumber(next.serviceDay), scheduleRelationship: 'SCHEDULED' },
         stopTimeUpdate: stopTimeUpdates(calls),
         timestamp: now,
       },
