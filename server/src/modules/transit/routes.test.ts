@@ -124,12 +124,29 @@ describe('realtime in, predictions out', () => {
     const misshapen = await server.request('POST', '/api/v1/transit/realtime', { token: duty, body: { header: { gtfs_realtime_version: '2.0' }, entity: 'nope' } });
     expect(misshapen.status).toBe(400);
     expect(misshapen.body['invalid-params'][0].name).toBe('/entity');
+    // Each misshapen part is named where it is, with a plain reason (not a JavaScript error).
+    const header = { gtfs_realtime_version: '2.0', timestamp: at('08:06:00') };
+    const fieldOf = async (body: unknown) => {
+      const response = await server.request('POST', '/api/v1/transit/realtime', { token: duty, body });
+      expect(response.status).toBe(400);
+      return response.body['invalid-params'][0];
+    };
+    expect(await fieldOf({ header, entity: [null] })).toEqual({ name: '/entity/0', reason: 'object expected' });
+    expect(await fieldOf({ header, entity: [{ id: 'ok' }, { id: 'x', trip_update: { trip: { trip_id: 'T1', schedule_relationship: 'SCHEDULED' }, stop_time_update: 'x' } }] }))
+      .toEqual({ name: '/entity/1/tripUpdate/stopTimeUpdate', reason: 'array expected' });
+    expect(await fieldOf({ header, entity: [{ id: 'x', vehicle: { position: { latitude: 'north', longitude: 1 } } }] }))
+      .toEqual({ name: '/entity/0/vehicle/position/latitude', reason: 'number expected' });
+    for (const timestamp of ['abc', -5, 1.5]) expect(await fieldOf({ header: { ...header, timestamp }, entity: [] })).toMatchObject({ name: '/header/timestamp' });
+    expect(await fieldOf({ header: { ...header, timestamp: at('08:06:00') * 1000 }, entity: [] })).toEqual({ name: '/header/timestamp', reason: 'POSIX seconds expected (this looks like milliseconds)' });
+    // 64-bit integers as strings of digits, as the JSON form writes them, are fine.
+    const digits = await server.request('POST', '/api/v1/transit/realtime', { token: duty, body: { header: { ...header, timestamp: String(at('08:06:00')) }, entity: [{ id: 'V7', vehicle: { vehicle: { id: 'V7' }, position: { latitude: 0, longitude: 0.001 }, timestamp: String(at('07:00:00')) } }] } });
+    expect(digits.body).toMatchObject({ positions: 1, stale: 1 });
     // Enum names as the JSON form writes them are fine (nothing new in it: stale).
     const named = await server.request('POST', '/api/v1/transit/realtime', { token: duty, body: { header: { gtfs_realtime_version: '2.0', incrementality: 'FULL_DATASET', timestamp: at('08:06:00') }, entity: [] } });
     expect(named.status).toBe(200);
 
     const stats = await server.request('GET', '/api/v1/transit/realtime/stats?feed=line', { token: duty });
-    expect(stats.body).toMatchObject({ feed: 'line', messages: 3, badMessages: 3, accepted: 2, stale: 1, invalid: 1 });
+    expect(stats.body).toMatchObject({ feed: 'line', messages: 4, badMessages: 10, accepted: 2, stale: 2, invalid: 1 });
     expect((await server.request('POST', '/api/v1/transit/realtime', { token: await server.login('viewer'), body: {} })).status).toBe(403);
   });
 

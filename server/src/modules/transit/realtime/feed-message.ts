@@ -6,7 +6,7 @@ import { TransitError, TransitErrorCode } from '../errors.js';
 import type { VehiclePing } from '../tracking/positions.js';
 import { parseGtfsTime } from '../gtfs/time.js';
 
-export const { FeedMessage } = GtfsRealtimeBindings.transit_realtime;
+export const { FeedMessage, FeedEntity } = GtfsRealtimeBindings.transit_realtime;
 export type FeedMessageObject = ReturnType<typeof FeedMessage.toObject>;
 
 const camel = (key: string) => key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
@@ -32,6 +32,7 @@ export function decodeFeedMessage(body: Buffer | unknown): FeedMessageObject {
     if (!object || typeof object !== 'object' || Array.isArray(object)) {
       throw new TransitError(TransitErrorCode.InvalidRealtime, 'a FeedMessage in JSON is an object', [{ name: 'body', reason: 'not an object' }]);
     }
+    checkJsonShape(object as Record<string, unknown>);
     try {
       // fromObject takes enum names ("FULL_DATASET") as well as numbers, and refuses misshapen messages.
       message = FeedMessage.fromObject(object as Record<string, unknown>);
@@ -44,8 +45,87 @@ export function decodeFeedMessage(body: Buffer | unknown): FeedMessageObject {
   if (!decoded.header || !decoded.header.gtfsRealtimeVersion) {
     throw new TransitError(TransitErrorCode.InvalidRealtime, 'a FeedMessage needs a header with gtfs_realtime_version', [{ name: '/header/gtfsRealtimeVersion', reason: 'required' }]);
   }
+  const timestamp = decoded.header.timestamp;
+  if (timestamp !== undefined && timestamp !== null && Number(timestamp) > MAX_POSIX_SECONDS) {
+    throw new TransitError(TransitErrorCode.InvalidRealtime, 'the header timestamp is not in POSIX seconds', [{ name: '/header/timestamp', reason: 'POSIX seconds expected (this looks like milliseconds)' }]);
+  }
   return decoded;
 }
+
+/** Later than the year 5138: a timestamp this large is in milliseconds (or nonsense), not POSIX seconds. */
+const MAX_POSIX_SECONDS = 1e11;
+
+/**
+ * Finds what protobuf's fromObject would quietly turn into zero or NaN (a timestamp "abc", a latitude
+ * "north") or refuse without saying where (a null entity, the third entity's stop_time_update a string),
+ * and refuses it naming the field, e.g. /entity/2/tripUpdate/stopTimeUpdate.
+ */
+function checkJsonShape(object: Record<string, unknown>) {
+  const refuse = (name: string, reason: string): never => {
+    throw new TransitError(TransitErrorCode.InvalidRealtime, `not a GTFS-Realtime FeedMessage: ${name} ${reason}`, [{ name, reason }]);
+  };
+  const header = object.header;
+  if (header !== undefined && header !== null) {
+    if (typeof header !== 'object' || Array.isArray(header)) refuse('/header', 'object expected');
+    const timestamp = (header as Record<string, unknown>).timestamp;
+    if (timestamp !== undefined && timestamp !== null && !isWholeSeconds(timestamp)) refuse('/header/timestamp', 'POSIX seconds expected (a whole number)');
+  }
+  const entities = object.entity;
+  if (entities === undefined || entities === null) return;
+  if (!Array.isArray(entities)) refuse('/entity', 'array expected');
+  (entities as unknown[]).forEach((entity, i) => {
+    if (!entity || typeof entity !== 'object' || Array.isArray(entity)) refuse(`/entity/${i}`, 'object expected');
+    const problem = verifyEntity(entity as Record<string, unknown>);
+    if (problem) {
+      const [path, reason] = problem.split(': ');
+      refuse(`/entity/${i}/${path!.replace(/\./g, '/')}`, reason ?? problem);
+    }
+  });
+}
+
+/**
+ * What FeedEntity.verify() finds wrong with an entity in the JSON form, naming the field (without array
+ * indexes). verify() wants enum numbers where the JSON form may have names ("SCHEDULED"): a name is
+ * set aside and the entity verified again; an enum field holding anything else is refused.
+ */
+function verifyEntity(entity: Record<string, unknown>): string | null {
+  const copy = longsAsNumbers(entity) as Record<string, unknown>;
+  for (let tries = 0; tries < 50; tries++) {
+    const problem = FeedEntity.verify(copy);
+    if (!problem?.endsWith('enum value expected')) return problem;
+    if (!setAsideNames(copy, problem.split(': ')[0]!.split('.'))) return problem;
+  }
+  return null;
+}
+
+/** Replaces the enum names (strings) found along a dotted path, through arrays, by 0; true if there were any. */
+function setAsideNames(value: unknown, path: string[]): boolean {
+  if (Array.isArray(value)) return value.map((inner) => setAsideNames(inner, path)).some(Boolean);
+  if (!value || typeof value !== 'object' || path.length === 0) return false;
+  const record = value as Record<string, unknown>;
+  const [key, ...rest] = path;
+  if (rest.length > 0) return setAsideNames(record[key!], rest);
+  if (Array.isArray(record[key!])) {
+    const list = record[key!] as unknown[];
+    const names = list.some((item) => typeof item === 'string');
+    record[key!] = list.map((item) => (typeof item === 'string' ? 0 : item));
+    return names;
+  }
+  if (typeof record[key!] !== 'string') return false;
+  record[key!] = 0;
+  return true;
+}
+
+/** The JSON form writes 64-bit integers (timestamps, times) as strings of digits, which verify() does not take. */
+const LONG_FIELDS = new Set(['timestamp', 'time', 'start', 'end']);
+function longsAsNumbers(value: unknown, key = ''): unknown {
+  if (typeof value === 'string' && LONG_FIELDS.has(key) && /^-?\d{1,15}$/.test(value)) return Number(value);
+  if (Array.isArray(value)) return value.map((inner) => longsAsNumbers(inner));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, longsAsNumbers(inner, name)]));
+  return value;
+}
+
+const isWholeSeconds = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) && value >= 0) || (typeof value === 'string' && /^\d{1,15}$/.test(value));
 
 export interface DecodedPositions {
   pings: VehiclePing[];
