@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../../test/harness.js';
 import { manualClock } from '../../platform/clock.js';
-import { lineFeed, lineLongitude, uploadFeed } from './testing/feed.js';
+import { lineFeed, lineLongitude, uploadFeed, zipFiles } from './testing/feed.js';
+import { loadTimetable } from './gtfs/timetable.js';
+import { searchStops } from './network.js';
+import type { FeedRuntime } from './feed-runtime.js';
 
 const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday; the line feed runs in UTC
 const at = (clock: string) => DAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
@@ -61,7 +64,17 @@ describe('stop search', () => {
     const one = await server.request('GET', '/api/v1/transit/stops?feed=line&q=p%20c');
     expect(one.body.items.map((stop: { id: string }) => stop.id)).toEqual(['C']);
     expect((await server.request('GET', '/api/v1/transit/stops?feed=line&q=nowhere')).body.items).toEqual([]);
-    expect((await server.request('GET', '/api/v1/transit/stops?feed=line&limit=2')).body.items).toHaveLength(2);
+    const two = await server.request('GET', '/api/v1/transit/stops?feed=line&limit=2');
+    expect(two.body.items).toHaveLength(2);
+    expect(two.body.total).toBe(4); // so that a page can say more stops match than it lists
+  });
+
+  it('lists numbered stops in the order of their numbers', async () => {
+    const names = ['Line 1 Stop 10', 'Line 1 Stop 2', 'Line 1 Stop 1', 'Line 10 Stop 1'];
+    const feed = lineFeed({ 'stops.txt': ['stop_id,stop_name,stop_lat,stop_lon', ...['A', 'B', 'C', 'D'].map((id, i) => `${id},${names[i]},0,${lineLongitude(1000 * i).toFixed(6)}`)].join('\n') + '\n' });
+    const timetable = await loadTimetable(zipFiles(feed));
+    const found = searchStops({ timetable } as FeedRuntime, 'line', 10);
+    expect(found.items.map((stop) => stop.name)).toEqual(['Line 1 Stop 1', 'Line 1 Stop 2', 'Line 1 Stop 10', 'Line 10 Stop 1']);
   });
 
   it('refuses a bad limit and an unknown feed with problem+json', async () => {

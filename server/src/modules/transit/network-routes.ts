@@ -15,7 +15,7 @@ export function registerNetworkRoutes(app: FastifyInstance, transit: TransitServ
   app.get('/api/v1/transit/stops', {
     config: { public: true },
     schema: {
-      tags: ['transit'], summary: 'Stops whose name or id contains `q`, with the routes calling there',
+      tags: ['transit'], summary: 'Stops whose name or id contains `q`, with the routes calling there; `total`: how many match in all (at most `limit` are listed)',
       querystring: Type.Object({
         feed: Feed,
         q: Type.String({ maxLength: 100, default: '' }),
@@ -25,7 +25,7 @@ export function registerNetworkRoutes(app: FastifyInstance, transit: TransitServ
   }, async (request) => {
     const { feed, q, limit } = request.query as { feed?: string; q: string; limit: number };
     const runtime = transit.runtime(feed);
-    return { feed: runtime.id, items: searchStops(runtime, q, limit) };
+    return { feed: runtime.id, ...searchStops(runtime, q, limit) };
   });
 
   app.get('/api/v1/transit/routes', {

@@ -30,9 +30,12 @@ export function searchStops(feed: FeedRuntime, text: string, limit: number) {
     if (needle && !name.includes(needle) && !id.includes(needle)) continue;
     found.push({ id: stop.id, name: stop.name, rank: !needle || name.startsWith(needle) || id === needle ? 0 : 1 });
   }
-  found.sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name, 'zh-CN') || a.id.localeCompare(b.id));
-  return found.slice(0, limit).map(({ id, name }) => ({ id, name, routes: routesAt(feed, id) }));
+  // Numbers in names in their order ("1路 2" before "1路 10"), so a line's stops read as they run.
+  found.sort((a, b) => a.rank - b.rank || NAME_ORDER.compare(a.name, b.name) || a.id.localeCompare(b.id));
+  return { total: found.length, items: found.slice(0, limit).map(({ id, name }) => ({ id, name, routes: routesAt(feed, id) })) };
 }
+
+const NAME_ORDER = new Intl.Collator('zh-CN', { numeric: true });
 
 /** The routes calling at a stop, by short name. */
 export function routesAt(feed: FeedRuntime, stopId: string): RouteSummary[] {
