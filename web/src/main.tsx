@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router';
+import { worthRetrying } from './app/api';
 import { initI18n } from './app/i18n';
 import { initPreferences } from './app/preferences';
 import { loadCity } from './app/city';
@@ -11,7 +12,7 @@ import './app/base.css';
 
 const queryClient = new QueryClient({
   defaultOptions: {
-    queries: { staleTime: 10_000, refetchOnWindowFocus: false, retry: (count, error) => count < 2 && (error as { status?: number }).status !== 401 },
+    queries: { staleTime: 10_000, refetchOnWindowFocus: false, retry: worthRetrying },
   },
 });
 

@@ -44,6 +44,17 @@ export async function api<T>(path: string, options: { method?: string; body?: un
   return payload as T;
 }
 
+/**
+ * Whether a failed query is worth asking again: a network failure, a server error or a timeout may pass,
+ * but the server's no to the request itself (4xx: unknown stop, bad parameter, no permission) will not,
+ * and retrying it only keeps the page on "Loading…" for seconds before saying so.
+ */
+export function worthRetrying(failures: number, error: unknown): boolean {
+  const status = error instanceof ApiError ? error.status : undefined;
+  const passing = status === undefined || status >= 500 || status === 408 || status === 429;
+  return failures < 2 && passing;
+}
+
 /** Builds a query string from the defined values only. */
 export function query(params: Record<string, string | number | boolean | undefined | null>): string {
   const search = new URLSearchParams();
