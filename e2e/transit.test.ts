@@ -58,6 +58,42 @@ function feedAround(now: number) {
   return { files, departures };
 }
 
+const HARBOUR_FEED = 'harbour';
+const HARBOUR_STOPS = 35;
+const HARBOUR_HEADWAY = 600;
+
+/**
+ * A second feed: route 7 (id HB7) along 35 piers named by number (黄浦江1号码头 … 黄浦江35号码头), one way,
+ * a bus every 10 minutes from 90 minutes before `now` to 90 after. More stops match 黄浦江 than the search
+ * lists, their numbers sort 2 before 10 only in number order, and its stop ids are in no other feed, so a
+ * link without `?feed=` finds them.
+ */
+function harbourFeed(now: number) {
+  const dayStart = Math.floor((now - 3 * 3600) / 86_400) * 86_400;
+  const date = (offsetDays: number) => new Date((dayStart + offsetDays * 86_400) * 1000).toISOString().slice(0, 10).replace(/-/g, '');
+  const clock = (seconds: number) => `${String(Math.floor(seconds / 3600)).padStart(2, '0')}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
+  const ids = Array.from({ length: HARBOUR_STOPS }, (_, i) => harbourStop(i + 1));
+  const trips = ['route_id,service_id,trip_id,trip_headsign,direction_id'];
+  const stopTimes = ['trip_id,arrival_time,departure_time,stop_id,stop_sequence'];
+  const first = Math.ceil((now - dayStart - 5400) / HARBOUR_HEADWAY) * HARBOUR_HEADWAY;
+  for (let departure = first; departure <= now - dayStart + 5400; departure += HARBOUR_HEADWAY) {
+    const tripId = `HB7-${clock(departure).replace(/:/g, '')}`;
+    trips.push(`HB7,ALL,${tripId},黄浦江35号码头,0`);
+    ids.forEach((stop, i) => stopTimes.push(`${tripId},${clock(departure + i * (SPACING / SPEED))},${clock(departure + i * (SPACING / SPEED))},${stop},${i + 1}`));
+  }
+  return {
+    'agency.txt': 'agency_id,agency_name,agency_url,agency_timezone\nHB,黄浦江轮渡巴士,https://example.org,UTC\n',
+    'stops.txt': ['stop_id,stop_name,stop_lat,stop_lon', ...ids.map((id, i) => `${id},黄浦江${i + 1}号码头,1,${((i * SPACING) / METRES_PER_DEGREE).toFixed(6)}`)].join('\n') + '\n',
+    'routes.txt': 'route_id,route_short_name,route_long_name,route_type,route_color\nHB7,7,黄浦江1号码头—黄浦江35号码头,3,1E6FD9\n',
+    'trips.txt': trips.join('\n') + '\n',
+    'stop_times.txt': stopTimes.join('\n') + '\n',
+    'calendar.txt': `service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\nALL,1,1,1,1,1,1,1,${date(-1)},${date(2)}\n`,
+  };
+}
+
+/** The harbour feed's stop id of pier `n` (its stop_sequence on route 7 too). */
+const harbourStop = (n: number) => `H${String(n).padStart(2, '0')}`;
+
 const longitudeAt = (metres: number) => metres / METRES_PER_DEGREE;
 /** HH:MM in UTC, the e2e feed's zone. */
 const utcClock = (seconds: number) => new Date(seconds * 1000).toISOString().slice(11, 16);
@@ -198,9 +234,34 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(await page.locator('.arrival').first().textContent()).toMatch(/Towards/);
     await screenshot(page, 'go-stop-phone-en-large');
     await expectAccessible(page, 'stop arrivals, English, large text');
-    // A stop that does not exist: the server's own words, no empty board.
+    // A stop that does not exist: said in the page's language, no empty board.
     await page.goto(`${server.url}/go/stops/NOPE?feed=${FEED}&lang=en`);
-    expect(await page.getByRole('alert').textContent()).toContain('unknown stop "NOPE"');
+    expect(await page.getByTestId('not-found').textContent()).toContain('There is no stop numbered "NOPE"');
+  });
+
+  it('says at once that a stop or route does not exist, in Chinese, with the way back', async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    // The server answers 404 at once: no "Loading…" while a refusal is asked again.
+    for (const [path, words] of [[`/go/stops/NOPE?feed=${FEED}`, '没有站号为“NOPE”的车站'], [`/go/routes/NOPE?feed=${FEED}`, '没有“NOPE”这条线路']] as const) {
+      await page.goto(`${server.url}${path}`);
+      const notFound = page.getByTestId('not-found');
+      await notFound.waitFor({ timeout: 1500 });
+      expect(await notFound.textContent()).toContain(words);
+      expect(await notFound.textContent()).not.toContain('unknown');
+      expect(await notFound.getByRole('link').getAttribute('href')).toBe(`/go?feed=${FEED}`);
+    }
+    await screenshot(page, 'go-stop-unknown-phone');
+    await expectAccessible(page, 'unknown route');
+
+    // A display set to a stop that does not exist says so, and does not wait to connect.
+    const board = await newPage({ width: 1920, height: 1080 });
+    await board.goto(`${server.url}/board/NOPE?feed=${FEED}`);
+    await board.getByTestId('not-found').waitFor({ timeout: 1500 });
+    expect(await board.getByTestId('not-found').textContent()).toContain('没有站号为“NOPE”的车站');
+    expect(await board.locator('.go-stream').count()).toBe(0);
+    expect(await board.locator('.board').textContent()).not.toContain('连接中');
+    await screenshot(board, 'board-unknown-1920x1080');
+    await expectAccessible(board, 'stop display, unknown stop');
   });
 
   it('draws the route with its buses, the bunched pair and the big gap, with a text alternative', async () => {
@@ -279,5 +340,142 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(await row.locator('[data-testid="route-accuracy"]').textContent()).toBe(`${(r15.inWindow * 100).toFixed(1)}%`);
     await screenshot(page, 'ops-transit');
     await expectAccessible(page, 'headway monitor');
+  });
+
+  // Last, and removed after: with a second feed, pages asked without `?feed=` (the headway monitor) pick one.
+  describe('with a second feed', () => {
+    beforeAll(async () => {
+      const imported = await fetch(`${server.url}/api/v1/transit/feeds?id=${HARBOUR_FEED}`, {
+        method: 'POST', body: new Blob([new Uint8Array(zipFiles(harbourFeed(Math.floor(Date.now() / 1000))))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` },
+      });
+      expect(imported.status).toBe(201);
+    });
+
+    afterAll(async () => {
+      await server?.request('DELETE', `/api/v1/transit/feeds/${HARBOUR_FEED}`, { token: duty });
+    });
+
+    /** The operator's predicted arrival for a trip at one pier (a TripUpdate): a time, or a delay. */
+    async function predict(tripId: string, pier: number, arrival: { time: number } | { delay: number }, vehicleId?: string) {
+      const timestamp = Math.floor(Date.now() / 1000);
+      const response = await server.request('POST', `/api/v1/transit/realtime?feed=${HARBOUR_FEED}`, {
+        token: duty,
+        body: {
+          header: { gtfs_realtime_version: '2.0', timestamp },
+          entity: [{ id: `tu-${tripId}`, trip_update: { trip: { trip_id: tripId }, ...(vehicleId ? { vehicle: { id: vehicleId } } : {}), timestamp, stop_time_update: [{ stop_sequence: pier, arrival }] } }],
+        },
+      });
+      expect(response.status).toBe(200);
+    }
+
+    async function arrivalsAt(pier: number): Promise<Array<{ tripId: string; scheduledArrival: number; predictedArrival: number; live: boolean }>> {
+      const response = await server.request('GET', `/api/v1/transit/stops/${harbourStop(pier)}/arrivals?feed=${HARBOUR_FEED}`);
+      expect(response.status).toBe(200);
+      return response.body.arrivals;
+    }
+
+    const announcement = (page: Page) => page.locator('[data-testid="announcement"]').textContent();
+
+    it('lists the stops of a broad search in number order, and says when there are more than it lists', async () => {
+      const page = await newPage({ width: 390, height: 844 });
+      await page.goto(`${server.url}/go?feed=${HARBOUR_FEED}&q=${encodeURIComponent('黄浦江')}`);
+      await page.waitForSelector('.stop-results a');
+      const names = await page.locator('.stop-result-name').allTextContents();
+      expect(names).toHaveLength(30);
+      expect(names.slice(0, 12)).toEqual(Array.from({ length: 12 }, (_, i) => `黄浦江${i + 1}号码头`));
+      const found = await page.getByTestId('stops-found').textContent();
+      expect(found).toContain(`找到 ${HARBOUR_STOPS} 个车站`);
+      expect(found).toContain('列出前 30 个');
+      expect(found).toContain('请输入更完整的站名或站号');
+      await screenshot(page, 'go-search-more-phone');
+      await expectAccessible(page, 'stop search, more found than listed');
+      // Narrowed, the piers past the thirtieth are there.
+      await page.fill('#stop-q', '黄浦江3');
+      await page.waitForFunction(() => document.querySelectorAll('.stop-result-name').length === 7);
+      expect(await page.locator('.stop-result-name').allTextContents()).toEqual([3, 30, 31, 32, 33, 34, 35].map((n) => `黄浦江${n}号码头`));
+      expect(await page.getByTestId('stops-found').textContent()).toBe('找到 7 个车站');
+    });
+
+    it('names the routes of the stop\'s own feed, and links within it, when the address names no feed', async () => {
+      const page = await newPage({ width: 390, height: 844 });
+      await page.goto(`${server.url}/go/stops/${harbourStop(5)}`);
+      const route = page.locator('.arrival-route').first();
+      await route.waitFor();
+      await page.waitForFunction(() => document.querySelector('.arrival-route')?.textContent === '7');
+      expect(await route.getAttribute('href')).toBe(`/go/routes/HB7?feed=${HARBOUR_FEED}`);
+      expect(await page.locator('.stop-meta a').first().getAttribute('href')).toBe(`/board/${harbourStop(5)}?feed=${HARBOUR_FEED}`);
+      await page.waitForFunction(() => (document.querySelector('[data-testid="announcement"]')?.textContent ?? '').startsWith('7路'));
+
+      const board = await newPage({ width: 1920, height: 1080 });
+      await board.goto(`${server.url}/board/${harbourStop(5)}`);
+      await board.waitForSelector('.board-row');
+      await board.waitForFunction(() => document.querySelector('.board-route')?.textContent?.endsWith('7') && !document.querySelector('.board-route')?.textContent?.includes('HB'));
+    });
+
+    it('tells a screen reader when the next bus changes or becomes due, not when its minutes move', async () => {
+      const pier = 10;
+      const page = await newPage({ width: 390, height: 844 });
+      await page.goto(`${server.url}/go/stops/${harbourStop(pier)}?feed=${HARBOUR_FEED}`);
+      await page.waitForSelector('.arrival');
+      const next = { tripId: (await page.locator('.arrival').first().getAttribute('data-trip'))! };
+      await page.waitForFunction(() => (document.querySelector('[data-testid="announcement"]')?.textContent ?? '').includes('计划'));
+      const firstWords = await announcement(page);
+      const predictedFirst = (time: number) => page.waitForFunction((value) => Number(document.querySelector('.arrival')?.getAttribute('data-predicted')) === value, time, { timeout: 10_000 });
+
+      // A vehicle is now known to run it: news. (The trip after it comes 10 minutes later, so this one stays next.)
+      const at = Math.floor(Date.now() / 1000) + 5 * 60;
+      await predict(next.tripId, pier, { time: at }, '沪B-7001');
+      await predictedFirst(at);
+      await page.waitForFunction((before) => document.querySelector('[data-testid="announcement"]')?.textContent !== before, firstWords);
+      const liveWords = await announcement(page);
+      expect(liveWords).toMatch(/^7路，开往黄浦江35号码头，[45] 分钟后到站，实时。$/);
+
+      // The same bus three minutes later than said: its row moves, the live region stays quiet.
+      await predict(next.tripId, pier, { time: at + 180 }, '沪B-7001');
+      await predictedFirst(at + 180);
+      expect(await page.locator('.arrival-minutes').first().textContent()).toMatch(/^[78]$/);
+      await page.waitForTimeout(1500);
+      expect(await announcement(page)).toBe(liveWords);
+
+      // It is about to arrive: news again.
+      const soon = Math.floor(Date.now() / 1000) + 20;
+      await predict(next.tripId, pier, { time: soon }, '沪B-7001');
+      await predictedFirst(soon);
+      await page.waitForFunction(() => (document.querySelector('[data-testid="announcement"]')?.textContent ?? '').includes('即将进站'));
+      expect(await announcement(page)).toBe('7路，开往黄浦江35号码头，即将进站，实时。');
+    });
+
+    it('counts down the same minutes, and shows the same lateness, on the stop page and the display', async () => {
+      const pier = 30;
+      const [late, other] = (await arrivalsAt(pier)).filter((arrival) => !arrival.live && arrival.scheduledArrival > Date.now() / 1000 + 120);
+      expect(other).toBeDefined();
+      // Three quarters of a minute late: "晚点 1 分钟" on both.
+      await predict(late!.tripId, pier, { delay: 45 });
+      const board = await newPage({ width: 1920, height: 1080 });
+      await board.goto(`${server.url}/board/${harbourStop(pier)}?feed=${HARBOUR_FEED}`);
+      await board.waitForSelector(`.board-row[data-trip="${late!.tripId}"].is-live`);
+      const page = await newPage({ width: 390, height: 844 });
+      await page.goto(`${server.url}/go/stops/${harbourStop(pier)}?feed=${HARBOUR_FEED}`);
+      await page.waitForSelector(`.arrival[data-trip="${late!.tripId}"].is-live`);
+      expect(await page.locator(`.arrival[data-trip="${late!.tripId}"] .delay`).textContent()).toBe('晚点 1 分钟');
+      expect(await board.locator(`.board-row[data-trip="${late!.tripId}"] .board-delay`).textContent()).toBe('晚点 1 分钟');
+
+      // Another bus said to come 4 minutes and 4 seconds from now: both pages go from 4 to 3 minutes within
+      // a second of each other, 4 seconds from now.
+      const said = Date.now();
+      const at = Math.floor(said / 1000) + 244;
+      await predict(other!.tripId, pier, { time: at }, '沪B-7002');
+      const minutesShown = (target: Page, selector: string) => target.locator(selector).textContent();
+      const stopRow = `.arrival[data-trip="${other!.tripId}"][data-predicted="${at}"] .arrival-minutes`;
+      const boardRow = `.board-row[data-trip="${other!.tripId}"][data-predicted="${at}"] .board-minutes strong`;
+      await page.waitForSelector(stopRow);
+      await board.waitForSelector(boardRow);
+      await page.waitForTimeout(Math.max(0, at * 1000 - 240_000 - Date.now()) + 1500);
+      expect([await minutesShown(page, stopRow), await minutesShown(board, boardRow)]).toEqual(['3', '3']);
+      await screenshot(board, 'board-harbour-1920x1080');
+      const box = await board.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, scrollHeight: document.documentElement.scrollHeight, width: innerWidth, height: innerHeight }));
+      expect(box.scrollWidth).toBeLessThanOrEqual(box.width);
+      expect(box.scrollHeight).toBeLessThanOrEqual(box.height);
+    });
   });
 });

@@ -4,7 +4,7 @@
 import { useEffect } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { StreamBadge, useClockText, useDateText, useDelayText, useFeed, useRouteNames } from './common';
+import { isUnknownPlace, Lateness, StreamBadge, useClockText, useDateText, useFeed, useRouteNames } from './common';
 import { minutesUntil, useNow, useStopArrivals } from './stream';
 
 const ROWS = 6;
@@ -12,24 +12,27 @@ const ROWS = 6;
 export function BoardPage() {
   const { t } = useTranslation();
   const { stopId = '' } = useParams();
-  const { feed } = useFeed();
-  const arrivals = useStopArrivals(stopId, feed, ROWS);
-  const routeName = useRouteNames(feed);
-  const delayText = useDelayText();
-  const now = useNow(1000);
+  const asked = useFeed().feed;
+  const arrivals = useStopArrivals(stopId, asked, ROWS);
   const data = arrivals.data;
+  // Without `?feed=` the server finds the stop's feed: the route names are that feed's.
+  const { feed } = useFeed(data?.feed);
+  const { routeName } = useRouteNames(feed);
+  const now = useNow();
   const clockText = useClockText(data?.stop.timeZone);
   const dateText = useDateText(data?.stop.timeZone);
+  // A display set to a stop that does not exist would otherwise wait to connect for ever.
+  const unknown = isUnknownPlace(arrivals.error);
 
   useEffect(() => {
     if (data) document.title = t('transit.board.title', { stop: data.stop.name });
   }, [data, t]);
 
   return (
-    <div className="board" data-stream={arrivals.stream}>
+    <div className="board" data-stream={unknown ? undefined : arrivals.stream}>
       <header className="board-header">
         <h1 className="board-stop">{data?.stop.name ?? stopId}</h1>
-        <StreamBadge state={arrivals.isSuccess ? arrivals.stream : 'connecting'} />
+        {!unknown && <StreamBadge state={arrivals.isSuccess ? arrivals.stream : 'connecting'} />}
         <div className="board-clock" aria-label={t('transit.board.clock')}>
           <span className="board-time">{clockText(now)}</span>
           <span className="board-date">{dateText(now)}</span>
@@ -37,7 +40,12 @@ export function BoardPage() {
       </header>
       <main className="board-body">
         <h2 className="board-next">{t('transit.board.next')}</h2>
-        {arrivals.error ? (
+        {unknown ? (
+          <div className="board-message board-not-found" role="alert" data-testid="not-found">
+            <p>{t('transit.board.notFound', { id: stopId })}</p>
+            <p className="board-hint">{t('transit.board.notFoundHint')}</p>
+          </div>
+        ) : arrivals.error ? (
           <p className="board-message" role="alert">{t('common.error', { message: arrivals.error.message })}</p>
         ) : !data ? (
           <p className="board-message" aria-busy="true">{t('common.loading')}</p>
@@ -53,7 +61,7 @@ export function BoardPage() {
                   <span className="board-headsign"><span className="board-towards">{t('transit.stop.headsign')}</span> {arrival.headsign}</span>
                   <span className="board-kind">
                     <span className={`kind kind-${arrival.live ? 'live' : 'scheduled'}`}><span aria-hidden="true">{arrival.live ? '◉ ' : '◷ '}</span>{arrival.live ? t('transit.live') : t('transit.scheduled')}</span>
-                    {arrival.live && Math.abs(arrival.delaySeconds) >= 60 && <span className="board-delay">{delayText(arrival.delaySeconds)}</span>}
+                    {arrival.live && <Lateness seconds={arrival.delaySeconds} className="board-delay" />}
                   </span>
                   <span className="board-minutes">
                     {minutes === 0 ? <strong className="board-due">{t('transit.board.due')}</strong> : <><strong>{minutes}</strong><small>{t('transit.board.minutes')}</small></>}

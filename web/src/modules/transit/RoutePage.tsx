@@ -25,8 +25,8 @@ export function RoutePage() {
   }, [line, t]);
 
   return (
-    <PassengerLayout>
-      <LoadingOrError query={diagram}>
+    <PassengerLayout feed={diagram.data?.feed}>
+      <LoadingOrError query={diagram} notFound={t('transit.route.notFound', { id })}>
         {diagram.data && (
           <>
             <h1>{t('transit.route.title', { line })}{diagram.data.route.longName && <span className="route-long-name">{diagram.data.route.longName}</span>}</h1>
@@ -35,7 +35,7 @@ export function RoutePage() {
               <span><span className="legend-bunching" /> {t('transit.route.legendBunching')}</span>
               <span><span className="legend-gap" /> {t('transit.route.legendGap')}</span>
             </div>
-            {diagram.data.directions.map((direction) => <Direction key={direction.directionId} direction={direction} timeZone={diagram.data.timeZone} />)}
+            {diagram.data.directions.map((direction) => <Direction key={direction.directionId} direction={direction} timeZone={diagram.data.timeZone} feed={diagram.data.feed} />)}
           </>
         )}
       </LoadingOrError>
@@ -43,9 +43,10 @@ export function RoutePage() {
   );
 }
 
-function Direction({ direction, timeZone }: { direction: DiagramDirection; timeZone: string }) {
+function Direction({ direction, timeZone, feed }: { direction: DiagramDirection; timeZone: string; feed: string }) {
   const { t } = useTranslation();
-  const { withFeed } = useFeed();
+  // The route's own feed, which the server found when the address named none.
+  const { withFeed } = useFeed(feed);
   const delayText = useDelayText();
   const clockText = useClockText(timeZone);
   const waiting = direction.vehicles.filter((vehicle) => vehicle.waitingUntil !== null).length;

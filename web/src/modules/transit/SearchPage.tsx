@@ -8,13 +8,16 @@ import { useTranslation } from 'react-i18next';
 import { LoadingOrError, PassengerLayout, useFeed } from './common';
 import { transitQueries } from './queries';
 
+/** Stops listed: enough to scroll through on a phone. The server says how many match in all. */
+const SHOWN = 30;
+
 export function SearchPage() {
   const { t } = useTranslation();
   const [params, changeParams] = useQueryParams();
   const { feed, withFeed } = useFeed();
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);
-  const stops = useQuery({ ...transitQueries.stops(q, feed), enabled: q.length > 0 });
+  const stops = useQuery({ ...transitQueries.stops(q, feed, SHOWN), enabled: q.length > 0 });
   const routes = useQuery(transitQueries.routes(feed));
 
   useEffect(() => {
@@ -22,6 +25,11 @@ export function SearchPage() {
   }, [t]);
 
   const search = (value: string) => changeParams({ q: value });
+  /** How many were found, and when not all are listed, how to find the rest. */
+  const foundText = (total: number, shown: number) => {
+    if (total === 0) return t('transit.search.none');
+    return total > shown ? t('transit.search.foundMore', { count: total, shown }) : t('transit.search.found', { count: total });
+  };
   // Search as the user types, a moment after they stop.
   useEffect(() => {
     if (text.trim() === q) return;
@@ -42,7 +50,7 @@ export function SearchPage() {
       </form>
       {q && (
         <LoadingOrError query={stops}>
-          <p role="status">{stops.data?.items.length ? t('transit.search.found', { count: stops.data.items.length }) : t('transit.search.none')}</p>
+          <p role="status" data-testid="stops-found">{foundText(stops.data?.total ?? 0, stops.data?.items.length ?? 0)}</p>
           <ul className="stop-results">
             {(stops.data?.items ?? []).map((stop) => (
               <li key={stop.id}>

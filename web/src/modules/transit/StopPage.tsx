@@ -1,11 +1,12 @@
 // /go/stops/:id — a stop's arrival board for passengers: the next buses with their route, where they are
 // going, minutes to arrival, live or timetable, and how late. Large and plain for older people; a polite
-// live region tells screen-reader users when the next bus changes. Live from the stop's stream.
-import { useEffect, useRef, useState } from 'react';
+// live region tells screen-reader users when the next bus changes or becomes due. Live from the stop's
+// stream.
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { LoadingOrError, PassengerLayout, useClockText, useDelayText, useFeed, useRouteNames } from './common';
-import { minutesUntil, useNow, useStopArrivals } from './stream';
+import { Lateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useRouteNames } from './common';
+import { isDue, minutesUntil, useNow, useStopArrivals } from './stream';
 import type { Arrival } from './types';
 
 const LIMIT = 8;
@@ -13,22 +14,24 @@ const LIMIT = 8;
 export function StopPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
-  const { feed, withFeed } = useFeed();
-  const arrivals = useStopArrivals(id, feed, LIMIT);
-  const routeName = useRouteNames(feed);
-  const delayText = useDelayText();
-  const now = useNow(15_000);
+  const asked = useFeed().feed;
+  const arrivals = useStopArrivals(id, asked, LIMIT);
   const data = arrivals.data;
+  // Without `?feed=` the server finds the stop's feed: route names and links are that feed's.
+  const { feed, withFeed } = useFeed(data?.feed);
+  const routes = useRouteNames(feed);
+  const routeName = routes.routeName;
+  const now = useNow();
   const clockText = useClockText(data?.stop.timeZone);
-  const announcement = useAnnouncement(data?.arrivals, routeName);
+  const announcement = useAnnouncement(routes.known ? data?.arrivals : undefined, now, routeName);
 
   useEffect(() => {
     if (data) document.title = t('transit.stop.title', { stop: data.stop.name });
   }, [data, t]);
 
   return (
-    <PassengerLayout stream={arrivals.isSuccess ? arrivals.stream : undefined}>
-      <LoadingOrError query={arrivals}>
+    <PassengerLayout stream={arrivals.isSuccess ? arrivals.stream : undefined} feed={feed}>
+      <LoadingOrError query={arrivals} notFound={t('transit.stop.notFound', { id })}>
         {data && (
           <>
             <h1 className="stop-name">{data.stop.name}</h1>
@@ -58,7 +61,7 @@ export function StopPage() {
                         <span className={`kind kind-${arrival.live ? 'live' : 'scheduled'}`} title={arrival.live ? t('transit.liveLong') : t('transit.scheduledLong')}>
                           <span aria-hidden="true">{arrival.live ? '◉ ' : '◷ '}</span>{arrival.live ? t('transit.live') : t('transit.scheduled')}
                         </span>
-                        {arrival.live && <span className={`delay ${arrival.delaySeconds >= 120 ? 'is-late' : ''}`}>{delayText(arrival.delaySeconds)}</span>}
+                        {arrival.live && <Lateness seconds={arrival.delaySeconds} />}
                       </span>
                     </li>
                   );
@@ -74,30 +77,33 @@ export function StopPage() {
 }
 
 /**
- * What the live region says: the next bus, said again only when what is said changes (a new bus first, a
- * changed minute count after new data), not on every tick of the clock.
+ * What the live region says: the next bus, said again only when there is news — another bus is next, a
+ * vehicle is now known to run it (live instead of the timetable), or it becomes due — and not as its
+ * minutes count down or a new prediction moves them, which would have a screen reader speak every minute
+ * about the same bus. Nothing is said until `arrivals` are given (the page holds them back until it has
+ * the route names, so that the first words are the ones on the bus).
  */
-function useAnnouncement(arrivals: Arrival[] | undefined, routeName: (id: string) => string): string {
+function useAnnouncement(arrivals: Arrival[] | undefined, now: number, routeName: (id: string) => string): string {
   const { t } = useTranslation();
   const [text, setText] = useState('');
-  const last = useRef('');
+  const first = arrivals?.[0];
+  const due = first ? isDue(first.predictedArrival, now) : false;
+  const news = !arrivals ? null : first ? [first.tripId, first.stopSequence, first.vehicleId ?? '', routeName(first.routeId), due].join('\u0000') : 'none';
   useEffect(() => {
-    if (!arrivals) return;
-    const first = arrivals[0];
-    let next = t('transit.stop.announceNone');
-    if (first) {
-      const minutes = minutesUntil(first.predictedArrival, Date.now());
-      next = t('transit.stop.announce', {
-        route: t('transit.line', { name: routeName(first.routeId) }),
-        headsign: first.headsign,
-        when: minutes === 0 ? t('transit.stop.dueNow') : t('transit.stop.in', { count: minutes }),
-        kind: first.live ? t('transit.live') : t('transit.scheduled'),
-      });
-    }
-    if (next !== last.current) {
-      last.current = next;
-      setText(next);
-    }
-  }, [arrivals, routeName, t]);
+    if (news === null) return;
+    setText(first ? say(first, minutesUntil(first.predictedArrival, now)) : t('transit.stop.announceNone'));
+    // The minutes are said as they are when there is news; their changes alone are not news.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [news, t]);
   return text;
+
+  /** "15路，开往临港中心，3 分钟后到站，实时。" */
+  function say(bus: Arrival, minutes: number): string {
+    return t('transit.stop.announce', {
+      route: t('transit.line', { name: routeName(bus.routeId) }),
+      headsign: bus.headsign,
+      when: minutes === 0 ? t('transit.stop.dueNow') : t('transit.stop.in', { count: minutes }),
+      kind: bus.live ? t('transit.live') : t('transit.scheduled'),
+    });
+  }
 }

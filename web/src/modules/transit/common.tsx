@@ -1,35 +1,45 @@
 // Pieces the passenger pages share: their frame (skip link, title, language and large-text switches),
-// the feed named in the URL, route names, and how a delay and an arrival time are said.
+// the feed they are in, route names, how a delay and an arrival time are said, and what an unknown stop
+// or route says.
 import { useMemo, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Preferences } from '../../app/Preferences';
-import { query } from '../../app/api';
+import { ApiError, query } from '../../app/api';
 import { dateFormat } from '../../app/format';
 import { transitQueries } from './queries';
 import type { StreamState } from './stream';
 import './transit.css';
 
-/** `?feed=` when the city runs several feeds; carried on every link between the passenger pages. */
-export function useFeed(): { feed: string | undefined; withFeed: (path: string) => string } {
+/**
+ * `?feed=` when the city runs several feeds; carried on every link between the passenger pages. `found`
+ * is the feed the server found the page's stop or route in, for an address that names none (a printed
+ * link or QR code made before a second feed came): the page then links within that feed.
+ */
+export function useFeed(found?: string): { feed: string | undefined; withFeed: (path: string) => string } {
   const [params] = useSearchParams();
-  const feed = params.get('feed') || undefined;
+  const feed = params.get('feed') || found || undefined;
   return { feed, withFeed: (path) => `${path}${query({ feed })}` };
 }
 
-/** Route id → short name (an operator's route ids are often not what the bus shows). */
-export function useRouteNames(feed: string | undefined): (routeId: string) => string {
-  const routes = useQuery(transitQueries.routes(feed));
-  return useMemo(() => {
+/**
+ * Route id → short name (an operator's route ids are often not what the bus shows), from `feed`'s
+ * routes; ids until the feed is known (route ids are only unique within a feed).
+ */
+export function useRouteNames(feed: string | undefined): { routeName: (routeId: string) => string; known: boolean } {
+  const routes = useQuery({ ...transitQueries.routes(feed), enabled: feed !== undefined });
+  const routeName = useMemo(() => {
     const names = new Map((routes.data?.items ?? []).map((route) => [route.id, route.shortName || route.id]));
     return (routeId: string) => names.get(routeId) ?? routeId;
   }, [routes.data]);
+  // Known once answered, or once it failed: ids are what there is to say then.
+  return { routeName, known: routes.isSuccess || routes.isError };
 }
 
-export function PassengerLayout({ children, stream }: { children: ReactNode; stream?: StreamState }) {
+export function PassengerLayout({ children, stream, feed }: { children: ReactNode; stream?: StreamState; feed?: string }) {
   const { t } = useTranslation();
-  const { withFeed } = useFeed();
+  const { withFeed } = useFeed(feed);
   return (
     <div className="go">
       <a className="skip-link" href="#main">{t('app.skip')}</a>
@@ -47,6 +57,15 @@ export function StreamBadge({ state }: { state: StreamState }) {
   const { t } = useTranslation();
   const text = state === 'live' ? t('transit.streamLive') : state === 'down' ? t('transit.streamDown') : t('transit.streamConnecting');
   return <span className={`go-stream stream-${state}`} data-stream={state}><span className="stream-dot" aria-hidden="true" />{text}</span>;
+}
+
+/** Late enough to stand out on the stop page and the display. */
+const LATE_SECONDS = 120;
+
+/** A live bus's lateness as the stop page and the stop display both show it: "8 min late", "On time". */
+export function Lateness({ seconds, className = '' }: { seconds: number; className?: string }) {
+  const delayText = useDelayText();
+  return <span className={`delay ${seconds >= LATE_SECONDS ? 'is-late' : ''} ${className}`}>{delayText(seconds)}</span>;
 }
 
 /** "8 min late", "1 min early", "On time" (within half a minute either way). */
@@ -77,8 +96,25 @@ export function useDateText(timeZone: string | undefined): (epochMs: number) => 
   return (epochMs) => dateFormat(i18n.language, { ...zoneOf(timeZone), month: 'long', day: 'numeric', weekday: 'long' }).format(epochMs);
 }
 
-export function LoadingOrError({ query: state, children }: { query: { isPending: boolean; error: Error | null }; children: ReactNode }) {
+/** The server does not know the stop or route asked for: a mistyped, old or cut-off link. */
+export const isUnknownPlace = (error: Error | null) =>
+  error instanceof ApiError && (error.code === 'transit.unknown_stop' || error.code === 'transit.unknown_route');
+
+/**
+ * The page's content once its query has answered. An unknown stop or route says `notFound` in the
+ * passenger's language, with the way back to the search, instead of the server's own (English) words.
+ */
+export function LoadingOrError({ query: state, notFound, children }: { query: { isPending: boolean; error: Error | null }; notFound?: string; children: ReactNode }) {
   const { t } = useTranslation();
+  const { withFeed } = useFeed();
+  if (notFound && isUnknownPlace(state.error)) {
+    return (
+      <div className="go-error go-not-found" role="alert" data-testid="not-found">
+        <p>{notFound}</p>
+        <Link to={withFeed('/go')}>{t('transit.stop.back')}</Link>
+      </div>
+    );
+  }
   if (state.error) return <p className="go-error" role="alert">{t('common.error', { message: state.error.message })}</p>;
   if (state.isPending) return <p aria-busy="true">{t('common.loading')}</p>;
   return <>{children}</>;

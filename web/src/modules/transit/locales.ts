@@ -7,12 +7,14 @@ export const transitZh = {
   late: '晚点 {{count}} 分钟', early: '早 {{count}} 分钟', onTime: '准点',
   search: {
     title: '查找车站', label: '站名或站号', placeholder: '例如：黄浦', submit: '查找', found: '找到 {{count}} 个车站',
+    foundMore: '找到 {{count}} 个车站，这里列出前 {{shown}} 个。请输入更完整的站名或站号，缩小查找范围。',
     none: '没有找到车站', routes: '全部线路', routesHint: '点线路查看线路图和车辆位置',
   },
   stop: {
     title: '{{stop}} · 到站信息', stopId: '站号 {{id}}', route: '线路', headsign: '开往', arrives: '到站', status: '状态', delay: '晚点/早到',
     vehicle: '车辆', none: '未来一小时没有车次', updated: '更新于 {{time}}', board: '电子站牌', announce: '{{route}}，开往{{headsign}}，{{when}}，{{kind}}。',
     announceNone: '未来一小时没有车次。', in: '{{count}} 分钟后到站', dueNow: '即将进站', back: '查找其他车站', caption: '下一班车，按到站时间排序',
+    notFound: '没有站号为“{{id}}”的车站，请检查链接或重新查找。',
   },
   route: {
     title: '{{line}} 线路图', direction: '开往 {{headsign}}', stops: '{{count}} 站', length: '全长 {{km}} 公里',
@@ -22,9 +24,12 @@ export const transitZh = {
     vehicleText: '车辆 {{id}}，即将到达 {{stop}}，{{delay}}{{gap}}', gapText: '，距前车 {{minutes}} 分钟（{{status}}）',
     waitingText: '车辆 {{id}} 在首站 {{stop}} 候发，{{time}} 发车', waitingSummary: '在线车辆中 {{count}} 辆在首站候发。',
     legend: '图例', legendBus: '车辆', legendBunching: '串车（间隔不到计划的 25%）', legendGap: '大间隔（超过计划的 1.5 倍）',
-    stopList: '站点与车辆',
+    stopList: '站点与车辆', notFound: '没有“{{id}}”这条线路，请检查链接或重新查找。',
   },
-  board: { title: '{{stop}} 电子站牌', next: '即将到站', clock: '当前时间', noService: '未来一小时没有车次', minutes: '分钟', due: '进站' },
+  board: {
+    title: '{{stop}} 电子站牌', next: '即将到站', clock: '当前时间', noService: '未来一小时没有车次', minutes: '分钟', due: '进站',
+    notFound: '没有站号为“{{id}}”的车站', notFoundHint: '请检查本站牌设置的站号',
+  },
   ops: {
     title: '公交运行监测', nav: '公交', window: '统计时段', windowOption: '近 {{minutes}} 分钟', observedSince: '自 {{time}} 起有数据',
     route: '线路', direction: '方向', liveVehicles: '在线车辆', stops: '站数', headways: '间隔数', actual: '实际间隔（分钟）', scheduled: '计划间隔（分钟）',
@@ -48,12 +53,14 @@ export const transitEn: TransitMessages = {
   late: '{{count}} min late', early: '{{count}} min early', onTime: 'On time',
   search: {
     title: 'Find a stop', label: 'Stop name or number', placeholder: 'e.g. Huangpu', submit: 'Search', found: '{{count}} stops found',
+    foundMore: '{{count}} stops found, the first {{shown}} listed here. Type more of the name, or the stop number, to narrow the search.',
     none: 'No stop found', routes: 'All routes', routesHint: 'Open a route for its line diagram and vehicles',
   },
   stop: {
     title: '{{stop}} · Arrivals', stopId: 'Stop {{id}}', route: 'Route', headsign: 'Towards', arrives: 'Arrives', status: 'Status', delay: 'Late/early',
     vehicle: 'Vehicle', none: 'No service in the next hour', updated: 'Updated {{time}}', board: 'Stop display', announce: '{{route}} towards {{headsign}}, {{when}}, {{kind}}.',
     announceNone: 'No service in the next hour.', in: 'in {{count}} minutes', dueNow: 'due now', back: 'Find another stop', caption: 'Next buses, soonest first',
+    notFound: 'There is no stop numbered "{{id}}". Check the link, or find the stop again.',
   },
   route: {
     title: '{{line}} line diagram', direction: 'Towards {{headsign}}', stops: '{{count}} stops', length: '{{km}} km',
@@ -63,9 +70,12 @@ export const transitEn: TransitMessages = {
     vehicleText: 'Vehicle {{id}}, approaching {{stop}}, {{delay}}{{gap}}', gapText: ', {{minutes}} min behind the bus ahead ({{status}})',
     waitingText: 'Vehicle {{id}} waiting at the first stop, {{stop}}, leaves at {{time}}', waitingSummary: '{{count}} of them waiting at the first stop.',
     legend: 'Legend', legendBus: 'Vehicle', legendBunching: 'Bunching (under 25% of the scheduled headway)', legendGap: 'Big gap (over 1.5 times)',
-    stopList: 'Stops and vehicles',
+    stopList: 'Stops and vehicles', notFound: 'There is no route "{{id}}". Check the link, or find it again.',
   },
-  board: { title: '{{stop}} stop display', next: 'Next buses', clock: 'Time now', noService: 'No service in the next hour', minutes: 'min', due: 'Due' },
+  board: {
+    title: '{{stop}} stop display', next: 'Next buses', clock: 'Time now', noService: 'No service in the next hour', minutes: 'min', due: 'Due',
+    notFound: 'There is no stop numbered "{{id}}"', notFoundHint: 'Check the stop number this display is set to',
+  },
   ops: {
     title: 'Bus headway monitor', nav: 'Buses', window: 'Period', windowOption: 'Last {{minutes}} min', observedSince: 'Data since {{time}}',
     route: 'Route', direction: 'Direction', liveVehicles: 'Live vehicles', stops: 'Stops', headways: 'Headways', actual: 'Actual headway (min)', scheduled: 'Scheduled headway (min)',

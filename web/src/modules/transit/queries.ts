@@ -13,9 +13,10 @@ export const transitQueries = {
     // The stream keeps it fresh; this is the fallback while the stream is down (and picks up timetabled trips).
     refetchInterval: 60_000,
   }),
-  stops: (q: string, feed: string | undefined) => queryOptions({
-    queryKey: ['transit', 'stops', feed ?? '', q],
-    queryFn: () => publicApi<{ feed: string; items: StopFound[] }>(`/api/v1/transit/stops${query({ feed, q, limit: 30 })}`),
+  /** The first `limit` stops matching `q` (numbers in names in number order), and how many match in all. */
+  stops: (q: string, feed: string | undefined, limit: number) => queryOptions({
+    queryKey: ['transit', 'stops', feed ?? '', q, limit],
+    queryFn: () => publicApi<{ feed: string; total: number; items: StopFound[] }>(`/api/v1/transit/stops${query({ feed, q, limit })}`),
   }),
   routes: (feed: string | undefined) => queryOptions({
     queryKey: ['transit', 'routes', feed ?? ''],

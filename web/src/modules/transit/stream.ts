@@ -36,15 +36,25 @@ export function useStopArrivals(stopId: string, feed: string | undefined, limit:
   return { ...result, stream: state, updatedAt: updatedAt ?? (result.dataUpdatedAt || null) };
 }
 
-/** The current time, ticking every `ms` (the countdowns move between pushes). */
-export function useNow(ms: number): number {
+/**
+ * The current time, ticking every second. The stop page and the stop display count down with the same
+ * clock: a slower tick on one of them showed a bus a minute later there than on the other for seconds on
+ * end.
+ */
+export function useNow(): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), ms);
+    const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
-  }, [ms]);
+  }, []);
   return now;
 }
 
-/** Whole minutes from now to a POSIX-seconds time (never below zero). */
+/**
+ * Whole minutes from now (epoch ms) to a POSIX-seconds time, rounded down as a countdown is (13 min 56 s
+ * is "13 minutes"), never below zero: what the stop page, the stop display and the live region all say.
+ */
 export const minutesUntil = (time: number, now: number) => Math.max(0, Math.floor((time * 1000 - now) / 60_000));
+
+/** A bus less than a minute away, or just past its time and still at the stop: "due", not "0 min". */
+export const isDue = (time: number, now: number) => minutesUntil(time, now) === 0;
