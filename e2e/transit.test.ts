@@ -324,6 +324,10 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(cells[5]).toBe('3.0'); // scheduled: every 3 minutes
     expect(Number(cells[8])).toBeGreaterThan(0); // the late bus and the one behind it bunched
     expect(await page.locator('h1').textContent()).toBe('公交运行监测');
+    // Observed for minutes, not the hour chosen: the page says the figures read low for now.
+    const observed = (await server.request('GET', `/api/v1/transit/headways?feed=${FEED}`, { token: duty })).body;
+    expect(observed.to - observed.from).toBeLessThan(3600);
+    expect(await page.locator('[data-testid="headways-partial"]').textContent()).toContain(`开始观测仅 ${Math.floor((observed.to - observed.from) / 60)} 分钟`);
     // The stops the buses passed between their reports checked what was announced for them.
     const accuracy = page.locator('[data-testid="prediction-accuracy"]');
     await accuracy.waitFor();

@@ -79,6 +79,14 @@ export const PREDICTION_ACCURACY_GOAL = 0.97;
  */
 export const PREDICTION_ACCURACY_MIN_JUDGED = 100;
 
+/**
+ * A route direction whose headway CV is over this is irregular: level of service E or worse. The bus
+ * monitor flags it, and the vital sign counts it.
+ * See: Transit Capacity and Quality of Service Manual, 3rd ed. (TCRP Report 165), chapter 5: headway
+ * adherence levels of service by CV (A to 0.21, B 0.30, C 0.39, D 0.52, E 0.74, F beyond).
+ */
+export const IRREGULAR_HEADWAY_CV = 0.52;
+
 /** `GET /api/v1/transit/accuracy`: the announcements judged as the buses passed the stops. */
 export interface PredictionAccuracy {
   feed: string;

@@ -97,7 +97,7 @@ export class HeadwayVitals {
       const feed = this.transit.runtime(feedId);
       const from = Math.max(now - WINDOW_SECONDS, this.recorder.since);
       if (from >= now) continue;
-      const { actual, scheduled } = headwayInputs(this.recorder.between(feed.id, from - LOOK_BACK_SECONDS, now), feed.timetable, from, now);
+      const { actual, scheduled } = headwayInputs(this.recorder.between(feed.id, from - LOOK_BACK_SECONDS, now), feed.timetable, from, now, {}, this.recorder.since);
       if (actual.some((pass) => pass.time >= from) || scheduled.some((pass) => pass.time >= from)) anything = true;
       cityRows.push(...routeHeadways(actual, scheduled));
       if (!outlines.length) continue;

@@ -3,6 +3,7 @@
 // sum(h^2) / (2 sum(h)) over the headways h, so irregular service costs waiting time even when the number
 // of buses is right: the excess over the scheduled wait is the excess wait time (EWT).
 // See: https://tfl.gov.uk/corporate/publications-and-reports/buses-performance-data (excess wait time)
+import { IRREGULAR_HEADWAY_CV } from '@citypulse/contracts';
 
 export interface StopPass {
   routeId: string;
@@ -115,12 +116,8 @@ export function routeHeadways(actual: StopPass[], scheduled: StopPass[], options
   }).sort((a, b) => (a.routeId < b.routeId ? -1 : a.routeId > b.routeId ? 1 : a.directionId - b.directionId));
 }
 
-/**
- * A route direction whose headway CV is over this is irregular: level of service E or worse.
- * See: Transit Capacity and Quality of Service Manual, 3rd ed. (TCRP Report 165), chapter 5: headway
- * adherence levels of service by CV (A to 0.21, B 0.30, C 0.39, D 0.52, E 0.74, F beyond).
- */
-export const IRREGULAR_CV = 0.52;
+/** See IRREGULAR_HEADWAY_CV in contracts. */
+export const IRREGULAR_CV = IRREGULAR_HEADWAY_CV;
 
 export interface HeadwayFigures {
   headways: number;

@@ -3,7 +3,7 @@ import { startServer, type TestServer } from '../../../test/harness.js';
 import { manualClock } from '../../platform/clock.js';
 import { lineFeed, lineLongitude, uploadFeed, zipFiles } from './testing/feed.js';
 import { loadTimetable } from './gtfs/timetable.js';
-import { searchStops } from './network.js';
+import { headwayInputs, searchStops } from './network.js';
 import type { FeedRuntime } from './feed-runtime.js';
 
 const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday; the line feed runs in UTC
@@ -147,6 +147,19 @@ describe('headways over HTTP', () => {
     expect(row.meanHeadway).toBeLessThan(125);
     expect(row.cv).toBeLessThan(0.05);
     expect(row.excessWait).toBeCloseTo(row.actualWait - 300, 6);
+  });
+
+  it('opens no scheduled headway before the passings were observed', async () => {
+    // Passings observed from 08:08, the period 08:12-08:21: at B the buses came 08:13 and 08:15. The
+    // timetable's 08:05 → 08:15 at B opens before anything was seen, so no observed headway could match
+    // it: it is left out. Those opening at 08:10 (A, C) stay, as an observed one could.
+    const timetable = await loadTimetable(zipFiles(tenMinuteLine()));
+    const actual = [at('08:13:00'), at('08:15:00')].map((time) => ({ routeId: 'R1', directionId: 0, stopId: 'B', time }));
+    const scheduledAt = (inputs: ReturnType<typeof headwayInputs>) => inputs.scheduled.map((pass) => `${pass.stopId}@${new Date(pass.time * 1000).toISOString().slice(11, 16)}`).sort();
+    const observed = headwayInputs(actual, timetable, at('08:12:00'), at('08:21:00'), {}, at('08:08:00'));
+    expect(scheduledAt(observed)).toEqual(['A@08:10', 'A@08:20', 'B@08:15', 'C@08:10', 'C@08:20', 'D@08:15']);
+    const unbounded = headwayInputs(actual, timetable, at('08:12:00'), at('08:21:00'));
+    expect(scheduledAt(unbounded)).toEqual(['A@08:10', 'A@08:20', 'B@08:05', 'B@08:15', 'C@08:10', 'C@08:20', 'D@08:15']);
   });
 
   it('takes a shorter window, and refuses a bad one naming the field', async () => {

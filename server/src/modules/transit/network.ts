@@ -263,10 +263,13 @@ export function scheduledPassings(timetable: Timetable, from: number, to: number
 
 /**
  * What headways over a period are computed from: the observed and the scheduled passings whose headways
- * end in [from, to] (see headwaysEndingIn).
+ * end in [from, to] (see headwaysEndingIn). `observedSince`: when passings began to be observed. No
+ * observed headway opens before it, so no scheduled one does either: in the first minutes after a start,
+ * only the short headways have both ends observed, and held against the timetable's full headways they
+ * would show buses far more frequent than planned (an excess wait minutes below zero).
  */
-export function headwayInputs(actualPassings: StopPass[], timetable: Timetable, from: number, to: number, filter: { routeId?: string; directionId?: number } = {}) {
-  const scheduled = scheduledPassings(timetable, from - LOOK_BACK_SECONDS, to, filter);
+export function headwayInputs(actualPassings: StopPass[], timetable: Timetable, from: number, to: number, filter: { routeId?: string; directionId?: number } = {}, observedSince = -Infinity) {
+  const scheduled = scheduledPassings(timetable, Math.max(from - LOOK_BACK_SECONDS, observedSince), to, filter);
   return { actual: headwaysEndingIn(actualPassings, from), scheduled: headwaysEndingIn(scheduled, from) };
 }
 
@@ -295,7 +298,7 @@ const keep = (filter: RouteFilter) => (pass: StopPass) => (filter.routeId === un
 export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder: PassingRecorder, now: number, windowSeconds: number, filter: RouteFilter = {}) {
   const from = Math.max(now - windowSeconds, recorder.since);
   const actual = recorder.between(feed.id, from - LOOK_BACK_SECONDS, now).filter(keep(filter));
-  const inputs = headwayInputs(actual, feed.timetable, from, now, filter);
+  const inputs = headwayInputs(actual, feed.timetable, from, now, filter, recorder.since);
   const liveCount = new Map<string, number>();
   for (const vehicle of service.liveVehicles(feed)) {
     const key = `${vehicle.run.trip.routeId}\u0000${vehicle.run.trip.directionId}`;

@@ -12,12 +12,10 @@ import { formatShare } from '../../app/format';
 import { Loading, useFormatTime } from '../ops/common';
 import { transitQueries } from './queries';
 import type { HeadwayRow, PredictionAccuracy } from './types';
-import { PREDICTION_ACCURACY_MIN_JUDGED } from '@citypulse/contracts';
+import { IRREGULAR_HEADWAY_CV, PREDICTION_ACCURACY_MIN_JUDGED } from '@citypulse/contracts';
 import './transit.css';
 
 const WINDOWS = [30, 60, 120, 180];
-/** A CV above this is irregular service (half the mean headway as its standard deviation). */
-const IRREGULAR_CV = 0.5;
 
 const minutes = (seconds: number | null) => (seconds === null ? '—' : (seconds / 60).toFixed(1));
 
@@ -58,6 +56,10 @@ export function HeadwaysPage() {
           </span>
         )}
       </form>
+      {headways.data && headways.data.to - headways.data.from < window * 60 - 60 && (
+        // Just after a start only short headways have both buses observed: say the figures read low.
+        <p className="hint" data-testid="headways-partial">{t('transit.ops.partial', { minutes: Math.floor((headways.data.to - headways.data.from) / 60) })}</p>
+      )}
       {accuracy.data && <AccuracySummary accuracy={accuracy.data} />}
       <Loading query={feeds.isSuccess ? headways : feeds}>
         {headways.data && headways.data.items.length === 0 ? (
@@ -135,7 +137,7 @@ function AccuracySummary({ accuracy }: { accuracy: PredictionAccuracy }) {
 
 function Row({ row, feed, accuracy, goal }: { row: HeadwayRow; feed: string | undefined; accuracy: { count: number; inWindow: number | null } | null; goal: number }) {
   const { t } = useTranslation();
-  const irregular = row.cv !== null && row.cv > IRREGULAR_CV;
+  const irregular = row.cv !== null && row.cv > IRREGULAR_HEADWAY_CV;
   return (
     <tr data-route={row.routeId} data-direction={row.directionId}>
       <th scope="row">
