@@ -234,6 +234,9 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(await page.locator('.arrival').first().textContent()).toMatch(/Towards/);
     await screenshot(page, 'go-stop-phone-en-large');
     await expectAccessible(page, 'stop arrivals, English, large text');
+    // One stop found is said in the singular.
+    await page.goto(`${server.url}/go?feed=${FEED}&q=${encodeURIComponent('新河桥')}&lang=en`);
+    expect(await page.getByTestId('stops-found').textContent()).toBe('1 stop found');
     // A stop that does not exist: said in the page's language, no empty board.
     await page.goto(`${server.url}/go/stops/NOPE?feed=${FEED}&lang=en`);
     expect(await page.getByTestId('not-found').textContent()).toContain('There is no stop numbered "NOPE"');

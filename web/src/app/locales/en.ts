@@ -1,9 +1,10 @@
 // English.
+import type { WithSingulars } from './plurals';
 import { transitEn } from '../../modules/transit/locales';
 import { casesEn } from '../../modules/cases/locales';
 import type { Messages } from './zh-CN';
 
-export const en: Messages = {
+export const en: WithSingulars<Messages> = {
   app: { name: 'CityPulse', title: 'City vital signs', skip: 'Skip to main content' },
   common: {
     loading: 'Loading…', error: 'Something went wrong: {{message}}', retry: 'Retry', none: 'None', close: 'Close', cancel: 'Cancel',
@@ -28,7 +29,7 @@ export const en: Messages = {
     healthSummary: 'City health score {{score}}.', trendSummary: 'Over the last 6 hours the health score went from {{first}} to {{last}}, lowest {{min}}, highest {{max}}.',
     mapSummary: 'District health: {{list}}.', sparkSummary: '{{name}}: latest {{value}} {{unit}}, last hour lowest {{min}}, highest {{max}}.',
     tileLabel: '{{name}}: score {{score}}, {{status}}', countCritical: '{{count}} critical', countWarning: '{{count}} warning', district: '{{name}}',
-    firing: '{{count}} alerts',
+    firing: '{{count}} alerts', firing_one: '1 alert',
   },
   ops: {
     title: 'Operations console', overview: 'Overview', catalogue: 'Catalogue', alerts: 'Alerts', screen: 'Big screen',
@@ -39,6 +40,7 @@ export const en: Messages = {
     warningLow: 'Warning low', warningHigh: 'Warning high', criticalLow: 'Critical low', criticalHigh: 'Critical high', direction: 'Direction',
     directions: { up: 'Higher is worse', down: 'Lower is worse', both: 'Both ways' }, aggregation: 'Aggregation',
     history: 'History', range: 'Range', alertHistory: 'Alert history', latest: 'Latest', noData: 'No data in this range',
+    chartSummary_one: '{{name}}, {{from}} to {{to}}, 1 point; lowest {{min}}, highest {{max}}, latest {{last}} {{unit}}.',
     chartSummary: '{{name}}, {{from}} to {{to}}, {{count}} points; lowest {{min}}, highest {{max}}, latest {{last}} {{unit}}.',
     showTable: 'Show the data as a table', hideTable: 'Hide the data table',
     severity: 'Severity', state: 'State', states: { firing: 'Firing', resolved: 'Resolved' }, acknowledged: 'Acknowledged', unacknowledged: 'Unacknowledged',

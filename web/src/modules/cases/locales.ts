@@ -1,4 +1,5 @@
 // The cases pages' messages, merged into the app's locales under `cases`.
+import type { WithSingulars } from '../../app/locales/plurals';
 export const casesZh = {
   nav: '案件', title: '案件工作台', stats: '案件统计', worklist: '案件列表',
   states: {
@@ -51,7 +52,7 @@ export const casesZh = {
 
 export type CasesMessages = typeof casesZh;
 
-export const casesEn: CasesMessages = {
+export const casesEn: WithSingulars<CasesMessages> = {
   nav: 'Cases', title: 'Case worklist', stats: 'Case statistics', worklist: 'Cases',
   states: {
     reported: 'Reported', filed: 'Filed', declined: 'Declined', dispatched: 'Dispatched', returned: 'Returned', in_progress: 'In progress',
@@ -67,7 +68,7 @@ export const casesEn: CasesMessages = {
   overdue: 'Overdue', overdueOnly: 'Overdue only', notOverdue: 'Not overdue', department: 'Department', district: 'District', noDepartment: 'Not dispatched',
   id: 'No.', caseTitle: 'Case', reportedAt: 'Reported', deadline: 'Deadline', select: 'Select', selectAll: 'Select every case on this page',
   selectCase: 'Select case {{id}}', selected: '{{count}} selected', bulkAction: 'Bulk action', bulkApply: 'Apply to selected',
-  bulkDone: '"{{action}}" applied to {{count}} cases', bulkConflict: 'A selected case was changed by someone else meanwhile; no case was changed and the list has been reloaded:',
+  bulkDone: '"{{action}}" applied to {{count}} cases', bulkDone_one: '"{{action}}" applied to 1 case', bulkConflict: 'A selected case was changed by someone else meanwhile; no case was changed and the list has been reloaded:',
   bulkHint: 'All or nothing: if any case cannot take the action, every case stays as it was.',
   none: 'No cases match', overdueBadge: 'Overdue', onTime: 'On time', late: 'Late', escalated: 'Escalated (level {{level}})',
   details: 'Details', timeline: 'Timeline', location: 'Location', actionsNow: 'Actions possible now', noActions: 'No action is possible now',
@@ -81,7 +82,7 @@ export const casesEn: CasesMessages = {
   dispatchTitle: 'Dispatch case {{id}}', ruleDecision: "The rules' decision", ruleNone: 'No dispatch rule applies', ruleDefault: "The category's default department",
   ruleId: 'Rule {{id}}', classifierTitle: 'Suggested departments (top 3)', classifierNone: 'The classifier has not been trained yet',
   confidence: 'confidence {{value}}', useSuggestion: 'Use: {{name}}', chosenDepartment: 'Dispatch to', modelInfo: 'Model trained {{time}} on {{samples}} cases',
-  statsTitle: 'Case statistics', period: 'Period', days: 'Last {{count}} days', opened: 'Opened', closed: 'Closed', perDay: 'Opened and closed per day',
+  statsTitle: 'Case statistics', period: 'Period', days: 'Last {{count}} days', days_one: 'Last day', opened: 'Opened', closed: 'Closed', perDay: 'Opened and closed per day',
   perDaySummary: 'In the last {{days}} days {{opened}} cases opened and {{closed}} closed; the busiest day opened {{max}} ({{maxDay}}).',
   onTimeRate: 'On-time rate', medianClose: 'Median time to close', hours: '{{value}} h', satisfactionMean: 'Mean satisfaction',
   satisfiedShare: 'Satisfied', backlogTotal: 'Open cases', overdueTotal: 'Overdue cases', byDepartment: 'Backlog and overdue by department', byDistrict: 'Backlog and overdue by district',
@@ -91,7 +92,7 @@ export const casesEn: CasesMessages = {
   lanes: {
     reported: 'To file', filed: 'To dispatch', returned: 'Returned, to dispatch again', dispatched: 'Dispatched, not accepted', overdue: 'Overdue / escalated', handled: 'To verify',
   },
-  laneCount: '{{count}}', laneLabel: '{{lane}}: {{count}} cases', laneEmpty: 'No cases', laneMore: '{{count}} more in the case worklist',
+  laneCount: '{{count}}', laneLabel: '{{lane}}: {{count}} cases', laneLabel_one: '{{lane}}: 1 case', laneEmpty: 'No cases', laneMore: '{{count}} more in the case worklist',
   age: 'Open for {{value}}', dueIn: 'Due in {{value}}', overdueBy: 'Overdue by {{value}}', noDeadline: 'Not filed yet, no deadline',
   durationDays: '{{days}} d {{hours}} h', durationHours: '{{hours}} h {{minutes}} min', durationMinutes: '{{minutes}} min',
   open: 'Open', clearFilters: 'Clear filters', dispatched: 'Case {{id}} dispatched to {{department}}.',

@@ -1,4 +1,5 @@
 // The transit pages' messages, merged into the app's locales under `transit`.
+import type { WithSingulars } from '../../app/locales/plurals';
 export const transitZh = {
   title: '数字公交', line: '{{name}}路', lineLabel: '线路',
   streamLive: '实时更新', streamConnecting: '连接中', streamDown: '实时更新中断，正在重连…',
@@ -46,26 +47,26 @@ export const transitZh = {
 
 export type TransitMessages = typeof transitZh;
 
-export const transitEn: TransitMessages = {
+export const transitEn: WithSingulars<TransitMessages> = {
   title: 'Digital bus', line: 'Route {{name}}', lineLabel: 'Route',
   streamLive: 'Live', streamConnecting: 'Connecting', streamDown: 'Live updates interrupted, reconnecting…',
   live: 'Live', scheduled: 'Scheduled', liveLong: 'Live prediction (vehicle position)', scheduledLong: 'From the timetable',
   due: 'Due', minutes: '{{count}} min', minuteUnit: 'min',
   late: '{{count}} min late', early: '{{count}} min early', onTime: 'On time',
   search: {
-    title: 'Find a stop', label: 'Stop name or number', placeholder: 'e.g. Huangpu', submit: 'Search', found: '{{count}} stops found',
+    title: 'Find a stop', label: 'Stop name or number', placeholder: 'e.g. Huangpu', submit: 'Search', found: '{{count}} stops found', found_one: '1 stop found',
     foundMore: '{{count}} stops found, the first {{shown}} listed here. Type more of the name, or the stop number, to narrow the search.',
     none: 'No stop found', routes: 'All routes', routesHint: 'Open a route for its line diagram and vehicles',
   },
   stop: {
     title: '{{stop}} · Arrivals', stopId: 'Stop {{id}}', route: 'Route', headsign: 'Towards', arrives: 'Arrives', status: 'Status', delay: 'Late/early',
     vehicle: 'Vehicle', none: 'No service in the next hour', updated: 'Updated {{time}}', board: 'Stop display', announce: '{{route}} towards {{headsign}}, {{when}}, {{kind}}.',
-    announceNone: 'No service in the next hour.', in: 'in {{count}} minutes', dueNow: 'due now', back: 'Find another stop', caption: 'Next buses, soonest first',
+    announceNone: 'No service in the next hour.', in: 'in {{count}} minutes', in_one: 'in 1 minute', dueNow: 'due now', back: 'Find another stop', caption: 'Next buses, soonest first',
     notFound: 'There is no stop numbered "{{id}}". Check the link, or find the stop again.',
   },
   route: {
-    title: '{{line}} line diagram', direction: 'Towards {{headsign}}', stops: '{{count}} stops', length: '{{km}} km',
-    headway: 'Scheduled every {{minutes}} min', noHeadway: 'No scheduled headway', vehicles: '{{count}} vehicles live', noVehicles: 'No vehicle live in this direction',
+    title: '{{line}} line diagram', direction: 'Towards {{headsign}}', stops: '{{count}} stops', stops_one: '1 stop', length: '{{km}} km',
+    headway: 'Scheduled every {{minutes}} min', noHeadway: 'No scheduled headway', vehicles: '{{count}} vehicles live', vehicles_one: '1 vehicle live', noVehicles: 'No vehicle live in this direction',
     vehicle: 'Vehicle {{id}}', nextStop: 'Next stop {{stop}}', gapAhead: '{{minutes}} min behind the bus ahead', bunching: 'Bunching', gap: 'Big gap', regular: 'Regular',
     summary: 'Towards {{headsign}}: {{stops}} stops, {{vehicles}} vehicles live, {{bunching}} bunched and {{gaps}} big gaps.',
     vehicleText: 'Vehicle {{id}}, approaching {{stop}}, {{delay}}{{gap}}', gapText: ', {{minutes}} min behind the bus ahead ({{status}})',
@@ -82,10 +83,11 @@ export const transitEn: TransitMessages = {
     partial: 'Observed for only {{minutes}} min, less than the period: a headway counts once both its buses have been seen, so long headways are not in yet and the mean headway and excess wait read low for now.',
     route: 'Route', direction: 'Direction', liveVehicles: 'Live vehicles', stops: 'Stops', headways: 'Headways', actual: 'Actual headway (min)', scheduled: 'Scheduled headway (min)',
     cv: 'CV', ewt: 'Excess wait (min)', bunching: 'Bunching', gaps: 'Big gaps', diagram: 'Diagram', none: 'No stop passings observed in this period',
+    noHeadways_one: '1 stop passing observed, but no stop has yet seen two buses of the same route: no headway to measure yet',
     noHeadways: '{{count}} stop passings observed, but no stop has yet seen two buses of the same route: no headway to measure yet',
     caption: 'Headways per route and direction: actual and scheduled (minutes), coefficient of variation, excess wait time (minutes), bunching (< 25% of scheduled) and big gaps (> 1.5 times)',
-    passings: '{{count}} stop passings', minutesValue: '{{value}} min', irregular: 'Irregular',
-    accuracy: 'Prediction accuracy', accuracyTitle: 'Arrival prediction accuracy', accuracyGoal: 'Goal {{goal}}', accuracyJudged: '{{count}} announcements checked',
+    passings: '{{count}} stop passings', passings_one: '1 stop passing', minutesValue: '{{value}} min', irregular: 'Irregular',
+    accuracy: 'Prediction accuracy', accuracyTitle: 'Arrival prediction accuracy', accuracyGoal: 'Goal {{goal}}', accuracyJudged: '{{count}} announcements checked', accuracyJudged_one: '1 announcement checked',
     accuracyNone: 'No arrival announcement could be checked in this period yet', belowGoal: 'Below goal', accuracyTooFew: 'fewer than {{count}} checked: too few to hold against the goal yet',
     accuracyHint: 'As buses pass stops, the announcements made 0-30 min before are checked: accurate within ±60 s at 0-3 min, -90/+120 s at 3-6 min, -150/+210 s at 6-12 min, -240/+360 s at 12-30 min',
   },
