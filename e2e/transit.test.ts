@@ -383,6 +383,40 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
 
     const announcement = (page: Page) => page.locator('[data-testid="announcement"]').textContent();
 
+    it('asks which network first when the address names none, and says plainly when it names one that does not exist', async () => {
+      const page = await newPage({ width: 390, height: 844 });
+      await page.goto(`${server.url}/go`);
+      const picker = page.getByTestId('network-picker');
+      await picker.waitFor();
+      expect(await picker.locator('h2').textContent()).toBe('选择公交网络');
+      const choices = await picker.locator('.stop-result-id').allTextContents();
+      expect(choices.map((text) => text.split(' · ')[0])).toEqual([FEED, HARBOUR_FEED].sort());
+      expect(await page.locator('#stop-q').count()).toBe(0); // nothing to search before a network is chosen
+      await screenshot(page, 'go-networks-phone');
+      await expectAccessible(page, 'network picker');
+      await picker.getByRole('link', { name: new RegExp(HARBOUR_FEED) }).click();
+      await page.waitForURL(`**/go?feed=${HARBOUR_FEED}`);
+      expect(await page.locator('#network').inputValue()).toBe(HARBOUR_FEED);
+      await page.fill('#stop-q', '黄浦江12');
+      await page.waitForFunction(() => document.querySelector('.stop-result-name')?.textContent === '黄浦江12号码头');
+      // Another network is one choice away, and the search goes with it.
+      await page.selectOption('#network', FEED);
+      await page.waitForURL((url) => url.searchParams.get('feed') === FEED);
+      await page.waitForSelector('[data-testid="stops-found"]');
+      expect(await page.getByTestId('stops-found').textContent()).toBe('没有找到车站');
+      // A link naming a network that does not exist, or none where one is needed: said in Chinese, with the way to choose.
+      for (const [address, words] of [[`/go/stops/S06?feed=nope`, '没有名为“nope”的公交网络'], ['/go/routes/NOPE', '本市有多个公交网络']] as const) {
+        await page.goto(`${server.url}${address}`);
+        const problem = page.getByTestId('feed-problem');
+        await problem.waitFor({ timeout: 1500 });
+        expect(await problem.textContent()).toContain(words);
+        expect(await problem.getByRole('link').getAttribute('href')).toBe('/go');
+      }
+      await page.goto(`${server.url}/board/S06?feed=nope`);
+      await page.getByTestId('feed-problem').waitFor({ timeout: 1500 });
+      expect(await page.getByTestId('feed-problem').textContent()).toContain('请检查本站牌地址中设置的公交网络');
+    });
+
     it('lists the stops of a broad search in number order, and says when there are more than it lists', async () => {
       const page = await newPage({ width: 390, height: 844 });
       await page.goto(`${server.url}/go?feed=${HARBOUR_FEED}&q=${encodeURIComponent('黄浦江')}`);

@@ -1,5 +1,12 @@
 // The transit API's line diagram as the server answers it and the passenger pages read it (数字公交).
 
+/** `GET /api/v1/transit/networks`: the bus networks (GTFS feeds) passengers can choose from. */
+export interface TransitNetworks {
+  /** The network a request naming none is for; null when there are several and none is the default. */
+  default: string | null;
+  items: Array<{ id: string; agencies: string[]; routes: number; stops: number; timeZone: string }>;
+}
+
 export interface RouteSummary { id: string; shortName: string; longName: string; color: string; type: number }
 
 /** Where a vehicle stands against the one ahead: bunched (under 25% of the headway), a big gap, or regular. */

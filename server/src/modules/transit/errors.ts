@@ -8,6 +8,8 @@ export enum TransitErrorCode {
   UnknownStop = 'transit.unknown_stop',
   UnknownRoute = 'transit.unknown_route',
   UnknownFeed = 'transit.unknown_feed',
+  /** Several feeds, and the request does not say which (nor can it be told from the stop or route). */
+  FeedRequired = 'transit.feed_required',
   InvalidModel = 'transit.invalid_model',
   InvalidPeriod = 'transit.invalid_period',
   InvalidPollSource = 'transit.invalid_poll_source',
@@ -22,6 +24,7 @@ const STATUS: Record<TransitErrorCode, number> = {
   [TransitErrorCode.UnknownStop]: 404,
   [TransitErrorCode.UnknownRoute]: 404,
   [TransitErrorCode.UnknownFeed]: 404,
+  [TransitErrorCode.FeedRequired]: 400,
   [TransitErrorCode.InvalidModel]: 400,
   [TransitErrorCode.InvalidPeriod]: 400,
   [TransitErrorCode.InvalidPollSource]: 400,

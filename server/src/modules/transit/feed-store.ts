@@ -125,6 +125,14 @@ export async function listFeeds(db: Db): Promise<FeedSummary[]> {
   }));
 }
 
+/** The operators' names of each feed (agency.txt agency_name), sorted. */
+export async function agencyNames(db: Db): Promise<Map<string, string[]>> {
+  const rows = await db.query<{ feed_id: string; name: string }>('select feed_id, name from transit_agency order by feed_id, name');
+  const names = new Map<string, string[]>();
+  for (const row of rows) names.set(row.feed_id, [...(names.get(row.feed_id) ?? []), row.name]);
+  return names;
+}
+
 export async function deleteFeed(db: Db, feedId: string): Promise<boolean> {
   const rows = await db.query('delete from transit_feed where id = $1 returning id', [feedId]);
   return rows.length > 0;

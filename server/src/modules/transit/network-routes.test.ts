@@ -192,7 +192,14 @@ describe('requests that name no feed, with several feeds', () => {
     expect((await server.request('GET', '/api/v1/transit/routes/R2')).body).toMatchObject({ feed: 'other', route: { id: 'R2' } });
     // A whole-feed question, or a stop in neither, needs the feed named.
     const search = await server.request('GET', '/api/v1/transit/stops?q=Stop');
-    expect(search.status).toBe(404);
+    expect(search.status).toBe(400);
+    expect(search.body.type).toContain('transit.feed_required');
+    // Passengers choose among the networks, with their operators.
+    const networks = await server.request('GET', '/api/v1/transit/networks');
+    expect(networks.body).toEqual({ default: null, items: [
+      { id: 'line', agencies: ['Line Bus'], routes: 1, stops: 4, timeZone: 'UTC' },
+      { id: 'other', agencies: ['Line Bus'], routes: 1, stops: 4, timeZone: 'UTC' },
+    ] });
     expect(search.body['invalid-params']).toEqual([{ name: 'feed', reason: 'required when there are several feeds' }]);
     expect((await server.request('GET', '/api/v1/transit/stops/NOPE/arrivals')).body['invalid-params']).toEqual([{ name: 'feed', reason: 'required when there are several feeds' }]);
     // A third feed with the same stop ids: A is now ambiguous...
@@ -201,6 +208,7 @@ describe('requests that name no feed, with several feeds', () => {
     expect(ambiguous.body).toMatchObject({ detail: 'name the feed: stop "A" is in copy, line', 'invalid-params': [{ name: 'feed', reason: 'required: several feeds have this stop' }] });
     // ...unless the city's default feed has it; the default also answers whole-feed questions.
     server.app.transit.service.defaultFeed = 'line';
+    expect((await server.request('GET', '/api/v1/transit/networks')).body).toMatchObject({ default: 'line' });
     expect((await server.request('GET', '/api/v1/transit/stops/A/arrivals')).body).toMatchObject({ feed: 'line' });
     expect((await server.request('GET', '/api/v1/transit/stops?q=Stop')).body).toMatchObject({ feed: 'line' });
     expect((await server.request('GET', '/api/v1/transit/stops/QA/arrivals')).body).toMatchObject({ feed: 'other' });

@@ -12,6 +12,11 @@ export function registerNetworkRoutes(app: FastifyInstance, transit: TransitServ
   const seconds = () => Math.floor(now() / 1000);
   const Feed = Type.Optional(Type.String({ description: 'Feed id (optional when there is one feed)' }));
 
+  app.get('/api/v1/transit/networks', {
+    config: { public: true },
+    schema: { tags: ['transit'], summary: 'The bus networks (GTFS feeds) with their operators, and the one requests naming no feed are for (`default`, null when they must name one)' },
+  }, async () => transit.networks());
+
   app.get('/api/v1/transit/stops', {
     config: { public: true },
     schema: {

@@ -1,14 +1,14 @@
 // The transit service: the feeds in memory (timetable, tracker, prediction engine per feed), fed by
 // pushed GTFS-Realtime, answering arrivals and GTFS-Realtime feeds. The database holds the feeds and what
 // the engines learned; vehicle state lives in memory.
-import type { StopArrivals } from '@citypulse/contracts';
+import type { StopArrivals, TransitNetworks } from '@citypulse/contracts';
 import { EventEmitter } from 'node:events';
 import type { Db } from '../../platform/db/types.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../../platform/clock.js';
 import { buildTimetable, readFeedFile, type LoadOptions } from './gtfs/timetable.js';
 import { LearnedModel } from './prediction/history.js';
-import { deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
+import { agencyNames, deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
 import { decodeFeedMessage, pingsOf } from './realtime/feed-message.js';
 import { TransitError, TransitErrorCode } from './errors.js';
 import { keepSchedule, operatorTripsOf } from './realtime/trip-updates.js';
@@ -64,6 +64,20 @@ export class TransitService {
   }
 
   /**
+   * The bus networks a passenger can choose from: each feed with its operators' names, and the one a
+   * request naming no feed is for (null when there are several and no default).
+   */
+  async networks(): Promise<TransitNetworks> {
+    const agencies = await agencyNames(this.ctx.db);
+    const items = this.feedIds().map((id) => {
+      const { timetable } = this.feeds.get(id)!;
+      return { id, agencies: agencies.get(id) ?? [], routes: timetable.routes.size, stops: timetable.stops.size, timeZone: timetable.agencyTimezone };
+    });
+    const fallback = items.length === 1 ? items[0]!.id : this.defaultFeed !== null && this.feeds.has(this.defaultFeed) ? this.defaultFeed : null;
+    return { default: fallback, items };
+  }
+
+  /**
    * The feed asked for; when none is named, the only one, or the city's default feed (configured, or the
    * demo city's): links, QR codes and stop displays made before a second feed was imported keep working.
    */
@@ -76,7 +90,8 @@ export class TransitService {
     if (this.feeds.size === 1) return this.feeds.values().next().value!;
     const fallback = this.defaultFeed === null ? undefined : this.feeds.get(this.defaultFeed);
     if (fallback) return fallback;
-    throw new TransitError(TransitErrorCode.UnknownFeed, this.feeds.size ? `name the feed: one of ${this.feedIds().join(', ')}` : 'no GTFS feed has been imported', [{ name: 'feed', reason: this.feeds.size ? 'required when there are several feeds' : 'no feed' }]);
+    if (this.feeds.size === 0) throw new TransitError(TransitErrorCode.UnknownFeed, 'no GTFS feed has been imported', [{ name: 'feed', reason: 'no feed' }]);
+    throw new TransitError(TransitErrorCode.FeedRequired, `name the feed: one of ${this.feedIds().join(', ')}`, [{ name: 'feed', reason: 'required when there are several feeds' }]);
   }
 
   /**
@@ -92,7 +107,7 @@ export class TransitService {
     const having = [...this.feeds.values()].filter(knows);
     if (having.length === 1) return having[0]!;
     if (having.length > 1) {
-      throw new TransitError(TransitErrorCode.UnknownFeed, `name the feed: ${what} "${id}" is in ${having.map((feed) => feed.id).sort().join(', ')}`, [{ name: 'feed', reason: `required: several feeds have this ${what}` }]);
+      throw new TransitError(TransitErrorCode.FeedRequired, `name the feed: ${what} "${id}" is in ${having.map((feed) => feed.id).sort().join(', ')}`, [{ name: 'feed', reason: `required: several feeds have this ${what}` }]);
     }
     return this.runtime(); // the default feed (its "unknown stop" follows) or a request to name the feed
   }

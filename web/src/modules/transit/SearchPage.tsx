@@ -7,6 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { LoadingOrError, PassengerLayout, useFeed } from './common';
 import { transitQueries } from './queries';
+import type { TransitNetworks } from './types';
 
 /** Stops listed: enough to scroll through on a phone. The server says how many match in all. */
 const SHOWN = 30;
@@ -17,8 +18,13 @@ export function SearchPage() {
   const { feed, withFeed } = useFeed();
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);
-  const stops = useQuery({ ...transitQueries.stops(q, feed, SHOWN), enabled: q.length > 0 });
-  const routes = useQuery(transitQueries.routes(feed));
+  const networks = useQuery(transitQueries.networks());
+  const networkList = networks.data?.items ?? [];
+  // Several networks and none named or default: the passenger chooses one before anything is asked of it.
+  const choosing = networks.isSuccess && !feed && networks.data.default === null && networkList.length > 1;
+  const ready = networks.isFetched && !choosing;
+  const stops = useQuery({ ...transitQueries.stops(q, feed, SHOWN), enabled: ready && q.length > 0 });
+  const routes = useQuery({ ...transitQueries.routes(feed), enabled: ready });
 
   useEffect(() => {
     document.title = t('transit.search.title');
@@ -41,6 +47,27 @@ export function SearchPage() {
   return (
     <PassengerLayout>
       <h1>{t('transit.search.title')}</h1>
+      {choosing ? <NetworkPicker networks={networkList} /> : (
+        <>
+          {networkList.length > 1 && (
+            <form className="go-network" onSubmit={(event) => event.preventDefault()}>
+              <label htmlFor="network">{t('transit.network.label')}</label>
+              <select id="network" value={feed ?? networks.data?.default ?? ''} onChange={(event) => changeParams({ feed: event.target.value })}>
+                {networkList.map((network) => <option key={network.id} value={network.id}>{networkName(network)}</option>)}
+              </select>
+            </form>
+          )}
+          {searchAndRoutes()}
+        </>
+      )}
+    </PassengerLayout>
+  );
+
+  // A plain function, not a component: as a component defined here it would be new on every render and
+  // React would remount the search box (losing focus) on every keystroke.
+  function searchAndRoutes() {
+    return (
+      <>
       <form className="go-search" role="search" onSubmit={(event) => { event.preventDefault(); search(text.trim()); }}>
         <label htmlFor="stop-q">{t('transit.search.label')}</label>
         <div className="go-search-row">
@@ -78,6 +105,31 @@ export function SearchPage() {
           ))}
         </ul>
       </LoadingOrError>
-    </PassengerLayout>
+      </>
+    );
+  }
+}
+
+/** A network by its operators' names, and its id when they do not tell it apart. */
+const networkName = (network: TransitNetworks['items'][number]) => (network.agencies.length ? `${network.agencies.join('、')} (${network.id})` : network.id);
+
+/** The networks as large links: the first thing asked when the city runs several and none is the default. */
+function NetworkPicker({ networks }: { networks: TransitNetworks['items'] }) {
+  const { t } = useTranslation();
+  return (
+    <section aria-labelledby="network-title" data-testid="network-picker">
+      <h2 id="network-title">{t('transit.network.title')}</h2>
+      <p className="hint">{t('transit.network.hint')}</p>
+      <ul className="stop-results">
+        {networks.map((network) => (
+          <li key={network.id}>
+            <Link to={`/go?feed=${encodeURIComponent(network.id)}`}>
+              <span className="stop-result-name">{network.agencies.join('、') || network.id}</span>
+              <span className="stop-result-id">{network.id} · {t('transit.network.summary', { routes: network.routes, stops: network.stops })}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

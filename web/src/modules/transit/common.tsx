@@ -96,6 +96,15 @@ export function useDateText(timeZone: string | undefined): (epochMs: number) => 
   return (epochMs) => dateFormat(i18n.language, { ...zoneOf(timeZone), month: 'long', day: 'numeric', weekday: 'long' }).format(epochMs);
 }
 
+/**
+ * What is wrong with the network (feed) the address names: there is none by that name (`unknown`), or the
+ * city runs several and the address names none (`required`).
+ */
+export function feedProblem(error: Error | null): 'unknown' | 'required' | null {
+  if (!(error instanceof ApiError)) return null;
+  return error.code === 'transit.unknown_feed' ? 'unknown' : error.code === 'transit.feed_required' ? 'required' : null;
+}
+
 /** The server does not know the stop or route asked for: a mistyped, old or cut-off link. */
 export const isUnknownPlace = (error: Error | null) =>
   error instanceof ApiError && (error.code === 'transit.unknown_stop' || error.code === 'transit.unknown_route');
@@ -106,12 +115,22 @@ export const isUnknownPlace = (error: Error | null) =>
  */
 export function LoadingOrError({ query: state, notFound, children }: { query: { isPending: boolean; error: Error | null }; notFound?: string; children: ReactNode }) {
   const { t } = useTranslation();
-  const { withFeed } = useFeed();
+  const { feed, withFeed } = useFeed();
   if (notFound && isUnknownPlace(state.error)) {
     return (
       <div className="go-error go-not-found" role="alert" data-testid="not-found">
         <p>{notFound}</p>
         <Link to={withFeed('/go')}>{t('transit.stop.back')}</Link>
+      </div>
+    );
+  }
+  const problem = feedProblem(state.error);
+  if (problem) {
+    // The way on is the network picker at /go, which names no network.
+    return (
+      <div className="go-error go-not-found" role="alert" data-testid="feed-problem">
+        <p>{problem === 'unknown' ? t('transit.network.unknown', { id: feed ?? '' }) : t('transit.network.required')}</p>
+        <Link to="/go">{t('transit.network.choose')}</Link>
       </div>
     );
   }

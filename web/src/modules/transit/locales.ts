@@ -6,6 +6,11 @@ export const transitZh = {
   live: '实时', scheduled: '计划', liveLong: '实时预测（车辆位置）', scheduledLong: '按时刻表',
   due: '即将进站', minutes: '{{count}} 分钟', minuteUnit: '分钟',
   late: '晚点 {{count}} 分钟', early: '早 {{count}} 分钟', onTime: '准点',
+  network: {
+    label: '公交网络', title: '选择公交网络', hint: '本市有多个公交网络，请先选择要查询的网络',
+    summary: '{{routes}} 条线路，{{stops}} 个车站', choose: '选择公交网络',
+    unknown: '没有名为“{{id}}”的公交网络。请检查链接，或重新选择网络。', required: '本市有多个公交网络，这个链接没有说明是哪一个。请先选择网络。',
+  },
   search: {
     title: '查找车站', label: '站名或站号', placeholder: '例如：黄浦', submit: '查找', found: '找到 {{count}} 个车站',
     foundMore: '找到 {{count}} 个车站，这里列出前 {{shown}} 个。请输入更完整的站名或站号，缩小查找范围。',
@@ -29,7 +34,7 @@ export const transitZh = {
   },
   board: {
     title: '{{stop}} 电子站牌', next: '即将到站', clock: '当前时间', noService: '未来一小时没有车次', minutes: '分钟', due: '进站',
-    notFound: '没有站号为“{{id}}”的车站', notFoundHint: '请检查本站牌设置的站号',
+    notFound: '没有站号为“{{id}}”的车站', notFoundHint: '请检查本站牌设置的站号', networkHint: '请检查本站牌地址中设置的公交网络（feed）',
   },
   ops: {
     title: '公交运行监测', nav: '公交', window: '统计时段', windowOption: '近 {{minutes}} 分钟', observedSince: '自 {{time}} 起有数据',
@@ -53,6 +58,11 @@ export const transitEn: WithSingulars<TransitMessages> = {
   live: 'Live', scheduled: 'Scheduled', liveLong: 'Live prediction (vehicle position)', scheduledLong: 'From the timetable',
   due: 'Due', minutes: '{{count}} min', minuteUnit: 'min',
   late: '{{count}} min late', early: '{{count}} min early', onTime: 'On time',
+  network: {
+    label: 'Bus network', title: 'Choose a bus network', hint: 'The city has several bus networks: choose the one to look in first',
+    summary: '{{routes}} routes, {{stops}} stops', choose: 'Choose a bus network',
+    unknown: 'There is no bus network "{{id}}". Check the link, or choose the network again.', required: 'The city has several bus networks, and this link does not say which. Choose the network first.',
+  },
   search: {
     title: 'Find a stop', label: 'Stop name or number', placeholder: 'e.g. Huangpu', submit: 'Search', found: '{{count}} stops found', found_one: '1 stop found',
     foundMore: '{{count}} stops found, the first {{shown}} listed here. Type more of the name, or the stop number, to narrow the search.',
@@ -76,7 +86,7 @@ export const transitEn: WithSingulars<TransitMessages> = {
   },
   board: {
     title: '{{stop}} stop display', next: 'Next buses', clock: 'Time now', noService: 'No service in the next hour', minutes: 'min', due: 'Due',
-    notFound: 'There is no stop numbered "{{id}}"', notFoundHint: 'Check the stop number this display is set to',
+    notFound: 'There is no stop numbered "{{id}}"', notFoundHint: 'Check the stop number this display is set to', networkHint: 'Check the bus network (feed) set in this display\'s address',
   },
   ops: {
     title: 'Bus headway monitor', nav: 'Buses', window: 'Period', windowOption: 'Last {{minutes}} min', observedSince: 'Data since {{time}}',

@@ -2,11 +2,16 @@
 // so a stop board works without signing in; the headway monitor uses the console's token.
 import { queryOptions } from '@tanstack/react-query';
 import { api, query } from '../../app/api';
-import type { Headways, PredictionAccuracy, RouteDiagram, RouteSummary, StopArrivals, StopFound } from './types';
+import type { Headways, PredictionAccuracy, RouteDiagram, RouteSummary, StopArrivals, StopFound, TransitNetworks } from './types';
 
 const publicApi = <T,>(path: string) => api<T>(path, { token: null });
 
 export const transitQueries = {
+  networks: () => queryOptions({
+    queryKey: ['transit', 'networks'],
+    queryFn: () => publicApi<TransitNetworks>('/api/v1/transit/networks'),
+    staleTime: 5 * 60_000,
+  }),
   arrivals: (stopId: string, feed: string | undefined, limit: number) => queryOptions({
     queryKey: ['transit', 'arrivals', feed ?? '', stopId, limit],
     queryFn: () => publicApi<StopArrivals>(`/api/v1/transit/stops/${encodeURIComponent(stopId)}/arrivals${query({ feed, limit })}`),

@@ -1,7 +1,7 @@
 // What the transit API answers (see server/src/modules/transit: routes.ts, network-routes.ts).
 import type { RouteSummary } from '@citypulse/contracts';
 
-export type { Arrival, DiagramDirection, DiagramVehicle, GapStatus, PredictionAccuracy, RouteDiagram, RouteSummary, StopArrivals } from '@citypulse/contracts';
+export type { Arrival, DiagramDirection, DiagramVehicle, GapStatus, PredictionAccuracy, RouteDiagram, RouteSummary, StopArrivals, TransitNetworks } from '@citypulse/contracts';
 
 export interface StopFound { id: string; name: string; routes: RouteSummary[] }
 
