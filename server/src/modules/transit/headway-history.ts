@@ -5,7 +5,7 @@ import type { Db } from '../../platform/db/types.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../../platform/clock.js';
 import { headwaysOver, LOOK_BACK_SECONDS, PassingRecorder, type RouteFilter } from './network.js';
-import { deleteFeedPassings, prunePassings, readPassings, savePassings } from './passing-store.js';
+import { deleteFeedPassings, prunePassings, readBreaks, readPassings, saveBreaks, savePassings } from './passing-store.js';
 import type { TransitService } from './service.js';
 import type { FeedRuntime } from './feed-runtime.js';
 
@@ -32,15 +32,20 @@ export class HeadwayHistory {
   /** Reads the last hours' passings of each feed back into memory. */
   async restore(feedIds: string[]): Promise<void> {
     const now = this.seconds();
-    for (const feedId of feedIds) this.recorder.restore(feedId, await readPassings(this.ctx.db, feedId, now - KEEP_IN_MEMORY_SECONDS, now));
+    for (const feedId of feedIds) {
+      const [passes, breaks] = [await readPassings(this.ctx.db, feedId, now - KEEP_IN_MEMORY_SECONDS, now), await readBreaks(this.ctx.db, feedId, now - KEEP_IN_MEMORY_SECONDS, now)];
+      this.recorder.restore(feedId, passes, breaks);
+    }
   }
 
   /** Writes the passings recorded since the last flush; flushes never overlap. */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       const pending = this.recorder.drainPending();
-      if (pending.length === 0) return;
+      const breaks = this.recorder.drainPendingBreaks();
+      if (pending.length === 0 && breaks.length === 0) return;
       try {
+        await saveBreaks(this.ctx.db, breaks);
         this.counters.written += await savePassings(this.ctx.db, pending);
       } catch (error) {
         this.counters.failedWrites++;
@@ -67,6 +72,6 @@ export class HeadwayHistory {
   async over(feed: FeedRuntime, from: number, to: number, filter: RouteFilter) {
     await this.flush();
     const passings = await readPassings(this.ctx.db, feed.id, from - LOOK_BACK_SECONDS, to, filter);
-    return headwaysOver(feed, passings, from, to, filter);
+    return headwaysOver(feed, passings, from, to, filter, await readBreaks(this.ctx.db, feed.id, from - LOOK_BACK_SECONDS, to));
   }
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../../platform/clock.js';
 import type { OrgUnit } from '../../platform/auth/service.js';
 import type { VitalsService } from '../vitals/service.js';
-import { combineRows, routeHeadways, type HeadwayFigures, type RouteHeadways, type StopPass } from './headways.js';
+import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type HeadwayFigures, type ObservationBreak, type RouteHeadways, type StopPass } from './headways.js';
 import { headwayInputs, LOOK_BACK_SECONDS, type PassingRecorder } from './network.js';
 import type { TransitService } from './service.js';
 import type { FeedRuntime } from './feed-runtime.js';
@@ -91,20 +91,21 @@ export class HeadwayVitals {
     const now = Math.floor(this.ctx.clock.now() / 1000);
     const outlines = await this.districts();
     const cityRows: RouteHeadways[] = [];
-    const byDistrict = new Map<string, { actual: StopPass[]; scheduled: StopPass[]; feed: FeedRuntime }[]>();
+    const byDistrict = new Map<string, { actual: StopPass[]; scheduled: StopPass[]; feed: FeedRuntime; breaks: ObservationBreak[] }[]>();
     let anything = false;
     for (const feedId of this.transit.feedIds()) {
       const feed = this.transit.runtime(feedId);
       const from = Math.max(now - WINDOW_SECONDS, this.recorder.since);
       if (from >= now) continue;
       const { actual, scheduled } = headwayInputs(this.recorder.between(feed.id, from - LOOK_BACK_SECONDS, now), feed.timetable, from, now, {}, this.recorder.since);
+      const breaks = this.recorder.breaksBetween(feed.id, from - LOOK_BACK_SECONDS, now);
       if (actual.some((pass) => pass.time >= from) || scheduled.some((pass) => pass.time >= from)) anything = true;
-      cityRows.push(...routeHeadways(actual, scheduled));
+      cityRows.push(...routeHeadways(actual, scheduled, DEFAULT_HEADWAY_OPTIONS, breaks));
       if (!outlines.length) continue;
-      const split = new Map<string, { actual: StopPass[]; scheduled: StopPass[]; feed: FeedRuntime }>();
+      const split = new Map<string, { actual: StopPass[]; scheduled: StopPass[]; feed: FeedRuntime; breaks: ObservationBreak[] }>();
       const part = (code: string) => {
         let entry = split.get(code);
-        if (!entry) split.set(code, entry = { actual: [], scheduled: [], feed });
+        if (!entry) split.set(code, entry = { actual: [], scheduled: [], feed, breaks });
         return entry;
       };
       for (const pass of actual) { const code = this.district(feed, pass.stopId, outlines); if (code) part(code).actual.push(pass); }
@@ -116,7 +117,7 @@ export class HeadwayVitals {
       }
     }
     const districts = new Map<string, HeadwayFigures>();
-    for (const [code, parts] of byDistrict) districts.set(code, combineRows(parts.flatMap((entry) => routeHeadways(entry.actual, entry.scheduled))));
+    for (const [code, parts] of byDistrict) districts.set(code, combineRows(parts.flatMap((entry) => routeHeadways(entry.actual, entry.scheduled, DEFAULT_HEADWAY_OPTIONS, entry.breaks))));
     if (!anything) return { city: null, districts: new Map() };
     return { city: combineRows(cityRows), districts };
   }

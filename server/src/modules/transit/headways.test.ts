@@ -22,6 +22,14 @@ describe('headway regularity', () => {
     expect(stopHeadways([5], [0, 600]).headways).toBe(0);
   });
 
+  it('leaves out the headways across a break in observation, actual and scheduled alike', () => {
+    // Every 10 minutes; nothing observed 11:40-25:00 (seconds 700-1500): the bus at 1200 went unseen.
+    const unseen = stopHeadways([0, 600, 1800, 2400], [0, 600, 1200, 1800, 2400], undefined, [{ from: 700, to: 1500 }]);
+    expect(unseen).toMatchObject({ headways: 2, meanHeadway: 600, scheduledMeanHeadway: 600, excessWait: 0, gaps: 0 });
+    // Read as if observed throughout, it is a 20-minute gap.
+    expect(stopHeadways([0, 600, 1800, 2400], [0, 600, 1200, 1800, 2400])).toMatchObject({ headways: 3, gaps: 1 });
+  });
+
   it('combines stops per route and direction, weighted by headways', () => {
     const pass = (routeId: string, directionId: number, stopId: string, time: number): StopPass => ({ routeId, directionId, stopId, time });
     const actual = [

@@ -35,10 +35,17 @@ export interface HeadwayStats {
   gaps: number;
 }
 
-const gapsBetween = (times: number[]) => {
+/** A period in which the feed was not observed (POSIX seconds): a bus may have passed a stop unseen. */
+export interface ObservationBreak { from: number; to: number }
+
+/** The headways between consecutive times, but for those across a break (one of them may hide a bus). */
+const gapsBetween = (times: number[], breaks: ObservationBreak[] = []) => {
   const sorted = [...times].sort((a, b) => a - b);
   const out: number[] = [];
-  for (let i = 1; i < sorted.length; i++) out.push(sorted[i]! - sorted[i - 1]!);
+  for (let i = 1; i < sorted.length; i++) {
+    const [from, to] = [sorted[i - 1]!, sorted[i]!];
+    if (!breaks.some((gap) => gap.from < to && gap.to > from)) out.push(to - from);
+  }
   return out;
 };
 
@@ -48,10 +55,13 @@ export const expectedWait = (headways: number[]) => {
   return total > 0 ? headways.reduce((sum, h) => sum + h * h, 0) / (2 * total) : NaN;
 };
 
-/** Regularity at one stop: actual passing times against scheduled ones over the same period. */
-export function stopHeadways(actual: number[], scheduled: number[], options: HeadwayOptions = DEFAULT_HEADWAY_OPTIONS): HeadwayStats {
-  const headways = gapsBetween(actual);
-  const planned = gapsBetween(scheduled);
+/**
+ * Regularity at one stop: actual passing times against scheduled ones over the same period. Headways
+ * across a break in observation are left out on both sides, so that the two still compare.
+ */
+export function stopHeadways(actual: number[], scheduled: number[], options: HeadwayOptions = DEFAULT_HEADWAY_OPTIONS, breaks: ObservationBreak[] = []): HeadwayStats {
+  const headways = gapsBetween(actual, breaks);
+  const planned = gapsBetween(scheduled, breaks);
   const mean = headways.length ? headways.reduce((sum, h) => sum + h, 0) / headways.length : NaN;
   const plannedMean = planned.length ? planned.reduce((sum, h) => sum + h, 0) / planned.length : NaN;
   const variance = headways.length ? headways.reduce((sum, h) => sum + (h - mean) ** 2, 0) / headways.length : NaN;
@@ -77,7 +87,7 @@ export interface RouteHeadways extends HeadwayStats { routeId: string; direction
  * Per route and direction: the stops' figures combined, each stop weighted by its number of headways
  * (counts add up; means, CV and waits are weighted averages).
  */
-export function routeHeadways(actual: StopPass[], scheduled: StopPass[], options: HeadwayOptions = DEFAULT_HEADWAY_OPTIONS): RouteHeadways[] {
+export function routeHeadways(actual: StopPass[], scheduled: StopPass[], options: HeadwayOptions = DEFAULT_HEADWAY_OPTIONS, breaks: ObservationBreak[] = []): RouteHeadways[] {
   const group = (passes: StopPass[]) => {
     const byStop = new Map<string, number[]>();
     for (const pass of passes) {
@@ -92,7 +102,7 @@ export function routeHeadways(actual: StopPass[], scheduled: StopPass[], options
   const scheduledByStop = group(scheduled);
   const routes = new Map<string, { routeId: string; directionId: number; parts: HeadwayStats[] }>();
   for (const [key, times] of actualByStop) {
-    const stats = stopHeadways(times, scheduledByStop.get(key) ?? [], options);
+    const stats = stopHeadways(times, scheduledByStop.get(key) ?? [], options, breaks);
     if (stats.headways === 0) continue;
     const [routeId, direction] = key.split('\u0000');
     const routeKey = `${routeId}\u0000${direction}`;

@@ -3,8 +3,8 @@ import { startServer, type TestServer } from '../../../test/harness.js';
 import { manualClock } from '../../platform/clock.js';
 import { lineFeed, lineLongitude, uploadFeed, zipFiles } from './testing/feed.js';
 import { loadTimetable } from './gtfs/timetable.js';
-import { headwayInputs, searchStops } from './network.js';
-import type { FeedRuntime } from './feed-runtime.js';
+import { headwayInputs, PassingRecorder, searchStops, SILENCE_SECONDS } from './network.js';
+import type { FeedRuntime, LiveVehicle } from './feed-runtime.js';
 
 const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday; the line feed runs in UTC
 const at = (clock: string) => DAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
@@ -177,6 +177,28 @@ describe('headways over HTTP', () => {
   it('is for those who may read transit data', async () => {
     expect((await server.request('GET', '/api/v1/transit/headways?feed=line')).status).toBe(401);
     expect((await server.request('GET', '/api/v1/transit/headways?feed=line', { token: await server.login('viewer') })).status).toBe(403);
+  });
+});
+
+describe('breaks in observation', () => {
+  /** A position of a vehicle on a trip that has passed no stop yet: all the recorder needs to know it saw the feed. */
+  const position = (time: number) => ({ ping: { time }, run: { key: 'T1@0', trip: { id: 'T1', routeId: 'R1', directionId: 0, pattern: { stopIds: ['A'] } }, nextIndex: 0, passTimes: [] } }) as unknown as LiveVehicle;
+
+  it('is a silence of the whole feed of ten minutes or more, and a restart whatever its length', () => {
+    const recorder = new PassingRecorder(3 * 3600, at('08:00:00'));
+    for (const time of [at('08:00:00'), at('08:05:00'), at('08:05:00') + SILENCE_SECONDS - 1, at('08:30:00'), at('08:29:00')]) recorder.observe('line', position(time));
+    // 08:05 → 08:14:59 is short of a silence; 08:14:59 → 08:30 is one; a late position (08:29) opens none.
+    expect(recorder.breaksBetween('line', at('07:00:00'), at('09:00:00'))).toEqual([{ from: at('08:05:00') + SILENCE_SECONDS - 1, to: at('08:30:00') }]);
+    expect(recorder.breaksBetween('line', at('08:31:00'), at('09:00:00'))).toEqual([]);
+    expect(recorder.drainPendingBreaks()).toEqual([{ feedId: 'line', from: at('08:05:00') + SILENCE_SECONDS - 1, to: at('08:30:00') }]);
+    expect(recorder.breaksBetween('other', at('07:00:00'), at('09:00:00'))).toEqual([]);
+
+    // After a restart the server was not watching from the last passing it had stored to its first position.
+    const restarted = new PassingRecorder(3 * 3600, at('08:31:00'));
+    restarted.restore('line', [{ routeId: 'R1', directionId: 0, stopId: 'A', time: at('08:29:30') }], [{ from: at('08:14:59'), to: at('08:30:00') }]);
+    restarted.observe('line', position(at('08:31:10')));
+    restarted.observe('line', position(at('08:31:20')));
+    expect(restarted.breaksBetween('line', at('07:00:00'), at('09:00:00'))).toEqual([{ from: at('08:14:59'), to: at('08:30:00') }, { from: at('08:29:30'), to: at('08:31:10') }]);
   });
 });
 

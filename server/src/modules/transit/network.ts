@@ -5,13 +5,19 @@ import type { Route, StopPattern, Timetable, Trip } from './gtfs/timetable.js';
 import { serviceRuns } from './gtfs/timetable.js';
 import { atFirstStop, scheduledTimeAt } from './tracking/tracker.js';
 import { currentDelay } from './prediction/baselines.js';
-import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type RouteHeadways, type StopPass } from './headways.js';
+import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type ObservationBreak, type RouteHeadways, type StopPass } from './headways.js';
 import type { TransitService } from './service.js';
 import type { FeedRuntime, LiveVehicle } from './feed-runtime.js';
 import { TransitError, TransitErrorCode } from './errors.js';
-import type { RecordedPass } from './passing-store.js';
+import type { RecordedBreak, RecordedPass } from './passing-store.js';
 
 const MAX_PENDING = 200_000;
+
+/**
+ * No position from any of a feed's vehicles for this long is a break in observation (the operator's
+ * system or the link down), not a pause in service: a feed's buses report every few seconds to minutes.
+ */
+export const SILENCE_SECONDS = 600;
 
 import type { DiagramDirection, DiagramVehicle, GapStatus, RouteDiagram, RouteSummary } from '@citypulse/contracts';
 
@@ -154,6 +160,11 @@ export class PassingRecorder {
   private readonly recordedUpTo = new Map<string, { feed: string; index: number; seen: number }>();
   /** Passings not yet written to the database (bounded: if the database stalls, memory does not grow without end). */
   private pending: RecordedPass[] = [];
+  /** Per feed: the latest position time seen, the breaks in observation, and whether it was just restored after a restart. */
+  private readonly lastSeen = new Map<string, number>();
+  private readonly breaks = new Map<string, ObservationBreak[]>();
+  private readonly resumed = new Set<string>();
+  private pendingBreaks: RecordedBreak[] = [];
   /** From when passings can have been seen: the start, or the earliest position taken (they may come up to 5 minutes late). */
   since: number;
 
@@ -166,6 +177,7 @@ export class PassingRecorder {
     const run = live.run;
     if (!run) return;
     this.since = Math.min(this.since, live.ping.time);
+    this.seen(feedId, live.ping.time);
     const key = `${feedId}\u0000${run.key}`;
     const mark = this.recordedUpTo.get(key) ?? { feed: feedId, index: 0, seen: 0 };
     let list = this.passes.get(feedId);
@@ -183,15 +195,39 @@ export class PassingRecorder {
     if (list.length % 4096 === 0) this.prune(live.ping.time);
   }
 
-  /** Drops passings and runs older than the keeping period. */
+  /**
+   * A position of the feed's at `time`: a silence of SILENCE_SECONDS or more before it, or the time the
+   * server was down before the first one after a restart, is a break in observation.
+   */
+  private seen(feedId: string, time: number): void {
+    const last = this.lastSeen.get(feedId);
+    if (last !== undefined && time <= last) return;
+    if (last !== undefined && (time - last >= SILENCE_SECONDS || this.resumed.has(feedId))) {
+      const gap = { from: last, to: time };
+      let list = this.breaks.get(feedId);
+      if (!list) this.breaks.set(feedId, list = []);
+      list.push(gap);
+      this.pendingBreaks.push({ feedId, ...gap });
+    }
+    this.resumed.delete(feedId);
+    this.lastSeen.set(feedId, time);
+  }
+
+  /** Drops passings, runs and breaks older than the keeping period. */
   prune(now: number): void {
     const cutoff = now - this.keepSeconds;
     for (const [feed, list] of this.passes) this.passes.set(feed, list.filter((pass) => pass.time >= cutoff));
     for (const [key, mark] of this.recordedUpTo) if (mark.seen < cutoff) this.recordedUpTo.delete(key);
+    for (const [feed, list] of this.breaks) this.breaks.set(feed, list.filter((gap) => gap.to >= cutoff));
   }
 
   between(feedId: string, from: number, to: number): StopPass[] {
     return (this.passes.get(feedId) ?? []).filter((pass) => pass.time >= from && pass.time <= to);
+  }
+
+  /** The breaks in observation of a feed that overlap a period. */
+  breaksBetween(feedId: string, from: number, to: number): ObservationBreak[] {
+    return (this.breaks.get(feedId) ?? []).filter((gap) => gap.to > from && gap.from < to);
   }
 
   /** The passings recorded since the last call, for the database. */
@@ -199,15 +235,27 @@ export class PassingRecorder {
     return this.pending.splice(0);
   }
 
+  /** The breaks found since the last call, for the database. */
+  drainPendingBreaks(): RecordedBreak[] {
+    return this.pendingBreaks.splice(0);
+  }
+
   /**
-   * Passings read back from the database at start (oldest first): headways over the last hours survive a
-   * restart, observed since the earliest of them.
+   * Passings and breaks read back from the database at start (oldest first): headways over the last hours
+   * survive a restart, observed since the earliest passing. The time from the latest of them to the first
+   * position after the start is a break: the server was not watching then.
    */
-  restore(feedId: string, passes: StopPass[]): void {
+  restore(feedId: string, passes: StopPass[], breaks: ObservationBreak[] = []): void {
+    if (breaks.length) this.breaks.set(feedId, [...breaks, ...(this.breaks.get(feedId) ?? [])].sort((a, b) => a.from - b.from));
     if (passes.length === 0) return;
     const list = this.passes.get(feedId) ?? [];
     this.passes.set(feedId, [...passes, ...list].sort((a, b) => a.time - b.time));
     this.since = Math.min(this.since, Math.floor(passes[0]!.time));
+    const latest = passes[passes.length - 1]!.time;
+    if (!this.lastSeen.has(feedId)) {
+      this.lastSeen.set(feedId, latest);
+      this.resumed.add(feedId);
+    }
   }
 }
 
@@ -299,13 +347,14 @@ export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder
   const from = Math.max(now - windowSeconds, recorder.since);
   const actual = recorder.between(feed.id, from - LOOK_BACK_SECONDS, now).filter(keep(filter));
   const inputs = headwayInputs(actual, feed.timetable, from, now, filter, recorder.since);
+  const breaks = recorder.breaksBetween(feed.id, from - LOOK_BACK_SECONDS, now);
   const liveCount = new Map<string, number>();
   for (const vehicle of service.liveVehicles(feed)) {
     const key = `${vehicle.run.trip.routeId}\u0000${vehicle.run.trip.directionId}`;
     liveCount.set(key, (liveCount.get(key) ?? 0) + 1);
   }
-  const items = headwayRows(feed, routeHeadways(inputs.actual, inputs.scheduled), liveCount);
-  return { feed: feed.id, from, to: now, observedSince: recorder.since, passings: actual.filter((pass) => pass.time >= from).length, bunchingShare: DEFAULT_HEADWAY_OPTIONS.bunchingShare, gapMultiple: DEFAULT_HEADWAY_OPTIONS.gapMultiple, items };
+  const items = headwayRows(feed, routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, breaks), liveCount);
+  return { feed: feed.id, from, to: now, observedSince: recorder.since, breaks: breaks.filter((gap) => gap.to > from), passings: actual.filter((pass) => pass.time >= from).length, bunchingShare: DEFAULT_HEADWAY_OPTIONS.bunchingShare, gapMultiple: DEFAULT_HEADWAY_OPTIONS.gapMultiple, items };
 }
 
 /**
@@ -313,7 +362,7 @@ export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder
  * from - LOOK_BACK_SECONDS and to): per route and direction over the whole period, and the combined
  * figures per hour (periods up to two days) or per day.
  */
-export function headwaysOver(feed: FeedRuntime, passings: StopPass[], from: number, to: number, filter: RouteFilter = {}) {
+export function headwaysOver(feed: FeedRuntime, passings: StopPass[], from: number, to: number, filter: RouteFilter = {}, breaks: ObservationBreak[] = []) {
   const inputs = headwayInputs(passings, feed.timetable, from, to, filter);
   const step = to - from <= 2 * 86_400 ? 3600 : 86_400;
   const series = [];
@@ -321,12 +370,13 @@ export function headwaysOver(feed: FeedRuntime, passings: StopPass[], from: numb
     const end = Math.min(to, start + step);
     const part = passings.filter((pass) => pass.time >= start - LOOK_BACK_SECONDS && pass.time <= end);
     const bucket = headwayInputs(part, feed.timetable, start, end, filter);
-    const figures = combineRows(routeHeadways(bucket.actual, bucket.scheduled));
+    const figures = combineRows(routeHeadways(bucket.actual, bucket.scheduled, DEFAULT_HEADWAY_OPTIONS, breaks));
     series.push({ from: start, to: end, passings: part.filter((pass) => pass.time >= start).length, ...figures });
   }
   return {
     feed: feed.id, from, to, route: filter.routeId ?? null, direction: filter.directionId ?? null,
     passings: passings.filter((pass) => pass.time >= from).length, bunchingShare: DEFAULT_HEADWAY_OPTIONS.bunchingShare, gapMultiple: DEFAULT_HEADWAY_OPTIONS.gapMultiple,
-    items: headwayRows(feed, routeHeadways(inputs.actual, inputs.scheduled)), step, series,
+    breaks: breaks.filter((gap) => gap.to > from && gap.from < to),
+    items: headwayRows(feed, routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, breaks)), step, series,
   };
 }

@@ -2,7 +2,7 @@
 // a passing already stored is skipped; the count of new ones from the driver), read back by period for headway history, pruned after the
 // retention period.
 import type { Db } from '../../platform/db/types.js';
-import type { StopPass } from './headways.js';
+import type { ObservationBreak, StopPass } from './headways.js';
 
 /** A stop passing with what identifies it: the trip run (its tracker key) and the stop's index in the trip. */
 export interface RecordedPass extends StopPass {
@@ -42,11 +42,38 @@ export async function readPassings(db: Db, feedId: string, from: number, to: num
   return rows.map((row) => ({ routeId: row.routeId, directionId: Number(row.directionId), stopId: row.stopId, time: Number(row.time) }));
 }
 
-/** Deletes passings older than the cutoff (POSIX seconds); answers how many. */
+/** Deletes passings (and breaks in observation) older than the cutoff (POSIX seconds); answers how many passings. */
 export async function prunePassings(db: Db, before: number): Promise<number> {
+  await db.run('delete from transit_observation_break where to_at < to_timestamp($1)', [before]);
   return db.run('delete from transit_stop_passing where passed_at < to_timestamp($1)', [before]);
 }
 
 export async function deleteFeedPassings(db: Db, feedId: string): Promise<void> {
   await db.query('delete from transit_stop_passing where feed_id = $1', [feedId]);
+  await db.query('delete from transit_observation_break where feed_id = $1', [feedId]);
+}
+
+/** A break in a feed's observation, for the database. */
+export interface RecordedBreak extends ObservationBreak { feedId: string }
+
+export async function saveBreaks(db: Db, breaks: RecordedBreak[]): Promise<number> {
+  if (breaks.length === 0) return 0;
+  return db.run(
+    `insert into transit_observation_break (feed_id, from_at, to_at)
+     select f, to_timestamp(a), to_timestamp(b) from unnest($1::text[], $2::float8[], $3::float8[]) as x(f, a, b)
+     on conflict do nothing`,
+    [breaks.map((gap) => gap.feedId), breaks.map((gap) => gap.from), breaks.map((gap) => gap.to)],
+  );
+}
+
+/** The breaks in a feed's observation that overlap a period (POSIX seconds), oldest first. */
+export async function readBreaks(db: Db, feedId: string, from: number, to: number): Promise<ObservationBreak[]> {
+  const rows = await db.query<{ from: number; to: number }>(
+    `select extract(epoch from from_at)::float8 as "from", extract(epoch from to_at)::float8 as "to"
+       from transit_observation_break
+      where feed_id = $1 and to_at > to_timestamp($2) and from_at < to_timestamp($3)
+      order by from_at`,
+    [feedId, from, to],
+  );
+  return rows.map((row) => ({ from: Number(row.from), to: Number(row.to) }));
 }

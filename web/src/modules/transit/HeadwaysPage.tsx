@@ -60,6 +60,11 @@ export function HeadwaysPage() {
         // Just after a start only short headways have both buses observed: say the figures read low.
         <p className="hint" data-testid="headways-partial">{t('transit.ops.partial', { minutes: Math.floor((headways.data.to - headways.data.from) / 60) })}</p>
       )}
+      {headways.data && headways.data.breaks.length > 0 && (
+        <p className="hint" data-testid="headways-breaks">
+          {t('transit.ops.breaks', { list: headways.data.breaks.map((gap) => `${formatTime(gap.from * 1000)}–${formatTime(gap.to * 1000)}`).join(t('transit.ops.listSeparator')) })}
+        </p>
+      )}
       {accuracy.data && <AccuracySummary accuracy={accuracy.data} />}
       <Loading query={feeds.isSuccess ? headways : feeds}>
         {headways.data && headways.data.items.length === 0 ? (

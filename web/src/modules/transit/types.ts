@@ -28,6 +28,8 @@ export interface Headways {
   from: number;
   to: number;
   observedSince: number;
+  /** When no position came (the server down, or the feed silent 10 minutes or more): headways across them are left out. */
+  breaks: Array<{ from: number; to: number }>;
   passings: number;
   bunchingShare: number;
   gapMultiple: number;
