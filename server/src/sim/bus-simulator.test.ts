@@ -54,5 +54,12 @@ describe('demo buses inside serve', () => {
     expect(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.tripsByBlock.size).toBe(0);
     expect(await new DemoBuses(server.app, pino({ level: 'silent' }), () => clock.now()).prepare()).toBe(true);
     expect(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.tripsByBlock.size).toBeGreaterThan(100);
+
+    // One whose stops had the earlier made-up names ("黄浦1路 1") gets the names of stop signs.
+    const unnamed = Object.fromEntries(Object.entries(demoNetworkFeed()).map(([name, text]) => [name, name === 'stops.txt' ? text.replace(/^(\d+)-(\d)-(\d+),[^,]+,/gm, '$1-$2-$3,海城$1路 $3,') : text]));
+    await server.app.transit.service.importFeed(DEMO_BUS_FEED, zipFiles(unnamed), 'demo bus network');
+    expect(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.stops.get('1-0-01')!.name).toBe('海城1路 01');
+    expect(await new DemoBuses(server.app, pino({ level: 'silent' }), () => clock.now()).prepare()).toBe(true);
+    expect(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.stops.get('1-0-01')!.name).toBe('黄浦枢纽站');
   }, 120_000);
 });

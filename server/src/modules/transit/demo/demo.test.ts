@@ -37,6 +37,26 @@ describe('the demo city bus network', () => {
     expect(Math.max(...gaps)).toBeLessThan(900);
   });
 
+  it('names its stops as a stop sign would: one name for both kerbs of a place, a hub where lines meet', () => {
+    const name = (id: string) => timetable.stops.get(id)!.name;
+    const line1 = timetable.trips.get('1-0-001')!.pattern.stopIds;
+    expect(name(line1[0]!)).toBe('黄浦枢纽站');
+    expect(name(line1[line1.length - 1]!)).toBe('滨江枢纽站');
+    // The opposite kerb of stop i outbound is stop n-1-i inbound.
+    line1.forEach((id, i) => expect(name(`1-1-${String(line1.length - i).padStart(2, '0')}`)).toBe(name(id)));
+    // Lines 1-4 all start at the Huangpu hub; every other place has a name of its own.
+    const hubs = [...timetable.stops.values()].filter((stop) => stop.name === '黄浦枢纽站');
+    expect(new Set(hubs.map((stop) => stop.id.split('-')[0])).size).toBe(4);
+    const places = new Map<string, Set<string>>();
+    for (const stop of timetable.stops.values()) {
+      if (stop.name.endsWith('枢纽站')) continue;
+      const [route] = stop.id.split('-');
+      places.set(stop.name, (places.get(stop.name) ?? new Set()).add(route!));
+    }
+    expect([...places.values()].every((routes) => routes.size === 1)).toBe(true);
+    expect([...places.keys()].every((text) => /^[\u4e00-\u9fff]+$/.test(text))).toBe(true);
+  });
+
   it('simulates buses that the tracker follows, slower in the peaks', () => {
     const simulator = new BusSimulator(timetable, { seed: 3 });
     const pings = simulator.positionsAt(at(8));

@@ -5,6 +5,7 @@
 // of the trip) at the end of each trip to recover from lateness. The result is a GTFS feed (files as
 // text) that imports like any operator's.
 import { DISTRICT_CENTRES } from '../../../sim/demo-geometry.js';
+import { hubName, StopNamer } from './stop-names.js';
 
 type Point = [lon: number, lat: number];
 
@@ -66,8 +67,11 @@ export function demoNetworkFeed(): Record<string, string> {
   const trips: string[] = ['route_id,service_id,trip_id,trip_headsign,direction_id,shape_id,block_id'];
   const stopTimes: string[] = ['trip_id,arrival_time,departure_time,stop_id,stop_sequence,timepoint'];
   const shapes: string[] = ['shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence'];
+  const namer = new StopNamer(2021);
   for (const line of LINES) {
     const outbound = lineStops(DISTRICT_CENTRES[line.from]!, DISTRICT_CENTRES[line.to]!);
+    // Both kerbs of a place have its name; the ends are the hubs of the districts the line joins.
+    const names = outbound.map((_, i) => (i === 0 ? hubName(line.from) : i === outbound.length - 1 ? hubName(line.to) : namer.next(i)));
     const lineTrips: Array<{ id: string; direction: number; departure: number; arrival: number; row: string }> = [];
     routes.push(`${line.id},HCBUS,${line.id},${line.name},3,1E6FD9`);
     // Each direction has its own stops (the kerb on its side of the road), a few metres apart.
@@ -76,7 +80,8 @@ export function demoNetworkFeed(): Record<string, string> {
       const ids = points.map((point, i) => {
         const id = `${line.id}-${direction}-${String(i + 1).padStart(2, '0')}`;
         const offset = direction === 0 ? 0.00005 : -0.00005;
-        stops.push(`${id},${line.name.split('—')[direction === 0 ? 0 : 1]}${line.id}路 ${i + 1},${(point[1] + offset).toFixed(6)},${point[0].toFixed(6)}`);
+        const name = names[direction === 0 ? i : points.length - 1 - i]!;
+        stops.push(`${id},${name},${(point[1] + offset).toFixed(6)},${point[0].toFixed(6)}`);
         return id;
       });
       const shapeId = `${line.id}-${direction}`;
