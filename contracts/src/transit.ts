@@ -49,6 +49,8 @@ export interface DiagramDirection {
 
 /** One next arrival at a stop (GET /api/v1/transit/stops/:id/arrivals and the stop's stream). */
 export interface Arrival {
+  /** The stop the bus calls at: the one asked for, or for a station (a hub) the bay or platform in it. */
+  stopId: string;
   tripId: string;
   routeId: string;
   headsign: string;

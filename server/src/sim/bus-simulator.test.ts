@@ -45,6 +45,22 @@ describe('demo buses inside serve', () => {
     expect(live.length).toBeGreaterThan(0);
     expect(live[0]).toMatchObject({ routeId: '1', live: true, vehicleId: expect.stringMatching(/^HC-/) });
 
+    // The Huangpu hub, where lines 1-4 start: found once, its board showing every line's departures
+    // from its bays, live or timetabled.
+    const found = await server.request('GET', `/api/v1/transit/stops?q=${encodeURIComponent('黄浦枢纽')}`);
+    expect(found.body).toMatchObject({ total: 1, items: [{ id: 'hub-huangpu', name: '黄浦枢纽站' }] });
+    expect(found.body.items[0].routes.map((route: { id: string }) => route.id)).toEqual(['1', '2', '3', '4']);
+    const hub = await server.request('GET', '/api/v1/transit/stops/hub-huangpu/arrivals?limit=40');
+    expect(hub.body.stop).toMatchObject({ id: 'hub-huangpu', name: '黄浦枢纽站' });
+    const bays = new Set(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.stopsOfStation.get('hub-huangpu'));
+    expect(bays.size).toBe(8);
+    expect(new Set(hub.body.arrivals.map((arrival: { routeId: string }) => arrival.routeId))).toEqual(new Set(['1', '2', '3', '4']));
+    expect(hub.body.arrivals.every((arrival: { stopId: string }) => bays.has(arrival.stopId))).toBe(true);
+    const times = hub.body.arrivals.map((arrival: { predictedArrival: number }) => arrival.predictedArrival);
+    expect(times).toEqual([...times].sort((a: number, b: number) => a - b));
+    // A bay is still found by its own id.
+    expect((await server.request('GET', '/api/v1/transit/stops?q=1-0-01')).body.items.map((stop: { id: string }) => stop.id)).toEqual(['1-0-01']);
+
     // A second start finds the network there and does not import it again.
     expect(await new DemoBuses(server.app, pino({ level: 'silent' }), () => clock.now()).prepare()).toBe(false);
 

@@ -9,10 +9,24 @@ import { atFirstStop } from './tracking/tracker.js';
 
 export interface ArrivalOptions { limit: number; windowSeconds: number }
 
-/** The next arrivals at a known stop of the feed at `now` (POSIX seconds), soonest first. */
+/**
+ * The stops whose arrivals a stop's board shows: the stop itself, or for a station (a hub, a terminal)
+ * every stop of it that trips call at.
+ */
+export const stopsServed = (feed: FeedRuntime, stopId: string): string[] => feed.timetable.stopsOfStation.get(stopId) ?? [stopId];
+
+/** The next arrivals at a known stop (or station) of the feed at `now` (POSIX seconds), soonest first. */
 export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, options: ArrivalOptions): StopArrivals {
   const stop = feed.timetable.stops.get(stopId)!;
+  const served = stopsServed(feed, stopId);
   const arrivals: Arrival[] = [];
+  for (const id of served) arrivalsAt(feed, id, now, options, arrivals);
+  arrivals.sort((a, b) => a.predictedArrival - b.predictedArrival);
+  return { feed: feed.id, stop: { id: stop.id, name: stop.name, timeZone: feed.timetable.agencyTimezone }, arrivals: arrivals.filter((a) => a.predictedArrival >= now - 60).slice(0, options.limit) };
+}
+
+/** Adds the next arrivals at one stop where trips call to `arrivals`. */
+function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: ArrivalOptions, arrivals: Arrival[]): void {
   const calls = feed.timetable.tripsByStop.get(stopId) ?? [];
   // Looked up by the trips calling here, not among every vehicle of the feed: a board is asked often.
   const covered = new Set<string>();
@@ -23,7 +37,7 @@ export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, opt
     const predicted = index >= live.from ? live.predictions[index - live.from]! : waitingDeparture(live, index, now);
     if (predicted === null) continue;
     const scheduled = run.serviceStart + trip.arrivals[index]!;
-    arrivals.push({ tripId: feed.copyIdOf(run) ?? trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, source: 'vehicle' });
+    arrivals.push({ stopId, tripId: feed.copyIdOf(run) ?? trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, source: 'vehicle' });
   }
   // The next trip of a tracked bus's block: it leaves when that bus can start it.
   for (const { trip, index } of calls) {
@@ -33,7 +47,7 @@ export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, opt
       const scheduled = next.dayStart + trip.arrivals[index]!;
       const predicted = scheduled + next.delay;
       if (predicted < now - 60 || predicted > now + options.windowSeconds) continue;
-      arrivals.push({ tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: next.delay, vehicleId: next.vehicleId, live: true, source: 'vehicle' });
+      arrivals.push({ stopId, tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: next.delay, vehicleId: next.vehicleId, live: true, source: 'vehicle' });
     }
   }
   const clock = feed.timetable.clock;
@@ -52,8 +66,8 @@ export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, opt
       if (shown < (predicted === null ? now : now - 60) || shown > now + options.windowSeconds) continue;
       if (feed.tracker.serviceDayOf(trip, scheduled) !== day) continue; // the trip does not run that day
       arrivals.push(predicted === null
-        ? { tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: scheduled, delaySeconds: 0, vehicleId: null, live: false, source: 'timetable' }
-        : { tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: predicted - scheduled, vehicleId: fresh!.vehicleId, live: true, source: 'operator' });
+        ? { stopId, tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: scheduled, delaySeconds: 0, vehicleId: null, live: false, source: 'timetable' }
+        : { stopId, tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: predicted - scheduled, vehicleId: fresh!.vehicleId, live: true, source: 'operator' });
     }
   }
   // Runs the timetable does not have (duplicated or added by the operator) come only from the operator.
@@ -63,11 +77,9 @@ export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, opt
       const predicted = run.arrivals[index]!;
       if (id !== stopId || !Number.isFinite(predicted) || predicted < now - 60 || predicted > now + options.windowSeconds) return;
       const scheduled = Number.isFinite(run.scheduled[index]!) ? Math.round(run.scheduled[index]!) : Math.round(predicted);
-      arrivals.push({ tripId: run.tripId, routeId: run.routeId, headsign: run.headsign, stopSequence: run.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted) - scheduled, vehicleId: run.vehicleId, live: true, source: 'operator' });
+      arrivals.push({ stopId, tripId: run.tripId, routeId: run.routeId, headsign: run.headsign, stopSequence: run.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted) - scheduled, vehicleId: run.vehicleId, live: true, source: 'operator' });
     });
   }
-  arrivals.sort((a, b) => a.predictedArrival - b.predictedArrival);
-  return { feed: feed.id, stop: { id: stop.id, name: stop.name, timeZone: feed.timetable.agencyTimezone }, arrivals: arrivals.filter((a) => a.predictedArrival >= now - 60).slice(0, options.limit) };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Route, StopPattern, Timetable, Trip } from './gtfs/timetable.js';
 import { serviceRuns } from './gtfs/timetable.js';
 import { atFirstStop, scheduledTimeAt } from './tracking/tracker.js';
 import { currentDelay } from './prediction/baselines.js';
+import { stopsServed } from './arrivals.js';
 import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type ObservationBreak, type RouteHeadways, type StopPass } from './headways.js';
 import type { TransitService } from './service.js';
 import type { FeedRuntime, LiveVehicle } from './feed-runtime.js';
@@ -29,10 +30,13 @@ const routeSummary = (route: Route): RouteSummary => ({ id: route.id, shortName:
 export function searchStops(feed: FeedRuntime, text: string, limit: number) {
   const needle = text.trim().toLowerCase();
   const found: Array<{ id: string; name: string; rank: number }> = [];
-  for (const stop of feed.timetable.stops.values()) {
-    if (!feed.timetable.tripsByStop.has(stop.id)) continue; // stations without calls, entrances
+  const { stops, stopsOfStation, tripsByStop } = feed.timetable;
+  for (const stop of stops.values()) {
+    // A station with stops trips call at stands for them (its board shows them all); entrances and the like have no calls.
+    if (!tripsByStop.has(stop.id) && !stopsOfStation.has(stop.id)) continue;
     const name = stop.name.toLowerCase();
     const id = stop.id.toLowerCase();
+    if (stop.parentStation && stopsOfStation.has(stop.parentStation) && id !== needle) continue; // found by its station, or by its own id
     if (needle && !name.includes(needle) && !id.includes(needle)) continue;
     found.push({ id: stop.id, name: stop.name, rank: !needle || name.startsWith(needle) || id === needle ? 0 : 1 });
   }
@@ -43,9 +47,9 @@ export function searchStops(feed: FeedRuntime, text: string, limit: number) {
 
 const NAME_ORDER = new Intl.Collator('zh-CN', { numeric: true });
 
-/** The routes calling at a stop, by short name. */
+/** The routes calling at a stop (or at the stops of a station), by short name. */
 export function routesAt(feed: FeedRuntime, stopId: string): RouteSummary[] {
-  const ids = new Set((feed.timetable.tripsByStop.get(stopId) ?? []).map(({ trip }) => trip.routeId));
+  const ids = new Set(stopsServed(feed, stopId).flatMap((id) => (feed.timetable.tripsByStop.get(id) ?? []).map(({ trip }) => trip.routeId)));
   return [...ids].map((id) => feed.timetable.routes.get(id)).filter((route): route is Route => !!route).map(routeSummary)
     .sort((a, b) => a.shortName.localeCompare(b.shortName, 'zh-CN', { numeric: true }));
 }

@@ -212,6 +212,23 @@ describe('realtime in, predictions out', () => {
     expect(second.arrivals[0].predictedArrival).toBeGreaterThan(first.arrivals[0].predictedArrival);
     stream.close();
   });
+
+  it('streams a station\'s arrivals, those of its stops, as a bus bound for one of them reports', async () => {
+    const duty = await server.login('duty');
+    // C and D are the two bays of the station TERM.
+    const stops = ['stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station', 'TERM,Terminal,0,0.022,1,',
+      ...['A', 'B', 'C', 'D'].map((id, i) => `${id},Stop ${id},0,${lineLongitude(i * 1000).toFixed(6)},0,${i >= 2 ? 'TERM' : ''}`)].join('\n') + '\n';
+    expect((await upload('terminal', zipFiles(lineFeed({ 'stops.txt': stops })), duty)).status).toBe(201);
+    const stream = await openEventStream(`${server.url}/api/v1/transit/stops/TERM/stream?feed=terminal`);
+    const first = (await stream.next()).data;
+    expect(first.stop).toMatchObject({ id: 'TERM', name: 'Terminal' });
+    expect(first.arrivals.slice(0, 2).map((arrival: { tripId: string; stopId: string; live: boolean }) => [arrival.tripId, arrival.stopId, arrival.live])).toEqual([['T1', 'C', false], ['T1', 'D', false]]);
+    await server.request('POST', '/api/v1/transit/realtime?feed=terminal', { token: duty, body: { header: { gtfsRealtimeVersion: '2.0', timestamp: at('08:06:30') }, entity: [position('V9', 'T1', at('08:06:30'), 1200)] } });
+    const second = (await stream.next()).data;
+    expect(second.arrivals.filter((arrival: { tripId: string }) => arrival.tripId === 'T1').map((arrival: { stopId: string; vehicleId: string }) => [arrival.stopId, arrival.vehicleId])).toEqual([['C', 'V9'], ['D', 'V9']]);
+    stream.close();
+    expect((await server.request('DELETE', '/api/v1/transit/feeds/terminal', { token: duty })).status).toBeLessThan(300);
+  });
 });
 
 describe('arrivals of a frequency-based trip', () => {

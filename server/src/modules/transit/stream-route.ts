@@ -22,7 +22,13 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
   /** The streams open per feed and stop (`feed\u0000stop`): what to call when something there changes. */
   const watching = new Map<string, Set<() => void>>();
   const wake = (feedId: string, stopIds: Iterable<string>) => {
-    for (const stopId of stopIds) for (const notify of watching.get(`${feedId}\u0000${stopId}`) ?? []) notify();
+    const stops = transit.runtime(feedId).timetable.stops;
+    for (const stopId of stopIds) {
+      for (const notify of watching.get(`${feedId}\u0000${stopId}`) ?? []) notify();
+      // A station's board shows the arrivals at its stops.
+      const station = stops.get(stopId)?.parentStation;
+      if (station) for (const notify of watching.get(`${feedId}\u0000${station}`) ?? []) notify();
+    }
   };
   const onVehicle = (feedId: string, live: LiveVehicle) => {
     if (watching.size === 0 || !live.run) return;

@@ -44,9 +44,13 @@ describe('the demo city bus network', () => {
     expect(name(line1[line1.length - 1]!)).toBe('滨江枢纽站');
     // The opposite kerb of stop i outbound is stop n-1-i inbound.
     line1.forEach((id, i) => expect(name(`1-1-${String(line1.length - i).padStart(2, '0')}`)).toBe(name(id)));
-    // Lines 1-4 all start at the Huangpu hub; every other place has a name of its own.
-    const hubs = [...timetable.stops.values()].filter((stop) => stop.name === '黄浦枢纽站');
-    expect(new Set(hubs.map((stop) => stop.id.split('-')[0])).size).toBe(4);
+    // Lines 1-4 all start at the Huangpu hub, a station with a bay per line and direction; every other
+    // place has a name of its own.
+    expect(timetable.stops.get('hub-huangpu')).toMatchObject({ name: '黄浦枢纽站', locationType: 1 });
+    const bays = timetable.stopsOfStation.get('hub-huangpu')!;
+    expect(bays).toHaveLength(8);
+    expect(new Set(bays.map((id) => id.split('-')[0]))).toEqual(new Set(['1', '2', '3', '4']));
+    expect(timetable.stopsOfStation.size).toBe(8);
     const places = new Map<string, Set<string>>();
     for (const stop of timetable.stops.values()) {
       if (stop.name.endsWith('枢纽站')) continue;

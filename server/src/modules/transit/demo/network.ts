@@ -62,7 +62,13 @@ function lineStops(from: Point, to: Point): Point[] {
 
 /** The demo network as GTFS files (text), ready for zipFiles and import. */
 export function demoNetworkFeed(): Record<string, string> {
-  const stops: string[] = ['stop_id,stop_name,stop_lat,stop_lon'];
+  const stops: string[] = ['stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station'];
+  // A hub at each district centre a line starts or ends at: a station whose bays are the lines' end stops.
+  const hubs = new Set(LINES.flatMap((line) => [line.from, line.to]));
+  for (const district of [...hubs].sort()) {
+    const [lon, lat] = DISTRICT_CENTRES[district]!;
+    stops.push(`hub-${district},${hubName(district)},${lat.toFixed(6)},${lon.toFixed(6)},1,`);
+  }
   const routes: string[] = ['route_id,agency_id,route_short_name,route_long_name,route_type,route_color'];
   const trips: string[] = ['route_id,service_id,trip_id,trip_headsign,direction_id,shape_id,block_id'];
   const stopTimes: string[] = ['trip_id,arrival_time,departure_time,stop_id,stop_sequence,timepoint'];
@@ -81,7 +87,8 @@ export function demoNetworkFeed(): Record<string, string> {
         const id = `${line.id}-${direction}-${String(i + 1).padStart(2, '0')}`;
         const offset = direction === 0 ? 0.00005 : -0.00005;
         const name = names[direction === 0 ? i : points.length - 1 - i]!;
-        stops.push(`${id},${name},${(point[1] + offset).toFixed(6)},${point[0].toFixed(6)}`);
+        const end = i === 0 ? (direction === 0 ? line.from : line.to) : i === points.length - 1 ? (direction === 0 ? line.to : line.from) : null;
+        stops.push(`${id},${name},${(point[1] + offset).toFixed(6)},${point[0].toFixed(6)},0,${end ? `hub-${end}` : ''}`);
         return id;
       });
       const shapeId = `${line.id}-${direction}`;

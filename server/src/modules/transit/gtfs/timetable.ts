@@ -58,6 +58,8 @@ export interface Timetable {
   tripsByStop: Map<string, Array<{ trip: Trip; index: number }>>;
   /** Trips of each block, by their first departure. */
   tripsByBlock: Map<string, Trip[]>;
+  /** The stops of each station (location_type 1) that trips call at: a hub's bays, a terminal's platforms. */
+  stopsOfStation: Map<string, string[]>;
 }
 
 export interface Transfer { fromStopId: string; toStopId: string; type: number; minTransferTime: number | null }
@@ -434,7 +436,12 @@ export function buildTimetable(draft: FeedDraft): Timetable {
     list.push(trip);
   }
   for (const list of [...tripsByRoute.values(), ...tripsByBlock.values()]) list.sort((a, b) => a.departures[0]! - b.departures[0]!);
-  return { agencyTimezone, clock: new ZoneClock(agencyTimezone), projection, stops, routes, trips, services, tripsByRoute, tripsByStop, tripsByBlock };
+  const stopsOfStation = new Map<string, string[]>();
+  for (const stop of stops.values()) {
+    if (!stop.parentStation || !tripsByStop.has(stop.id) || stops.get(stop.parentStation)?.locationType !== 1) continue;
+    stopsOfStation.set(stop.parentStation, [...(stopsOfStation.get(stop.parentStation) ?? []), stop.id]);
+  }
+  return { agencyTimezone, clock: new ZoneClock(agencyTimezone), projection, stops, routes, trips, services, tripsByRoute, tripsByStop, tripsByBlock, stopsOfStation };
 }
 
 /**
