@@ -399,6 +399,7 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
       expect(await page.locator('#network').inputValue()).toBe(HARBOUR_FEED);
       await page.fill('#stop-q', '黄浦江12');
       await page.waitForFunction(() => document.querySelector('.stop-result-name')?.textContent === '黄浦江12号码头');
+      expect(await page.locator('.stop-result-towards').first().textContent()).toMatch(/^开往 /);
       // Another network is one choice away, and the search goes with it.
       await page.selectOption('#network', FEED);
       await page.waitForURL((url) => url.searchParams.get('feed') === FEED);

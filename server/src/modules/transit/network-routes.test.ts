@@ -60,7 +60,9 @@ describe('stop search', () => {
     const all = await server.request('GET', '/api/v1/transit/stops?feed=line&q=stop');
     expect(all.status).toBe(200);
     expect(all.body.items.map((stop: { id: string }) => stop.id)).toEqual(['A', 'B', 'C', 'D']);
-    expect(all.body.items[0]).toEqual({ id: 'A', name: 'Stop A', routes: [{ id: 'R1', shortName: '1', longName: 'Main Street', color: '', type: 3 }] });
+    expect(all.body.items[0]).toEqual({ id: 'A', name: 'Stop A', routes: [{ id: 'R1', shortName: '1', longName: 'Main Street', color: '', type: 3 }], towards: ['East'] });
+    // Where buses leave for: none from the end of the line.
+    expect(all.body.items[3]).toMatchObject({ id: 'D', towards: [] });
     const one = await server.request('GET', '/api/v1/transit/stops?feed=line&q=p%20c');
     expect(one.body.items.map((stop: { id: string }) => stop.id)).toEqual(['C']);
     expect((await server.request('GET', '/api/v1/transit/stops?feed=line&q=nowhere')).body.items).toEqual([]);

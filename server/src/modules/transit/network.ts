@@ -42,7 +42,21 @@ export function searchStops(feed: FeedRuntime, text: string, limit: number) {
   }
   // Numbers in names in their order ("1路 2" before "1路 10"), so a line's stops read as they run.
   found.sort((a, b) => a.rank - b.rank || NAME_ORDER.compare(a.name, b.name) || a.id.localeCompare(b.id));
-  return { total: found.length, items: found.slice(0, limit).map(({ id, name }) => ({ id, name, routes: routesAt(feed, id) })) };
+  return { total: found.length, items: found.slice(0, limit).map(({ id, name }) => ({ id, name, routes: routesAt(feed, id), towards: headsignsAt(feed, id) })) };
+}
+
+/**
+ * Where the buses leaving a stop go (their headsigns, the most trips first, at most three): the two kerbs
+ * of a place share its name, and this tells them apart. Trips ending there leave for nowhere.
+ */
+export function headsignsAt(feed: FeedRuntime, stopId: string): string[] {
+  const counts = new Map<string, number>();
+  for (const id of stopsServed(feed, stopId)) {
+    for (const { trip, index } of feed.timetable.tripsByStop.get(id) ?? []) {
+      if (index < trip.pattern.stopIds.length - 1 && trip.headsign) counts.set(trip.headsign, (counts.get(trip.headsign) ?? 0) + 1);
+    }
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || NAME_ORDER.compare(a[0], b[0])).slice(0, 3).map(([headsign]) => headsign);
 }
 
 const NAME_ORDER = new Intl.Collator('zh-CN', { numeric: true });

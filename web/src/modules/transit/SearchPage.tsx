@@ -84,6 +84,7 @@ export function SearchPage() {
                 <Link to={withFeed(`/go/stops/${encodeURIComponent(stop.id)}`)}>
                   <span className="stop-result-name">{stop.name}</span>
                   <span className="stop-result-id">{t('transit.stop.stopId', { id: stop.id })}</span>
+                  {stop.towards.length > 0 && <span className="stop-result-towards">{t('transit.search.towards', { places: stop.towards.join(t('transit.ops.listSeparator')) })}</span>}
                 </Link>
                 <span className="stop-result-routes">{stop.routes.map((route) => <span key={route.id} className="route-chip">{t('transit.line', { name: route.shortName || route.id })}</span>)}</span>
               </li>

@@ -14,7 +14,7 @@ export const transitZh = {
   search: {
     title: '查找车站', label: '站名或站号', placeholder: '例如：黄浦', submit: '查找', found: '找到 {{count}} 个车站',
     foundMore: '找到 {{count}} 个车站，这里列出前 {{shown}} 个。请输入更完整的站名或站号，缩小查找范围。',
-    none: '没有找到车站', routes: '全部线路', routesHint: '点线路查看线路图和车辆位置',
+    none: '没有找到车站', towards: '开往 {{places}}', routes: '全部线路', routesHint: '点线路查看线路图和车辆位置',
   },
   stop: {
     title: '{{stop}} · 到站信息', stopId: '站号 {{id}}', route: '线路', headsign: '开往', arrives: '到站', status: '状态', delay: '晚点/早到',
@@ -67,7 +67,7 @@ export const transitEn: WithSingulars<TransitMessages> = {
   search: {
     title: 'Find a stop', label: 'Stop name or number', placeholder: 'e.g. Huangpu', submit: 'Search', found: '{{count}} stops found', found_one: '1 stop found',
     foundMore: '{{count}} stops found, the first {{shown}} listed here. Type more of the name, or the stop number, to narrow the search.',
-    none: 'No stop found', routes: 'All routes', routesHint: 'Open a route for its line diagram and vehicles',
+    none: 'No stop found', towards: 'Towards {{places}}', routes: 'All routes', routesHint: 'Open a route for its line diagram and vehicles',
   },
   stop: {
     title: '{{stop}} · Arrivals', stopId: 'Stop {{id}}', route: 'Route', headsign: 'Towards', arrives: 'Arrives', status: 'Status', delay: 'Late/early',

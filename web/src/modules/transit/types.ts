@@ -3,7 +3,8 @@ import type { RouteSummary } from '@citypulse/contracts';
 
 export type { Arrival, DiagramDirection, DiagramVehicle, GapStatus, PredictionAccuracy, RouteDiagram, RouteSummary, StopArrivals, TransitNetworks } from '@citypulse/contracts';
 
-export interface StopFound { id: string; name: string; routes: RouteSummary[] }
+/** A stop found by search; `towards`: where the buses leaving it go (tells the two kerbs of a place apart). */
+export interface StopFound { id: string; name: string; routes: RouteSummary[]; towards: string[] }
 
 export interface HeadwayRow {
   routeId: string;
