@@ -242,6 +242,19 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(await page.getByTestId('not-found').textContent()).toContain('There is no stop numbered "NOPE"');
   });
 
+  it('marks the buses that end their trip at a stop as taking nobody on, on the stop page and the display', async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await page.goto(`${server.url}/go/stops/S12?feed=${FEED}`);
+    await page.waitForSelector('.arrival');
+    const headsigns = await page.locator('.arrival-headsign').allTextContents();
+    expect(headsigns).toContain('终点站 · 不载客'); // route 15 from 人民广场 ends here
+    expect(headsigns).toContain('开往 人民广场'); // and leaves from here back
+    const board = await newPage({ width: 1920, height: 1080 });
+    await board.goto(`${server.url}/board/S12?feed=${FEED}`);
+    await board.waitForSelector('.board-row');
+    expect(await board.locator('.board-headsign').allTextContents()).toContain('终点站 · 不载客');
+  });
+
   it('says at once that a stop or route does not exist, in Chinese, with the way back', async () => {
     const page = await newPage({ width: 390, height: 844 });
     // The server answers 404 at once: no "Loading…" while a refusal is asked again.

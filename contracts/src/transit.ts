@@ -51,6 +51,8 @@ export interface DiagramDirection {
 export interface Arrival {
   /** The stop the bus calls at: the one asked for, or for a station (a hub) the bay or platform in it. */
   stopId: string;
+  /** The stop is the trip's last: the bus ends its trip here and takes nobody on. */
+  terminates: boolean;
   tripId: string;
   routeId: string;
   headsign: string;

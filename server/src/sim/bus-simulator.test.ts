@@ -55,7 +55,7 @@ describe('demo buses inside serve', () => {
     const bays = new Set(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.stopsOfStation.get('hub-huangpu'));
     expect(bays.size).toBe(8);
     expect(new Set(hub.body.arrivals.map((arrival: { routeId: string }) => arrival.routeId))).toEqual(new Set(['1', '2', '3', '4']));
-    expect(hub.body.arrivals.every((arrival: { stopId: string }) => bays.has(arrival.stopId))).toBe(true);
+    expect(hub.body.arrivals.every((arrival: { stopId: string; terminates: boolean }) => bays.has(arrival.stopId) && !arrival.terminates)).toBe(true);
     const times = hub.body.arrivals.map((arrival: { predictedArrival: number }) => arrival.predictedArrival);
     expect(times).toEqual([...times].sort((a: number, b: number) => a - b));
     // A bay is still found by its own id.

@@ -222,10 +222,13 @@ describe('realtime in, predictions out', () => {
     const stream = await openEventStream(`${server.url}/api/v1/transit/stops/TERM/stream?feed=terminal`);
     const first = (await stream.next()).data;
     expect(first.stop).toMatchObject({ id: 'TERM', name: 'Terminal' });
-    expect(first.arrivals.slice(0, 2).map((arrival: { tripId: string; stopId: string; live: boolean }) => [arrival.tripId, arrival.stopId, arrival.live])).toEqual([['T1', 'C', false], ['T1', 'D', false]]);
+    // T1 and T2 call at C; they end at D, where they take nobody on: not on the station's board.
+    expect(first.arrivals.map((arrival: { tripId: string; stopId: string; live: boolean }) => [arrival.tripId, arrival.stopId, arrival.live])).toEqual([['T1', 'C', false], ['T2', 'C', false]]);
+    const bay = await server.request('GET', '/api/v1/transit/stops/D/arrivals?feed=terminal');
+    expect(bay.body.arrivals.map((arrival: { tripId: string; terminates: boolean }) => [arrival.tripId, arrival.terminates])).toEqual([['T1', true], ['T2', true]]);
     await server.request('POST', '/api/v1/transit/realtime?feed=terminal', { token: duty, body: { header: { gtfsRealtimeVersion: '2.0', timestamp: at('08:06:30') }, entity: [position('V9', 'T1', at('08:06:30'), 1200)] } });
     const second = (await stream.next()).data;
-    expect(second.arrivals.filter((arrival: { tripId: string }) => arrival.tripId === 'T1').map((arrival: { stopId: string; vehicleId: string }) => [arrival.stopId, arrival.vehicleId])).toEqual([['C', 'V9'], ['D', 'V9']]);
+    expect(second.arrivals.filter((arrival: { tripId: string }) => arrival.tripId === 'T1').map((arrival: { stopId: string; vehicleId: string; terminates: boolean }) => [arrival.stopId, arrival.vehicleId, arrival.terminates])).toEqual([['C', 'V9', false]]);
     stream.close();
     expect((await server.request('DELETE', '/api/v1/transit/feeds/terminal', { token: duty })).status).toBeLessThan(300);
   });

@@ -63,7 +63,7 @@ export function BoardPage() {
               return (
                 <li key={`${arrival.tripId}:${arrival.stopSequence}`} className={`board-row ${arrival.live ? 'is-live' : 'is-scheduled'}`} data-trip={arrival.tripId} data-predicted={arrival.predictedArrival}>
                   <span className="board-route"><span className="sr-only">{t('transit.lineLabel')} </span>{routeName(arrival.routeId)}</span>
-                  <span className="board-headsign"><span className="board-towards">{t('transit.stop.headsign')}</span> {arrival.headsign}</span>
+                  <span className="board-headsign">{arrival.terminates ? t('transit.stop.terminates') : <><span className="board-towards">{t('transit.stop.headsign')}</span> {arrival.headsign}</>}</span>
                   <span className="board-kind">
                     <span className={`kind kind-${arrival.live ? 'live' : 'scheduled'}`}><span aria-hidden="true">{arrival.live ? '◉ ' : '◷ '}</span>{arrival.live ? t('transit.live') : t('transit.scheduled')}</span>
                     {arrival.live && <Lateness seconds={arrival.delaySeconds} className="board-delay" />}

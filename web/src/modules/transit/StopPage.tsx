@@ -52,7 +52,7 @@ export function StopPage() {
                       <Link className="arrival-route" to={withFeed(`/go/routes/${encodeURIComponent(arrival.routeId)}`)} aria-label={t('transit.line', { name: routeName(arrival.routeId) })}>
                         {routeName(arrival.routeId)}
                       </Link>
-                      <span className="arrival-headsign"><span className="label">{t('transit.stop.headsign')} </span>{arrival.headsign}</span>
+                      <span className="arrival-headsign">{arrival.terminates ? t('transit.stop.terminates') : <><span className="label">{t('transit.stop.headsign')} </span>{arrival.headsign}</>}</span>
                       <span className="arrival-when">
                         {minutes === 0 ? <strong className="arrival-due">{t('transit.due')}</strong> : <><strong className="arrival-minutes">{minutes}</strong> {t('transit.minuteUnit')}</>}
                         <span className="arrival-clock">{clockText(arrival.predictedArrival * 1000)}</span>
@@ -99,7 +99,7 @@ function useAnnouncement(arrivals: Arrival[] | undefined, now: number, routeName
 
   /** "15路，开往临港中心，3 分钟后到站，实时。" */
   function say(bus: Arrival, minutes: number): string {
-    return t('transit.stop.announce', {
+    return t(bus.terminates ? 'transit.stop.announceTerminates' : 'transit.stop.announce', {
       route: t('transit.line', { name: routeName(bus.routeId) }),
       headsign: bus.headsign,
       when: minutes === 0 ? t('transit.stop.dueNow') : t('transit.stop.in', { count: minutes }),
