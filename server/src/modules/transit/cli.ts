@@ -19,8 +19,8 @@ import { createLogger } from '../../platform/logger.js';
 import { systemClock } from '../../platform/clock.js';
 import { TransitService } from './service.js';
 import { TransitError } from './errors.js';
-import { combineRows, routeHeadways, type StopPass } from './headways.js';
-import { headwayInputs, scheduledPassings } from './network.js';
+import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type ObservationBreak, type StopPass } from './headways.js';
+import { headwayInputs, scheduledPassings, SILENCE_SECONDS } from './network.js';
 import { registerDemoCommands } from './demo/cli.js';
 
 function progressBar(label: string) {
@@ -184,9 +184,15 @@ export function registerTransitCommands(program: Command) {
       const actual: StopPass[] = [];
       // The hours each local day was observed: the timetable is compared over those hours only.
       const observed = new Map<number, { from: number; to: number }>();
+      // As the server counts them: no headway across a silence of the whole feed (a bus may have passed
+      // unseen), and none of the timetable's opening before the first position.
+      const breaks: ObservationBreak[] = [];
+      let last = -Infinity;
       await replay({
         timetable, positions: options.positions, predictors: [],
         onPing: (ping) => {
+          if (ping.time - last >= SILENCE_SECONDS && Number.isFinite(last)) breaks.push({ from: last, to: ping.time });
+          last = Math.max(last, ping.time);
           const day = timetable.clock.localDay(ping.time);
           const span = observed.get(day);
           if (!span) observed.set(day, { from: ping.time, to: ping.time });
@@ -200,11 +206,12 @@ export function registerTransitCommands(program: Command) {
       let rows;
       if (period) {
         const to = period.to ?? Math.max(...[...observed.values()].map((span) => span.to));
-        const inputs = headwayInputs(actual.filter((pass) => pass.time <= to), timetable, period.from, to);
-        rows = routeHeadways(inputs.actual, inputs.scheduled);
+        const since = Math.min(...[...observed.values()].map((span) => span.from));
+        const inputs = headwayInputs(actual.filter((pass) => pass.time <= to), timetable, period.from, to, {}, since);
+        rows = routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, breaks);
       } else {
         // The timetable over the hours observed each day (those spans never overlap: one per local day).
-        rows = routeHeadways(actual, [...observed.values()].flatMap((span) => scheduledPassings(timetable, span.from, span.to)));
+        rows = routeHeadways(actual, [...observed.values()].flatMap((span) => scheduledPassings(timetable, span.from, span.to)), DEFAULT_HEADWAY_OPTIONS, breaks);
       }
       const minutes = (seconds: number) => (Number.isFinite(seconds) ? (seconds / 60).toFixed(1) : '-');
       process.stdout.write('| route | dir | stops | headways | mean (min) | scheduled (min) | CV | excess wait (min) | bunching | gaps |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n');
