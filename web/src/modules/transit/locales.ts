@@ -71,7 +71,7 @@ export const transitEn: WithSingulars<TransitMessages> = {
   },
   stop: {
     title: '{{stop}} · Arrivals', stopId: 'Stop {{id}}', route: 'Route', headsign: 'Towards', arrives: 'Arrives', status: 'Status', delay: 'Late/early',
-    vehicle: 'Vehicle', none: 'No service in the next hour', updated: 'Updated {{time}}', board: 'Stop display', announce: '{{route}} towards {{headsign}}, {{when}}, {{kind}}.', announceTerminates: '{{route}}, terminates here and takes no passengers, {{when}}, {{kind}}.', terminates: 'Terminates here · not in service',
+    vehicle: 'Vehicle', none: 'No service in the next hour', updated: 'Updated {{time}}', board: 'Stop display', announce: '{{route}} towards {{headsign}}, {{when}}, {{kind}}.', announceTerminates: '{{route}}, terminates here, no boarding, {{when}}, {{kind}}.', terminates: 'Terminates here · no boarding',
     announceNone: 'No service in the next hour.', in: 'in {{count}} minutes', in_one: 'in 1 minute', dueNow: 'due now', back: 'Find another stop', caption: 'Next buses, soonest first',
     notFound: 'There is no stop numbered "{{id}}". Check the link, or find the stop again.',
   },
