@@ -7,5 +7,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // A browser page polled right after it opens may need a few seconds on a loaded CI machine (its
+    // script, login and first queries); vitest's default of 1 s made those checks flaky, not stricter.
+    expect: { poll: { timeout: 5_000 } },
   },
 });
