@@ -77,7 +77,11 @@ export interface StopArrivals {
    * `timeZone`: the feed's time zone (its agency_timezone, IANA), in which the stop's clock times are
    * shown, whatever the zone of the phone or screen reading them.
    */
-  stop: { id: string; name: string; timeZone: string };
+  stop: {
+    id: string; name: string; timeZone: string;
+    /** The station (hub, terminal) the stop is a bay of, whose board shows every line there; null when none. */
+    station: { id: string; name: string } | null;
+  };
   arrivals: Arrival[];
 }
 

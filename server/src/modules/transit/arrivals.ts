@@ -26,7 +26,9 @@ export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, opt
   // A stop's own board still shows them, marked (someone may be met off the bus).
   const station = served.length > 1 || served[0] !== stopId;
   const shown = arrivals.filter((a) => a.predictedArrival >= now - 60 && !(station && a.terminates));
-  return { feed: feed.id, stop: { id: stop.id, name: stop.name, timeZone: feed.timetable.agencyTimezone }, arrivals: shown.slice(0, options.limit) };
+  const parent = stop.parentStation && feed.timetable.stopsOfStation.has(stop.parentStation) ? feed.timetable.stops.get(stop.parentStation) : undefined;
+  const stationOf = parent ? { id: parent.id, name: parent.name } : null;
+  return { feed: feed.id, stop: { id: stop.id, name: stop.name, timeZone: feed.timetable.agencyTimezone, station: stationOf }, arrivals: shown.slice(0, options.limit) };
 }
 
 /** Adds the next arrivals at one stop where trips call to `arrivals`. */

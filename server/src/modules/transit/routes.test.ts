@@ -153,7 +153,7 @@ describe('realtime in, predictions out', () => {
   it('answers the next arrivals at a stop, live and scheduled', async () => {
     const arrivals = await server.request('GET', '/api/v1/transit/stops/C/arrivals?feed=line');
     expect(arrivals.status).toBe(200);
-    expect(arrivals.body.stop).toEqual({ id: 'C', name: 'Stop C', timeZone: 'UTC' }); // the feed's agency_timezone
+    expect(arrivals.body.stop).toEqual({ id: 'C', name: 'Stop C', timeZone: 'UTC', station: null }); // the feed's agency_timezone
     const [live, scheduled] = arrivals.body.arrivals;
     // V1 is at 1300 m at 08:06, 30 s ahead of the timetable: C (08:10) in 210 s, announced 4% early.
     const predicted = at('08:06:00') + Math.round(0.96 * 210);
@@ -226,6 +226,7 @@ describe('realtime in, predictions out', () => {
     expect(first.arrivals.map((arrival: { tripId: string; stopId: string; live: boolean }) => [arrival.tripId, arrival.stopId, arrival.live])).toEqual([['T1', 'C', false], ['T2', 'C', false]]);
     const bay = await server.request('GET', '/api/v1/transit/stops/D/arrivals?feed=terminal');
     expect(bay.body.arrivals.map((arrival: { tripId: string; terminates: boolean }) => [arrival.tripId, arrival.terminates])).toEqual([['T1', true], ['T2', true]]);
+    expect(bay.body.stop.station).toEqual({ id: 'TERM', name: 'Terminal' }); // a bay's page links to its station's
     await server.request('POST', '/api/v1/transit/realtime?feed=terminal', { token: duty, body: { header: { gtfsRealtimeVersion: '2.0', timestamp: at('08:06:30') }, entity: [position('V9', 'T1', at('08:06:30'), 1200)] } });
     const second = (await stream.next()).data;
     expect(second.arrivals.filter((arrival: { tripId: string }) => arrival.tripId === 'T1').map((arrival: { stopId: string; vehicleId: string; terminates: boolean }) => [arrival.stopId, arrival.vehicleId, arrival.terminates])).toEqual([['C', 'V9', false]]);

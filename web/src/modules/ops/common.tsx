@@ -17,6 +17,13 @@ export function useFormatTime() {
     : new Date(value).toLocaleString(locale, { timeZone: cityTimeZone(), year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 }
 
+/** The time of day alone (HH:MM:SS, the city's clock), for the end of a span whose start gives the date. */
+export function useFormatClock() {
+  const { i18n } = useTranslation();
+  const locale = i18n.language === 'en' ? 'en-GB' : 'zh-CN';
+  return (value: number) => new Date(value).toLocaleTimeString(locale, { timeZone: cityTimeZone(), hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+}
+
 export function Loading({ query, children }: { query: { isPending: boolean; error: Error | null }; children: ReactNode }) {
   const { t } = useTranslation();
   if (query.error) return <p className="error" role="alert">{t('common.error', { message: query.error.message })}</p>;

@@ -9,7 +9,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../../app/api';
 import { formatShare } from '../../app/format';
-import { Loading, useFormatTime } from '../ops/common';
+import { Loading, useFormatClock, useFormatTime } from '../ops/common';
 import { transitQueries } from './queries';
 import type { HeadwayRow, PredictionAccuracy } from './types';
 import { IRREGULAR_HEADWAY_CV, PREDICTION_ACCURACY_MIN_JUDGED } from '@citypulse/contracts';
@@ -22,6 +22,7 @@ const minutes = (seconds: number | null) => (seconds === null ? '—' : (seconds
 export function HeadwaysPage() {
   const { t } = useTranslation();
   const formatTime = useFormatTime();
+  const formatClock = useFormatClock();
   const [params, changeParams] = useQueryParams();
   const window = WINDOWS.includes(Number(params.get('window'))) ? Number(params.get('window')) : 60;
   const feeds = useQuery({ queryKey: ['transit', 'feeds'], queryFn: () => api<{ items: Array<{ id: string }> }>('/api/v1/transit/feeds') });
@@ -62,7 +63,7 @@ export function HeadwaysPage() {
       )}
       {headways.data && headways.data.breaks.length > 0 && (
         <p className="hint" data-testid="headways-breaks">
-          {t('transit.ops.breaks', { list: headways.data.breaks.map((gap) => `${formatTime(gap.from * 1000)}–${formatTime(gap.to * 1000)}`).join(t('transit.ops.listSeparator')) })}
+          {t('transit.ops.breaks', { list: headways.data.breaks.map((gap) => `${formatTime(gap.from * 1000)}–${gap.to - gap.from < 86_400 ? formatClock(gap.to * 1000) : formatTime(gap.to * 1000)}`).join(t('transit.ops.listSeparator')) })}
         </p>
       )}
       {accuracy.data && <AccuracySummary accuracy={accuracy.data} />}

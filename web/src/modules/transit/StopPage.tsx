@@ -38,6 +38,9 @@ export function StopPage() {
             <p className="stop-meta">
               <span>{t('transit.stop.stopId', { id: data.stop.id })}</span>
               <Link to={withFeed(`/board/${encodeURIComponent(data.stop.id)}`)}>{t('transit.stop.board')}</Link>
+              {data.stop.station && (
+                <Link to={withFeed(`/go/stops/${encodeURIComponent(data.stop.station.id)}`)} data-testid="station-link">{t('transit.stop.station', { station: data.stop.station.name })}</Link>
+              )}
               <Link to={withFeed('/go')}>{t('transit.stop.back')}</Link>
             </p>
             <p className="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcement">{announcement}</p>
