@@ -70,7 +70,7 @@ export function HeadwaysPage() {
       <Loading query={feeds.isSuccess ? headways : feeds}>
         {headways.data && headways.data.items.length === 0 ? (
           // Passings but no headway yet: a headway needs two buses of a route passing the same stop.
-          <p className="go-empty">{headways.data.passings > 0 ? t('transit.ops.noHeadways', { count: headways.data.passings }) : t('transit.ops.none')}</p>
+          <p className="go-empty">{headways.data.passings > 0 ? t(headways.data.breaks.length ? 'transit.ops.noHeadwaysBreaks' : 'transit.ops.noHeadways', { count: headways.data.passings }) : t('transit.ops.none')}</p>
         ) : (
           <table className="data-table headway-table" data-testid="headways">
             <caption className="sr-only">{t('transit.ops.caption')}</caption>
