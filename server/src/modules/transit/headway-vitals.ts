@@ -26,6 +26,11 @@ export const HEADWAY_INDICATORS = {
 } as const;
 
 const WINDOW_SECONDS = 3600;
+/**
+ * Observed for less than this since the first start, the hour's figures say more about the start than
+ * about the buses (only short headways have both buses seen): no figure, rather than a misleading one.
+ */
+export const MIN_OBSERVED_SECONDS = 1800;
 
 type Ring = Array<[number, number]>;
 interface DistrictOutline { code: string; polygons: Ring[][] }
@@ -96,7 +101,7 @@ export class HeadwayVitals {
     for (const feedId of this.transit.feedIds()) {
       const feed = this.transit.runtime(feedId);
       const from = Math.max(now - WINDOW_SECONDS, this.recorder.since);
-      if (from >= now) continue;
+      if (now - this.recorder.since < MIN_OBSERVED_SECONDS) continue;
       const { actual, scheduled } = headwayInputs(this.recorder.between(feed.id, from - LOOK_BACK_SECONDS, now), feed.timetable, from, now, {}, this.recorder.since);
       const breaks = this.recorder.breaksBetween(feed.id, from - LOOK_BACK_SECONDS, now);
       if (actual.some((pass) => pass.time >= from) || scheduled.some((pass) => pass.time >= from)) anything = true;
