@@ -24,12 +24,15 @@ export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, opt
   arrivals.sort((a, b) => a.predictedArrival - b.predictedArrival);
   // A station's board is for those leaving from it: buses ending their trip in its bays take nobody on.
   // A stop's own board still shows them, marked (someone may be met off the bus).
-  const station = served.length > 1 || served[0] !== stopId;
-  const shown = arrivals.filter((a) => a.predictedArrival >= now - 60 && !(station && a.terminates));
+  const isStation = feed.timetable.stopsOfStation.has(stopId);
+  const shown = arrivals.filter((a) => a.predictedArrival >= now - 60 && !(isStation && a.terminates));
   const parent = stop.parentStation && feed.timetable.stopsOfStation.has(stop.parentStation) ? feed.timetable.stops.get(stop.parentStation) : undefined;
   const stationOf = parent ? { id: parent.id, name: parent.name } : null;
   return { feed: feed.id, stop: { id: stop.id, name: stop.name, timeZone: feed.timetable.agencyTimezone, station: stationOf }, arrivals: shown.slice(0, options.limit) };
 }
+
+/** The stop at `index` is the trip's last: the bus ends its trip there. */
+const endsAt = (trip: Trip, index: number) => index === trip.pattern.stopIds.length - 1;
 
 /** Adds the next arrivals at one stop where trips call to `arrivals`. */
 function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: ArrivalOptions, arrivals: Arrival[]): void {
@@ -43,7 +46,7 @@ function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: Arr
     const predicted = index >= live.from ? live.predictions[index - live.from]! : waitingDeparture(live, index, now);
     if (predicted === null) continue;
     const scheduled = run.serviceStart + trip.arrivals[index]!;
-    arrivals.push({ stopId, terminates: index === trip.pattern.stopIds.length - 1, tripId: feed.copyIdOf(run) ?? trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, source: 'vehicle' });
+    arrivals.push({ stopId, terminates: endsAt(trip, index), tripId: feed.copyIdOf(run) ?? trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, source: 'vehicle' });
   }
   // The next trip of a tracked bus's block: it leaves when that bus can start it.
   for (const { trip, index } of calls) {
@@ -53,7 +56,7 @@ function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: Arr
       const scheduled = next.dayStart + trip.arrivals[index]!;
       const predicted = scheduled + next.delay;
       if (predicted < now - 60 || predicted > now + options.windowSeconds) continue;
-      arrivals.push({ stopId, terminates: index === trip.pattern.stopIds.length - 1, tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: next.delay, vehicleId: next.vehicleId, live: true, source: 'vehicle' });
+      arrivals.push({ stopId, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: next.delay, vehicleId: next.vehicleId, live: true, source: 'vehicle' });
     }
   }
   const clock = feed.timetable.clock;
@@ -72,8 +75,8 @@ function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: Arr
       if (shown < (predicted === null ? now : now - 60) || shown > now + options.windowSeconds) continue;
       if (feed.tracker.serviceDayOf(trip, scheduled) !== day) continue; // the trip does not run that day
       arrivals.push(predicted === null
-        ? { stopId, terminates: index === trip.pattern.stopIds.length - 1, tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: scheduled, delaySeconds: 0, vehicleId: null, live: false, source: 'timetable' }
-        : { stopId, terminates: index === trip.pattern.stopIds.length - 1, tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: predicted - scheduled, vehicleId: fresh!.vehicleId, live: true, source: 'operator' });
+        ? { stopId, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: scheduled, delaySeconds: 0, vehicleId: null, live: false, source: 'timetable' }
+        : { stopId, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: predicted - scheduled, vehicleId: fresh!.vehicleId, live: true, source: 'operator' });
     }
   }
   // Runs the timetable does not have (duplicated or added by the operator) come only from the operator.

@@ -33,8 +33,8 @@ export class HeadwayHistory {
   async restore(feedIds: string[]): Promise<void> {
     const now = this.seconds();
     for (const feedId of feedIds) {
-      const [passes, breaks] = [await readPassings(this.ctx.db, feedId, now - KEEP_IN_MEMORY_SECONDS, now), await readBreaks(this.ctx.db, feedId, now - KEEP_IN_MEMORY_SECONDS, now)];
-      this.recorder.restore(feedId, passes, breaks);
+      const from = now - KEEP_IN_MEMORY_SECONDS;
+      this.recorder.restore(feedId, await readPassings(this.ctx.db, feedId, from, now), await readBreaks(this.ctx.db, feedId, from, now));
     }
   }
 

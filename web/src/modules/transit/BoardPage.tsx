@@ -4,7 +4,7 @@
 import { useEffect } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { feedProblem, isUnknownPlace, Lateness, StreamBadge, useClockText, useDateText, useFeed, useRouteNames } from './common';
+import { feedProblem, isUnknownPlace, Lateness, StreamBadge, useClockText, useDateText, useFeed, useFeedProblemText, useRouteNames } from './common';
 import { minutesUntil, useNow, useStopArrivals } from './stream';
 
 const ROWS = 6;
@@ -22,7 +22,9 @@ export function BoardPage() {
   const clockText = useClockText(data?.stop.timeZone);
   const dateText = useDateText(data?.stop.timeZone);
   // A display set to a stop that does not exist would otherwise wait to connect for ever.
-  const unknown = isUnknownPlace(arrivals.error) || feedProblem(arrivals.error) !== null;
+  const problem = feedProblem(arrivals.error);
+  const problemText = useFeedProblemText();
+  const unknown = isUnknownPlace(arrivals.error) || problem !== null;
 
   useEffect(() => {
     if (data) document.title = t('transit.board.title', { stop: data.stop.name });
@@ -40,9 +42,9 @@ export function BoardPage() {
       </header>
       <main className="board-body">
         <h2 className="board-next">{t('transit.board.next')}</h2>
-        {feedProblem(arrivals.error) ? (
+        {problem ? (
           <div className="board-message board-not-found" role="alert" data-testid="feed-problem">
-            <p>{feedProblem(arrivals.error) === 'unknown' ? t('transit.network.unknown', { id: asked ?? '' }) : t('transit.network.required')}</p>
+            <p>{problemText(problem, asked)}</p>
             <p className="board-hint">{t('transit.board.networkHint')}</p>
           </div>
         ) : unknown ? (

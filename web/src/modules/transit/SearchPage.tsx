@@ -21,10 +21,11 @@ export function SearchPage() {
   const networks = useQuery(transitQueries.networks());
   const networkList = networks.data?.items ?? [];
   // Several networks and none named or default: the passenger chooses one before anything is asked of it.
+  // Asked at once, beside the networks (not after them): with one network or a default, the usual case,
+  // the page does not wait a round trip longer.
   const choosing = networks.isSuccess && !feed && networks.data.default === null && networkList.length > 1;
-  const ready = networks.isFetched && !choosing;
-  const stops = useQuery({ ...transitQueries.stops(q, feed, SHOWN), enabled: ready && q.length > 0 });
-  const routes = useQuery({ ...transitQueries.routes(feed), enabled: ready });
+  const stops = useQuery({ ...transitQueries.stops(q, feed, SHOWN), enabled: !choosing && q.length > 0 });
+  const routes = useQuery({ ...transitQueries.routes(feed), enabled: !choosing });
 
   useEffect(() => {
     document.title = t('transit.search.title');
@@ -68,54 +69,57 @@ export function SearchPage() {
   function searchAndRoutes() {
     return (
       <>
-      <form className="go-search" role="search" onSubmit={(event) => { event.preventDefault(); search(text.trim()); }}>
-        <label htmlFor="stop-q">{t('transit.search.label')}</label>
-        <div className="go-search-row">
-          <input id="stop-q" type="search" value={text} onChange={(event) => setText(event.target.value)} placeholder={t('transit.search.placeholder')} autoComplete="off" />
-          <button type="submit" className="primary">{t('transit.search.submit')}</button>
-        </div>
-      </form>
-      {q && (
-        <LoadingOrError query={stops}>
-          <p role="status" data-testid="stops-found">{foundText(stops.data?.total ?? 0, stops.data?.items.length ?? 0)}</p>
-          <ul className="stop-results">
-            {(stops.data?.items ?? []).map((stop) => (
-              <li key={stop.id}>
-                <Link to={withFeed(`/go/stops/${encodeURIComponent(stop.id)}`)}>
-                  <span className="stop-result-name">{stop.name}</span>
-                  <span className="stop-result-id">{t('transit.stop.stopId', { id: stop.id })}</span>
-                  {stop.towards.length > 0 && <span className="stop-result-towards">{t('transit.search.towards', { places: stop.towards.join(t('transit.ops.listSeparator')) })}</span>}
+        <form className="go-search" role="search" onSubmit={(event) => { event.preventDefault(); search(text.trim()); }}>
+          <label htmlFor="stop-q">{t('transit.search.label')}</label>
+          <div className="go-search-row">
+            <input id="stop-q" type="search" value={text} onChange={(event) => setText(event.target.value)} placeholder={t('transit.search.placeholder')} autoComplete="off" />
+            <button type="submit" className="primary">{t('transit.search.submit')}</button>
+          </div>
+        </form>
+        {q && (
+          <LoadingOrError query={stops}>
+            <p role="status" data-testid="stops-found">{foundText(stops.data?.total ?? 0, stops.data?.items.length ?? 0)}</p>
+            <ul className="stop-results">
+              {(stops.data?.items ?? []).map((stop) => (
+                <li key={stop.id}>
+                  <Link to={withFeed(`/go/stops/${encodeURIComponent(stop.id)}`)}>
+                    <span className="stop-result-name">{stop.name}</span>
+                    <span className="stop-result-id">{t('transit.stop.stopId', { id: stop.id })}</span>
+                    {stop.towards.length > 0 && <span className="stop-result-towards">{t('transit.search.towards', { places: stop.towards.join(t('transit.ops.listSeparator')) })}</span>}
+                  </Link>
+                  <span className="stop-result-routes">{stop.routes.map((route) => <span key={route.id} className="route-chip">{t('transit.line', { name: route.shortName || route.id })}</span>)}</span>
+                </li>
+              ))}
+            </ul>
+          </LoadingOrError>
+        )}
+        <h2>{t('transit.search.routes')}</h2>
+        <p className="hint">{t('transit.search.routesHint')}</p>
+        <LoadingOrError query={routes}>
+          <ul className="route-grid">
+            {(routes.data?.items ?? []).map((route) => (
+              <li key={route.id}>
+                <Link to={withFeed(`/go/routes/${encodeURIComponent(route.id)}`)}>
+                  <strong>{t('transit.line', { name: route.shortName || route.id })}</strong>
+                  {route.longName && <span>{route.longName}</span>}
                 </Link>
-                <span className="stop-result-routes">{stop.routes.map((route) => <span key={route.id} className="route-chip">{t('transit.line', { name: route.shortName || route.id })}</span>)}</span>
               </li>
             ))}
           </ul>
         </LoadingOrError>
-      )}
-      <h2>{t('transit.search.routes')}</h2>
-      <p className="hint">{t('transit.search.routesHint')}</p>
-      <LoadingOrError query={routes}>
-        <ul className="route-grid">
-          {(routes.data?.items ?? []).map((route) => (
-            <li key={route.id}>
-              <Link to={withFeed(`/go/routes/${encodeURIComponent(route.id)}`)}>
-                <strong>{t('transit.line', { name: route.shortName || route.id })}</strong>
-                {route.longName && <span>{route.longName}</span>}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </LoadingOrError>
       </>
     );
   }
 }
 
-/** A network by its operators' names, and its id when they do not tell it apart. */
-const networkName = (network: TransitNetworks['items'][number]) => (network.agencies.length ? `${network.agencies.join('、')} (${network.id})` : network.id);
+type Network = TransitNetworks['items'][number];
+/** Who runs a network: its operators' names (its id when the feed names none). */
+const operators = (network: Network) => network.agencies.join('、') || network.id;
+/** A network by its operators, and its id when they do not tell it apart. */
+const networkName = (network: Network) => (network.agencies.length ? `${operators(network)} (${network.id})` : network.id);
 
 /** The networks as large links: the first thing asked when the city runs several and none is the default. */
-function NetworkPicker({ networks }: { networks: TransitNetworks['items'] }) {
+function NetworkPicker({ networks }: { networks: Network[] }) {
   const { t } = useTranslation();
   return (
     <section aria-labelledby="network-title" data-testid="network-picker">
@@ -125,7 +129,7 @@ function NetworkPicker({ networks }: { networks: TransitNetworks['items'] }) {
         {networks.map((network) => (
           <li key={network.id}>
             <Link to={`/go?feed=${encodeURIComponent(network.id)}`}>
-              <span className="stop-result-name">{network.agencies.join('、') || network.id}</span>
+              <span className="stop-result-name">{operators(network)}</span>
               <span className="stop-result-id">{network.id} · {t('transit.network.summary', { routes: network.routes, stops: network.stops })}</span>
             </Link>
           </li>

@@ -105,6 +105,12 @@ export function feedProblem(error: Error | null): 'unknown' | 'required' | null 
   return error.code === 'transit.unknown_feed' ? 'unknown' : error.code === 'transit.feed_required' ? 'required' : null;
 }
 
+/** What a page says for a feedProblem, in its language. */
+export function useFeedProblemText(): (problem: 'unknown' | 'required', feedId: string | undefined) => string {
+  const { t } = useTranslation();
+  return (problem, feedId) => (problem === 'unknown' ? t('transit.network.unknown', { id: feedId ?? '' }) : t('transit.network.required'));
+}
+
 /** The server does not know the stop or route asked for: a mistyped, old or cut-off link. */
 export const isUnknownPlace = (error: Error | null) =>
   error instanceof ApiError && (error.code === 'transit.unknown_stop' || error.code === 'transit.unknown_route');
@@ -116,6 +122,7 @@ export const isUnknownPlace = (error: Error | null) =>
 export function LoadingOrError({ query: state, notFound, children }: { query: { isPending: boolean; error: Error | null }; notFound?: string; children: ReactNode }) {
   const { t } = useTranslation();
   const { feed, withFeed } = useFeed();
+  const problemText = useFeedProblemText();
   if (notFound && isUnknownPlace(state.error)) {
     return (
       <div className="go-error go-not-found" role="alert" data-testid="not-found">
@@ -129,7 +136,7 @@ export function LoadingOrError({ query: state, notFound, children }: { query: { 
     // The way on is the network picker at /go, which names no network.
     return (
       <div className="go-error go-not-found" role="alert" data-testid="feed-problem">
-        <p>{problem === 'unknown' ? t('transit.network.unknown', { id: feed ?? '' }) : t('transit.network.required')}</p>
+        <p>{problemText(problem, feed)}</p>
         <Link to="/go">{t('transit.network.choose')}</Link>
       </div>
     );

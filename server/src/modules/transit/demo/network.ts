@@ -76,8 +76,9 @@ export function demoNetworkFeed(): Record<string, string> {
   const namer = new StopNamer(2021);
   for (const line of LINES) {
     const outbound = lineStops(DISTRICT_CENTRES[line.from]!, DISTRICT_CENTRES[line.to]!);
-    // Both kerbs of a place have its name; the ends are the hubs of the districts the line joins.
-    const names = outbound.map((_, i) => (i === 0 ? hubName(line.from) : i === outbound.length - 1 ? hubName(line.to) : namer.next(i)));
+    // Both kerbs of a place have its name; the ends are bays of the hubs of the districts the line joins.
+    const hubAt = outbound.map((_, i) => (i === 0 ? line.from : i === outbound.length - 1 ? line.to : null));
+    const names = hubAt.map((district, i) => (district ? hubName(district) : namer.next(i)));
     const lineTrips: Array<{ id: string; direction: number; departure: number; arrival: number; row: string }> = [];
     routes.push(`${line.id},HCBUS,${line.id},${line.name},3,1E6FD9`);
     // Each direction has its own stops (the kerb on its side of the road), a few metres apart.
@@ -86,9 +87,9 @@ export function demoNetworkFeed(): Record<string, string> {
       const ids = points.map((point, i) => {
         const id = `${line.id}-${direction}-${String(i + 1).padStart(2, '0')}`;
         const offset = direction === 0 ? 0.00005 : -0.00005;
-        const name = names[direction === 0 ? i : points.length - 1 - i]!;
-        const end = i === 0 ? (direction === 0 ? line.from : line.to) : i === points.length - 1 ? (direction === 0 ? line.to : line.from) : null;
-        stops.push(`${id},${name},${(point[1] + offset).toFixed(6)},${point[0].toFixed(6)},0,${end ? `hub-${end}` : ''}`);
+        const place = direction === 0 ? i : points.length - 1 - i;
+        const hub = hubAt[place];
+        stops.push(`${id},${names[place]},${(point[1] + offset).toFixed(6)},${point[0].toFixed(6)},0,${hub ? `hub-${hub}` : ''}`);
         return id;
       });
       const shapeId = `${line.id}-${direction}`;

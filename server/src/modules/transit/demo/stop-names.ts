@@ -1,6 +1,7 @@
 // Names for the demo network's stops, as a passenger would read them on a stop sign: a hub at each
 // district centre where lines meet (黄浦枢纽站), and between hubs crossroads (长江路中山路口) and
 // landmarks (人民公园). Deterministic, and unique across the network, so a search finds one place.
+import { mulberry32 } from '../../../sim/vitals-simulator.js';
 
 /** The district centres' names, by the codes of the demo city's districts. */
 export const DISTRICT_NAMES: Record<string, string> = {
@@ -16,22 +17,17 @@ const PLACES = ['公园', '中学', '小学', '医院', '新村', '广场', '体
 /** Hubs are named after their district; a line's ends lie at district centres. */
 export const hubName = (district: string) => `${DISTRICT_NAMES[district] ?? district}枢纽站`;
 
-/** Hands out stop names, never the same one twice (a small seeded generator picks from the pools). */
+/** Hands out stop names, never the same one twice (a seeded generator picks from the pools). */
 export class StopNamer {
   private readonly used = new Set<string>();
-  private state: number;
+  private readonly random: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.random = mulberry32(seed);
   }
 
   private pick<T>(list: T[]): T {
-    // mulberry32
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return list[((t ^ (t >>> 14)) >>> 0) % list.length]!;
+    return list[Math.floor(this.random() * list.length)]!;
   }
 
   /** The next stop's name along a line: two of three are crossroads, the others landmarks. */
