@@ -19,9 +19,12 @@ import { createLogger } from '../../platform/logger.js';
 import { systemClock } from '../../platform/clock.js';
 import { TransitService } from './service.js';
 import { TransitError } from './errors.js';
-import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type ObservationBreak, type StopPass } from './headways.js';
-import { headwayInputs, scheduledPassings, SILENCE_SECONDS } from './network.js';
+import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways } from './headways.js';
+import { headwayInputs, PassingRecorder, scheduledPassings } from './network.js';
 import { registerDemoCommands } from './demo/cli.js';
+
+/** The one feed of a positions file, as the passing recorder keys feeds. */
+const FILE_FEED = 'file';
 
 function progressBar(label: string) {
   const bar = new cliProgress.SingleBar({ format: `${label} | {value} pings | {predictions} predictions | {rate} pings/s`, stream: process.stderr }, cliProgress.Presets.shades_classic);
@@ -181,28 +184,23 @@ export function registerTransitCommands(program: Command) {
       if (!Number.isInteger(top) || top < 0) throw new Error(`--top must be a whole number, not "${options.top}"`);
       const period = periodOption(options.from, options.to);
       const timetable = await timetableOf(options.gtfs);
-      const actual: StopPass[] = [];
       // The hours each local day was observed: the timetable is compared over those hours only.
       const observed = new Map<number, { from: number; to: number }>();
-      // As the server counts them: no headway across a silence of the whole feed (a bus may have passed
-      // unseen), and none of the timetable's opening before the first position.
-      const breaks: ObservationBreak[] = [];
-      let last = -Infinity;
+      // Passings and breaks as the server records them: a bus passes its first stop when it leaves it, and
+      // no headway spans a silence of the whole feed (a bus may have passed unseen).
+      const recorder = new PassingRecorder(Infinity, Infinity);
       await replay({
         timetable, positions: options.positions, predictors: [],
         onPing: (ping) => {
-          if (ping.time - last >= SILENCE_SECONDS && Number.isFinite(last)) breaks.push({ from: last, to: ping.time });
-          last = Math.max(last, ping.time);
           const day = timetable.clock.localDay(ping.time);
           const span = observed.get(day);
           if (!span) observed.set(day, { from: ping.time, to: ping.time });
           else span.to = Math.max(span.to, ping.time);
         },
-        onActual: (tripId, _sequence, stopId, time) => {
-          const trip = timetable.trips.get(tripId)!;
-          actual.push({ routeId: trip.routeId, directionId: trip.directionId, stopId, time });
-        },
+        onTracked: (ping, update) => recorder.observe(FILE_FEED, { ping, run: update?.run ?? null }),
       });
+      const actual = recorder.between(FILE_FEED, -Infinity, Infinity);
+      const breaks = recorder.breaksBetween(FILE_FEED, -Infinity, Infinity);
       let rows;
       if (period) {
         const to = period.to ?? Math.max(...[...observed.values()].map((span) => span.to));

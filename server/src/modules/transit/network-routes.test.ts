@@ -5,6 +5,7 @@ import { lineFeed, lineLongitude, uploadFeed, zipFiles } from './testing/feed.js
 import { loadTimetable } from './gtfs/timetable.js';
 import { headwayInputs, PassingRecorder, searchStops, SILENCE_SECONDS } from './network.js';
 import type { FeedRuntime, LiveVehicle } from './feed-runtime.js';
+import { Tracker } from './tracking/tracker.js';
 
 const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday; the line feed runs in UTC
 const at = (clock: string) => DAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
@@ -201,6 +202,35 @@ describe('breaks in observation', () => {
     restarted.observe('line', position(at('08:31:10')));
     restarted.observe('line', position(at('08:31:20')));
     expect(restarted.breaksBetween('line', at('07:00:00'), at('09:00:00'))).toEqual([{ from: at('08:14:59'), to: at('08:30:00') }, { from: at('08:29:30'), to: at('08:31:10') }]);
+  });
+});
+
+describe('passings at a first stop', () => {
+  it('are when the bus leaves, not when it pulls in to wait there', async () => {
+    // The street begins 100 m west of A, so a bus standing at A wanders either side of it on its fixes.
+    const shaped = await loadTimetable(zipFiles(lineFeed({
+      'trips.txt': 'route_id,service_id,trip_id,trip_headsign,direction_id,shape_id\nR1,ALL,T1,East,0,S\nR1,ALL,T2,East,0,S\n',
+      'shapes.txt': `shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence\nS,0,${lineLongitude(-100)},1\nS,0,${lineLongitude(3000)},2\n`,
+    })));
+    const tracker = new Tracker(shaped);
+    const recorder = new PassingRecorder(3 * 3600, at('07:50:00'));
+    const fix = (vehicle: string, trip: string, clockTime: string, metresFromA: number) => {
+      const ping = { time: at(clockTime), vehicleId: vehicle, tripId: trip, routeId: 'R1', lat: 0, lon: lineLongitude(metresFromA) };
+      recorder.observe('line', { ping, run: tracker.observe(ping)?.run ?? null });
+    };
+    // V1 (T1, 08:00) stands at A from 07:55 and leaves on time; V2 (T2, 08:30) pulls in at 07:58 and
+    // stands there half an hour. Both cross A on their fixes while standing.
+    fix('V1', 'T1', '07:55:00', -5);
+    fix('V1', 'T1', '07:57:00', 4);
+    fix('V2', 'T2', '07:58:00', -4);
+    fix('V2', 'T2', '07:59:00', 3);
+    fix('V1', 'T1', '07:59:50', 10);
+    fix('V1', 'T1', '08:00:10', 70); // cleared 40 m on at 08:00:00
+    fix('V2', 'T2', '08:15:00', 6);
+    fix('V2', 'T2', '08:29:50', 20);
+    fix('V2', 'T2', '08:30:10', 60); // cleared at 08:30:00
+    const atA = recorder.between('line', at('07:00:00'), at('09:00:00')).filter((pass) => pass.stopId === 'A');
+    expect(atA.map((pass) => Math.round(pass.time))).toEqual([at('08:00:00'), at('08:30:00')]);
   });
 });
 

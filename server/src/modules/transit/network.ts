@@ -4,6 +4,7 @@
 import type { Route, StopPattern, Timetable, Trip } from './gtfs/timetable.js';
 import { serviceRuns } from './gtfs/timetable.js';
 import { atFirstStop, scheduledTimeAt } from './tracking/tracker.js';
+import { instanceOffsets } from './tracking/frequencies.js';
 import { currentDelay } from './prediction/baselines.js';
 import { stopsServed } from './arrivals.js';
 import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type ObservationBreak, type RouteHeadways, type StopPass } from './headways.js';
@@ -119,8 +120,11 @@ function scheduledHeadwayNear(feed: FeedRuntime, trips: Trip[], now: number): nu
   for (const day of [today - 1, today]) {
     const start = clock.serviceDayStart(day);
     for (const trip of trips) {
-      const time = start + trip.departures[0]!;
-      if (Math.abs(time - now) <= 3600 && serviceRuns(feed.timetable.services.get(trip.serviceId), day)) departures.push(time);
+      if (!serviceRuns(feed.timetable.services.get(trip.serviceId), day)) continue;
+      for (const offset of instanceOffsets(trip)) {
+        const time = start + offset + trip.departures[0]!;
+        if (Math.abs(time - now) <= 3600) departures.push(time);
+      }
     }
   }
   departures.sort((a, b) => a - b);
@@ -191,7 +195,7 @@ export class PassingRecorder {
   }
 
   /** Records the stops a vehicle's run passed since it was last seen (its pass times are known by then). */
-  observe(feedId: string, live: LiveVehicle): void {
+  observe(feedId: string, live: Pick<LiveVehicle, 'ping' | 'run'>): void {
     const run = live.run;
     if (!run) return;
     this.since = Math.min(this.since, live.ping.time);
@@ -200,14 +204,18 @@ export class PassingRecorder {
     const mark = this.recordedUpTo.get(key) ?? { feed: feedId, index: 0, seen: 0 };
     let list = this.passes.get(feedId);
     if (!list) this.passes.set(feedId, list = []);
-    for (let i = mark.index; i < run.nextIndex; i++) {
-      const time = run.passTimes[i]!;
+    let i = mark.index;
+    for (; i < run.nextIndex; i++) {
+      // A bus passes its first stop when it leaves it: one standing there (laying over, waiting for its
+      // time) is not yet a passing, or two buses waiting there together would count as bunched.
+      if (i === 0 && atFirstStop(run)) break;
+      const time = i === 0 ? run.departedAt : run.passTimes[i]!;
       if (!Number.isFinite(time)) continue;
       const pass = { routeId: run.trip.routeId, directionId: run.trip.directionId, stopId: run.trip.pattern.stopIds[i]!, time };
       list.push(pass);
       if (this.pending.length < MAX_PENDING) this.pending.push({ ...pass, feedId, runKey: run.key, tripId: run.trip.id, serviceDay: run.serviceDay, stopIndex: i, vehicleId: run.vehicleId });
     }
-    mark.index = Math.max(mark.index, run.nextIndex);
+    mark.index = Math.max(mark.index, i);
     mark.seen = live.ping.time;
     this.recordedUpTo.set(key, mark);
     if (list.length % 4096 === 0) this.prune(live.ping.time);
@@ -233,6 +241,7 @@ export class PassingRecorder {
 
   /** Drops passings, runs and breaks older than the keeping period. */
   prune(now: number): void {
+    if (this.keepSeconds === Infinity) return;
     const cutoff = now - this.keepSeconds;
     for (const [feed, list] of this.passes) this.passes.set(feed, list.filter((pass) => pass.time >= cutoff));
     for (const [key, mark] of this.recordedUpTo) if (mark.seen < cutoff) this.recordedUpTo.delete(key);
@@ -316,12 +325,16 @@ export function scheduledPassings(timetable: Timetable, from: number, to: number
     const start = clock.serviceDayStart(day);
     for (const trip of trips) {
       if (filter.directionId !== undefined && trip.directionId !== filter.directionId) continue;
-      if (start + trip.departures[0]! > to || start + trip.arrivals[trip.arrivals.length - 1]! < from) continue;
       if (!serviceRuns(timetable.services.get(trip.serviceId), day)) continue;
-      trip.pattern.stopIds.forEach((stopId, index) => {
-        const time = start + trip.arrivals[index]!;
-        if (time >= from && time <= to) scheduled.push({ routeId: trip.routeId, directionId: trip.directionId, stopId, time });
-      });
+      for (const offset of instanceOffsets(trip)) {
+        const runStart = start + offset;
+        if (runStart + trip.departures[0]! > to || runStart + trip.arrivals[trip.arrivals.length - 1]! < from) continue;
+        trip.pattern.stopIds.forEach((stopId, index) => {
+          // At the first stop, when the bus leaves: as the recorder dates the passings there.
+          const time = runStart + (index === 0 ? trip.departures[0]! : trip.arrivals[index]!);
+          if (time >= from && time <= to) scheduled.push({ routeId: trip.routeId, directionId: trip.directionId, stopId, time });
+        });
+      }
     }
   }
   return scheduled;

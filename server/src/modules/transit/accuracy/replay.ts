@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 import type { Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { Timetable } from '../gtfs/timetable.js';
-import { Tracker, DEFAULT_TRACKER_OPTIONS, type TrackerOptions, type TrackerCounters } from '../tracking/tracker.js';
+import { Tracker, DEFAULT_TRACKER_OPTIONS, type TrackerOptions, type TrackerCounters, type TrackUpdate } from '../tracking/tracker.js';
 import { readPositions, type VehiclePing } from '../tracking/positions.js';
 import type { ArrivalPredictor } from '../prediction/engine.js';
 import { ActualArrivals } from './score.js';
@@ -25,6 +25,8 @@ export interface ReplayOptions {
   onPredictions?: (predictor: number, madeAt: number, vehicleId: string, tripId: string, stopSequences: Int32Array, stopIds: string[], from: number, times: Float64Array) => void;
   onActual?: (tripId: string, stopSequence: number, stopId: string, actual: number) => void;
   onPing?: (ping: VehiclePing) => void;
+  /** Each ping with what the tracker made of it (null: on no trip), as the server's vehicle events carry it. */
+  onTracked?: (ping: VehiclePing, update: TrackUpdate | null) => void;
   /** Stop before the first ping at or after this time (POSIX seconds). */
   until?: number;
   tracker?: TrackerOptions;
@@ -41,6 +43,7 @@ export async function replay(options: ReplayOptions): Promise<TrackerCounters> {
     if (options.until !== undefined && ping.time >= options.until) break;
     options.onPing?.(ping);
     const update = tracker.observe(ping);
+    options.onTracked?.(ping, update);
     if (!update) continue;
     const trip = update.run.trip;
     if (options.onActual) {

@@ -8,6 +8,8 @@ import { Tracker } from './tracker.js';
 import { isHeadwayBased, nearestInstance, tripInstances, tripSpan } from './frequencies.js';
 import type { VehiclePing } from './positions.js';
 import { tripUpdatesMessage } from '../realtime/feeds-out.js';
+import { scheduledPassings } from '../network.js';
+import { routeHeadways } from '../headways.js';
 
 const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday, UTC
 const seconds = (clock: string) => Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
@@ -100,6 +102,16 @@ describe('frequency-based trips', () => {
     const update = tracker.observe(ping('07:47:00', 1000, { tripId: null }))!;
     expect(update.run.trip.id).toBe('T1');
     expect(update.run.startTime).toBe(seconds('07:40:00'));
+  });
+
+  it('gives headways the timetable of every instance', () => {
+    // 08:00-08:30 at B: the instances pass at 07:55, 08:05, 08:15, 08:25 (and T2 at 08:35, after the period).
+    const atB = scheduledPassings(timetable, at('07:50:00'), at('08:30:00')).filter((pass) => pass.stopId === 'B').map((pass) => pass.time).sort();
+    expect(atB).toEqual(['07:55:00', '08:05:00', '08:15:00', '08:25:00'].map(at));
+    // A bus every 10 minutes, as the feed plans, not one template run (T2 comes after 08:30).
+    const seen = ['08:05:00', '08:16:00'].map((clock) => ({ routeId: 'R1', directionId: 0, stopId: 'B', time: at(clock) }));
+    const [row] = routeHeadways(seen, scheduledPassings(timetable, at('07:00:00'), at('08:30:00')));
+    expect(row!.scheduledMeanHeadway).toBe(600);
   });
 
   it('leaves ordinary trips as they were', () => {

@@ -25,6 +25,16 @@ export function tripInstances(trip: Trip): Int32Array {
   return starts;
 }
 
+/**
+ * How far each run of a trip is moved from its stop times (seconds): [0] for a trip that runs once, one
+ * per instance for a frequency-based one. For exact_times=0 the starts are nominal; as the timetable's
+ * side of headways they give the planned headway, which is what such a service promises.
+ */
+export function instanceOffsets(trip: Trip): number[] {
+  if (!isFrequencyBased(trip)) return [0];
+  return Array.from(tripInstances(trip), (start) => start - trip.departures[0]!);
+}
+
 /** Seconds of the service day from the trip's first departure to its last arrival, over all its instances. */
 export function tripSpan(trip: Trip): { from: number; to: number } {
   const first = trip.departures[0]!, last = trip.arrivals[trip.arrivals.length - 1]!;

@@ -49,6 +49,21 @@ describe('tracking vehicles along their trips', () => {
     expect(other.observe(ping('08:11:00', 2900, { vehicleId: 'V2' }))!.passed.map((stop) => stop.index)).toEqual([2]);
   });
 
+  it('dates the departure from the first stop when the bus clears it, however long it stood there', () => {
+    const tracker = new Tracker(timetable);
+    tracker.observe(ping('07:50:00', 5));
+    expect(tracker.observe(ping('07:55:00', 12))!.run.departedAt).toBeNaN(); // standing, the fix wandering
+    expect(tracker.observe(ping('07:59:50', 20))!.run.departedAt).toBeNaN();
+    // Cleared 40 m on: half way from 20 m to 60 m, so 10 s after 07:59:50.
+    const update = tracker.observe(ping('08:00:10', 60))!;
+    expect(update.run.departedAt).toBeCloseTo(at('08:00:00'), 1);
+    expect(tracker.observe(ping('08:02:00', 400))!.run.departedAt).toBe(update.run.departedAt);
+    // First seen already on its way: when it left is unknown.
+    const other = new Tracker(timetable);
+    other.observe(ping('08:01:00', 300, { vehicleId: 'V2' }));
+    expect(other.observe(ping('08:02:00', 500, { vehicleId: 'V2' }))!.run.departedAt).toBeNaN();
+  });
+
   it('does not go backwards on GPS noise and ignores positions off the route', () => {
     const tracker = new Tracker(timetable);
     tracker.observe(ping('08:00:00', 0));

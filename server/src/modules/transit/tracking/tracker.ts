@@ -59,6 +59,11 @@ export interface TripRun {
   nextIndex: number;
   /** Passing time of each stop, NaN where unknown (passed before the first ping, or across a long gap). */
   passTimes: Float64Array;
+  /**
+   * When the vehicle cleared its first stop (FIRST_STOP_METRES on, or at the second stop), NaN until then
+   * or where unknown. At the first stop a bus arrives long before it leaves; passengers see it leave.
+   */
+  departedAt: number;
   pings: number;
 }
 
@@ -167,6 +172,8 @@ export class Tracker {
     const last = distances.length - 1;
     // Where each stop counts as reached: its own point, or the edge of the terminal zone for the last one.
     const reachedAt = (index: number) => (index === last ? Math.max(distances[last]! - this.options.terminalMetres, Math.min(from, distances[last]!)) : distances[index]!);
+    const cleared = Math.min(distances[0]! + FIRST_STOP_METRES, distances[1] ?? Infinity);
+    if (from < cleared && along >= cleared) run.departedAt = interpolate ? since + ((cleared - from) / (along - from)) * (time - since) : NaN;
     while (run.nextIndex < distances.length && reachedAt(run.nextIndex) <= along + 1e-6) {
       const d = reachedAt(run.nextIndex);
       // The vehicle is taken to move at a steady speed between the two pings around the stop.
@@ -218,7 +225,7 @@ export class Tracker {
     const passTimes = new Float64Array(trip.arrivals.length).fill(NaN);
     return {
       key, trip, vehicleId: ping.vehicleId, serviceStart: dayStart + startTime - trip.departures[0]!, serviceDay: day, startTime, added,
-      progress: along, lastTime: ping.time, lastSeen: ping.time, nextIndex: 0, passTimes, pings: 0,
+      progress: along, lastTime: ping.time, lastSeen: ping.time, nextIndex: 0, passTimes, departedAt: NaN, pings: 0,
     };
   }
 
