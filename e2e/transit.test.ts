@@ -340,6 +340,12 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(cells[5]).toBe('3.0'); // scheduled: every 3 minutes
     expect(Number(cells[8])).toBeGreaterThan(0); // the late bus and the one behind it bunched
     expect(await page.locator('h1').textContent()).toBe('公交运行监测');
+    // The other way buses are due but none reports: listed all the same, and flagged.
+    const westbound = await page.locator('[data-testid="headways"] tbody tr[data-route="R15"][data-direction="1"] td').allTextContents();
+    expect(westbound[0]).toBe('开往 人民广场');
+    expect(westbound[1]).toBe('0 未见车辆');
+    expect(westbound[3]).toBe('0');
+    expect(westbound[5]).toBe('3.0');
     // Observed for minutes, not the hour chosen: the page says the figures read low for now.
     const observed = (await server.request('GET', `/api/v1/transit/headways?feed=${FEED}`, { token: duty })).body;
     expect(observed.to - observed.from).toBeLessThan(3600);

@@ -269,3 +269,35 @@ describe('requests that name no feed, with several feeds', () => {
     expect((await server.request('GET', '/api/v1/transit/stops/NOPE/arrivals')).body['invalid-params']).toEqual([{ name: 'id', reason: 'unknown stop' }]);
   });
 });
+
+describe('headways of lines not yet measured', () => {
+  it('lists every route direction with buses on the road or due, with the timetable headway, before any headway is seen', async () => {
+    // Eastbound T1-T4 and westbound W1-W4, each every 10 minutes from 08:00; one bus seen, on T1, no stop passed.
+    const west = ['W1', 'W2', 'W3', 'W4'].flatMap((trip, n) => ['D', 'C', 'B', 'A'].map((stop, i) => {
+      const text = `08:${String(10 * n + 5 * i).padStart(2, '0')}:00`;
+      return `${trip},${text},${text},${stop},${i + 1}`;
+    }));
+    const east = tenMinuteLine();
+    const both = {
+      ...east,
+      'trips.txt': east['trips.txt'] + ['W1', 'W2', 'W3', 'W4'].map((trip) => `R1,ALL,${trip},West,1`).join('\n') + '\n',
+      'stop_times.txt': east['stop_times.txt'] + west.join('\n') + '\n',
+    };
+    expect((await uploadFeed(server.url, duty, 'both', both)).status).toBe(201);
+    clock.set(at('08:21:00') * 1000);
+    const pushed = await server.request('POST', '/api/v1/transit/realtime?feed=both', {
+      token: duty,
+      body: { header: { gtfs_realtime_version: '2.0', timestamp: at('08:21:00') }, entity: [{ id: 'E1', vehicle: { vehicle: { id: 'E1' }, trip: { trip_id: 'T3' }, position: { latitude: 0, longitude: lineLongitude(300) }, timestamp: at('08:21:00') } }] },
+    });
+    expect(pushed.body).toMatchObject({ accepted: 1 });
+    const response = await server.request('GET', '/api/v1/transit/headways?feed=both&window=1800', { token: duty });
+    expect(response.status).toBe(200);
+    expect(response.body.items).toEqual([
+      expect.objectContaining({ routeId: 'R1', directionId: 0, headsign: 'East', liveVehicles: 1, stops: 0, headways: 0, meanHeadway: null, cv: null, excessWait: null, scheduledMeanHeadway: 600, bunching: 0, gaps: 0 }),
+      expect.objectContaining({ routeId: 'R1', directionId: 1, headsign: 'West', liveVehicles: 0, stops: 0, headways: 0, meanHeadway: null, scheduledMeanHeadway: 600 }),
+    ]);
+    // A route filter keeps to its own.
+    const west1 = await server.request('GET', '/api/v1/transit/headways?feed=both&window=1800&direction=1', { token: duty });
+    expect(west1.body.items.map((row: { directionId: number }) => row.directionId)).toEqual([1]);
+  });
+});

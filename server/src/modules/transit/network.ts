@@ -373,6 +373,30 @@ export interface RouteFilter { routeId?: string; directionId?: number }
 
 const keep = (filter: RouteFilter) => (pass: StopPass) => (filter.routeId === undefined || pass.routeId === filter.routeId) && (filter.directionId === undefined || pass.directionId === filter.directionId);
 
+/**
+ * The route directions with buses on the road or due in the period but no headway observed yet (a bus
+ * must pass a stop after another): listed all the same, with the timetable's headway, so that the
+ * operations centre sees every line it runs, and one with buses due but none seen stands out.
+ */
+function notYetMeasured(observed: RouteHeadways[], scheduled: StopPass[], liveKeys: string[], filter: RouteFilter): RouteHeadways[] {
+  const keyOf = (row: { routeId: string; directionId: number }) => `${row.routeId}\u0000${row.directionId}`;
+  const measured = new Set(observed.map(keyOf));
+  const planned = new Map(routeHeadways(scheduled, scheduled).map((row) => [keyOf(row), row]));
+  const keys = new Set([...planned.keys(), ...liveKeys]);
+  const rows: RouteHeadways[] = [];
+  for (const key of keys) {
+    if (measured.has(key)) continue;
+    const [routeId, direction] = key.split('\u0000') as [string, string];
+    if (!keep(filter)({ routeId, directionId: Number(direction), stopId: '', time: 0 })) continue;
+    const plan = planned.get(key);
+    rows.push({
+      routeId, directionId: Number(direction), stops: 0, headways: 0, meanHeadway: NaN, cv: NaN, actualWait: NaN, excessWait: NaN, bunching: 0, gaps: 0,
+      scheduledMeanHeadway: plan?.meanHeadway ?? NaN, scheduledWait: plan?.actualWait ?? NaN,
+    });
+  }
+  return rows;
+}
+
 /** Headway regularity per route and direction over the last `windowSeconds` that were observed. */
 export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder: PassingRecorder, now: number, windowSeconds: number, filter: RouteFilter = {}) {
   const from = Math.max(now - windowSeconds, recorder.since);
@@ -384,7 +408,9 @@ export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder
     const key = `${vehicle.run.trip.routeId}\u0000${vehicle.run.trip.directionId}`;
     liveCount.set(key, (liveCount.get(key) ?? 0) + 1);
   }
-  const items = headwayRows(feed, routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, breaks), liveCount);
+  const observed = routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, breaks);
+  const items = headwayRows(feed, [...observed, ...notYetMeasured(observed, inputs.scheduled, [...liveCount.keys()], filter)], liveCount)
+    .sort((a, b) => a.routeId.localeCompare(b.routeId, undefined, { numeric: true }) || a.directionId - b.directionId);
   return { feed: feed.id, from, to: now, observedSince: recorder.since, breaks: breaks.filter((gap) => gap.to > from), passings: actual.filter((pass) => pass.time >= from).length, bunchingShare: DEFAULT_HEADWAY_OPTIONS.bunchingShare, gapMultiple: DEFAULT_HEADWAY_OPTIONS.gapMultiple, items };
 }
 

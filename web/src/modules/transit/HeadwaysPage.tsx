@@ -68,10 +68,11 @@ export function HeadwaysPage() {
       )}
       {accuracy.data && <AccuracySummary accuracy={accuracy.data} />}
       <Loading query={feeds.isSuccess ? headways : feeds}>
-        {headways.data && headways.data.items.length === 0 ? (
+        {headways.data && headways.data.items.every((row) => row.headways === 0) && (
           // Passings but no headway yet: a headway needs two buses of a route passing the same stop.
           <p className="go-empty">{headways.data.passings > 0 ? t(headways.data.breaks.length ? 'transit.ops.noHeadwaysBreaks' : 'transit.ops.noHeadways', { count: headways.data.passings }) : t('transit.ops.none')}</p>
-        ) : (
+        )}
+        {headways.data && headways.data.items.length > 0 && (
           <table className="data-table headway-table" data-testid="headways">
             <caption className="sr-only">{t('transit.ops.caption')}</caption>
             <thead>
@@ -144,6 +145,9 @@ function AccuracySummary({ accuracy }: { accuracy: PredictionAccuracy }) {
 function Row({ row, feed, accuracy, goal }: { row: HeadwayRow; feed: string | undefined; accuracy: { count: number; inWindow: number | null } | null; goal: number }) {
   const { t } = useTranslation();
   const irregular = row.cv !== null && row.cv > IRREGULAR_HEADWAY_CV;
+  // Buses due in the period (the timetable has a headway), none seen passing a stop and none on the road:
+  // the line may not be running, or its buses not reporting.
+  const noneLive = row.liveVehicles === 0 && row.headways === 0 && row.scheduledMeanHeadway !== null;
   return (
     <tr data-route={row.routeId} data-direction={row.directionId}>
       <th scope="row">
@@ -151,7 +155,7 @@ function Row({ row, feed, accuracy, goal }: { row: HeadwayRow; feed: string | un
         {row.route.longName && <span className="secondary-name">{row.route.longName}</span>}
       </th>
       <td>{row.headsign ? t('transit.route.direction', { headsign: row.headsign }) : row.directionId}</td>
-      <td className="num">{row.liveVehicles}</td>
+      <td className={`num ${noneLive ? 'cell-warning' : ''}`}>{row.liveVehicles}{noneLive && <span className="cell-flag"> {t('transit.ops.noneLive')}</span>}</td>
       <td className="num">{row.stops}</td>
       <td className="num">{row.headways}</td>
       <td className="num">{minutes(row.meanHeadway)}</td>
