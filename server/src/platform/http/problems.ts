@@ -1,5 +1,7 @@
 // One place that turns every error into application/problem+json, so clients see the same shape from
 // every route: our ProblemErrors, Fastify's schema validation, bad JSON, oversized bodies, rate limits.
+import http from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ProblemError, problemBody, type InvalidParam } from '../errors.js';
 
@@ -54,4 +56,35 @@ export function registerProblemHandling(app: FastifyInstance): void {
     const problem = new ProblemError(404, 'not_found', 'Not found', `no route ${request.method} ${request.url.split('?')[0]}`);
     reply.status(404).type('application/problem+json').send(problemBody(problem, request.url));
   });
+}
+
+/** A request that failed to parse gets a problem, by what the parser could not read. */
+function clientProblem(error: NodeJS.ErrnoException): ProblemError {
+  switch (error.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new ProblemError(408, 'request_timeout', 'Request timeout', 'the request did not arrive in time');
+    case 'HPE_HEADER_OVERFLOW':
+      return new ProblemError(431, 'headers_too_large', 'Request headers too large', 'the request headers are larger than this server accepts', [{ name: 'headers', reason: 'too large' }]);
+    case 'HPE_INVALID_URL':
+      return new ProblemError(400, 'malformed_request', 'Malformed request', 'the URL has characters that must be percent-encoded (RFC 3986), such as spaces or non-ASCII text', [{ name: 'url', reason: 'characters not percent-encoded' }]);
+    case 'HPE_INVALID_HEADER_TOKEN':
+      return new ProblemError(400, 'malformed_request', 'Malformed request', 'a header has a character no header may contain', [{ name: 'headers', reason: 'invalid character' }]);
+    default:
+      return new ProblemError(400, 'malformed_request', 'Malformed request', 'the request is not valid HTTP/1.1');
+  }
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request the HTTP parser refuses never reaches a route, so Fastify
+ * answers it itself, in its own JSON. This answers in problem+json like every other error, then closes
+ * the connection (the parser cannot tell where the next request would start).
+ */
+export function clientErrorAsProblem(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const problem = clientProblem(error);
+  const body = JSON.stringify(problemBody(problem));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${problem.status} ${http.STATUS_CODES[problem.status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }

@@ -1,0 +1,44 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../../../test/harness.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => server?.close());
+
+/** Sends bytes as they are (fetch would percent-encode the URL) and reads the whole answer. */
+function raw(request: Buffer | string): Promise<{ status: number; headers: string; body: string }> {
+  const { port, hostname } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.write(request));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      resolve({ status: Number(head.split(' ')[1]), headers: head.toLowerCase(), body });
+    });
+  });
+}
+
+describe('requests the HTTP parser refuses', () => {
+  it('answer problem+json naming what was wrong: a URL not percent-encoded', async () => {
+    const answer = await raw(Buffer.from('GET /api/v1/transit/stops?q=黄浦 HTTP/1.1\r\nHost: localhost\r\n\r\n', 'utf8'));
+    expect(answer.status).toBe(400);
+    expect(answer.headers).toContain('content-type: application/problem+json');
+    expect(JSON.parse(answer.body)).toMatchObject({ status: 400, code: 'malformed_request', 'invalid-params': [{ name: 'url', reason: 'characters not percent-encoded' }] });
+  });
+
+  it('answer problem+json for a bad header, and the server goes on serving', async () => {
+    const answer = await raw('GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Bad\u0001: yes\r\n\r\n');
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'malformed_request' });
+    const oversized = await raw(`GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(oversized.status).toBe(431);
+    expect(JSON.parse(oversized.body)).toMatchObject({ code: 'headers_too_large', 'invalid-params': [{ name: 'headers', reason: 'too large' }] });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+});
