@@ -349,7 +349,8 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     // Observed for minutes, not the hour chosen: the page says the figures read low for now.
     const observed = (await server.request('GET', `/api/v1/transit/headways?feed=${FEED}`, { token: duty })).body;
     expect(observed.to - observed.from).toBeLessThan(3600);
-    expect(await page.locator('[data-testid="headways-partial"]').textContent()).toContain(`开始观测仅 ${Math.floor((observed.to - observed.from) / 60)} 分钟`);
+    const minutes = Math.floor((observed.to - observed.from) / 60);
+    expect(await page.locator('[data-testid="headways-partial"]').textContent()).toContain(minutes === 0 ? '开始观测不足 1 分钟' : `开始观测仅 ${minutes} 分钟`);
     // The stops the buses passed between their reports checked what was announced for them.
     const accuracy = page.locator('[data-testid="prediction-accuracy"]');
     await accuracy.waitFor();

@@ -45,13 +45,16 @@ export function OpsLayout() {
             <li><a href="/screen">{t('ops.screen')}</a></li>
           </ul>
         </nav>
-        <span className={`ops-stream stream-${stream.state}`} role="status">
-          <span className="stream-dot" aria-hidden="true" />
-          {stream.state === 'live' ? t('screen.streamLive') : stream.state === 'down' ? t('screen.streamDown') : t('screen.streamConnecting')}
-        </span>
-        <Preferences />
-        <span className="ops-user">{session.me?.name}</span>
-        <button type="button" onClick={session.logout}>{t('common.logout')}</button>
+        {/* One group, so that on a narrow window it moves to the next line whole, never the logout button alone. */}
+        <div className="ops-session">
+          <span className={`ops-stream stream-${stream.state}`} role="status">
+            <span className="stream-dot" aria-hidden="true" />
+            {stream.state === 'live' ? t('screen.streamLive') : stream.state === 'down' ? t('screen.streamDown') : t('screen.streamConnecting')}
+          </span>
+          <Preferences />
+          <span className="ops-user">{session.me?.name}</span>
+          <button type="button" onClick={session.logout}>{t('common.logout')}</button>
+        </div>
       </header>
       <main id="main" className="ops-main" tabIndex={-1}>
         <Outlet />

@@ -59,7 +59,7 @@ export function HeadwaysPage() {
       </form>
       {headways.data && headways.data.to - headways.data.from < window * 60 - 60 && (
         // Just after a start only short headways have both buses observed: say the figures read low.
-        <p className="hint" data-testid="headways-partial">{t('transit.ops.partial', { minutes: Math.floor((headways.data.to - headways.data.from) / 60) })}</p>
+        <p className="hint" data-testid="headways-partial">{observedMinutes(headways.data) === 0 ? t('transit.ops.partialUnderMinute') : t('transit.ops.partial', { minutes: observedMinutes(headways.data) })}</p>
       )}
       {headways.data && headways.data.breaks.length > 0 && (
         <p className="hint" data-testid="headways-breaks">
@@ -100,6 +100,8 @@ export function HeadwaysPage() {
     </>
   );
 }
+
+const observedMinutes = (period: { from: number; to: number }) => Math.floor((period.to - period.from) / 60);
 
 /** Below the goal, on enough announcements to say so (a few minutes after a start, a handful decide the share). */
 const belowGoal = (share: { count: number; inWindow: number | null }, goal: number) =>

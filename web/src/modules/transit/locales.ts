@@ -39,6 +39,7 @@ export const transitZh = {
   ops: {
     title: '公交运行监测', nav: '公交', window: '统计时段', windowOption: '近 {{minutes}} 分钟', observedSince: '自 {{time}} 起有数据',
     breaks: '期间数据中断：{{list}}。中断时可能有车辆经过而未被记录，跨越中断的间隔不计入。', listSeparator: '，',
+    partialUnderMinute: '开始观测不足 1 分钟，不足所选时段：两辆车都观测到的间隔才计入，长间隔尚未计入，平均间隔和额外候车时间暂时偏低。',
     partial: '开始观测仅 {{minutes}} 分钟，不足所选时段：两辆车都观测到的间隔才计入，长间隔尚未计入，平均间隔和额外候车时间暂时偏低。',
     route: '线路', direction: '方向', liveVehicles: '在线车辆', stops: '站数', headways: '间隔数', actual: '实际间隔（分钟）', scheduled: '计划间隔（分钟）',
     cv: '变异系数', ewt: '超额等候（分钟）', bunching: '串车', gaps: '大间隔', diagram: '线路图', none: '该时段没有观测到车辆过站',
@@ -93,6 +94,7 @@ export const transitEn: WithSingulars<TransitMessages> = {
   ops: {
     title: 'Bus headway monitor', nav: 'Buses', window: 'Period', windowOption: 'Last {{minutes}} min', observedSince: 'Data since {{time}}',
     breaks: 'No positions came in {{list}}. A bus may have passed unseen then: headways across these breaks are left out.', listSeparator: ', ',
+    partialUnderMinute: 'Observed for under a minute, less than the period: a headway counts once both its buses have been seen, so long headways are not in yet and the mean headway and excess wait read low for now.',
     partial: 'Observed for only {{minutes}} min, less than the period: a headway counts once both its buses have been seen, so long headways are not in yet and the mean headway and excess wait read low for now.',
     route: 'Route', direction: 'Direction', liveVehicles: 'Live vehicles', stops: 'Stops', headways: 'Headways', actual: 'Actual headway (min)', scheduled: 'Scheduled headway (min)',
     cv: 'CV', ewt: 'Excess wait (min)', bunching: 'Bunching', gaps: 'Big gaps', diagram: 'Diagram', none: 'No stop passings observed in this period',
