@@ -9,19 +9,13 @@ import { serviceRuns } from '../gtfs/timetable.js';
 import { pointAlong } from '../tracking/geometry.js';
 import { nextTripInBlock } from '../prediction/next-trip.js';
 import type { VehiclePing } from '../tracking/positions.js';
+import { mulberry32 } from '../../../sim/vitals-simulator.js';
 
 export interface SimulatorOptions { seed: number; gpsNoiseMetres: number }
 
 /** A small seeded generator (mulberry32) with a normal draw (Box-Muller). */
 function random(seed: number) {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   const normal = (mean: number, deviation: number) => mean + deviation * Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
   return { uniform, normal };
 }
