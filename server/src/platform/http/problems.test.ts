@@ -42,3 +42,13 @@ describe('requests the HTTP parser refuses', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 });
+
+describe('a value outside a fixed choice', () => {
+  it('is named with the choices, once', async () => {
+    const response = await fetch(`${server.url}/gtfs-rt/trip-updates?format=xml`);
+    expect(response.status).toBe(400);
+    const body = await response.json();
+    expect(body['invalid-params']).toEqual([{ name: 'format', reason: 'must be one of protobuf, json' }]);
+    expect(body.detail).toBe('format: must be one of protobuf, json');
+  });
+});

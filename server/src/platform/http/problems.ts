@@ -5,9 +5,34 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ProblemError, problemBody, type InvalidParam } from '../errors.js';
 
+type Issue = NonNullable<FastifyError['validation']>[number];
+
+/**
+ * A union of literals (TypeBox's Type.Union of Type.Literal) is an anyOf of consts: Ajv reports each
+ * const it did not equal, then the anyOf ("must be equal to constant; must be equal to constant; must
+ * match a schema in anyOf"). Said as one choice instead: "must be one of protobuf, json".
+ */
+function mergeChoices(issues: Issue[]): Issue[] {
+  const choices = new Map<string, unknown[]>();
+  for (const issue of issues) {
+    if (issue.keyword !== 'const') continue;
+    const list = choices.get(issue.instancePath) ?? [];
+    list.push((issue.params as { allowedValue?: unknown }).allowedValue);
+    choices.set(issue.instancePath, list);
+  }
+  const merged: Issue[] = [];
+  for (const issue of issues) {
+    const values = choices.get(issue.instancePath);
+    const choice = values && issues.some((other) => other.instancePath === issue.instancePath && other.keyword === 'anyOf');
+    if (choice && issue.keyword === 'const') continue;
+    merged.push(choice && issue.keyword === 'anyOf' ? { ...issue, message: `must be one of ${values.map((value) => String(value)).join(', ')}` } : issue);
+  }
+  return merged;
+}
+
 function validationParams(error: FastifyError): InvalidParam[] {
   const context = error.validationContext ?? 'body';
-  return (error.validation ?? []).map((issue) => {
+  return mergeChoices(error.validation ?? []).map((issue) => {
     const params = issue.params as Record<string, unknown> | undefined;
     let pointer = issue.instancePath || '';
     if (params && typeof params.missingProperty === 'string') pointer = `${pointer}/${params.missingProperty}`;
