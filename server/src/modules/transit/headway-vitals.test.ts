@@ -103,6 +103,34 @@ describe('headways as vital signs', () => {
     expect(cityAlert).toMatchObject({ state: 'firing', severity: 'warning', indicator: 'PUBLIC_TRANSPORT.BUS_BUNCHING_EVENTS' });
   });
 
+  it('holds back the counts of bunching and gaps until a whole hour is observed', async () => {
+    clock.set(at('09:20:00') * 1000);
+    const recorder = server.app.transit.history.recorder;
+    const since = recorder.since;
+    const pushed = async () => {
+      const items: Array<{ indicator: string; org: string }> = [];
+      const vitals = server.app.vitals.service;
+      // The real catalogue and org units; what would be ingested is kept instead.
+      const spy = new Proxy(vitals, {
+        get(target, property) {
+          if (property === 'ingest') return async (batch: typeof items) => { items.push(...batch); return { stored: batch.length }; };
+          const value = Reflect.get(target, property) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      await server.app.transit.headwayVitals.push(spy);
+      return new Set(items.filter((item) => item.org === 'haicheng').map((item) => item.indicator.replace('PUBLIC_TRANSPORT.', '')));
+    };
+    try {
+      recorder.since = at('08:40:00'); // 40 minutes: the shares and averages, not the counts of the hour's events
+      expect(await pushed()).toEqual(new Set(['BUS_HEADWAY_ADHERENCE', 'BUS_HEADWAY_CV', 'BUS_EXCESS_WAIT', 'BUS_IRREGULAR_ROUTES']));
+      recorder.since = at('08:20:00');
+      expect(await pushed()).toEqual(new Set(['BUS_HEADWAY_ADHERENCE', 'BUS_HEADWAY_CV', 'BUS_EXCESS_WAIT', 'BUS_IRREGULAR_ROUTES', 'BUS_BUNCHING_EVENTS', 'BUS_BIG_GAPS']));
+    } finally {
+      recorder.since = since;
+    }
+  });
+
   it('reports no figure for an hour with no service at all (rather than a made-up zero)', async () => {
     clock.set(at('11:06:00') * 1000);
     const { city, districts } = await server.app.transit.headwayVitals.figures();

@@ -31,6 +31,8 @@ const WINDOW_SECONDS = 3600;
  * about the buses (only short headways have both buses seen): no figure, rather than a misleading one.
  */
 export const MIN_OBSERVED_SECONDS = 1800;
+/** The bunching and gap counts are events in the last hour: before an hour is observed they would undercount. */
+const COUNTS_OBSERVED_SECONDS = WINDOW_SECONDS;
 
 type Ring = Array<[number, number]>;
 interface DistrictOutline { code: string; polygons: Ring[][] }
@@ -92,7 +94,7 @@ export class HeadwayVitals {
    * The figures of the last hour for the city and for each district with stops, over every feed. Null for
    * the city when nothing ran and nothing was scheduled (no figure is better than a made-up zero).
    */
-  async figures(): Promise<{ city: HeadwayFigures | null; districts: Map<string, HeadwayFigures> }> {
+  async figures(): Promise<{ city: HeadwayFigures | null; districts: Map<string, HeadwayFigures>; wholeHour: boolean }> {
     const now = Math.floor(this.ctx.clock.now() / 1000);
     const outlines = await this.districts();
     const cityRows: RouteHeadways[] = [];
@@ -123,8 +125,9 @@ export class HeadwayVitals {
     }
     const districts = new Map<string, HeadwayFigures>();
     for (const [code, parts] of byDistrict) districts.set(code, combineRows(parts.flatMap((entry) => routeHeadways(entry.actual, entry.scheduled, DEFAULT_HEADWAY_OPTIONS, entry.breaks))));
-    if (!anything) return { city: null, districts: new Map() };
-    return { city: combineRows(cityRows), districts };
+    const wholeHour = now - this.recorder.since >= COUNTS_OBSERVED_SECONDS;
+    if (!anything) return { city: null, districts: new Map(), wholeHour };
+    return { city: combineRows(cityRows), districts, wholeHour };
   }
 
   /** Computes the figures and ingests them into the vital signs; answers how many observations were stored. */
@@ -135,7 +138,7 @@ export class HeadwayVitals {
       this.warned = true;
       this.ctx.logger.warn({ missing }, 'bus headways: the vitals catalogue lacks these indicators; they are not pushed');
     }
-    const { city, districts } = await this.figures();
+    const { city, districts, wholeHour } = await this.figures();
     const ts = this.ctx.clock.now();
     const items: { indicator: string; org: string; ts: number; value: number }[] = [];
     const add = (org: OrgUnit | undefined, figures: HeadwayFigures) => {
@@ -143,8 +146,11 @@ export class HeadwayVitals {
       const push = (indicator: string, value: number | null) => {
         if (value !== null && Number.isFinite(value) && vitals.indicator(indicator)?.orgLevels.includes(org.level)) items.push({ indicator, org: org.code, ts, value: Number(value.toFixed(3)) });
       };
-      push(HEADWAY_INDICATORS.bunching, figures.bunching);
-      push(HEADWAY_INDICATORS.gaps, figures.gaps);
+      // Shares and averages hold from half an hour on; counts of an hour's events need the whole hour.
+      if (wholeHour) {
+        push(HEADWAY_INDICATORS.bunching, figures.bunching);
+        push(HEADWAY_INDICATORS.gaps, figures.gaps);
+      }
       push(HEADWAY_INDICATORS.adherence, figures.adherence);
       push(HEADWAY_INDICATORS.cv, figures.cv);
       push(HEADWAY_INDICATORS.excessWait, figures.excessWaitMinutes);
