@@ -193,6 +193,36 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     await page.waitForSelector('.arrival');
   });
 
+  it('finds the stops near where the passenger stands, when they let the browser say where', async () => {
+    // 2,050 m along the line: 福州路 (S04, 1,800 m) 250 m away, 外滩源 (S05, 2,400 m) 350 m; 南京东路 (S03) 850 m, too far.
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
+      geolocation: { latitude: 0, longitude: 2050 / METRES_PER_DEGREE }, permissions: ['geolocation'],
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/go?feed=${FEED}`);
+    await page.click('[data-testid="near-me"]');
+    await page.waitForURL((url) => url.searchParams.has('near'));
+    await page.waitForSelector('.stop-results a');
+    expect(await page.locator('[data-testid="stops-near"]').textContent()).toBe('步行范围内（约 600 米）有 2 个车站');
+    expect(await page.locator('.stop-result-name').allTextContents()).toEqual(['福州路', '外滩源']);
+    expect(await page.locator('.stop-result-distance').allTextContents()).toEqual(['约 250 米', '约 350 米']);
+    await expectAccessible(page, 'stops near me');
+    await screenshot(page, 'go-near-phone');
+    // The place is in the address: reloaded or shared, the same stops.
+    await page.reload();
+    await page.waitForSelector('.stop-results a');
+    expect(await page.locator('.stop-result-name').allTextContents()).toEqual(['福州路', '外滩源']);
+
+    // A passenger who does not allow it is told how to go on.
+    const refused = await newPage({ width: 390, height: 844 });
+    await refused.goto(`${server.url}/go?feed=${FEED}`);
+    await refused.click('[data-testid="near-me"]');
+    await refused.waitForSelector('[data-testid="near-status"].go-empty');
+    expect(await refused.locator('[data-testid="near-status"]').textContent()).toContain('或按站名查找');
+  });
+
   it('shows a pushed bus\'s prediction at a stop and updates it live, on a phone', async () => {
     // The late bus's next stops: the third stop ahead of it.
     const stopIndex = Math.min(11, Math.floor(late.along / SPACING) + 3);

@@ -72,6 +72,29 @@ describe('stop search', () => {
     expect(two.body.total).toBe(4); // so that a page can say more stops match than it lists
   });
 
+  it('finds the stops near a place, the nearest first, within the walk asked for', async () => {
+    // 1,300 m east of A: C (2,000 m) is 700 m off, B (1,000 m) 300 m off, D 1,700 m off.
+    const near = await server.request('GET', `/api/v1/transit/stops?feed=line&lat=0&lon=${lineLongitude(1300)}&radius=800`);
+    expect(near.status).toBe(200);
+    expect(near.body.total).toBe(2);
+    expect(near.body.items.map((stop: { id: string; distance: number }) => [stop.id, stop.distance])).toEqual([['B', 300], ['C', 700]]);
+    expect(near.body.items[0]).toMatchObject({ name: 'Stop B', routes: [{ id: 'R1' }], towards: ['East'] });
+    // The default walk is 600 m; a name narrows it further.
+    expect((await server.request('GET', `/api/v1/transit/stops?feed=line&lat=0&lon=${lineLongitude(1300)}`)).body.items.map((stop: { id: string }) => stop.id)).toEqual(['B']);
+    expect((await server.request('GET', `/api/v1/transit/stops?feed=line&lat=0&lon=${lineLongitude(1300)}&radius=800&q=Stop C`)).body.items.map((stop: { id: string }) => stop.id)).toEqual(['C']);
+    // Without a place, no distance.
+    expect((await server.request('GET', '/api/v1/transit/stops?feed=line&q=Stop B')).body.items[0].distance).toBeUndefined();
+  });
+
+  it('refuses half a place or one off the globe, naming the field', async () => {
+    for (const [query, field] of [['lat=0', 'lon'], [`lon=${lineLongitude(100)}`, 'lat'], ['lat=91&lon=0', 'lat'], ['lat=0&lon=abc', 'lon'], ['lat=0&lon=0&radius=10', 'radius']] as const) {
+      const response = await server.request('GET', `/api/v1/transit/stops?feed=line&${query}`);
+      expect(response.status, query).toBe(400);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(response.body['invalid-params'].map((param: { name: string }) => param.name), query).toContain(field);
+    }
+  });
+
   it('lists numbered stops in the order of their numbers', async () => {
     const names = ['Line 1 Stop 10', 'Line 1 Stop 2', 'Line 1 Stop 1', 'Line 10 Stop 1'];
     const feed = lineFeed({ 'stops.txt': ['stop_id,stop_name,stop_lat,stop_lon', ...['A', 'B', 'C', 'D'].map((id, i) => `${id},${names[i]},0,${lineLongitude(1000 * i).toFixed(6)}`)].join('\n') + '\n' });

@@ -7,6 +7,7 @@ import type { TransitService } from './service.js';
 import { headwaysNow, listRoutes, routeDiagram, searchStops } from './network.js';
 import { KEEP_IN_MEMORY_SECONDS, MAX_HISTORY_SECONDS, type HeadwayHistory } from './headway-history.js';
 import { TransitError, TransitErrorCode } from './errors.js';
+import { badRequest } from '../../platform/errors.js';
 
 export function registerNetworkRoutes(app: FastifyInstance, transit: TransitService, history: HeadwayHistory, now: () => number): void {
   const seconds = () => Math.floor(now() / 1000);
@@ -20,17 +21,25 @@ export function registerNetworkRoutes(app: FastifyInstance, transit: TransitServ
   app.get('/api/v1/transit/stops', {
     config: { public: true },
     schema: {
-      tags: ['transit'], summary: 'Stops whose name or id contains `q`, with the routes calling there; `total`: how many match in all (at most `limit` are listed)',
+      tags: ['transit'],
+      summary: 'Stops whose name or id contains `q`, with the routes calling there; with `lat` and `lon`, those within `radius` metres, the nearest first, each with its `distance`; `total`: how many match in all (at most `limit` are listed)',
       querystring: Type.Object({
         feed: Feed,
         q: Type.String({ maxLength: 100, default: '' }),
         limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+        lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+        lon: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+        radius: Type.Integer({ minimum: 50, maximum: 3000, default: 600 }),
       }, { additionalProperties: false }),
     },
   }, async (request) => {
-    const { feed, q, limit } = request.query as { feed?: string; q: string; limit: number };
+    const { feed, q, limit, lat, lon, radius } = request.query as { feed?: string; q: string; limit: number; lat?: number; lon?: number; radius: number };
+    if ((lat === undefined) !== (lon === undefined)) {
+      const missing = lat === undefined ? 'lat' : 'lon';
+      throw badRequest(`${missing}: required with ${missing === 'lat' ? 'lon' : 'lat'} (stops near a place need both)`, [{ name: missing, reason: 'required with the other coordinate' }]);
+    }
     const runtime = transit.runtime(feed);
-    return { feed: runtime.id, ...searchStops(runtime, q, limit) };
+    return { feed: runtime.id, ...searchStops(runtime, q, limit, lat === undefined ? undefined : { lat, lon: lon!, radius }) };
   });
 
   app.get('/api/v1/transit/routes', {

@@ -28,10 +28,18 @@ export type { DiagramDirection, DiagramVehicle, GapStatus, RouteDiagram, RouteSu
 const routeSummary = (route: Route): RouteSummary => ({ id: route.id, shortName: route.shortName, longName: route.longName, color: route.color, type: route.type });
 
 /** Stops whose name or id contains the text (case-insensitive), names starting with it first. */
-export function searchStops(feed: FeedRuntime, text: string, limit: number) {
+/** Where a passenger stands, and how far they would walk (metres). */
+export interface NearPoint { lat: number; lon: number; radius: number }
+
+/**
+ * Stops whose name or id contains `text`, or with `near`, those within walking distance, the nearest first
+ * (each with its `distance` in metres). A station stands for its bays, as on its board.
+ */
+export function searchStops(feed: FeedRuntime, text: string, limit: number, near?: NearPoint) {
   const needle = text.trim().toLowerCase();
-  const found: Array<{ id: string; name: string; rank: number }> = [];
-  const { stops, stopsOfStation, tripsByStop } = feed.timetable;
+  const found: Array<{ id: string; name: string; rank: number; distance?: number }> = [];
+  const { stops, stopsOfStation, tripsByStop, projection } = feed.timetable;
+  const here = near ? projection.toXY(near.lat, near.lon) : null;
   for (const stop of stops.values()) {
     // A station with stops trips call at stands for them (its board shows them all); entrances and the like have no calls.
     if (!tripsByStop.has(stop.id) && !stopsOfStation.has(stop.id)) continue;
@@ -39,11 +47,23 @@ export function searchStops(feed: FeedRuntime, text: string, limit: number) {
     const id = stop.id.toLowerCase();
     if (stop.parentStation && stopsOfStation.has(stop.parentStation) && id !== needle) continue; // found by its station, or by its own id
     if (needle && !name.includes(needle) && !id.includes(needle)) continue;
-    found.push({ id: stop.id, name: stop.name, rank: !needle || name.startsWith(needle) || id === needle ? 0 : 1 });
+    let distance: number | undefined;
+    if (here) {
+      const [x, y] = projection.toXY(stop.lat, stop.lon);
+      distance = Math.hypot(x - here[0], y - here[1]);
+      if (distance > near!.radius) continue;
+    }
+    found.push({ id: stop.id, name: stop.name, rank: !needle || name.startsWith(needle) || id === needle ? 0 : 1, distance });
   }
-  // Numbers in names in their order ("1路 2" before "1路 10"), so a line's stops read as they run.
-  found.sort((a, b) => a.rank - b.rank || NAME_ORDER.compare(a.name, b.name) || a.id.localeCompare(b.id));
-  return { total: found.length, items: found.slice(0, limit).map(({ id, name }) => ({ id, name, routes: routesAt(feed, id), towards: headsignsAt(feed, id) })) };
+  // Near a place, the nearest first; otherwise numbers in names in their order ("1路 2" before "1路 10"), so a line's stops read as they run.
+  if (here) found.sort((a, b) => a.distance! - b.distance! || a.id.localeCompare(b.id));
+  else found.sort((a, b) => a.rank - b.rank || NAME_ORDER.compare(a.name, b.name) || a.id.localeCompare(b.id));
+  return {
+    total: found.length,
+    items: found.slice(0, limit).map(({ id, name, distance }) => ({
+      id, name, ...(distance === undefined ? {} : { distance: Math.round(distance) }), routes: routesAt(feed, id), towards: headsignsAt(feed, id),
+    })),
+  };
 }
 
 /**

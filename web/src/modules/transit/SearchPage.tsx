@@ -1,5 +1,5 @@
-// /go — find a stop by name or number, or open a route. The search lives in the URL (?q=), so it can be
-// shared and the back button works.
+// /go — find a stop by name or number, or near where the passenger stands, or open a route. The search
+// lives in the URL (?q=, or ?near=lat,lon), so it can be shared and the back button works.
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useQueryParams } from '../../app/query-params';
@@ -7,17 +7,30 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { LoadingOrError, PassengerLayout, useFeed } from './common';
 import { transitQueries } from './queries';
-import type { TransitNetworks } from './types';
+import type { StopFound, TransitNetworks } from './types';
 
 /** Stops listed: enough to scroll through on a phone. The server says how many match in all. */
 const SHOWN = 30;
+/** A short walk to a stop, metres: about seven minutes. */
+const NEAR_RADIUS = 600;
+
+/** `?near=lat,lon` as a place, or null when absent or not two numbers on the globe. */
+function placeOf(text: string | null): { lat: number; lon: number } | null {
+  const [lat, lon] = (text ?? '').split(',').map(Number);
+  if (lat === undefined || lon === undefined || !Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return null;
+  return { lat, lon };
+}
+
+type Locating = 'idle' | 'locating' | 'denied' | 'unavailable';
 
 export function SearchPage() {
   const { t } = useTranslation();
   const [params, changeParams] = useQueryParams();
   const { feed, withFeed } = useFeed();
   const q = params.get('q') ?? '';
+  const place = placeOf(params.get('near'));
   const [text, setText] = useState(q);
+  const [locating, setLocating] = useState<Locating>('idle');
   const networks = useQuery(transitQueries.networks());
   const networkList = networks.data?.items ?? [];
   // Several networks and none named or default: the passenger chooses one before anything is asked of it.
@@ -25,13 +38,28 @@ export function SearchPage() {
   // the page does not wait a round trip longer.
   const choosing = networks.isSuccess && !feed && networks.data.default === null && networkList.length > 1;
   const stops = useQuery({ ...transitQueries.stops(q, feed, SHOWN), enabled: !choosing && q.length > 0 });
+  const nearby = useQuery({ ...transitQueries.nearby(place ?? { lat: 0, lon: 0 }, NEAR_RADIUS, feed, SHOWN), enabled: !choosing && place !== null && q.length === 0 });
   const routes = useQuery({ ...transitQueries.routes(feed), enabled: !choosing });
 
   useEffect(() => {
     document.title = t('transit.search.title');
   }, [t]);
 
-  const search = (value: string) => changeParams({ q: value });
+  const search = (value: string) => changeParams({ q: value, near: value ? null : params.get('near') });
+  /** Asks the browser where the passenger is (it asks them first), then lists the stops near there. */
+  const findNearby = () => {
+    if (!('geolocation' in navigator)) { setLocating('unavailable'); return; }
+    setLocating('locating');
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        setLocating('idle');
+        setText('');
+        changeParams({ q: null, near: `${position.coords.latitude.toFixed(5)},${position.coords.longitude.toFixed(5)}` }, { replace: false });
+      },
+      (error) => setLocating(error.code === error.PERMISSION_DENIED ? 'denied' : 'unavailable'),
+      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000 },
+    );
+  };
   /** How many were found, and when not all are listed, how to find the rest. */
   const foundText = (total: number, shown: number) => {
     if (total === 0) return t('transit.search.none');
@@ -64,6 +92,24 @@ export function SearchPage() {
     </PassengerLayout>
   );
 
+  function stopList(items: StopFound[]) {
+    return (
+      <ul className="stop-results">
+        {items.map((stop) => (
+          <li key={stop.id}>
+            <Link to={withFeed(`/go/stops/${encodeURIComponent(stop.id)}`)}>
+              <span className="stop-result-name">{stop.name}</span>
+              {stop.distance !== undefined && <span className="stop-result-distance">{t('transit.search.distance', { metres: roundedMetres(stop.distance) })}</span>}
+              <span className="stop-result-id">{t('transit.stop.stopId', { id: stop.id })}</span>
+              {stop.towards.length > 0 && <span className="stop-result-towards">{t('transit.search.towards', { places: stop.towards.join(t('transit.ops.listSeparator')) })}</span>}
+            </Link>
+            <span className="stop-result-routes">{stop.routes.map((route) => <span key={route.id} className="route-chip">{t('transit.line', { name: route.shortName || route.id })}</span>)}</span>
+          </li>
+        ))}
+      </ul>
+    );
+  }
+
   // A plain function, not a component: as a component defined here it would be new on every render and
   // React would remount the search box (losing focus) on every keystroke.
   function searchAndRoutes() {
@@ -76,22 +122,30 @@ export function SearchPage() {
             <button type="submit" className="primary">{t('transit.search.submit')}</button>
           </div>
         </form>
+        <div className="go-near">
+          <button type="button" onClick={findNearby} disabled={locating === 'locating'} data-testid="near-me">{t('transit.search.nearMe')}</button>
+          {locating !== 'idle' && (
+            <p role="status" className={locating === 'locating' ? 'hint' : 'go-empty'} data-testid="near-status">
+              {t(locating === 'locating' ? 'transit.search.locating' : locating === 'denied' ? 'transit.search.locationDenied' : 'transit.search.locationUnavailable')}
+            </p>
+          )}
+        </div>
         {q && (
           <LoadingOrError query={stops}>
             <p role="status" data-testid="stops-found">{foundText(stops.data?.total ?? 0, stops.data?.items.length ?? 0)}</p>
-            <ul className="stop-results">
-              {(stops.data?.items ?? []).map((stop) => (
-                <li key={stop.id}>
-                  <Link to={withFeed(`/go/stops/${encodeURIComponent(stop.id)}`)}>
-                    <span className="stop-result-name">{stop.name}</span>
-                    <span className="stop-result-id">{t('transit.stop.stopId', { id: stop.id })}</span>
-                    {stop.towards.length > 0 && <span className="stop-result-towards">{t('transit.search.towards', { places: stop.towards.join(t('transit.ops.listSeparator')) })}</span>}
-                  </Link>
-                  <span className="stop-result-routes">{stop.routes.map((route) => <span key={route.id} className="route-chip">{t('transit.line', { name: route.shortName || route.id })}</span>)}</span>
-                </li>
-              ))}
-            </ul>
+            {stopList(stops.data?.items ?? [])}
           </LoadingOrError>
+        )}
+        {!q && place && (
+          <section aria-labelledby="near-title">
+            <h2 id="near-title">{t('transit.search.nearTitle')}</h2>
+            <LoadingOrError query={nearby}>
+              <p role="status" data-testid="stops-near">
+                {nearby.data?.total ? t('transit.search.nearFound', { count: nearby.data.total, radius: NEAR_RADIUS }) : t('transit.search.nearNone', { radius: NEAR_RADIUS })}
+              </p>
+              {stopList(nearby.data?.items ?? [])}
+            </LoadingOrError>
+          </section>
         )}
         <h2>{t('transit.search.routes')}</h2>
         <p className="hint">{t('transit.search.routesHint')}</p>
@@ -111,6 +165,9 @@ export function SearchPage() {
     );
   }
 }
+
+/** A walking distance as a person would say it: to 10 m, and to 50 m beyond 200 m (a phone's fix is no closer). */
+const roundedMetres = (metres: number) => (metres < 200 ? Math.max(10, Math.round(metres / 10) * 10) : Math.round(metres / 50) * 50);
 
 type Network = TransitNetworks['items'][number];
 /** Who runs a network: its operators' names (its id when the feed names none). */

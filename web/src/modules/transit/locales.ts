@@ -15,6 +15,9 @@ export const transitZh = {
     title: '查找车站', label: '站名或站号', placeholder: '例如：黄浦', submit: '查找', found: '找到 {{count}} 个车站',
     foundMore: '找到 {{count}} 个车站，这里列出前 {{shown}} 个。请输入更完整的站名或站号，缩小查找范围。',
     none: '没有找到车站', towards: '开往 {{places}}', routes: '全部线路', routesHint: '点线路查看线路图和车辆位置',
+    nearMe: '查找附近车站', locating: '正在获取您的位置…', nearTitle: '您附近的车站', nearFound: '步行范围内（约 {{radius}} 米）有 {{count}} 个车站',
+    nearNone: '步行范围内（约 {{radius}} 米）没有车站。可以按站名查找。', distance: '约 {{metres}} 米',
+    locationDenied: '无法取得您的位置：请在浏览器设置中允许本网站定位，或按站名查找。', locationUnavailable: '暂时无法取得您的位置，请稍后再试，或按站名查找。',
   },
   stop: {
     title: '{{stop}} · 到站信息', stopId: '站号 {{id}}', route: '线路', headsign: '开往', arrives: '到站', status: '状态', delay: '晚点/早到',
@@ -70,6 +73,9 @@ export const transitEn: WithSingulars<TransitMessages> = {
     title: 'Find a stop', label: 'Stop name or number', placeholder: 'e.g. Huangpu', submit: 'Search', found: '{{count}} stops found', found_one: '1 stop found',
     foundMore: '{{count}} stops found, the first {{shown}} listed here. Type more of the name, or the stop number, to narrow the search.',
     none: 'No stop found', towards: 'Towards {{places}}', routes: 'All routes', routesHint: 'Open a route for its line diagram and vehicles',
+    nearMe: 'Stops near me', locating: 'Finding where you are…', nearTitle: 'Stops near you', nearFound: '{{count}} stops within a short walk (about {{radius}} m)', nearFound_one: '1 stop within a short walk (about {{radius}} m)',
+    nearNone: 'No stop within a short walk (about {{radius}} m). You can search by name.', distance: 'about {{metres}} m',
+    locationDenied: 'Your location is not available: allow this site to use it in your browser settings, or search by name.', locationUnavailable: 'Your location could not be found just now. Try again in a moment, or search by name.',
   },
   stop: {
     title: '{{stop}} · Arrivals', stopId: 'Stop {{id}}', route: 'Route', headsign: 'Towards', arrives: 'Arrives', status: 'Status', delay: 'Late/early',

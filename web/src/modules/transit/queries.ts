@@ -23,6 +23,11 @@ export const transitQueries = {
     queryKey: ['transit', 'stops', feed ?? '', q, limit],
     queryFn: () => publicApi<{ feed: string; total: number; items: StopFound[] }>(`/api/v1/transit/stops${query({ feed, q, limit })}`),
   }),
+  /** The stops within walking distance of a place, the nearest first. */
+  nearby: (place: { lat: number; lon: number }, radius: number, feed: string | undefined, limit: number) => queryOptions({
+    queryKey: ['transit', 'nearby', feed ?? '', place.lat, place.lon, radius, limit],
+    queryFn: () => publicApi<{ feed: string; total: number; items: StopFound[] }>(`/api/v1/transit/stops${query({ feed, lat: place.lat, lon: place.lon, radius, limit })}`),
+  }),
   routes: (feed: string | undefined) => queryOptions({
     queryKey: ['transit', 'routes', feed ?? ''],
     queryFn: () => publicApi<{ feed: string; items: RouteSummary[] }>(`/api/v1/transit/routes${query({ feed })}`),

@@ -4,7 +4,8 @@ import type { RouteSummary } from '@citypulse/contracts';
 export type { Arrival, DiagramDirection, DiagramVehicle, GapStatus, PredictionAccuracy, RouteDiagram, RouteSummary, StopArrivals, TransitNetworks } from '@citypulse/contracts';
 
 /** A stop found by search; `towards`: where the buses leaving it go (tells the two kerbs of a place apart). */
-export interface StopFound { id: string; name: string; routes: RouteSummary[]; towards: string[] }
+/** A stop found by name, or near a place (then `distance`, metres). */
+export interface StopFound { id: string; name: string; distance?: number; routes: RouteSummary[]; towards: string[] }
 
 export interface HeadwayRow {
   routeId: string;
