@@ -376,6 +376,9 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(westbound[1]).toBe('0 未见车辆');
     expect(westbound[3]).toBe('0');
     expect(westbound[5]).toBe('3.0');
+    // Accuracy is judged per route: one cell spans both directions.
+    expect(westbound).toHaveLength(10); // no accuracy cell of its own
+    expect(await row.locator('[data-testid="route-accuracy"]').getAttribute('rowspan')).toBe('2');
     // Observed for minutes, not the hour chosen: the page says the figures read low for now.
     const observed = (await server.request('GET', `/api/v1/transit/headways?feed=${FEED}`, { token: duty })).body;
     expect(observed.to - observed.from).toBeLessThan(3600);

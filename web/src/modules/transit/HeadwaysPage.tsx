@@ -92,7 +92,9 @@ export function HeadwaysPage() {
               </tr>
             </thead>
             <tbody>
-              {(headways.data?.items ?? []).map((row) => <Row key={`${row.routeId}:${row.directionId}`} row={row} feed={feed} accuracy={routeAccuracy.get(row.routeId) ?? null} goal={goal} />)}
+              {(headways.data?.items ?? []).map((row, index, rows) => (
+                <Row key={`${row.routeId}:${row.directionId}`} row={row} feed={feed} accuracy={routeAccuracy.get(row.routeId) ?? null} goal={goal} accuracyRows={accuracyRows(rows, index)} />
+              ))}
             </tbody>
           </table>
         )}
@@ -144,7 +146,20 @@ function AccuracySummary({ accuracy }: { accuracy: PredictionAccuracy }) {
   );
 }
 
-function Row({ row, feed, accuracy, goal }: { row: HeadwayRow; feed: string | undefined; accuracy: { count: number; inWindow: number | null } | null; goal: number }) {
+/**
+ * The accuracy is judged per route, not per direction: its cell spans the route's rows (they come
+ * together, sorted by route), so a direction with no bus seen does not seem to have a figure of its own.
+ * 0: the row above covers it.
+ */
+function accuracyRows(rows: HeadwayRow[], index: number): number {
+  const routeId = rows[index]!.routeId;
+  if (index > 0 && rows[index - 1]!.routeId === routeId) return 0;
+  let count = 1;
+  while (rows[index + count]?.routeId === routeId) count++;
+  return count;
+}
+
+function Row({ row, feed, accuracy, goal, accuracyRows: span }: { row: HeadwayRow; feed: string | undefined; accuracy: { count: number; inWindow: number | null } | null; goal: number; accuracyRows: number }) {
   const { t } = useTranslation();
   const irregular = row.cv !== null && row.cv > IRREGULAR_HEADWAY_CV;
   // Buses due in the period (the timetable has a headway), none seen passing a stop and none on the road:
@@ -166,7 +181,7 @@ function Row({ row, feed, accuracy, goal }: { row: HeadwayRow; feed: string | un
       <td className={`num ${row.excessWait !== null && row.excessWait > 120 ? 'cell-warning' : ''}`}>{minutes(row.excessWait)}</td>
       <td className={`num ${row.bunching > 0 ? 'cell-critical' : ''}`}>{row.bunching}</td>
       <td className={`num ${row.gaps > 0 ? 'cell-warning' : ''}`}>{row.gaps}</td>
-      <td className={`num ${accuracy && belowGoal(accuracy, goal) ? 'cell-warning' : ''}`} data-testid="route-accuracy">{formatShare(accuracy?.inWindow ?? null)}</td>
+      {span > 0 && <td rowSpan={span} className={`num route-accuracy ${accuracy && belowGoal(accuracy, goal) ? 'cell-warning' : ''}`} data-testid="route-accuracy">{formatShare(accuracy?.inWindow ?? null)}</td>}
     </tr>
   );
 }
