@@ -365,19 +365,19 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     await row.waitFor();
     const cells = await row.locator('td').allTextContents();
     expect(Number(cells[1])).toBeGreaterThanOrEqual(4); // live vehicles: those on the road, less the one that does not report
-    expect(Number(cells[3])).toBeGreaterThan(0); // headways observed
+    expect(Number(cells[4])).toBeGreaterThan(0); // headways observed
     expect(cells[0]).toBe('开往 临港中心');
-    expect(cells[5]).toBe('3.0'); // scheduled: every 3 minutes
-    expect(Number(cells[8])).toBeGreaterThan(0); // the late bus and the one behind it bunched
+    expect(cells[6]).toBe('3.0'); // scheduled: every 3 minutes
+    expect(Number(cells[9])).toBeGreaterThan(0); // the late bus and the one behind it bunched
     expect(await page.locator('h1').textContent()).toBe('公交运行监测');
     // The other way buses are due but none reports: listed all the same, and flagged.
     const westbound = await page.locator('[data-testid="headways"] tbody tr[data-route="R15"][data-direction="1"] td').allTextContents();
     expect(westbound[0]).toBe('开往 人民广场');
     expect(westbound[1]).toBe('0 未见车辆');
-    expect(westbound[3]).toBe('0');
-    expect(westbound[5]).toBe('3.0');
+    expect(westbound[4]).toBe('0');
+    expect(westbound[6]).toBe('3.0');
     // Accuracy is judged per route: one cell spans both directions.
-    expect(westbound).toHaveLength(10); // no accuracy cell of its own
+    expect(westbound).toHaveLength(11); // no accuracy cell of its own
     expect(await row.locator('[data-testid="route-accuracy"]').getAttribute('rowspan')).toBe('2');
     // Observed for minutes, not the hour chosen: the page says the figures read low for now.
     const observed = (await server.request('GET', `/api/v1/transit/headways?feed=${FEED}`, { token: duty })).body;

@@ -11,6 +11,8 @@ export interface StopPass {
   stopId: string;
   /** POSIX seconds. */
   time: number;
+  /** The trip run that passed (the tracker's key: trip@service day, and the instance of a frequency-based trip), where known. */
+  runKey?: string;
 }
 
 export interface HeadwayOptions {

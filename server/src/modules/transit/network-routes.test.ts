@@ -169,6 +169,8 @@ describe('headways over HTTP', () => {
     const [row] = response.body.items;
     expect(response.body.items).toHaveLength(1);
     expect(row).toMatchObject({ routeId: 'R1', directionId: 0, route: { shortName: '1' }, headsign: 'East', stops: 2, headways: 2, scheduledMeanHeadway: 600, scheduledWait: 300, bunching: 2, gaps: 0, liveVehicles: 3 });
+    // T1 (08:00) and T2 (08:10) were due to leave A by 08:11, ten minutes before now, and both ran; T3 (08:20) is not due yet.
+    expect(row).toMatchObject({ tripsDue: 2, tripsSeen: 2 });
     expect(row.meanHeadway).toBeGreaterThan(115);
     expect(row.meanHeadway).toBeLessThan(125);
     expect(row.cv).toBeLessThan(0.05);
@@ -308,16 +310,20 @@ describe('headways of lines not yet measured', () => {
     };
     expect((await uploadFeed(server.url, duty, 'both', both)).status).toBe(201);
     clock.set(at('08:21:00') * 1000);
+    // E1 runs T3; W1's bus, due at 08:00, still stands at D, its first stop, twenty minutes late.
+    const fix = (id: string, trip: string, metres: number) => ({ id, vehicle: { vehicle: { id }, trip: { trip_id: trip }, position: { latitude: 0, longitude: lineLongitude(metres) }, timestamp: at('08:21:00') } });
     const pushed = await server.request('POST', '/api/v1/transit/realtime?feed=both', {
       token: duty,
-      body: { header: { gtfs_realtime_version: '2.0', timestamp: at('08:21:00') }, entity: [{ id: 'E1', vehicle: { vehicle: { id: 'E1' }, trip: { trip_id: 'T3' }, position: { latitude: 0, longitude: lineLongitude(300) }, timestamp: at('08:21:00') } }] },
+      body: { header: { gtfs_realtime_version: '2.0', timestamp: at('08:21:00') }, entity: [fix('E1', 'T3', 300), fix('W1', 'W1', 3000)] },
     });
-    expect(pushed.body).toMatchObject({ accepted: 1 });
+    expect(pushed.body).toMatchObject({ accepted: 2 });
     const response = await server.request('GET', '/api/v1/transit/headways?feed=both&window=1800', { token: duty });
     expect(response.status).toBe(200);
     expect(response.body.items).toEqual([
-      expect.objectContaining({ routeId: 'R1', directionId: 0, headsign: 'East', liveVehicles: 1, stops: 0, headways: 0, meanHeadway: null, cv: null, excessWait: null, scheduledMeanHeadway: 600, bunching: 0, gaps: 0 }),
-      expect.objectContaining({ routeId: 'R1', directionId: 1, headsign: 'West', liveVehicles: 0, stops: 0, headways: 0, meanHeadway: null, scheduledMeanHeadway: 600 }),
+      // T1 and T2 were due to leave by 08:11 and no bus was seen on them; T3's is on the road, not due yet.
+      expect.objectContaining({ routeId: 'R1', directionId: 0, headsign: 'East', liveVehicles: 1, stops: 0, headways: 0, meanHeadway: null, cv: null, excessWait: null, scheduledMeanHeadway: 600, bunching: 0, gaps: 0, tripsDue: 2, tripsSeen: 0 }),
+      // W1 and W2 were due; W1's bus is there, late.
+      expect.objectContaining({ routeId: 'R1', directionId: 1, headsign: 'West', liveVehicles: 1, stops: 0, headways: 0, meanHeadway: null, scheduledMeanHeadway: 600, tripsDue: 2, tripsSeen: 1 }),
     ]);
     // A route filter keeps to its own.
     const west1 = await server.request('GET', '/api/v1/transit/headways?feed=both&window=1800&direction=1', { token: duty });

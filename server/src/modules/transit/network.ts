@@ -4,7 +4,7 @@
 import type { Route, StopPattern, Timetable, Trip } from './gtfs/timetable.js';
 import { serviceRuns } from './gtfs/timetable.js';
 import { atFirstStop, scheduledTimeAt } from './tracking/tracker.js';
-import { instanceOffsets } from './tracking/frequencies.js';
+import { formatSecondOfDay, instanceOffsets, isFrequencyBased } from './tracking/frequencies.js';
 import { currentDelay } from './prediction/baselines.js';
 import { stopsServed } from './arrivals.js';
 import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type ObservationBreak, type RouteHeadways, type StopPass } from './headways.js';
@@ -231,9 +231,9 @@ export class PassingRecorder {
       if (i === 0 && atFirstStop(run)) break;
       const time = i === 0 ? run.departedAt : run.passTimes[i]!;
       if (!Number.isFinite(time)) continue;
-      const pass = { routeId: run.trip.routeId, directionId: run.trip.directionId, stopId: run.trip.pattern.stopIds[i]!, time };
+      const pass = { routeId: run.trip.routeId, directionId: run.trip.directionId, stopId: run.trip.pattern.stopIds[i]!, time, runKey: run.key };
       list.push(pass);
-      if (this.pending.length < MAX_PENDING) this.pending.push({ ...pass, feedId, runKey: run.key, tripId: run.trip.id, serviceDay: run.serviceDay, stopIndex: i, vehicleId: run.vehicleId });
+      if (this.pending.length < MAX_PENDING) this.pending.push({ ...pass, feedId, tripId: run.trip.id, serviceDay: run.serviceDay, stopIndex: i, vehicleId: run.vehicleId });
     }
     mark.index = Math.max(mark.index, i);
     mark.seen = live.ping.time;
@@ -417,6 +417,44 @@ function notYetMeasured(observed: RouteHeadways[], scheduled: StopPass[], liveKe
   return rows;
 }
 
+/** A trip counts as due once it should have left its first stop this long ago: a bus a little late is not missing. */
+export const TRIP_DUE_GRACE_SECONDS = 600;
+
+export interface TripsDelivered { due: number; seen: number }
+
+/**
+ * Per route and direction (`route\u0000direction`), the trips the timetable had leave their first stop
+ * in [from, to - TRIP_DUE_GRACE_SECONDS], and how many of them were seen: a passing of the run, or its bus
+ * on the road now (a late bus still at its first stop). The service actually run, beside the headways: a
+ * network whose buses do not all report (or a line short of buses) shows as trips not seen, where the
+ * headways alone would only look long.
+ */
+export function tripsDelivered(timetable: Timetable, seenRuns: ReadonlySet<string>, from: number, to: number, filter: RouteFilter = {}): Map<string, TripsDelivered> {
+  const result = new Map<string, TripsDelivered>();
+  const until = to - TRIP_DUE_GRACE_SECONDS;
+  if (until < from) return result;
+  const clock = timetable.clock;
+  const trips = filter.routeId ? timetable.tripsByRoute.get(filter.routeId) ?? [] : [...timetable.trips.values()];
+  for (let day = clock.localDay(from) - 1; day <= clock.localDay(until); day++) {
+    const start = clock.serviceDayStart(day);
+    for (const trip of trips) {
+      if (filter.directionId !== undefined && trip.directionId !== filter.directionId) continue;
+      if (!serviceRuns(timetable.services.get(trip.serviceId), day)) continue;
+      for (const offset of instanceOffsets(trip)) {
+        const leaves = start + offset + trip.departures[0]!;
+        if (leaves < from || leaves > until) continue;
+        const key = `${trip.routeId}\u0000${trip.directionId}`;
+        let entry = result.get(key);
+        if (!entry) result.set(key, entry = { due: 0, seen: 0 });
+        entry.due++;
+        const runKey = isFrequencyBased(trip) ? `${trip.id}@${day}+${formatSecondOfDay(trip.departures[0]! + offset)}` : `${trip.id}@${day}`;
+        if (seenRuns.has(runKey)) entry.seen++;
+      }
+    }
+  }
+  return result;
+}
+
 /** Headway regularity per route and direction over the last `windowSeconds` that were observed. */
 export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder: PassingRecorder, now: number, windowSeconds: number, filter: RouteFilter = {}) {
   const from = Math.max(now - windowSeconds, recorder.since);
@@ -428,8 +466,17 @@ export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder
     const key = `${vehicle.run.trip.routeId}\u0000${vehicle.run.trip.directionId}`;
     liveCount.set(key, (liveCount.get(key) ?? 0) + 1);
   }
+  const seenRuns = new Set<string>();
+  for (const pass of actual) if (pass.runKey) seenRuns.add(pass.runKey);
+  for (const vehicle of service.liveVehicles(feed)) seenRuns.add(vehicle.run.key);
+  const delivered = tripsDelivered(feed.timetable, seenRuns, from, now, filter);
   const observed = routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, breaks);
-  const items = headwayRows(feed, [...observed, ...notYetMeasured(observed, inputs.scheduled, [...liveCount.keys()], filter)], liveCount)
+  const others = notYetMeasured(observed, inputs.scheduled, [...liveCount.keys(), ...delivered.keys()], filter);
+  const items = headwayRows(feed, [...observed, ...others], liveCount)
+    .map((row) => {
+      const trips = delivered.get(`${row.routeId}\u0000${row.directionId}`);
+      return { ...row, tripsDue: trips?.due ?? 0, tripsSeen: trips?.seen ?? 0 };
+    })
     .sort((a, b) => a.routeId.localeCompare(b.routeId, undefined, { numeric: true }) || a.directionId - b.directionId);
   return { feed: feed.id, from, to: now, observedSince: recorder.since, breaks: breaks.filter((gap) => gap.to > from), passings: actual.filter((pass) => pass.time >= from).length, bunchingShare: DEFAULT_HEADWAY_OPTIONS.bunchingShare, gapMultiple: DEFAULT_HEADWAY_OPTIONS.gapMultiple, items };
 }

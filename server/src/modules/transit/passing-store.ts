@@ -31,15 +31,15 @@ export async function savePassings(db: Db, passes: RecordedPass[]): Promise<numb
 
 /** Passings of a feed between two times (POSIX seconds, inclusive), oldest first. */
 export async function readPassings(db: Db, feedId: string, from: number, to: number, filter: { routeId?: string; directionId?: number } = {}): Promise<StopPass[]> {
-  const rows = await db.query<{ routeId: string; directionId: number; stopId: string; time: number }>(
-    `select route_id as "routeId", direction_id as "directionId", stop_id as "stopId", extract(epoch from passed_at)::float8 as time
+  const rows = await db.query<{ routeId: string; directionId: number; stopId: string; time: number; runKey: string }>(
+    `select route_id as "routeId", direction_id as "directionId", stop_id as "stopId", extract(epoch from passed_at)::float8 as time, run_key as "runKey"
        from transit_stop_passing
       where feed_id = $1 and passed_at between to_timestamp($2) and to_timestamp($3)
         and ($4::text is null or route_id = $4) and ($5::int2 is null or direction_id = $5)
       order by passed_at`,
     [feedId, from, to, filter.routeId ?? null, filter.directionId ?? null],
   );
-  return rows.map((row) => ({ routeId: row.routeId, directionId: Number(row.directionId), stopId: row.stopId, time: Number(row.time) }));
+  return rows.map((row) => ({ routeId: row.routeId, directionId: Number(row.directionId), stopId: row.stopId, time: Number(row.time), runKey: row.runKey }));
 }
 
 /** Deletes passings (and breaks in observation) older than the cutoff (POSIX seconds); answers how many passings. */

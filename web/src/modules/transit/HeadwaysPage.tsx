@@ -80,6 +80,7 @@ export function HeadwaysPage() {
                 <th scope="col">{t('transit.ops.route')}</th>
                 <th scope="col">{t('transit.ops.direction')}</th>
                 <th scope="col" className="num">{t('transit.ops.liveVehicles')}</th>
+                <th scope="col" className="num">{t('transit.ops.trips')}</th>
                 <th scope="col" className="num">{t('transit.ops.stops')}</th>
                 <th scope="col" className="num">{t('transit.ops.headways')}</th>
                 <th scope="col" className="num">{t('transit.ops.actual')}</th>
@@ -165,6 +166,8 @@ function Row({ row, feed, accuracy, goal, accuracyRows: span }: { row: HeadwayRo
   // Buses due in the period (the timetable has a headway), none seen passing a stop and none on the road:
   // the line may not be running, or its buses not reporting.
   const noneLive = row.liveVehicles === 0 && row.headways === 0 && row.scheduledMeanHeadway !== null;
+  // Trips that should have left ten minutes ago or more with no bus seen on them: not run, or not reporting.
+  const missing = row.tripsDue - row.tripsSeen;
   return (
     <tr data-route={row.routeId} data-direction={row.directionId}>
       <th scope="row">
@@ -173,6 +176,10 @@ function Row({ row, feed, accuracy, goal, accuracyRows: span }: { row: HeadwayRo
       </th>
       <td>{row.headsign ? t('transit.route.direction', { headsign: row.headsign }) : row.directionId}</td>
       <td className={`num ${noneLive ? 'cell-warning' : ''}`}>{row.liveVehicles}{noneLive && <span className="cell-flag"> {t('transit.ops.noneLive')}</span>}</td>
+      <td className={`num ${missing > 0 ? 'cell-warning' : ''}`} data-testid="trips">
+        {row.tripsDue === 0 ? '—' : `${row.tripsSeen}/${row.tripsDue}`}
+        {missing > 0 && <span className="cell-flag"> {t('transit.ops.tripsMissing', { count: missing })}</span>}
+      </td>
       <td className="num">{row.stops}</td>
       <td className="num">{row.headways}</td>
       <td className="num">{minutes(row.meanHeadway)}</td>

@@ -23,6 +23,9 @@ export interface HeadwayRow {
   bunching: number;
   gaps: number;
   liveVehicles: number;
+  /** Trips due to have left their first stop in the period (ten minutes' grace), and how many of them a bus was seen on. */
+  tripsDue: number;
+  tripsSeen: number;
 }
 
 export interface Headways {

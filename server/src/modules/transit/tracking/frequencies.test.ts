@@ -8,7 +8,7 @@ import { Tracker } from './tracker.js';
 import { isHeadwayBased, nearestInstance, tripInstances, tripSpan } from './frequencies.js';
 import type { VehiclePing } from './positions.js';
 import { tripUpdatesMessage } from '../realtime/feeds-out.js';
-import { scheduledPassings } from '../network.js';
+import { scheduledPassings, tripsDelivered } from '../network.js';
 import { routeHeadways } from '../headways.js';
 
 const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday, UTC
@@ -112,6 +112,13 @@ describe('frequency-based trips', () => {
     const seen = ['08:05:00', '08:16:00'].map((clock) => ({ routeId: 'R1', directionId: 0, stopId: 'B', time: at(clock) }));
     const [row] = routeHeadways(seen, scheduledPassings(timetable, at('07:00:00'), at('08:30:00')));
     expect(row!.scheduledMeanHeadway).toBe(600);
+  });
+
+  it('counts the instances due and those a bus was seen on, by the tracker\'s keys', () => {
+    const tracker = new Tracker(timetable);
+    const run = tracker.observe(ping('08:10:30', 100))!.run; // the 08:10 instance
+    // Due by 08:20 (now 08:30, less ten minutes' grace): the instances of 08:00, 08:10 and 08:20; one seen.
+    expect(tripsDelivered(timetable, new Set([run.key]), at('07:55:00'), at('08:30:00')).get('R1\u00000')).toEqual({ due: 3, seen: 1 });
   });
 
   it('leaves ordinary trips as they were', () => {
