@@ -20,7 +20,7 @@ import { systemClock } from '../../platform/clock.js';
 import { TransitService } from './service.js';
 import { TransitError } from './errors.js';
 import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways } from './headways.js';
-import { headwayInputs, PassingRecorder, scheduledPassings } from './network.js';
+import { headwayInputs, PassingRecorder, scheduledPassings, tripsDelivered, type TripsDelivered } from './network.js';
 import { registerDemoCommands } from './demo/cli.js';
 
 /** The one feed of a positions file, as the passing recorder keys feeds. */
@@ -189,6 +189,7 @@ export function registerTransitCommands(program: Command) {
       // Passings and breaks as the server records them: a bus passes its first stop when it leaves it, and
       // no headway spans a silence of the whole feed (a bus may have passed unseen).
       const recorder = new PassingRecorder(Infinity, Infinity);
+      const seenRuns = new Set<string>();
       await replay({
         timetable, positions: options.positions, predictors: [],
         onPing: (ping) => {
@@ -197,20 +198,29 @@ export function registerTransitCommands(program: Command) {
           if (!span) observed.set(day, { from: ping.time, to: ping.time });
           else span.to = Math.max(span.to, ping.time);
         },
-        onTracked: (ping, update) => recorder.observe(FILE_FEED, { ping, run: update?.run ?? null }),
+        onTracked: (ping, update) => {
+          recorder.observe(FILE_FEED, { ping, run: update?.run ?? null });
+          if (update) seenRuns.add(update.run.key);
+        },
       });
       const actual = recorder.between(FILE_FEED, -Infinity, Infinity);
       const breaks = recorder.breaksBetween(FILE_FEED, -Infinity, Infinity);
       let rows;
+      // The trips due to leave their first stop over the hours observed, and those a bus was seen on.
+      let trips: TripsDelivered[];
       if (period) {
         const to = period.to ?? Math.max(...[...observed.values()].map((span) => span.to));
         const since = Math.min(...[...observed.values()].map((span) => span.from));
         const inputs = headwayInputs(actual.filter((pass) => pass.time <= to), timetable, period.from, to, {}, since);
         rows = routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, breaks);
+        trips = [...tripsDelivered(timetable, seenRuns, Math.max(period.from, since), to).values()];
       } else {
         // The timetable over the hours observed each day (those spans never overlap: one per local day).
         rows = routeHeadways(actual, [...observed.values()].flatMap((span) => scheduledPassings(timetable, span.from, span.to)), DEFAULT_HEADWAY_OPTIONS, breaks);
+        trips = [...observed.values()].flatMap((span) => [...tripsDelivered(timetable, seenRuns, span.from, span.to).values()]);
       }
+      const due = trips.reduce((sum, entry) => sum + entry.due, 0);
+      const seen = trips.reduce((sum, entry) => sum + entry.seen, 0);
       const minutes = (seconds: number) => (Number.isFinite(seconds) ? (seconds / 60).toFixed(1) : '-');
       process.stdout.write('| route | dir | stops | headways | mean (min) | scheduled (min) | CV | excess wait (min) | bunching | gaps |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n');
       for (const r of [...rows].sort((a, b) => b.excessWait - a.excessWait).slice(0, top)) {
@@ -219,6 +229,7 @@ export function registerTransitCommands(program: Command) {
       const all = combineRows(rows);
       const figure = (value: number | null, digits: number, unit = '') => (value === null ? '-' : `${value.toFixed(digits)}${unit}`);
       process.stdout.write(`\nall ${all.routes} route directions: ${all.headways} headways, ${all.bunching} bunched, ${all.gaps} big gaps, adherence ${figure(all.adherence, 0, '%')}, CV ${figure(all.cv, 2)}, excess wait ${figure(all.excessWaitMinutes, 1, ' min')}, irregular routes ${figure(all.irregularRoutes, 0, '%')}\n`);
+      process.stdout.write(`trips seen: ${seen} of ${due} due to leave their first stop${due ? ` (${((100 * seen) / due).toFixed(1)}%)` : ''}\n`);
     });
 
   transit.command('accuracy')

@@ -71,6 +71,10 @@ describe('citypulse transit demo-positions', () => {
     expect(all).not.toBeNull();
     expect(Number(all![1])).toBeGreaterThan(100);
     expect(Number(all![4])).toBe(Math.round((100 * (Number(all![1]) - Number(all![2]) - Number(all![3]))) / Number(all![1])));
+    // Every simulated bus reports: every trip due to leave in 07:20-07:30 (ten minutes before the end) was seen.
+    const trips = /trips seen: (\d+) of (\d+) due/.exec(headways.stdout);
+    expect(Number(trips![2])).toBeGreaterThanOrEqual(16); // a bus every 8 minutes each way on 8 lines
+    expect(trips![1]).toBe(trips![2]);
     const badPeriod = await failing('headways', '--gtfs', feed, '--positions', positions, '--from', '2026-03-03T07:40:00+08:00', '--to', '2026-03-03T07:20:00+08:00');
     expect(badPeriod.stderr).toContain('--to must be after --from');
     // From a day, the whole day counts: more predictions than from 07:20.
