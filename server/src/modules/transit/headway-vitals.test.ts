@@ -84,6 +84,8 @@ describe('headways as vital signs', () => {
     expect(city!.gaps).toBe(0);
     expect(city!.adherence).toBe(0);
     expect(city!.irregularRoutes).toBe(0); // one headway per stop: no spread to measure
+    // Due to leave since 08:20 and by 09:10: T3, T4 (both ran) and T5 (never showed).
+    expect(city!.tripsDelivered).toBeCloseTo(200 / 3, 6);
     expect([...districts.keys()]).toContain('huangpu');
     const bunchingByDistrict = [...districts.values()].reduce((sum, figures) => sum + figures.bunching, 0);
     expect(bunchingByDistrict).toBe(city!.bunching); // every stop lies in exactly one district
@@ -96,6 +98,7 @@ describe('headways as vital signs', () => {
     expect(item('BUS_BUNCHING_EVENTS')).toMatchObject({ value: city!.bunching, ts: iso('09:20:00') });
     expect(item('BUS_BUNCHING_EVENTS').status).not.toBe('normal');
     expect(item('BUS_HEADWAY_ADHERENCE')).toMatchObject({ value: 0, status: 'critical' });
+    expect(item('BUS_TRIPS_DELIVERED')).toMatchObject({ value: 66.667, status: 'critical' });
 
     const alerts = await server.request('GET', '/api/v1/vitals/alerts?state=firing&indicator=PUBLIC_TRANSPORT.BUS_BUNCHING_EVENTS', { token: duty });
     expect(alerts.status).toBe(200);
@@ -123,9 +126,9 @@ describe('headways as vital signs', () => {
     };
     try {
       recorder.since = at('08:40:00'); // 40 minutes: the shares and averages, not the counts of the hour's events
-      expect(await pushed()).toEqual(new Set(['BUS_HEADWAY_ADHERENCE', 'BUS_HEADWAY_CV', 'BUS_EXCESS_WAIT', 'BUS_IRREGULAR_ROUTES']));
+      expect(await pushed()).toEqual(new Set(['BUS_HEADWAY_ADHERENCE', 'BUS_HEADWAY_CV', 'BUS_EXCESS_WAIT', 'BUS_IRREGULAR_ROUTES', 'BUS_TRIPS_DELIVERED']));
       recorder.since = at('08:20:00');
-      expect(await pushed()).toEqual(new Set(['BUS_HEADWAY_ADHERENCE', 'BUS_HEADWAY_CV', 'BUS_EXCESS_WAIT', 'BUS_IRREGULAR_ROUTES', 'BUS_BUNCHING_EVENTS', 'BUS_BIG_GAPS']));
+      expect(await pushed()).toEqual(new Set(['BUS_HEADWAY_ADHERENCE', 'BUS_HEADWAY_CV', 'BUS_EXCESS_WAIT', 'BUS_IRREGULAR_ROUTES', 'BUS_TRIPS_DELIVERED', 'BUS_BUNCHING_EVENTS', 'BUS_BIG_GAPS']));
     } finally {
       recorder.since = since;
     }

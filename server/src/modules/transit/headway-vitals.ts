@@ -8,7 +8,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { OrgUnit } from '../../platform/auth/service.js';
 import type { VitalsService } from '../vitals/service.js';
 import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type HeadwayFigures, type ObservationBreak, type RouteHeadways, type StopPass } from './headways.js';
-import { headwayInputs, LOOK_BACK_SECONDS, type PassingRecorder } from './network.js';
+import { headwayInputs, LOOK_BACK_SECONDS, tripsDelivered, type PassingRecorder, type TripsDelivered } from './network.js';
 import type { TransitService } from './service.js';
 import type { FeedRuntime } from './feed-runtime.js';
 
@@ -23,7 +23,14 @@ export const HEADWAY_INDICATORS = {
   gaps: 'PUBLIC_TRANSPORT.BUS_BIG_GAPS',
   /** Percent of route directions whose CV is over IRREGULAR_CV. */
   irregularRoutes: 'PUBLIC_TRANSPORT.BUS_IRREGULAR_ROUTES',
+  /** Percent of the trips due to leave their first stop in the hour (up to ten minutes ago) that a bus was seen on. */
+  tripsDelivered: 'PUBLIC_TRANSPORT.BUS_TRIPS_DELIVERED',
 } as const;
+
+/** The headway figures of a place, and the share of its trips due that ran (null: none due). */
+export type PlaceFigures = HeadwayFigures & { tripsDelivered: number | null };
+
+const deliveredShare = (trips: TripsDelivered | undefined) => (trips && trips.due > 0 ? (100 * trips.seen) / trips.due : null);
 
 const WINDOW_SECONDS = 3600;
 /**
@@ -94,10 +101,13 @@ export class HeadwayVitals {
    * The figures of the last hour for the city and for each district with stops, over every feed. Null for
    * the city when nothing ran and nothing was scheduled (no figure is better than a made-up zero).
    */
-  async figures(): Promise<{ city: HeadwayFigures | null; districts: Map<string, HeadwayFigures>; wholeHour: boolean }> {
+  async figures(): Promise<{ city: PlaceFigures | null; districts: Map<string, PlaceFigures>; wholeHour: boolean }> {
     const now = Math.floor(this.ctx.clock.now() / 1000);
     const outlines = await this.districts();
     const cityRows: RouteHeadways[] = [];
+    // Trips due and seen, for the city and by the district of the stop they leave from.
+    const tripsCity: TripsDelivered = { due: 0, seen: 0 };
+    const tripsByDistrict = new Map<string, TripsDelivered>();
     const byDistrict = new Map<string, { actual: StopPass[]; scheduled: StopPass[]; feed: FeedRuntime; breaks: ObservationBreak[] }[]>();
     let anything = false;
     for (const feedId of this.transit.feedIds()) {
@@ -107,6 +117,19 @@ export class HeadwayVitals {
       const { actual, scheduled } = headwayInputs(this.recorder.between(feed.id, from - LOOK_BACK_SECONDS, now), feed.timetable, from, now, {}, this.recorder.since);
       const breaks = this.recorder.breaksBetween(feed.id, from - LOOK_BACK_SECONDS, now);
       if (actual.some((pass) => pass.time >= from) || scheduled.some((pass) => pass.time >= from)) anything = true;
+      const seenRuns = new Set<string>();
+      for (const pass of actual) if (pass.runKey) seenRuns.add(pass.runKey);
+      for (const vehicle of this.transit.liveVehicles(feed)) seenRuns.add(vehicle.run.key);
+      const city = tripsDelivered(feed.timetable, seenRuns, from, now, {}, () => '').get('');
+      if (city) { tripsCity.due += city.due; tripsCity.seen += city.seen; }
+      if (outlines.length) {
+        for (const [code, trips] of tripsDelivered(feed.timetable, seenRuns, from, now, {}, (trip) => this.district(feed, trip.pattern.stopIds[0]!, outlines))) {
+          const entry = tripsByDistrict.get(code) ?? { due: 0, seen: 0 };
+          entry.due += trips.due;
+          entry.seen += trips.seen;
+          tripsByDistrict.set(code, entry);
+        }
+      }
       cityRows.push(...routeHeadways(actual, scheduled, DEFAULT_HEADWAY_OPTIONS, breaks));
       if (!outlines.length) continue;
       const split = new Map<string, { actual: StopPass[]; scheduled: StopPass[]; feed: FeedRuntime; breaks: ObservationBreak[] }>();
@@ -123,11 +146,14 @@ export class HeadwayVitals {
         list.push(entry);
       }
     }
-    const districts = new Map<string, HeadwayFigures>();
-    for (const [code, parts] of byDistrict) districts.set(code, combineRows(parts.flatMap((entry) => routeHeadways(entry.actual, entry.scheduled, DEFAULT_HEADWAY_OPTIONS, entry.breaks))));
+    const districts = new Map<string, PlaceFigures>();
+    for (const [code, parts] of byDistrict) {
+      const figures = combineRows(parts.flatMap((entry) => routeHeadways(entry.actual, entry.scheduled, DEFAULT_HEADWAY_OPTIONS, entry.breaks)));
+      districts.set(code, { ...figures, tripsDelivered: deliveredShare(tripsByDistrict.get(code)) });
+    }
     const wholeHour = now - this.recorder.since >= COUNTS_OBSERVED_SECONDS;
     if (!anything) return { city: null, districts: new Map(), wholeHour };
-    return { city: combineRows(cityRows), districts, wholeHour };
+    return { city: { ...combineRows(cityRows), tripsDelivered: deliveredShare(tripsCity) }, districts, wholeHour };
   }
 
   /** Computes the figures and ingests them into the vital signs; answers how many observations were stored. */
@@ -141,7 +167,7 @@ export class HeadwayVitals {
     const { city, districts, wholeHour } = await this.figures();
     const ts = this.ctx.clock.now();
     const items: { indicator: string; org: string; ts: number; value: number }[] = [];
-    const add = (org: OrgUnit | undefined, figures: HeadwayFigures) => {
+    const add = (org: OrgUnit | undefined, figures: PlaceFigures) => {
       if (!org) return;
       const push = (indicator: string, value: number | null) => {
         if (value !== null && Number.isFinite(value) && vitals.indicator(indicator)?.orgLevels.includes(org.level)) items.push({ indicator, org: org.code, ts, value: Number(value.toFixed(3)) });
@@ -155,6 +181,7 @@ export class HeadwayVitals {
       push(HEADWAY_INDICATORS.cv, figures.cv);
       push(HEADWAY_INDICATORS.excessWait, figures.excessWaitMinutes);
       push(HEADWAY_INDICATORS.irregularRoutes, figures.irregularRoutes);
+      push(HEADWAY_INDICATORS.tripsDelivered, figures.tripsDelivered);
     };
     const root = vitals.org(vitals.rootOrgCode());
     if (city) add(root, city);

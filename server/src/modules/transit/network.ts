@@ -423,13 +423,16 @@ export const TRIP_DUE_GRACE_SECONDS = 600;
 export interface TripsDelivered { due: number; seen: number }
 
 /**
- * Per route and direction (`route\u0000direction`), the trips the timetable had leave their first stop
+ * Per route and direction (`route\u0000direction`, or the groups `groupOf` names), the trips the timetable had leave their first stop
  * in [from, to - TRIP_DUE_GRACE_SECONDS], and how many of them were seen: a passing of the run, or its bus
  * on the road now (a late bus still at its first stop). The service actually run, beside the headways: a
  * network whose buses do not all report (or a line short of buses) shows as trips not seen, where the
  * headways alone would only look long.
  */
-export function tripsDelivered(timetable: Timetable, seenRuns: ReadonlySet<string>, from: number, to: number, filter: RouteFilter = {}): Map<string, TripsDelivered> {
+export function tripsDelivered(
+  timetable: Timetable, seenRuns: ReadonlySet<string>, from: number, to: number, filter: RouteFilter = {},
+  groupOf: (trip: Trip) => string | null = (trip) => `${trip.routeId}\u0000${trip.directionId}`,
+): Map<string, TripsDelivered> {
   const result = new Map<string, TripsDelivered>();
   const until = to - TRIP_DUE_GRACE_SECONDS;
   if (until < from) return result;
@@ -443,7 +446,8 @@ export function tripsDelivered(timetable: Timetable, seenRuns: ReadonlySet<strin
       for (const offset of instanceOffsets(trip)) {
         const leaves = start + offset + trip.departures[0]!;
         if (leaves < from || leaves > until) continue;
-        const key = `${trip.routeId}\u0000${trip.directionId}`;
+        const key = groupOf(trip);
+        if (key === null) continue;
         let entry = result.get(key);
         if (!entry) result.set(key, entry = { due: 0, seen: 0 });
         entry.due++;
