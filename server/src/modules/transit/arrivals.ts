@@ -3,7 +3,7 @@
 // of ours runs (and the runs it added), the timetable for the rest.
 import type { Arrival, StopArrivals } from '@citypulse/contracts';
 import type { Trip } from './gtfs/timetable.js';
-import { formatSecondOfDay, isFrequencyBased, tripInstances } from './tracking/frequencies.js';
+import { tripRuns } from './tracking/frequencies.js';
 import { isFresh, type FeedRuntime, type TrackedVehicle } from './feed-runtime.js';
 import { atFirstStop } from './tracking/tracker.js';
 
@@ -63,7 +63,7 @@ function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: Arr
   const today = clock.localDay(now);
   for (const day of [today - 1, today]) {
     const start = clock.serviceDayStart(day);
-    for (const { trip, index } of calls) for (const instance of scheduledRuns(trip, day)) {
+    for (const { trip, index } of calls) for (const instance of tripRuns(trip, day)) {
       const scheduled = start + trip.arrivals[index]! + instance.offset;
       const key = instance.key;
       if (covered.has(key)) continue;
@@ -103,11 +103,3 @@ function waitingDeparture(live: TrackedVehicle, index: number, now: number): num
   return Math.max(now, predictions[0]! - (trip.arrivals[1]! - trip.departures[0]!));
 }
 
-/**
- * The runs of a trip on a service day as the tracker keys them: the trip itself, or for a
- * frequency-based trip each instance, its times moved from the template's by `offset` seconds.
- */
-function scheduledRuns(trip: Trip, day: number): { key: string; offset: number }[] {
-  if (!isFrequencyBased(trip)) return [{ key: `${trip.id}@${day}`, offset: 0 }];
-  return Array.from(tripInstances(trip), (start) => ({ key: `${trip.id}@${day}+${formatSecondOfDay(start)}`, offset: start - trip.departures[0]! }));
-}

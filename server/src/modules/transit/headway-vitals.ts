@@ -8,7 +8,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { OrgUnit } from '../../platform/auth/service.js';
 import type { VitalsService } from '../vitals/service.js';
 import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type HeadwayFigures, type ObservationBreak, type RouteHeadways, type StopPass } from './headways.js';
-import { headwayInputs, LOOK_BACK_SECONDS, tripsDelivered, type PassingRecorder, type TripsDelivered } from './network.js';
+import { headwayInputs, LOOK_BACK_SECONDS, seenRuns, tripsDelivered, type PassingRecorder, type TripsDelivered } from './network.js';
 import type { TransitService } from './service.js';
 import type { FeedRuntime } from './feed-runtime.js';
 
@@ -117,13 +117,11 @@ export class HeadwayVitals {
       const { actual, scheduled } = headwayInputs(this.recorder.between(feed.id, from - LOOK_BACK_SECONDS, now), feed.timetable, from, now, {}, this.recorder.since);
       const breaks = this.recorder.breaksBetween(feed.id, from - LOOK_BACK_SECONDS, now);
       if (actual.some((pass) => pass.time >= from) || scheduled.some((pass) => pass.time >= from)) anything = true;
-      const seenRuns = new Set<string>();
-      for (const pass of actual) if (pass.runKey) seenRuns.add(pass.runKey);
-      for (const vehicle of this.transit.liveVehicles(feed)) seenRuns.add(vehicle.run.key);
-      const city = tripsDelivered(feed.timetable, seenRuns, from, now, {}, () => '').get('');
+      const seen = seenRuns(this.transit, feed, actual);
+      const city = tripsDelivered(feed.timetable, seen, from, now, {}, () => '').get('');
       if (city) { tripsCity.due += city.due; tripsCity.seen += city.seen; }
       if (outlines.length) {
-        for (const [code, trips] of tripsDelivered(feed.timetable, seenRuns, from, now, {}, (trip) => this.district(feed, trip.pattern.stopIds[0]!, outlines))) {
+        for (const [code, trips] of tripsDelivered(feed.timetable, seen, from, now, {}, (trip) => this.district(feed, trip.pattern.stopIds[0]!, outlines))) {
           const entry = tripsByDistrict.get(code) ?? { due: 0, seen: 0 };
           entry.due += trips.due;
           entry.seen += trips.seen;

@@ -4,7 +4,7 @@
 import type { Route, StopPattern, Timetable, Trip } from './gtfs/timetable.js';
 import { serviceRuns } from './gtfs/timetable.js';
 import { atFirstStop, scheduledTimeAt } from './tracking/tracker.js';
-import { formatSecondOfDay, instanceOffsets, isFrequencyBased } from './tracking/frequencies.js';
+import { tripRuns } from './tracking/frequencies.js';
 import { currentDelay } from './prediction/baselines.js';
 import { stopsServed } from './arrivals.js';
 import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type ObservationBreak, type RouteHeadways, type StopPass } from './headways.js';
@@ -27,7 +27,6 @@ export type { DiagramDirection, DiagramVehicle, GapStatus, RouteDiagram, RouteSu
 
 const routeSummary = (route: Route): RouteSummary => ({ id: route.id, shortName: route.shortName, longName: route.longName, color: route.color, type: route.type });
 
-/** Stops whose name or id contains the text (case-insensitive), names starting with it first. */
 /** Where a passenger stands, and how far they would walk (metres). */
 export interface NearPoint { lat: number; lon: number; radius: number }
 
@@ -141,7 +140,7 @@ function scheduledHeadwayNear(feed: FeedRuntime, trips: Trip[], now: number): nu
     const start = clock.serviceDayStart(day);
     for (const trip of trips) {
       if (!serviceRuns(feed.timetable.services.get(trip.serviceId), day)) continue;
-      for (const offset of instanceOffsets(trip)) {
+      for (const { offset } of tripRuns(trip, day)) {
         const time = start + offset + trip.departures[0]!;
         if (Math.abs(time - now) <= 3600) departures.push(time);
       }
@@ -346,7 +345,7 @@ export function scheduledPassings(timetable: Timetable, from: number, to: number
     for (const trip of trips) {
       if (filter.directionId !== undefined && trip.directionId !== filter.directionId) continue;
       if (!serviceRuns(timetable.services.get(trip.serviceId), day)) continue;
-      for (const offset of instanceOffsets(trip)) {
+      for (const { offset } of tripRuns(trip, day)) {
         const runStart = start + offset;
         if (runStart + trip.departures[0]! > to || runStart + trip.arrivals[trip.arrivals.length - 1]! < from) continue;
         trip.pattern.stopIds.forEach((stopId, index) => {
@@ -443,20 +442,27 @@ export function tripsDelivered(
     for (const trip of trips) {
       if (filter.directionId !== undefined && trip.directionId !== filter.directionId) continue;
       if (!serviceRuns(timetable.services.get(trip.serviceId), day)) continue;
-      for (const offset of instanceOffsets(trip)) {
-        const leaves = start + offset + trip.departures[0]!;
+      for (const run of tripRuns(trip, day)) {
+        const leaves = start + run.offset + trip.departures[0]!;
         if (leaves < from || leaves > until) continue;
         const key = groupOf(trip);
         if (key === null) continue;
         let entry = result.get(key);
         if (!entry) result.set(key, entry = { due: 0, seen: 0 });
         entry.due++;
-        const runKey = isFrequencyBased(trip) ? `${trip.id}@${day}+${formatSecondOfDay(trip.departures[0]! + offset)}` : `${trip.id}@${day}`;
-        if (seenRuns.has(runKey)) entry.seen++;
+        if (seenRuns.has(run.key)) entry.seen++;
       }
     }
   }
   return result;
+}
+
+/** The runs seen: those with a passing among `passes`, and those of the buses on the road now. */
+export function seenRuns(service: TransitService, feed: FeedRuntime, passes: StopPass[]): Set<string> {
+  const keys = new Set<string>();
+  for (const pass of passes) if (pass.runKey) keys.add(pass.runKey);
+  for (const vehicle of service.liveVehicles(feed)) keys.add(vehicle.run.key);
+  return keys;
 }
 
 /** Headway regularity per route and direction over the last `windowSeconds` that were observed. */
@@ -470,10 +476,7 @@ export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder
     const key = `${vehicle.run.trip.routeId}\u0000${vehicle.run.trip.directionId}`;
     liveCount.set(key, (liveCount.get(key) ?? 0) + 1);
   }
-  const seenRuns = new Set<string>();
-  for (const pass of actual) if (pass.runKey) seenRuns.add(pass.runKey);
-  for (const vehicle of service.liveVehicles(feed)) seenRuns.add(vehicle.run.key);
-  const delivered = tripsDelivered(feed.timetable, seenRuns, from, now, filter);
+  const delivered = tripsDelivered(feed.timetable, seenRuns(service, feed, actual), from, now, filter);
   const observed = routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, breaks);
   const others = notYetMeasured(observed, inputs.scheduled, [...liveCount.keys(), ...delivered.keys()], filter);
   const items = headwayRows(feed, [...observed, ...others], liveCount)

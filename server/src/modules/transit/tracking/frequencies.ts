@@ -26,13 +26,14 @@ export function tripInstances(trip: Trip): Int32Array {
 }
 
 /**
- * How far each run of a trip is moved from its stop times (seconds): [0] for a trip that runs once, one
- * per instance for a frequency-based one. For exact_times=0 the starts are nominal; as the timetable's
- * side of headways they give the planned headway, which is what such a service promises.
+ * The runs of a trip on a service day as the tracker keys them: the trip itself, or for a
+ * frequency-based trip each instance, its times moved from the template's by `offset` seconds. For
+ * exact_times=0 the starts are nominal; as the timetable's side of headways and of the trips due they
+ * give the planned service, which is what such a route promises.
  */
-export function instanceOffsets(trip: Trip): number[] {
-  if (!isFrequencyBased(trip)) return [0];
-  return Array.from(tripInstances(trip), (start) => start - trip.departures[0]!);
+export function tripRuns(trip: Trip, day: number): { key: string; offset: number }[] {
+  if (!isFrequencyBased(trip)) return [{ key: `${trip.id}@${day}`, offset: 0 }];
+  return Array.from(tripInstances(trip), (start) => ({ key: `${trip.id}@${day}+${formatSecondOfDay(start)}`, offset: start - trip.departures[0]! }));
 }
 
 /** Seconds of the service day from the trip's first departure to its last arrival, over all its instances. */
