@@ -4,8 +4,8 @@
 import type { Db } from '../../platform/db/types.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../../platform/clock.js';
-import { headwaysOver, LOOK_BACK_SECONDS, PassingRecorder, type RouteFilter } from './network.js';
-import { deleteFeedPassings, prunePassings, readBreaks, readPassings, saveBreaks, savePassings } from './passing-store.js';
+import { headwaysOver, LOOK_BACK_SECONDS, PassingRecorder, seenRuns, type RouteFilter } from './network.js';
+import { deleteFeedPassings, firstPassing, prunePassings, readBreaks, readPassings, saveBreaks, savePassings } from './passing-store.js';
 import type { TransitService } from './service.js';
 import type { FeedRuntime } from './feed-runtime.js';
 
@@ -20,7 +20,7 @@ export class HeadwayHistory {
   readonly counters = { written: 0, failedWrites: 0, dropped: 0, pruned: 0 };
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly ctx: { db: Db; clock: Clock; logger: Logger; retentionDays: number }, transit: TransitService) {
+  constructor(private readonly ctx: { db: Db; clock: Clock; logger: Logger; retentionDays: number }, private readonly transit: TransitService) {
     this.recorder = new PassingRecorder(KEEP_IN_MEMORY_SECONDS, this.seconds());
     transit.changes.on('vehicle', (feedId, live) => this.recorder.observe(feedId, live));
   }
@@ -71,7 +71,13 @@ export class HeadwayHistory {
   /** Headway figures over a past period, from the stored passings. */
   async over(feed: FeedRuntime, from: number, to: number, filter: RouteFilter) {
     await this.flush();
-    const passings = await readPassings(this.ctx.db, feed.id, from - LOOK_BACK_SECONDS, to, filter);
-    return headwaysOver(feed, passings, from, to, filter, await readBreaks(this.ctx.db, feed.id, from - LOOK_BACK_SECONDS, to));
+    const now = this.seconds();
+    // Up to an hour on: a trip leaving near the end of the period passes its stops after it.
+    const read = await readPassings(this.ctx.db, feed.id, from - LOOK_BACK_SECONDS, Math.min(now, to + 3600), filter);
+    return headwaysOver(feed, read.filter((pass) => pass.time <= to), from, to, filter, {
+      breaks: await readBreaks(this.ctx.db, feed.id, from - LOOK_BACK_SECONDS, to),
+      observedSince: (await firstPassing(this.ctx.db, feed.id)) ?? now,
+      seenRuns: seenRuns(this.transit, feed, read), now,
+    });
   }
 }

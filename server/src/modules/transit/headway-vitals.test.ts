@@ -203,6 +203,13 @@ describe('headway history', () => {
     expect(row.bunching).toBeGreaterThan(100);
     expect(response.body.series).toHaveLength(1);
     expect(response.body.series[0]).toMatchObject({ from: at('08:30:00'), bunching: row.bunching });
+    // Due to leave in the hour: T4 (08:30), which ran, and T5 (08:40), which never showed.
+    expect(response.body).toMatchObject({ tripsDue: 2, tripsSeen: 1 });
+    expect(row).toMatchObject({ tripsDue: 2, tripsSeen: 1 });
+    expect(response.body.series[0]).toMatchObject({ tripsDue: 2, tripsSeen: 1 });
+    // Passings are stored from 08:24: the trips due before (T1-T3) are not held against a server not yet watching.
+    const earlier = await server.request('GET', `/api/v1/transit/headways?feed=long&from=${iso('08:00:00')}&to=${iso('09:00:00')}`, { token: duty });
+    expect(earlier.body).toMatchObject({ tripsDue: 2, tripsSeen: 1 });
     const [{ count }] = await server.db.query<{ count: number }>(`select count(*)::int as count from transit_stop_passing where feed_id = 'long' and passed_at >= $1`, [new Date(at('08:30:00') * 1000)]);
     expect(count).toBeGreaterThan(150);
     expect(count).toBe(response.body.passings);

@@ -118,10 +118,10 @@ export class HeadwayVitals {
       const breaks = this.recorder.breaksBetween(feed.id, from - LOOK_BACK_SECONDS, now);
       if (actual.some((pass) => pass.time >= from) || scheduled.some((pass) => pass.time >= from)) anything = true;
       const seen = seenRuns(this.transit, feed, actual);
-      const city = tripsDelivered(feed.timetable, seen, from, now, {}, () => '').get('');
+      const city = tripsDelivered(feed.timetable, seen, from, now, { groupOf: () => '', breaks }).get('');
       if (city) { tripsCity.due += city.due; tripsCity.seen += city.seen; }
       if (outlines.length) {
-        for (const [code, trips] of tripsDelivered(feed.timetable, seen, from, now, {}, (trip) => this.district(feed, trip.pattern.stopIds[0]!, outlines))) {
+        for (const [code, trips] of tripsDelivered(feed.timetable, seen, from, now, { groupOf: (trip) => this.district(feed, trip.pattern.stopIds[0]!, outlines), breaks })) {
           const entry = tripsByDistrict.get(code) ?? { due: 0, seen: 0 };
           entry.due += trips.due;
           entry.seen += trips.seen;

@@ -423,15 +423,16 @@ export interface TripsDelivered { due: number; seen: number }
 
 /**
  * Per route and direction (`route\u0000direction`, or the groups `groupOf` names), the trips the timetable had leave their first stop
- * in [from, to - TRIP_DUE_GRACE_SECONDS], and how many of them were seen: a passing of the run, or its bus
- * on the road now (a late bus still at its first stop). The service actually run, beside the headways: a
+ * in [from, to - TRIP_DUE_GRACE_SECONDS] (not in a break in observation), and how many of them were seen:
+ * a passing of the run, or its bus on the road now (a late bus still at its first stop). The service actually run, beside the headways: a
  * network whose buses do not all report (or a line short of buses) shows as trips not seen, where the
  * headways alone would only look long.
  */
 export function tripsDelivered(
-  timetable: Timetable, seenRuns: ReadonlySet<string>, from: number, to: number, filter: RouteFilter = {},
-  groupOf: (trip: Trip) => string | null = (trip) => `${trip.routeId}\u0000${trip.directionId}`,
+  timetable: Timetable, seenRuns: ReadonlySet<string>, from: number, to: number,
+  options: { filter?: RouteFilter; groupOf?: (trip: Trip) => string | null; breaks?: ObservationBreak[] } = {},
 ): Map<string, TripsDelivered> {
+  const { filter = {}, groupOf = (trip: Trip) => `${trip.routeId}\u0000${trip.directionId}`, breaks = [] } = options;
   const result = new Map<string, TripsDelivered>();
   const until = to - TRIP_DUE_GRACE_SECONDS;
   if (until < from) return result;
@@ -445,6 +446,8 @@ export function tripsDelivered(
       for (const run of tripRuns(trip, day)) {
         const leaves = start + run.offset + trip.departures[0]!;
         if (leaves < from || leaves > until) continue;
+        // Due while nothing was observed: its bus may well have run unseen.
+        if (breaks.some((gap) => leaves > gap.from && leaves < gap.to)) continue;
         const key = groupOf(trip);
         if (key === null) continue;
         let entry = result.get(key);
@@ -476,7 +479,7 @@ export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder
     const key = `${vehicle.run.trip.routeId}\u0000${vehicle.run.trip.directionId}`;
     liveCount.set(key, (liveCount.get(key) ?? 0) + 1);
   }
-  const delivered = tripsDelivered(feed.timetable, seenRuns(service, feed, actual), from, now, filter);
+  const delivered = tripsDelivered(feed.timetable, seenRuns(service, feed, actual), from, now, { filter, breaks });
   const observed = routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, breaks);
   const others = notYetMeasured(observed, inputs.scheduled, [...liveCount.keys(), ...delivered.keys()], filter);
   const items = headwayRows(feed, [...observed, ...others], liveCount)
@@ -488,26 +491,49 @@ export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder
   return { feed: feed.id, from, to: now, observedSince: recorder.since, breaks: breaks.filter((gap) => gap.to > from), passings: actual.filter((pass) => pass.time >= from).length, bunchingShare: DEFAULT_HEADWAY_OPTIONS.bunchingShare, gapMultiple: DEFAULT_HEADWAY_OPTIONS.gapMultiple, items };
 }
 
+/** What a past period's headways are read with beside its passings. */
+export interface PastObservation {
+  breaks?: ObservationBreak[];
+  /** When the feed's passings begin (the earliest stored): nothing is held against the timetable before it. */
+  observedSince?: number;
+  /** The runs seen, from passings up to an hour after the period (a trip leaving near its end passes its stops after it). */
+  seenRuns?: ReadonlySet<string>;
+  /** Now: trips are due only up to TRIP_DUE_GRACE_SECONDS before it. */
+  now?: number;
+}
+
 /**
  * Headway regularity over a past period from the stored passings (`passings`: those between
- * from - LOOK_BACK_SECONDS and to): per route and direction over the whole period, and the combined
- * figures per hour (periods up to two days) or per day.
+ * from - LOOK_BACK_SECONDS and to): per route and direction over the whole period, with the trips due
+ * and seen, and the combined figures per hour (periods up to two days) or per day.
  */
-export function headwaysOver(feed: FeedRuntime, passings: StopPass[], from: number, to: number, filter: RouteFilter = {}, breaks: ObservationBreak[] = []) {
-  const inputs = headwayInputs(passings, feed.timetable, from, to, filter);
+export function headwaysOver(feed: FeedRuntime, passings: StopPass[], from: number, to: number, filter: RouteFilter = {}, observation: PastObservation = {}) {
+  const { breaks = [], observedSince = -Infinity, now = Infinity } = observation;
+  const seen = observation.seenRuns ?? new Set(passings.flatMap((pass) => (pass.runKey ? [pass.runKey] : [])));
+  // Trips due in [start, end]: tripsDelivered leaves out the last TRIP_DUE_GRACE_SECONDS before the end it is given.
+  const trips = (start: number, end: number) => tripsDelivered(feed.timetable, seen, Math.max(start, observedSince), Math.min(end + TRIP_DUE_GRACE_SECONDS, now), { filter, breaks });
+  const total = (delivered: Map<string, TripsDelivered>) => [...delivered.values()].reduce((sum, entry) => ({ due: sum.due + entry.due, seen: sum.seen + entry.seen }), { due: 0, seen: 0 });
+  const inputs = headwayInputs(passings, feed.timetable, from, to, filter, observedSince);
   const step = to - from <= 2 * 86_400 ? 3600 : 86_400;
   const series = [];
   for (let start = from; start < to; start += step) {
     const end = Math.min(to, start + step);
     const part = passings.filter((pass) => pass.time >= start - LOOK_BACK_SECONDS && pass.time <= end);
-    const bucket = headwayInputs(part, feed.timetable, start, end, filter);
+    const bucket = headwayInputs(part, feed.timetable, start, end, filter, observedSince);
     const figures = combineRows(routeHeadways(bucket.actual, bucket.scheduled, DEFAULT_HEADWAY_OPTIONS, breaks));
-    series.push({ from: start, to: end, passings: part.filter((pass) => pass.time >= start).length, ...figures });
+    const delivered = total(trips(start, end));
+    series.push({ from: start, to: end, passings: part.filter((pass) => pass.time >= start).length, ...figures, tripsDue: delivered.due, tripsSeen: delivered.seen });
   }
+  const delivered = trips(from, to);
+  const whole = total(delivered);
+  const items = headwayRows(feed, routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, breaks)).map((row) => {
+    const entry = delivered.get(`${row.routeId}\u0000${row.directionId}`);
+    return { ...row, tripsDue: entry?.due ?? 0, tripsSeen: entry?.seen ?? 0 };
+  });
   return {
     feed: feed.id, from, to, route: filter.routeId ?? null, direction: filter.directionId ?? null,
     passings: passings.filter((pass) => pass.time >= from).length, bunchingShare: DEFAULT_HEADWAY_OPTIONS.bunchingShare, gapMultiple: DEFAULT_HEADWAY_OPTIONS.gapMultiple,
-    breaks: breaks.filter((gap) => gap.to > from && gap.from < to),
-    items: headwayRows(feed, routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, breaks)), step, series,
+    breaks: breaks.filter((gap) => gap.to > from && gap.from < to), tripsDue: whole.due, tripsSeen: whole.seen,
+    items, step, series,
   };
 }

@@ -42,6 +42,12 @@ export async function readPassings(db: Db, feedId: string, from: number, to: num
   return rows.map((row) => ({ routeId: row.routeId, directionId: Number(row.directionId), stopId: row.stopId, time: Number(row.time), runKey: row.runKey }));
 }
 
+/** When a feed's stored passings begin (POSIX seconds), null when it has none: observation began then, as far as is kept. */
+export async function firstPassing(db: Db, feedId: string): Promise<number | null> {
+  const [row] = await db.query<{ t: number | null }>(`select extract(epoch from min(passed_at))::float8 as t from transit_stop_passing where feed_id = $1`, [feedId]);
+  return row?.t === null || row?.t === undefined ? null : Number(row.t);
+}
+
 /** Deletes passings (and breaks in observation) older than the cutoff (POSIX seconds); answers how many passings. */
 export async function prunePassings(db: Db, before: number): Promise<number> {
   await db.run('delete from transit_observation_break where to_at < to_timestamp($1)', [before]);

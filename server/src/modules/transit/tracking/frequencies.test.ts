@@ -119,6 +119,9 @@ describe('frequency-based trips', () => {
     const run = tracker.observe(ping('08:10:30', 100))!.run; // the 08:10 instance
     // Due by 08:20 (now 08:30, less ten minutes' grace): the instances of 08:00, 08:10 and 08:20; one seen.
     expect(tripsDelivered(timetable, new Set([run.key]), at('07:55:00'), at('08:30:00')).get('R1\u00000')).toEqual({ due: 3, seen: 1 });
+    // Nothing observed 08:05-08:15: the 08:10 instance may have run unseen, it is not held against the route.
+    const breaks = [{ from: at('08:05:00'), to: at('08:15:00') }];
+    expect(tripsDelivered(timetable, new Set(), at('07:55:00'), at('08:30:00'), { breaks }).get('R1\u00000')).toEqual({ due: 2, seen: 0 });
   });
 
   it('leaves ordinary trips as they were', () => {
