@@ -447,6 +447,12 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
       expect(await page.locator('#stop-q').count()).toBe(0); // nothing to search before a network is chosen
       await screenshot(page, 'go-networks-phone');
       await expectAccessible(page, 'network picker');
+      // In English, the same choice in English.
+      const english = await newPage({ width: 390, height: 844 });
+      await english.goto(`${server.url}/go?lang=en`);
+      await english.getByTestId('network-picker').waitFor();
+      expect(await english.getByTestId('network-picker').locator('h2').textContent()).toBe('Choose a bus network');
+      expect(await english.getByTestId('network-picker').locator('.stop-result-id').first().textContent()).toMatch(/ · \d+ routes?, \d+ stops?$/);
       await picker.getByRole('link', { name: new RegExp(HARBOUR_FEED) }).click();
       await page.waitForURL(`**/go?feed=${HARBOUR_FEED}`);
       expect(await page.locator('#network').inputValue()).toBe(HARBOUR_FEED);
