@@ -4,7 +4,7 @@
 import type { Route, StopPattern, Timetable, Trip } from './gtfs/timetable.js';
 import { serviceRuns } from './gtfs/timetable.js';
 import { atFirstStop, scheduledTimeAt } from './tracking/tracker.js';
-import { tripRuns } from './tracking/frequencies.js';
+import { isFrequencyBased, tripRuns } from './tracking/frequencies.js';
 import { currentDelay } from './prediction/baselines.js';
 import { stopsServed } from './arrivals.js';
 import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type ObservationBreak, type RouteHeadways, type StopPass } from './headways.js';
@@ -344,6 +344,8 @@ export function scheduledPassings(timetable: Timetable, from: number, to: number
     const start = clock.serviceDayStart(day);
     for (const trip of trips) {
       if (filter.directionId !== undefined && trip.directionId !== filter.directionId) continue;
+      // Most trips run outside the period: skipped before their calendar is looked at.
+      if (!isFrequencyBased(trip) && (start + trip.departures[0]! > to || start + trip.arrivals[trip.arrivals.length - 1]! < from)) continue;
       if (!serviceRuns(timetable.services.get(trip.serviceId), day)) continue;
       for (const { offset } of tripRuns(trip, day)) {
         const runStart = start + offset;
@@ -400,7 +402,8 @@ const keep = (filter: RouteFilter) => (pass: StopPass) => (filter.routeId === un
 function notYetMeasured(observed: RouteHeadways[], scheduled: StopPass[], liveKeys: string[], filter: RouteFilter): RouteHeadways[] {
   const keyOf = (row: { routeId: string; directionId: number }) => `${row.routeId}\u0000${row.directionId}`;
   const measured = new Set(observed.map(keyOf));
-  const planned = new Map(routeHeadways(scheduled, scheduled).map((row) => [keyOf(row), row]));
+  const unmeasured = scheduled.filter((pass) => !measured.has(keyOf(pass)));
+  const planned = new Map(routeHeadways(unmeasured, unmeasured).map((row) => [keyOf(row), row]));
   const keys = new Set([...planned.keys(), ...liveKeys]);
   const rows: RouteHeadways[] = [];
   for (const key of keys) {
@@ -442,6 +445,9 @@ export function tripsDelivered(
     const start = clock.serviceDayStart(day);
     for (const trip of trips) {
       if (filter.directionId !== undefined && trip.directionId !== filter.directionId) continue;
+      // Most trips leave outside the period: skipped before their calendar is looked at.
+      const leavesOnce = start + trip.departures[0]!;
+      if (!isFrequencyBased(trip) && (leavesOnce < from || leavesOnce > until)) continue;
       if (!serviceRuns(timetable.services.get(trip.serviceId), day)) continue;
       for (const run of tripRuns(trip, day)) {
         const leaves = start + run.offset + trip.departures[0]!;
