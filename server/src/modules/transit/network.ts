@@ -335,28 +335,36 @@ function headwaysEndingIn(passes: StopPass[], from: number): StopPass[] {
   return [...before.values(), ...inside];
 }
 
-/** The timetable's stop passings between two times (POSIX seconds), of the service days that reach into them. */
-export function scheduledPassings(timetable: Timetable, from: number, to: number, filter: { routeId?: string; directionId?: number } = {}): StopPass[] {
-  const scheduled: StopPass[] = [];
+/**
+ * The timetable's runs (a trip on a service day, or each instance of a frequency-based one) that are on
+ * the road at some time in [from, to]: `runStart` is what the run's stop times count from (POSIX seconds),
+ * `key` the tracker's key for it.
+ */
+function* scheduledRuns(timetable: Timetable, from: number, to: number, filter: RouteFilter = {}): Generator<{ trip: Trip; key: string; runStart: number }> {
   const clock = timetable.clock;
   const trips = filter.routeId ? timetable.tripsByRoute.get(filter.routeId) ?? [] : [...timetable.trips.values()];
+  const overlaps = (runStart: number, trip: Trip) => runStart + trip.departures[0]! <= to && runStart + trip.arrivals[trip.arrivals.length - 1]! >= from;
   for (let day = clock.localDay(from) - 1; day <= clock.localDay(to); day++) {
     const start = clock.serviceDayStart(day);
     for (const trip of trips) {
       if (filter.directionId !== undefined && trip.directionId !== filter.directionId) continue;
       // Most trips run outside the period: skipped before their calendar is looked at.
-      if (!isFrequencyBased(trip) && (start + trip.departures[0]! > to || start + trip.arrivals[trip.arrivals.length - 1]! < from)) continue;
+      if (!isFrequencyBased(trip) && !overlaps(start, trip)) continue;
       if (!serviceRuns(timetable.services.get(trip.serviceId), day)) continue;
-      for (const { offset } of tripRuns(trip, day)) {
-        const runStart = start + offset;
-        if (runStart + trip.departures[0]! > to || runStart + trip.arrivals[trip.arrivals.length - 1]! < from) continue;
-        trip.pattern.stopIds.forEach((stopId, index) => {
-          // At the first stop, when the bus leaves: as the recorder dates the passings there.
-          const time = runStart + (index === 0 ? trip.departures[0]! : trip.arrivals[index]!);
-          if (time >= from && time <= to) scheduled.push({ routeId: trip.routeId, directionId: trip.directionId, stopId, time });
-        });
-      }
+      for (const { key, offset } of tripRuns(trip, day)) if (overlaps(start + offset, trip)) yield { trip, key, runStart: start + offset };
     }
+  }
+}
+
+/** The timetable's stop passings between two times (POSIX seconds), of the service days that reach into them. */
+export function scheduledPassings(timetable: Timetable, from: number, to: number, filter: RouteFilter = {}): StopPass[] {
+  const scheduled: StopPass[] = [];
+  for (const { trip, runStart } of scheduledRuns(timetable, from, to, filter)) {
+    trip.pattern.stopIds.forEach((stopId, index) => {
+      // At the first stop, when the bus leaves: as the recorder dates the passings there.
+      const time = runStart + (index === 0 ? trip.departures[0]! : trip.arrivals[index]!);
+      if (time >= from && time <= to) scheduled.push({ routeId: trip.routeId, directionId: trip.directionId, stopId, time });
+    });
   }
   return scheduled;
 }
@@ -439,29 +447,17 @@ export function tripsDelivered(
   const result = new Map<string, TripsDelivered>();
   const until = to - TRIP_DUE_GRACE_SECONDS;
   if (until < from) return result;
-  const clock = timetable.clock;
-  const trips = filter.routeId ? timetable.tripsByRoute.get(filter.routeId) ?? [] : [...timetable.trips.values()];
-  for (let day = clock.localDay(from) - 1; day <= clock.localDay(until); day++) {
-    const start = clock.serviceDayStart(day);
-    for (const trip of trips) {
-      if (filter.directionId !== undefined && trip.directionId !== filter.directionId) continue;
-      // Most trips leave outside the period: skipped before their calendar is looked at.
-      const leavesOnce = start + trip.departures[0]!;
-      if (!isFrequencyBased(trip) && (leavesOnce < from || leavesOnce > until)) continue;
-      if (!serviceRuns(timetable.services.get(trip.serviceId), day)) continue;
-      for (const run of tripRuns(trip, day)) {
-        const leaves = start + run.offset + trip.departures[0]!;
-        if (leaves < from || leaves > until) continue;
-        // Due while nothing was observed: its bus may well have run unseen.
-        if (breaks.some((gap) => leaves > gap.from && leaves < gap.to)) continue;
-        const key = groupOf(trip);
-        if (key === null) continue;
-        let entry = result.get(key);
-        if (!entry) result.set(key, entry = { due: 0, seen: 0 });
-        entry.due++;
-        if (seenRuns.has(run.key)) entry.seen++;
-      }
-    }
+  for (const { trip, key: runKey, runStart } of scheduledRuns(timetable, from, until, filter)) {
+    const leaves = runStart + trip.departures[0]!;
+    if (leaves < from || leaves > until) continue;
+    // Due while nothing was observed: its bus may well have run unseen.
+    if (breaks.some((gap) => leaves > gap.from && leaves < gap.to)) continue;
+    const key = groupOf(trip);
+    if (key === null) continue;
+    let entry = result.get(key);
+    if (!entry) result.set(key, entry = { due: 0, seen: 0 });
+    entry.due++;
+    if (seenRuns.has(runKey)) entry.seen++;
   }
   return result;
 }
