@@ -135,6 +135,21 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     expect(await item.locator('.key-value').textContent()).toContain('98.5');
   });
 
+  it('writes units as the wall\'s language does, and a count bare', async () => {
+    const ridership = 'PUBLIC_TRANSPORT.METRO_RIDERSHIP'; // '10k trips'
+    const delays = 'PUBLIC_TRANSPORT.METRO_DELAYS_5MIN'; // 'count'
+    const ts = new Date().toISOString();
+    const body = [{ indicator: ridership, org: 'haicheng', ts, value: 1050 }, { indicator: delays, org: 'haicheng', ts, value: 3 }];
+    expect((await server.request('POST', '/api/v1/vitals/observations', { token: duty, body })).status).toBeLessThan(300);
+    const values = async (query: string) => {
+      const page = await openWall({ width: 1920, height: 1080 }, `&indicators=${ridership},${delays}${query}`);
+      await page.locator(`.key-item[data-indicator="${delays}"]`).waitFor({ timeout: 30_000 });
+      return Promise.all([ridership, delays].map((code) => page.locator(`.key-item[data-indicator="${code}"] .key-value`).textContent()));
+    };
+    expect(await values('')).toEqual(['1,050万人次', '3']);
+    expect(await values('&lang=en')).toEqual(['1,05010k trips', '3']);
+  });
+
   it('shows one district and chosen categories when its URL says so', async () => {
     // Categories of their own, so that the tests after this one start from tiles without alerts.
     const [outside, inside] = indicators.slice(2).filter((indicator) => indicator.org === 'huangpu');
@@ -206,6 +221,12 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     await page.fill('#catalogue-q', '空气质量指数');
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="catalogue"] tbody tr')].some((row) => row.textContent?.includes('空气质量指数')));
     await expectAccessible(page, 'catalogue');
+    // Units and reporting periods as a Chinese reader writes them, not the catalogue's codes and seconds.
+    await page.fill('#catalogue-q', 'PUBLIC_TRANSPORT.METRO_');
+    const cells = async (code: string) => page.locator('[data-testid="catalogue"] tbody tr', { hasText: code }).locator('td').allTextContents();
+    await expect.poll(() => cells('METRO_RIDERSHIP')).toEqual(expect.arrayContaining(['万人次', '每天']));
+    expect(await cells('METRO_STATIONS_FLOW_CONTROL')).toEqual(expect.arrayContaining(['计数', '每 5 分钟']));
+    expect(await cells('METRO_TRACTION_ENERGY')).toEqual(expect.arrayContaining(['kWh/car-km', '每月']));
 
     const target = indicators[0];
     await page.goto(`${server.url}/ops/indicators/${target.code}?org=${target.org}&range=6h`);

@@ -6,13 +6,15 @@ import { useQueryParams } from '../../app/query-params';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { localName } from '../../app/i18n';
+import { unitLabel } from '../../app/units';
 import { vitalsQueries } from '../vitals/queries';
-import { Loading } from './common';
+import { Loading, useFormatFrequency } from './common';
 
 const PAGE = 50;
 
 export function CataloguePage() {
   const { t, i18n } = useTranslation();
+  const formatFrequency = useFormatFrequency();
   const [params, changeParams] = useQueryParams();
   const q = params.get('q') ?? '';
   const category = params.get('category') ?? '';
@@ -60,8 +62,8 @@ export function CataloguePage() {
                 </th>
                 <td><code>{item.code}</code></td>
                 <td>{categoryName.get(item.category) ?? item.category}</td>
-                <td>{item.unit}</td>
-                <td className="num">{t('ops.seconds', { count: item.frequencySeconds })}</td>
+                <td>{unitLabel(item.unit, i18n.language)}</td>
+                <td>{formatFrequency(item.frequencySeconds)}</td>
               </tr>
             ))}
           </tbody>

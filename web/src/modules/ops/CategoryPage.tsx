@@ -4,6 +4,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { localName } from '../../app/i18n';
+import { unitLabel } from '../../app/units';
 import { vitalsQueries } from '../vitals/queries';
 import { formatNumber, Loading, OrgSelect, StatusBadge, useFormatTime } from './common';
 
@@ -45,7 +46,7 @@ export function CategoryPage() {
               <tr key={item.indicator} className={`row-${item.status}`}>
                 <th scope="row"><Link to={`/ops/indicators/${encodeURIComponent(item.indicator)}${org ? `?org=${org}` : ''}`}>{i18n.language === 'en' ? item.nameEn : item.nameZh}</Link></th>
                 <td className="num">{formatNumber(item.value)}</td>
-                <td>{item.unit}</td>
+                <td>{unitLabel(item.unit, i18n.language)}</td>
                 <td><StatusBadge status={item.status} /></td>
                 <td>{formatTime(item.ts)}</td>
               </tr>

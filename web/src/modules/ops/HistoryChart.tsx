@@ -7,6 +7,7 @@ import { EChart } from '../../charts/EChart';
 import { palette } from '../../charts/echarts';
 import type { IndicatorDefinition, Series } from '../vitals/types';
 import { formatNumber, useFormatTime } from './common';
+import { unitLabel, withUnit } from '../../app/units';
 
 export function HistoryChart({ indicator, series, from, to }: { indicator: IndicatorDefinition; series?: Series; from: number; to: number }) {
   const { t, i18n } = useTranslation();
@@ -34,10 +35,10 @@ export function HistoryChart({ indicator, series, from, to }: { indicator: Indic
     return {
       animation: false,
       grid: { left: 64, right: 24, top: 24, bottom: 72 },
-      tooltip: { trigger: 'axis', valueFormatter: (value: number) => `${formatNumber(value)} ${indicator.unit}` },
+      tooltip: { trigger: 'axis', valueFormatter: (value: number) => withUnit(formatNumber(value), indicator.unit, i18n.language) },
       xAxis: { type: 'time', min: from, max: to, axisLabel: { color: palette.muted }, axisLine: { lineStyle: { color: palette.grid } } },
       yAxis: {
-        type: 'value', name: indicator.unit, nameTextStyle: { color: palette.muted }, axisLabel: { color: palette.muted }, splitLine: { lineStyle: { color: palette.grid } },
+        type: 'value', name: unitLabel(indicator.unit, i18n.language), nameTextStyle: { color: palette.muted }, axisLabel: { color: palette.muted }, splitLine: { lineStyle: { color: palette.grid } },
         min: values.length ? Math.min(...values) : undefined, max: values.length ? Math.max(...values) : undefined, scale: true,
       },
       dataZoom: [{ type: 'inside', filterMode: 'none' }, { type: 'slider', height: 24, bottom: 16, textStyle: { color: palette.muted } }],
@@ -47,12 +48,13 @@ export function HistoryChart({ indicator, series, from, to }: { indicator: Indic
         markArea: { silent: true, data: band },
       }],
     };
-  }, [points, indicator, name, t, from, to]);
+  }, [points, indicator, name, t, i18n.language, from, to]);
 
   const numbers = points.map((p) => p[1]);
   const summary = points.length === 0 ? t('ops.noData') : t('ops.chartSummary', {
     name, from: formatTime(points[0][0]), to: formatTime(points[points.length - 1][0]), count: points.length,
-    min: formatNumber(Math.min(...numbers)), max: formatNumber(Math.max(...numbers)), last: formatNumber(numbers[numbers.length - 1]), unit: indicator.unit,
+    min: withUnit(formatNumber(Math.min(...numbers)), indicator.unit, i18n.language), max: withUnit(formatNumber(Math.max(...numbers)), indicator.unit, i18n.language),
+    last: withUnit(formatNumber(numbers[numbers.length - 1]), indicator.unit, i18n.language),
   });
 
   return (
@@ -62,7 +64,7 @@ export function HistoryChart({ indicator, series, from, to }: { indicator: Indic
       {showTable && (
         <div className="table-scroll" tabIndex={0} role="region" aria-label={name}>
           <table className="data-table compact">
-            <thead><tr><th scope="col">{t('common.time')}</th><th scope="col">{t('common.value')} ({indicator.unit})</th></tr></thead>
+            <thead><tr><th scope="col">{t('common.time')}</th><th scope="col">{t('common.value')} ({unitLabel(indicator.unit, i18n.language)})</th></tr></thead>
             <tbody>{points.map(([ts, value]) => <tr key={ts}><td>{formatTime(ts)}</td><td className="num">{formatNumber(value)}</td></tr>)}</tbody>
           </table>
         </div>

@@ -6,10 +6,11 @@ import { useQueryParams } from '../../app/query-params';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { localName } from '../../app/i18n';
+import { unitAfterValue, unitLabel } from '../../app/units';
 import { vitalsQueries } from '../vitals/queries';
 import { AlertTable } from './AlertTable';
 import { HistoryChart } from './HistoryChart';
-import { formatNumber, Loading, OrgSelect, StatusBadge, useFormatTime } from './common';
+import { formatNumber, Loading, OrgSelect, StatusBadge, useFormatFrequency, useFormatTime } from './common';
 
 const RANGES: { key: string; hours: number }[] = [
   { key: '1h', hours: 1 }, { key: '6h', hours: 6 }, { key: '24h', hours: 24 }, { key: '7d', hours: 168 }, { key: '30d', hours: 720 },
@@ -22,6 +23,7 @@ export function IndicatorPage() {
   const range = RANGES.find((item) => item.key === params.get('range')) ?? RANGES[2];
   const { t, i18n } = useTranslation();
   const formatTime = useFormatTime();
+  const formatFrequency = useFormatFrequency();
   const indicator = useQuery(vitalsQueries.indicator(code));
   const orgs = useQuery(vitalsQueries.orgs());
   const categories = useQuery(vitalsQueries.categories());
@@ -50,7 +52,7 @@ export function IndicatorPage() {
           <h1>{localName(indicator.data, i18n.language)} <code className="code-tag">{code}</code></h1>
           <div className="indicator-latest" data-testid="latest">
             <span className="label">{t('ops.latest')}</span>
-            <span className="latest-value">{formatNumber(latest?.value)} <small>{indicator.data.unit}</small></span>
+            <span className="latest-value">{formatNumber(latest?.value)} <small>{unitAfterValue(indicator.data.unit, i18n.language)}</small></span>
             {latest && <StatusBadge status={latest.status} />}
             <span className="muted">{formatTime(latest?.ts)}</span>
           </div>
@@ -73,8 +75,8 @@ export function IndicatorPage() {
               <p>{i18n.language === 'en' ? indicator.data.definitionEn : indicator.data.definitionZh}</p>
               <dl className="definition">
                 <dt>{t('ops.code')}</dt><dd><code>{indicator.data.code}</code></dd>
-                <dt>{t('common.unit')}</dt><dd>{indicator.data.unit}</dd>
-                <dt>{t('ops.frequency')}</dt><dd>{t('ops.seconds', { count: indicator.data.frequencySeconds })}</dd>
+                <dt>{t('common.unit')}</dt><dd>{unitLabel(indicator.data.unit, i18n.language)}</dd>
+                <dt>{t('ops.frequency')}</dt><dd>{formatFrequency(indicator.data.frequencySeconds)}</dd>
                 <dt>{t('ops.aggregation')}</dt><dd>{indicator.data.aggregation}</dd>
                 <dt>{t('ops.department')}</dt><dd>{indicator.data.department}</dd>
                 <dt>{t('ops.direction')}</dt><dd>{t(`ops.directions.${indicator.data.direction}`)}</dd>

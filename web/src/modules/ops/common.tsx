@@ -65,3 +65,20 @@ export function formatNumber(value: number | null | undefined): string {
   if (abs >= 100) return value.toFixed(1);
   return Number(value.toFixed(2)).toString();
 }
+
+// The catalogue's reporting periods (a month is 30 days, a quarter 90, a year 365), largest first.
+const PERIODS: [seconds: number, key: string][] = [[31_536_000, 'year'], [7_776_000, 'quarter'], [2_592_000, 'month'], [604_800, 'week']];
+const STEPS: [seconds: number, one: string, many: string][] = [[86_400, 'day', 'days'], [3_600, 'hour', 'hours'], [60, 'minute', 'minutes']];
+
+/** How often an indicator reports, as a person says it: 每 5 分钟, 每天, monthly — not "2592000 s". */
+export function useFormatFrequency() {
+  const { t } = useTranslation();
+  return (seconds: number) => {
+    const period = PERIODS.find(([length]) => seconds === length);
+    if (period) return t(`ops.every.${period[1]}`);
+    const step = STEPS.find(([length]) => seconds % length === 0);
+    if (!step) return t('ops.every.seconds', { count: seconds });
+    const count = seconds / step[0];
+    return count === 1 ? t(`ops.every.${step[1]}`) : t(`ops.every.${step[2]}`, { count });
+  };
+}

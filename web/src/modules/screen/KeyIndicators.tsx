@@ -8,6 +8,7 @@ import { palette } from '../../charts/palette';
 import { vitalsQueries } from '../vitals/queries';
 import type { Snapshot, SnapshotItem } from '../vitals/types';
 import { formatValue } from './AlertTicker';
+import { unitAfterValue, withUnit } from '../../app/units';
 
 const DEFAULT_CATEGORIES = ['air_quality', 'power_supply', 'road_traffic', 'public_transport', 'water_supply', 'hotline_12345'];
 /** The figure a category is known by on the screen, where it has one (else its first indicator with a value). */
@@ -46,16 +47,18 @@ export function KeyIndicators({ snapshot, scope, requested }: { snapshot?: Snaps
           const values = (series[index]?.data?.points ?? []).map((point) => point.value);
           const numbers = values.filter((value): value is number => value !== null);
           const name = i18n.language === 'en' ? item.nameEn : item.nameZh;
+          const lang = i18n.language;
           const label = t('screen.sparkSummary', {
-            name, value: item.value === null ? '—' : formatValue(item.value), unit: item.unit,
-            min: numbers.length ? formatValue(Math.min(...numbers)) : '—', max: numbers.length ? formatValue(Math.max(...numbers)) : '—',
+            name, value: withUnit(item.value === null ? '—' : formatValue(item.value), item.unit, lang),
+            min: withUnit(numbers.length ? formatValue(Math.min(...numbers)) : '—', item.unit, lang),
+            max: withUnit(numbers.length ? formatValue(Math.max(...numbers)) : '—', item.unit, lang),
           });
           return (
             <li key={item.indicator} className={`key-item status-${item.status}`} data-indicator={item.indicator}>
               <span className="key-name">{name}</span>
               <span className="key-value">
                 {item.value === null ? '—' : formatValue(item.value)}
-                <small>{item.unit}</small>
+                <small>{unitAfterValue(item.unit, lang)}</small>
               </span>
               <Sparkline values={[...values, item.value]} colour={statusColour[item.status] ?? palette.accent} label={label} />
             </li>
