@@ -231,6 +231,9 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     const predicted = api.body.arrivals.find((arrival: { tripId: string }) => arrival.tripId === late.tripId);
     expect(predicted).toMatchObject({ live: true, vehicleId: late.vehicleId });
     expect(predicted.delaySeconds).toBeGreaterThan(60);
+    // How far the bus is: the stops from the last it passed, and the metres along the line.
+    const stopsAway = stopIndex - Math.floor(late.along / SPACING);
+    expect(predicted).toMatchObject({ stopsAway, metresAway: expect.closeTo(stopIndex * SPACING - late.along, -2) });
 
     const page = await newPage({ width: 390, height: 844 });
     await page.goto(`${server.url}/go/stops/${stopId}?feed=${FEED}`);
@@ -239,6 +242,8 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(await row.getAttribute('class')).toContain('is-live');
     expect(Number(await row.getAttribute('data-predicted'))).toBe(predicted.predictedArrival);
     expect(await row.textContent()).toMatch(/晚点 \d+ 分钟/);
+    const metres = Math.round((stopIndex * SPACING - late.along) / 50) * 50;
+    expect(await row.locator('.whereabouts').textContent()).toBe(`还有 ${stopsAway} 站 · ${metres >= 1000 ? `${(metres / 1000).toFixed(1)} 公里` : `${metres} 米`}`);
     // The browser is in Shanghai, the feed in UTC: the stop's clock times are the feed's.
     expect(await row.locator('.arrival-clock').textContent()).toBe(utcClock(predicted.predictedArrival));
     await page.waitForSelector('[data-stream="live"]');
@@ -348,6 +353,8 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
       expect(outside).toBe(0);
       expect(await page.locator('.board-row').count()).toBe(6);
       expect(await page.locator('.board-stop').textContent()).toBe('新河桥');
+      // A tracked bus says how many stops it has still to come, under where it goes.
+      expect(await page.locator('.board-row.is-live .board-dest .board-where').first().textContent()).toMatch(/还有 \d+ 站$/);
       // The display's clock is the stop's (the feed's zone, UTC), not the browser's (Shanghai).
       const shown = await page.locator('.board-time').textContent();
       const now = Math.floor(Date.now() / 1000);

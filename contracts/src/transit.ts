@@ -64,6 +64,16 @@ export interface Arrival {
   vehicleId: string | null;
   live: boolean;
   /**
+   * Where a bus we track on this trip is, as stop boards say it ("还有 3 站"): the stops it has still to
+   * reach up to this one (1: this is the next stop it comes to; 0: it stands here, at its first stop,
+   * waiting to leave), and the metres along the route. Null for arrivals no tracked bus is running yet
+   * (the timetable, the operator's TripUpdates, the next trip of a bus's block).
+   */
+  stopsAway: number | null;
+  metresAway: number | null;
+  /** The tracked bus stands at its trip's first stop, waiting to leave (a bus counting its stops from there). */
+  waitingAtFirstStop: boolean;
+  /**
    * Where the time comes from: our engine for a tracked vehicle (on this trip, or on the trip before it in
    * its block), the operator's TripUpdate, or the timetable.
    */

@@ -46,7 +46,10 @@ function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: Arr
     const predicted = index >= live.from ? live.predictions[index - live.from]! : waitingDeparture(live, index, now);
     if (predicted === null) continue;
     const scheduled = run.serviceStart + trip.arrivals[index]!;
-    arrivals.push({ stopId, terminates: endsAt(trip, index), tripId: feed.copyIdOf(run) ?? trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, source: 'vehicle' });
+    // Counted from the last stop passed (`from` is the first not yet passed, as of the bus's last fix).
+    const stopsAway = index >= live.from ? index - live.from + 1 : 0;
+    const metresAway = index >= live.from ? Math.max(0, Math.round(trip.pattern.distances[index]! - run.progress)) : 0;
+    arrivals.push({ stopId, terminates: endsAt(trip, index), tripId: feed.copyIdOf(run) ?? trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, stopsAway, metresAway, waitingAtFirstStop: atFirstStop(run), source: 'vehicle' });
   }
   // The next trip of a tracked bus's block: it leaves when that bus can start it.
   for (const { trip, index } of calls) {
@@ -56,7 +59,7 @@ function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: Arr
       const scheduled = next.dayStart + trip.arrivals[index]!;
       const predicted = scheduled + next.delay;
       if (predicted < now - 60 || predicted > now + options.windowSeconds) continue;
-      arrivals.push({ stopId, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: next.delay, vehicleId: next.vehicleId, live: true, source: 'vehicle' });
+      arrivals.push({ stopId, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: next.delay, vehicleId: next.vehicleId, live: true, stopsAway: null, metresAway: null, waitingAtFirstStop: false, source: 'vehicle' });
     }
   }
   const clock = feed.timetable.clock;
@@ -75,8 +78,8 @@ function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: Arr
       if (shown < (predicted === null ? now : now - 60) || shown > now + options.windowSeconds) continue;
       if (feed.tracker.serviceDayOf(trip, scheduled) !== day) continue; // the trip does not run that day
       arrivals.push(predicted === null
-        ? { stopId, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: scheduled, delaySeconds: 0, vehicleId: null, live: false, source: 'timetable' }
-        : { stopId, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: predicted - scheduled, vehicleId: fresh!.vehicleId, live: true, source: 'operator' });
+        ? { stopId, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: scheduled, delaySeconds: 0, vehicleId: null, live: false, stopsAway: null, metresAway: null, waitingAtFirstStop: false, source: 'timetable' }
+        : { stopId, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: predicted - scheduled, vehicleId: fresh!.vehicleId, live: true, stopsAway: null, metresAway: null, waitingAtFirstStop: false, source: 'operator' });
     }
   }
   // Runs the timetable does not have (duplicated or added by the operator) come only from the operator.
@@ -86,7 +89,7 @@ function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: Arr
       const predicted = run.arrivals[index]!;
       if (id !== stopId || !Number.isFinite(predicted) || predicted < now - 60 || predicted > now + options.windowSeconds) return;
       const scheduled = Number.isFinite(run.scheduled[index]!) ? Math.round(run.scheduled[index]!) : Math.round(predicted);
-      arrivals.push({ stopId, terminates: index === run.stopIds.length - 1, tripId: run.tripId, routeId: run.routeId, headsign: run.headsign, stopSequence: run.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted) - scheduled, vehicleId: run.vehicleId, live: true, source: 'operator' });
+      arrivals.push({ stopId, terminates: index === run.stopIds.length - 1, tripId: run.tripId, routeId: run.routeId, headsign: run.headsign, stopSequence: run.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted) - scheduled, vehicleId: run.vehicleId, live: true, stopsAway: null, metresAway: null, waitingAtFirstStop: false, source: 'operator' });
     });
   }
 }

@@ -156,6 +156,20 @@ describe('arrivals at a first stop', () => {
     expect(first.predictedArrival).toBeGreaterThan(at('08:28:00'));
     expect(first.predictedArrival).toBeLessThanOrEqual(at('08:30:00'));
     expect(board.body.arrivals.filter((arrival: { tripId: string }) => arrival.tripId === 'T4')).toHaveLength(1);
+    expect(first).toMatchObject({ stopsAway: 0, metresAway: 0, waitingAtFirstStop: true });
+  });
+
+  it('says how many stops and metres each tracked bus has still to come, and nothing for the timetable', async () => {
+    const board = await server.request('GET', '/api/v1/transit/stops/D/arrivals?feed=line');
+    const byTrip = new Map(board.body.arrivals.map((arrival: { tripId: string }) => [arrival.tripId, arrival]));
+    // Stops every 1000 m. V1 (T1) at 2600 m and V2 (T2) 400 m behind it have passed C: D is their next
+    // stop. V4 (T4) waits at A, three stops from D.
+    expect(byTrip.get('T1')).toMatchObject({ stopsAway: 1, metresAway: expect.closeTo(400, -1), waitingAtFirstStop: false });
+    expect(byTrip.get('T2')).toMatchObject({ stopsAway: 1, metresAway: expect.closeTo(800, -1) });
+    expect(byTrip.get('T4')).toMatchObject({ stopsAway: 3, metresAway: expect.closeTo(3000, -2), waitingAtFirstStop: true });
+    const timetable = board.body.arrivals.filter((arrival: { source: string }) => arrival.source === 'timetable');
+    expect(timetable.length).toBeGreaterThan(0);
+    for (const arrival of timetable) expect(arrival).toMatchObject({ stopsAway: null, metresAway: null, waitingAtFirstStop: false });
   });
 });
 

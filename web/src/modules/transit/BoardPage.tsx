@@ -4,7 +4,7 @@
 import { useEffect } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { feedProblem, isUnknownPlace, Lateness, StreamBadge, useClockText, useDateText, useFeed, useFeedProblemText, useRouteNames } from './common';
+import { feedProblem, isUnknownPlace, Lateness, StreamBadge, Whereabouts, useClockText, useDateText, useFeed, useFeedProblemText, useRouteNames } from './common';
 import { minutesUntil, useNow, useStopArrivals } from './stream';
 
 const ROWS = 6;
@@ -65,7 +65,10 @@ export function BoardPage() {
               return (
                 <li key={`${arrival.tripId}:${arrival.stopSequence}`} className={`board-row ${arrival.live ? 'is-live' : 'is-scheduled'}`} data-trip={arrival.tripId} data-predicted={arrival.predictedArrival}>
                   <span className="board-route"><span className="sr-only">{t('transit.lineLabel')} </span>{routeName(arrival.routeId)}</span>
-                  <span className="board-headsign">{arrival.terminates ? t('transit.stop.terminates') : <><span className="board-towards">{t('transit.stop.headsign')}</span> {arrival.headsign}</>}</span>
+                  <span className="board-dest">
+                    <span className="board-headsign">{arrival.terminates ? t('transit.stop.terminates') : <><span className="board-towards">{t('transit.stop.headsign')}</span> {arrival.headsign}</>}</span>
+                    <Whereabouts arrival={arrival} className="board-where" />
+                  </span>
                   <span className="board-kind">
                     <span className={`kind kind-${arrival.live ? 'live' : 'scheduled'}`}><span aria-hidden="true">{arrival.live ? '◉ ' : '◷ '}</span>{arrival.live ? t('transit.live') : t('transit.scheduled')}</span>
                     {arrival.live && <Lateness seconds={arrival.delaySeconds} className="board-delay" />}

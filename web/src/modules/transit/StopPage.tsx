@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { Lateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useRouteNames } from './common';
+import { Lateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useRouteNames, Whereabouts } from './common';
 import { isDue, minutesUntil, useNow, useStopArrivals } from './stream';
 import type { Arrival } from './types';
 
@@ -65,6 +65,7 @@ export function StopPage() {
                           <span aria-hidden="true">{arrival.live ? '◉ ' : '◷ '}</span>{arrival.live ? t('transit.live') : t('transit.scheduled')}
                         </span>
                         {arrival.live && <Lateness seconds={arrival.delaySeconds} />}
+                        <Whereabouts arrival={arrival} distance />
                       </span>
                     </li>
                   );

@@ -10,6 +10,7 @@ import { ApiError, query } from '../../app/api';
 import { dateFormat } from '../../app/format';
 import { transitQueries } from './queries';
 import type { StreamState } from './stream';
+import type { Arrival } from './types';
 import './transit.css';
 
 /**
@@ -66,6 +67,24 @@ const LATE_SECONDS = 120;
 export function Lateness({ seconds, className = '' }: { seconds: number; className?: string }) {
   const delayText = useDelayText();
   return <span className={`delay ${seconds >= LATE_SECONDS ? 'is-late' : ''} ${className}`}>{delayText(seconds)}</span>;
+}
+
+/**
+ * Where a tracked bus is, as stop boards say it: "还有 3 站 · 1.2 公里", "车在本站" while it waits here to
+ * leave. Nothing for arrivals no tracked bus runs. The distance (along the route, from the bus's last fix)
+ * only where asked: to 50 m, in km from 1 km; the display at the stop keeps to the stops.
+ */
+export function Whereabouts({ arrival, distance = false, className = '' }: { arrival: Pick<Arrival, 'stopsAway' | 'metresAway' | 'waitingAtFirstStop'>; distance?: boolean; className?: string }) {
+  const { t } = useTranslation();
+  const { stopsAway, metresAway } = arrival;
+  if (stopsAway === null || stopsAway === undefined) return null;
+  let text = stopsAway === 0 ? t('transit.atStop') : t('transit.away', { count: stopsAway });
+  // Two buses at the terminal are as many stops away; which leaves first is what tells them apart.
+  if (stopsAway > 0 && arrival.waitingAtFirstStop) text = `${t('transit.waitingAtStart')} · ${text}`;
+  if (distance && stopsAway > 0 && metresAway !== null && metresAway !== undefined) {
+    text += ` · ${metresAway >= 1000 ? t('transit.awayKm', { km: (metresAway / 1000).toFixed(1) }) : t('transit.awayMetres', { metres: Math.max(50, Math.round(metresAway / 50) * 50) })}`;
+  }
+  return <span className={`whereabouts ${className}`}>{text}</span>;
 }
 
 /** "8 min late", "1 min early", "On time" (within half a minute either way). */
