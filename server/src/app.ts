@@ -12,7 +12,7 @@ import { createLogger, type Logger } from './platform/logger.js';
 import { AuthService } from './platform/auth/service.js';
 import { authRoutes } from './platform/auth/routes.js';
 import { registerAuthHook } from './platform/http/auth-hook.js';
-import { clientErrorAsProblem, registerProblemHandling } from './platform/http/problems.js';
+import { clientErrorAsProblem, frameworkErrorAsProblem, registerProblemHandling } from './platform/http/problems.js';
 import { createMetrics, registerHttpMetrics } from './platform/http/metrics.js';
 import { registerVitals, type VitalsModule } from './modules/vitals/index.js';
 import { registerCases, type CasesModule } from './modules/cases/index.js';
@@ -52,6 +52,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
     clientErrorHandler: clientErrorAsProblem,
+    frameworkErrors: frameworkErrorAsProblem,
   }) as unknown as FastifyInstance; // pino's Logger is a FastifyBaseLogger; the generic does not see it
   registerProblemHandling(http);
   await http.register(swagger, {

@@ -43,6 +43,17 @@ describe('requests the HTTP parser refuses', () => {
   });
 });
 
+describe('a path whose percent-encoding does not decode', () => {
+  it('answers problem+json naming the URL, from the router itself', async () => {
+    for (const path of ['/api/v1/transit/routes/x%ZZ', '/api/v1/transit/stops/%E4%B8/arrivals']) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(await response.json()).toMatchObject({ code: 'malformed_request', 'invalid-params': [{ name: 'url', reason: 'malformed percent-encoding' }] });
+    }
+  });
+});
+
 describe('a value outside a fixed choice', () => {
   it('is named with the choices, once', async () => {
     const response = await fetch(`${server.url}/gtfs-rt/trip-updates?format=xml`);

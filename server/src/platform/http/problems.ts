@@ -2,7 +2,7 @@
 // every route: our ProblemErrors, Fastify's schema validation, bad JSON, oversized bodies, rate limits.
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, problemBody, type InvalidParam } from '../errors.js';
 
 type Issue = NonNullable<FastifyError['validation']>[number];
@@ -81,6 +81,17 @@ export function registerProblemHandling(app: FastifyInstance): void {
     const problem = new ProblemError(404, 'not_found', 'Not found', `no route ${request.method} ${request.url.split('?')[0]}`);
     reply.status(404).type('application/problem+json').send(problemBody(problem, request.url));
   });
+}
+
+/**
+ * Fastify's `frameworkErrors`: errors its router meets before any route or error handler runs, such as
+ * a path whose percent-encoding does not decode (`/routes/x%ZZ`), which it would answer in its own JSON.
+ */
+export function frameworkErrorAsProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const problem = error.code === 'FST_ERR_BAD_URL'
+    ? new ProblemError(400, 'malformed_request', 'Malformed request', 'the URL path has a "%" not followed by two hex digits, or escapes that are not UTF-8', [{ name: 'url', reason: 'malformed percent-encoding' }])
+    : toProblem(error);
+  void reply.status(problem.status).type('application/problem+json').send(problemBody(problem, request.url));
 }
 
 /** A request that failed to parse gets a problem, by what the parser could not read. */
