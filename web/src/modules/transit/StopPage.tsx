@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { Lateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useRouteNames, Whereabouts } from './common';
+import { Lateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useRouteNames, useWhereaboutsText, Whereabouts } from './common';
 import { isDue, minutesUntil, useNow, useStopArrivals } from './stream';
 import type { Arrival } from './types';
 
@@ -89,6 +89,7 @@ export function StopPage() {
  */
 function useAnnouncement(arrivals: Arrival[] | undefined, now: number, routeName: (id: string) => string): string {
   const { t } = useTranslation();
+  const whereabouts = useWhereaboutsText();
   const [text, setText] = useState('');
   const first = arrivals?.[0];
   const due = first ? isDue(first.predictedArrival, now) : false;
@@ -101,12 +102,14 @@ function useAnnouncement(arrivals: Arrival[] | undefined, now: number, routeName
   }, [news, t]);
   return text;
 
-  /** "15路，开往临港中心，3 分钟后到站，实时。" */
+  /** "15路，开往临港中心，3 分钟后到站，还有 2 站，实时。" (where the bus is, as it was when there was news). */
   function say(bus: Arrival, minutes: number): string {
+    const where = minutes === 0 ? null : whereabouts(bus);
+    const when = minutes === 0 ? t('transit.stop.dueNow') : t('transit.stop.in', { count: minutes });
     return t(bus.terminates ? 'transit.stop.announceTerminates' : 'transit.stop.announce', {
       route: t('transit.line', { name: routeName(bus.routeId) }),
       headsign: bus.headsign,
-      when: minutes === 0 ? t('transit.stop.dueNow') : t('transit.stop.in', { count: minutes }),
+      when: where ? t('transit.stop.whenWhere', { when, where }) : when,
       kind: bus.live ? t('transit.live') : t('transit.scheduled'),
     });
   }

@@ -74,17 +74,26 @@ export function Lateness({ seconds, className = '' }: { seconds: number; classNa
  * leave. Nothing for arrivals no tracked bus runs. The distance (along the route, from the bus's last fix)
  * only where asked: to 50 m, in km from 1 km; the display at the stop keeps to the stops.
  */
-export function Whereabouts({ arrival, distance = false, className = '' }: { arrival: Pick<Arrival, 'stopsAway' | 'metresAway' | 'waitingAtFirstStop'>; distance?: boolean; className?: string }) {
+export function Whereabouts({ arrival, distance = false, className = '' }: { arrival: Where; distance?: boolean; className?: string }) {
+  const text = useWhereaboutsText()(arrival, distance);
+  return text === null ? null : <span className={`whereabouts ${className}`}>{text}</span>;
+}
+
+type Where = Pick<Arrival, 'stopsAway' | 'metresAway' | 'waitingAtFirstStop'>;
+
+/** The words of `Whereabouts`, null where no tracked bus runs the arrival (also for the live region). */
+export function useWhereaboutsText(): (arrival: Where, distance?: boolean) => string | null {
   const { t } = useTranslation();
-  const { stopsAway, metresAway } = arrival;
-  if (stopsAway === null || stopsAway === undefined) return null;
-  let text = stopsAway === 0 ? t('transit.atStop') : t('transit.away', { count: stopsAway });
-  // Two buses at the terminal are as many stops away; which leaves first is what tells them apart.
-  if (stopsAway > 0 && arrival.waitingAtFirstStop) text = `${t('transit.waitingAtStart')} · ${text}`;
-  if (distance && stopsAway > 0 && metresAway !== null && metresAway !== undefined) {
-    text += ` · ${metresAway >= 1000 ? t('transit.awayKm', { km: (metresAway / 1000).toFixed(1) }) : t('transit.awayMetres', { metres: Math.max(50, Math.round(metresAway / 50) * 50) })}`;
-  }
-  return <span className={`whereabouts ${className}`}>{text}</span>;
+  return ({ stopsAway, metresAway, waitingAtFirstStop }, distance = false) => {
+    if (stopsAway === null || stopsAway === undefined) return null;
+    let text = stopsAway === 0 ? t('transit.atStop') : t('transit.away', { count: stopsAway });
+    // Two buses at the terminal are as many stops away; which leaves first is what tells them apart.
+    if (stopsAway > 0 && waitingAtFirstStop) text = `${t('transit.waitingAtStart')} · ${text}`;
+    if (distance && stopsAway > 0 && metresAway !== null && metresAway !== undefined) {
+      text += ` · ${metresAway >= 1000 ? t('transit.awayKm', { km: (metresAway / 1000).toFixed(1) }) : t('transit.awayMetres', { metres: Math.max(50, Math.round(metresAway / 50) * 50) })}`;
+    }
+    return text;
+  };
 }
 
 /** "8 min late", "1 min early", "On time" (within half a minute either way). */
