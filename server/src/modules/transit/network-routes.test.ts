@@ -264,10 +264,10 @@ describe('passings at a first stop', () => {
     fix('V2', 'T2', '07:58:00', -4);
     fix('V2', 'T2', '07:59:00', 3);
     fix('V1', 'T1', '07:59:50', 10);
-    fix('V1', 'T1', '08:00:10', 70); // cleared 40 m on at 08:00:00
+    fix('V1', 'T1', '08:00:10', 40 + 100 / 3); // cleared 40 m on at 08:00:00, at the timetable's 1000 m in 5 min
     fix('V2', 'T2', '08:15:00', 6);
     fix('V2', 'T2', '08:29:50', 20);
-    fix('V2', 'T2', '08:30:10', 60); // cleared at 08:30:00
+    fix('V2', 'T2', '08:30:10', 40 + 100 / 3); // cleared at 08:30:00
     const atA = recorder.between('line', at('07:00:00'), at('09:00:00')).filter((pass) => pass.stopId === 'A');
     expect(atA.map((pass) => Math.round(pass.time))).toEqual([at('08:00:00'), at('08:30:00')]);
   });

@@ -54,10 +54,19 @@ describe('tracking vehicles along their trips', () => {
     tracker.observe(ping('07:50:00', 5));
     expect(tracker.observe(ping('07:55:00', 12))!.run.departedAt).toBeNaN(); // standing, the fix wandering
     expect(tracker.observe(ping('07:59:50', 20))!.run.departedAt).toBeNaN();
-    // Cleared 40 m on: half way from 20 m to 60 m, so 10 s after 07:59:50.
+    // Cleared 40 m on, and 20 m further at 08:00:10: the timetable runs 1000 m in 5 min, so 20 m in 6 s.
     const update = tracker.observe(ping('08:00:10', 60))!;
-    expect(update.run.departedAt).toBeCloseTo(at('08:00:00'), 1);
+    expect(update.run.departedAt).toBeCloseTo(at('08:00:04'), 1);
     expect(tracker.observe(ping('08:02:00', 400))!.run.departedAt).toBe(update.run.departedAt);
+    // Fixes minutes apart: it stood there, then drove the 860 m to its next fix in the timetable's 258 s
+    // (not steadily from its last fix, which would put its departure at 07:56:19).
+    const sparse = new Tracker(timetable);
+    sparse.observe(ping('07:56:00', 5, { vehicleId: 'V3' }));
+    expect(sparse.observe(ping('08:04:00', 900, { vehicleId: 'V3' }))!.run.departedAt).toBeCloseTo(at('07:59:42'), 1);
+    // A bus faster than the timetable cannot have left before its last fix at the stop: steady from there.
+    const fast = new Tracker(timetable);
+    fast.observe(ping('08:03:00', 5, { vehicleId: 'V4' }));
+    expect(fast.observe(ping('08:04:00', 900, { vehicleId: 'V4' }))!.run.departedAt).toBeCloseTo(at('08:03:00') + (35 / 895) * 60, 1);
     // First seen already on its way: when it left is unknown.
     const other = new Tracker(timetable);
     other.observe(ping('08:01:00', 300, { vehicleId: 'V2' }));
