@@ -86,13 +86,15 @@ export function useWhereaboutsText(): (arrival: Where, distance?: boolean) => st
   const { t } = useTranslation();
   return ({ stopsAway, metresAway, waitingAtFirstStop }, distance = false) => {
     if (stopsAway === null || stopsAway === undefined) return null;
-    let text = stopsAway === 0 ? t('transit.atStop') : t('transit.away', { count: stopsAway });
-    // Two buses at the terminal are as many stops away; which leaves first is what tells them apart.
-    if (stopsAway > 0 && waitingAtFirstStop) text = `${t('transit.waitingAtStart')} · ${text}`;
-    if (distance && stopsAway > 0 && metresAway !== null && metresAway !== undefined) {
-      text += ` · ${metresAway >= 1000 ? t('transit.awayKm', { km: (metresAway / 1000).toFixed(1) }) : t('transit.awayMetres', { metres: Math.max(50, Math.round(metresAway / 50) * 50) })}`;
+    if (stopsAway === 0) return t('transit.atStop');
+    const parts = [t('transit.away', { count: stopsAway })];
+    if (distance && metresAway !== null && metresAway !== undefined) {
+      parts.push(metresAway >= 1000 ? t('transit.awayKm', { km: (metresAway / 1000).toFixed(1) }) : t('transit.awayMetres', { metres: Math.max(50, Math.round(metresAway / 50) * 50) }));
     }
-    return text;
+    // Two buses at the terminal are as many stops away; which leaves first is what tells them apart. The
+    // stops first: where the line is short of room, the end gives way.
+    if (waitingAtFirstStop) parts.push(t('transit.waitingAtStart'));
+    return parts.join(' · ');
   };
 }
 

@@ -65,7 +65,7 @@ export const transitEn: WithSingulars<TransitMessages> = {
   live: 'Live', scheduled: 'Scheduled', liveLong: 'Live prediction (vehicle position)', scheduledLong: 'From the timetable',
   due: 'Due', minutes: '{{count}} min', minuteUnit: 'min',
   late: '{{count}} min late', early: '{{count}} min early', onTime: 'On time',
-  away: '{{count}} stops away', away_one: '1 stop away', atStop: 'At the stop', waitingAtStart: 'Waiting at the first stop', awayKm: '{{km}} km', awayMetres: '{{metres}} m',
+  away: '{{count}} stops away', away_one: '1 stop away', atStop: 'At the stop', waitingAtStart: 'at the first stop', awayKm: '{{km}} km', awayMetres: '{{metres}} m',
   network: {
     label: 'Bus network', title: 'Choose a bus network', hint: 'The city has several bus networks: choose the one to look in first',
     summary: '{{routes}} routes, {{stops}} stops', choose: 'Choose a bus network',
