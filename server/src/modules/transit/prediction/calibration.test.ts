@@ -5,7 +5,7 @@ import { Tracker } from '../tracking/tracker.js';
 import type { VehiclePing } from '../tracking/positions.js';
 import { WindowCalibration } from './calibration.js';
 import { PredictionEngine } from './engine.js';
-import { LearnedModel } from './history.js';
+import { bandOf, LearnedModel, SlotStats } from './history.js';
 import { TransitError } from '../errors.js';
 
 const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday, UTC
@@ -15,6 +15,20 @@ const ping = (clock: string, metres: number): VehiclePing => ({ time: at(clock),
 let timetable: Timetable;
 beforeAll(async () => {
   timetable = await loadTimetable(zipFiles(lineFeed()));
+});
+
+describe('the learned running times', () => {
+  it('take two hours\' ratios in proportion between the middles of the hours, without a step at the hour', () => {
+    const segment = new SlotStats();
+    for (let i = 0; i < 50; i++) { segment.record(0, 7, 1.2); segment.record(0, 8, 0.8); }
+    const network = new SlotStats();
+    const at = (hours: number) => segment.estimateBetween(0, hours, network, 0);
+    expect(at(7.5)).toBeCloseTo(1.2, 6);
+    expect(Math.abs(at(7.9999) - at(8.0001))).toBeLessThan(0.001);
+    expect(at(8)).toBeCloseTo(1.0, 6);
+    expect(at(8.5)).toBeCloseTo(0.8, 6);
+    expect(at(7.75)).toBeCloseTo(1.1, 6);
+  });
 });
 
 describe('the window calibration', () => {
@@ -60,6 +74,16 @@ describe('the window calibration', () => {
     expect(() => LearnedModel.fromJSON({ ...json, bias: { 'R1:B': ['x', 1] } })).toThrow(/bias\.R1:B/);
   });
 
+  it('round-trips a stop\'s banded bias through the model JSON and refuses a broken one', () => {
+    const model = new LearnedModel();
+    model.bandBiasAt('R1:C')[bandOf(500)]!.add(40);
+    const restored = LearnedModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    expect(restored.bandBias.get('R1:C')!.map((band) => [band.mean, band.count])).toEqual([[0, 0], [0, 0], [40, 1], [0, 0]]);
+    const json = model.toJSON();
+    expect(() => LearnedModel.fromJSON({ ...json, bandBias: { 'R1:C': [40, 1] } })).toThrow(/bandBias\.R1:C must be 4 pairs/);
+    expect(() => LearnedModel.fromJSON({ ...json, bandBias: { 'R1:C': [0, 0, 0, 0, 40, -1, 0, 0] } })).toThrow(TransitError);
+  });
+
   it('moves the engine\'s announcements by what the cell learned, and learns as the bus passes stops', () => {
     // At 1300 m at 08:06 the bus is 30 s early (on time, as far as cells go); without history C is 210 s
     // and D 510 s ahead. D's cell learned that buses came 300 s before announced: a 150 s shift.
@@ -87,5 +111,32 @@ describe('the window calibration', () => {
     engine.learn(passed);
     expect(model.calibration.cells.get(cellOfC)!.count).toBe(1);
     expect(model.calibration.shift(cellOfC, 1)).toBe(0);
+  });
+
+  it('adds a stop\'s bias for the band of horizon announced, and learns it from what the stop\'s bias left', () => {
+    // D has been announced 6-12 minutes ahead 20 times and the bus came 120 s later each time: half of
+    // that, shrunk by 20 samples' worth of zero, is 30 s. C, announced 3-6 minutes ahead, has none.
+    const model = new LearnedModel();
+    for (let i = 0; i < 20; i++) model.bandBiasAt('R1:D')[bandOf(510)]!.add(120);
+    // Calibrated, with no sample yet: no shift (the biases are added where announcements are calibrated).
+    const options = { earlyShare: 0, stopBiasStrength: 0 };
+    const tracker = new Tracker(timetable);
+    const engine = new PredictionEngine(timetable, model, options);
+    const plain = new PredictionEngine(timetable, new LearnedModel(), { ...options, bandBiasWeight: 0 });
+    let announced: number[] = [], raw: number[] = [];
+    for (const p of [ping('08:00:00', 0), ping('08:06:00', 1300)]) {
+      const update = tracker.observe(p)!;
+      engine.learn(update);
+      plain.learn(update);
+      announced = Array.from(engine.predict(update)!, Math.round);
+      raw = Array.from(plain.predict(update)!, Math.round);
+    }
+    expect(raw).toEqual([at('08:09:30'), at('08:14:30')]);
+    expect(announced).toEqual([raw[0], raw[1]! + 30]);
+    // The bus passes C 40 s after it was announced (210 s ahead): C's 3-6 minute band learns +40.
+    engine.learn(tracker.observe(ping('08:10:10', 2000))!);
+    const band = model.bandBias.get('R1:C')![bandOf(210)]!;
+    expect(band.count).toBe(1);
+    expect(band.mean).toBeCloseTo(40, 0);
   });
 });

@@ -47,14 +47,32 @@ export class SlotStats {
   }
   /** Prior, refined by overall, hour-only and day-type-hour values, each in proportion to its count. */
   estimate(dayType: DayType, hour: number, prior: number, strength: number): number {
+    return this.estimateAt(dayType, hour, prior, strength);
+  }
+  /**
+   * `estimate` at a time of day (hours, fractional): between the middles of two hours, the two hours'
+   * values in proportion, so that an expectation does not step at the hour. Each hour's prior is the
+   * network's value at that hour (itself refined from 1).
+   */
+  estimateBetween(dayType: DayType, hours: number, network: SlotStats, strength: number): number {
+    const position = hours - 0.5;
+    const low = Math.floor(position);
+    const share = position - low;
+    const before = (low + HOURS) % HOURS, after = (low + 1) % HOURS;
+    const valueBefore = this.estimateAt(dayType, before, network.estimateAt(dayType, before, 1, strength), strength);
+    const valueAfter = this.estimateAt(dayType, after, network.estimateAt(dayType, after, 1, strength), strength);
+    return (1 - share) * valueBefore + share * valueAfter;
+  }
+  private estimateAt(dayType: DayType, hour: number, prior: number, strength: number): number {
+    let value = this.refine(prior, OVERALL, strength);
+    value = this.refine(value, HOUR_ONLY + hour, strength);
+    return this.refine(value, dayType * HOURS + hour, strength);
+  }
+  private refine(value: number, slot: number, strength: number): number {
     const v = this.values;
-    let value = prior;
-    for (const slot of [OVERALL, HOUR_ONLY + hour, dayType * HOURS + hour]) {
-      const count = v[slot * 3 + 2]!;
-      const scheduled = v[slot * 3 + 1]!;
-      if (count > 0 && scheduled > 0) value = (strength * value + count * (v[slot * 3]! / scheduled)) / (strength + count);
-    }
-    return value;
+    const count = v[slot * 3 + 2]!;
+    const scheduled = v[slot * 3 + 1]!;
+    return count > 0 && scheduled > 0 ? (strength * value + count * (v[slot * 3]! / scheduled)) / (strength + count) : value;
   }
   count(): number {
     return this.values[OVERALL * 3 + 2]!;
@@ -73,6 +91,8 @@ export interface LearnedModelJson {
   earliest?: Record<string, [number, number]>;
   /** Route:stop to [mean error of short-horizon announcements, count]. */
   bias?: Record<string, [number, number]>;
+  /** Route:stop to [mean error left after the stop's bias, count] per horizon band (`HORIZON_BANDS`), flat. */
+  bandBias?: Record<string, number[]>;
   /** How early to announce, per cell of predicted horizon and lateness (calibration.ts). */
   calibration?: CalibrationJson;
 }
@@ -99,6 +119,13 @@ export class RunningMean {
   }
 }
 const MIN_BIAS_WEIGHT = 0.02;
+
+/**
+ * Upper ends (seconds of predicted horizon) of the bands a stop's banded bias is kept for, one more band
+ * beyond the last: the accuracy windows' steps.
+ */
+export const HORIZON_BANDS = [180, 360, 720];
+export const bandOf = (horizon: number) => (horizon < 180 ? 0 : horizon < 360 ? 1 : horizon < 720 ? 2 : 3);
 
 export class LearnedModel {
   readonly segments = new Map<string, SlotStats>();
@@ -128,6 +155,15 @@ export class LearnedModel {
     return mean;
   }
 
+  /** Per route and stop ("route:stop"), per horizon band: the mean error left after the stop's bias, seconds. */
+  readonly bandBias = new Map<string, RunningMean[]>();
+
+  bandBiasAt(key: string): RunningMean[] {
+    let means = this.bandBias.get(key);
+    if (!means) this.bandBias.set(key, means = Array.from({ length: HORIZON_BANDS.length + 1 }, () => new RunningMean()));
+    return means;
+  }
+
   departure(routeId: string): SlotStats {
     let stats = this.departures.get(routeId);
     if (!stats) this.departures.set(routeId, stats = new SlotStats());
@@ -150,6 +186,7 @@ export class LearnedModel {
       network: pack(this.network),
       earliest: Object.fromEntries([...this.earliest].map(([key, q]) => [key, [Math.round(q.value * 10) / 10, q.count]])),
       bias: Object.fromEntries([...this.bias].filter(([, b]) => b.count > 0).map(([key, b]) => [key, [Math.round(b.mean * 10) / 10, b.count]])),
+      bandBias: Object.fromEntries([...this.bandBias].filter(([, means]) => means.some((b) => b.count > 0)).map(([key, means]) => [key, means.flatMap((b) => [Math.round(b.mean * 10) / 10, b.count])])),
       calibration: this.calibration.toJSON(),
     };
   }
@@ -181,6 +218,11 @@ export class LearnedModel {
     for (const [key, pair] of Object.entries(data.bias ?? {})) {
       if (!Array.isArray(pair) || !Number.isFinite(pair[0]) || !(pair[1] >= 0)) throw bad(`bias.${key} must be [seconds, count]`);
       model.bias.set(key, new RunningMean(pair[0], pair[1]));
+    }
+    for (const [key, flat] of Object.entries(data.bandBias ?? {})) {
+      const bands = HORIZON_BANDS.length + 1;
+      if (!Array.isArray(flat) || flat.length !== 2 * bands || !flat.every((value, i) => (i % 2 ? value >= 0 : Number.isFinite(value)))) throw bad(`bandBias.${key} must be ${bands} pairs of [seconds, count]`);
+      model.bandBias.set(key, Array.from({ length: bands }, (_, i) => new RunningMean(flat[2 * i]!, flat[2 * i + 1]!)));
     }
     if (data.calibration !== undefined) {
       const problem = model.calibration.load(data.calibration);
