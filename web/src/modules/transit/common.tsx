@@ -70,7 +70,7 @@ export function Lateness({ seconds, className = '' }: { seconds: number; classNa
 }
 
 /**
- * Where a tracked bus is, as stop boards say it: "还有 3 站 · 1.2 公里", "车在本站" while it waits here to
+ * Where a tracked bus is, as stop boards say it: "还有 3 站 · 1.2 公里", "在本站候发" while it waits here to
  * leave. Nothing for arrivals no tracked bus runs. The distance (along the route, from the bus's last fix)
  * only where asked: to 50 m, in km from 1 km; the display at the stop keeps to the stops.
  */

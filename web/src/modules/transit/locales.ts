@@ -6,7 +6,7 @@ export const transitZh = {
   live: '实时', scheduled: '计划', liveLong: '实时预测（车辆位置）', scheduledLong: '按时刻表',
   due: '即将进站', minutes: '{{count}} 分钟', minuteUnit: '分钟',
   late: '晚点 {{count}} 分钟', early: '早 {{count}} 分钟', onTime: '准点',
-  away: '还有 {{count}} 站', atStop: '车在本站', waitingAtStart: '首站候发', awayKm: '{{km}} 公里', awayMetres: '{{metres}} 米',
+  away: '还有 {{count}} 站', atStop: '在本站候发', waitingAtStart: '首站候发', awayKm: '{{km}} 公里', awayMetres: '{{metres}} 米',
   network: {
     label: '公交网络', title: '选择公交网络', hint: '本市有多个公交网络，请先选择要查询的网络',
     summary: '{{routes}} 条线路，{{stops}} 个车站', choose: '选择公交网络',
@@ -65,7 +65,7 @@ export const transitEn: WithSingulars<TransitMessages> = {
   live: 'Live', scheduled: 'Scheduled', liveLong: 'Live prediction (vehicle position)', scheduledLong: 'From the timetable',
   due: 'Due', minutes: '{{count}} min', minuteUnit: 'min',
   late: '{{count}} min late', early: '{{count}} min early', onTime: 'On time',
-  away: '{{count}} stops away', away_one: '1 stop away', atStop: 'At the stop', waitingAtStart: 'at the first stop', awayKm: '{{km}} km', awayMetres: '{{metres}} m',
+  away: '{{count}} stops away', away_one: '1 stop away', atStop: 'Waiting here to leave', waitingAtStart: 'at the first stop', awayKm: '{{km}} km', awayMetres: '{{metres}} m',
   network: {
     label: 'Bus network', title: 'Choose a bus network', hint: 'The city has several bus networks: choose the one to look in first',
     summary: '{{routes}} routes, {{stops}} stops', choose: 'Choose a bus network',
