@@ -242,8 +242,9 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(await row.getAttribute('class')).toContain('is-live');
     expect(Number(await row.getAttribute('data-predicted'))).toBe(predicted.predictedArrival);
     expect(await row.textContent()).toMatch(/晚点 \d+ 分钟/);
-    const metres = Math.round(predicted.metresAway / 50) * 50; // to 50 m, in km from 1 km
-    expect(await row.locator('.whereabouts').textContent()).toBe(`还有 ${stopsAway} 站 · ${metres >= 1000 ? `${(metres / 1000).toFixed(1)} 公里` : `${metres} 米`}`);
+    // To 50 m, and in km (one decimal) from 1 km.
+    const distance = Math.round(predicted.metresAway / 50) * 50 >= 1000 ? `${(predicted.metresAway / 1000).toFixed(1)} 公里` : `${Math.max(50, Math.round(predicted.metresAway / 50) * 50)} 米`;
+    expect(await row.locator('.whereabouts').textContent()).toBe(`还有 ${stopsAway} 站 · ${distance}`);
     // The browser is in Shanghai, the feed in UTC: the stop's clock times are the feed's.
     expect(await row.locator('.arrival-clock').textContent()).toBe(utcClock(predicted.predictedArrival));
     await page.waitForSelector('[data-stream="live"]');
@@ -348,13 +349,13 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(await outbound.locator('.stop-line-name').count()).toBe(12);
     await screenshot(page, 'go-route');
     await expectAccessible(page, 'route diagram');
-    // Its stops say so too: waiting here at the first stop, and two stops on, as far and waiting there.
+    // Its stops say so too: waiting here at the first stop, and one stop on, as far and waiting there.
     const stopRow = async (stop: string) => {
       await page.goto(`${server.url}/go/stops/${stop}?feed=${FEED}`);
       return page.locator(`li.arrival[data-trip="${nextOut.tripId}"] .whereabouts`).textContent();
     };
     expect(await stopRow('S01')).toBe('在本站候发');
-    expect(await stopRow('S03')).toBe('还有 2 站 · 1.2 公里 · 首站候发');
+    expect(await stopRow('S02')).toBe('还有 1 站 · 600 米 · 首站候发');
   });
 
   for (const viewport of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }]) {

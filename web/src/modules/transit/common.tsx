@@ -89,7 +89,8 @@ export function useWhereaboutsText(): (arrival: Where, distance?: boolean) => st
     if (stopsAway === 0) return t('transit.atStop');
     const parts = [t('transit.away', { count: stopsAway })];
     if (distance && metresAway !== null && metresAway !== undefined) {
-      parts.push(metresAway >= 1000 ? t('transit.awayKm', { km: (metresAway / 1000).toFixed(1) }) : t('transit.awayMetres', { metres: Math.max(50, Math.round(metresAway / 50) * 50) }));
+      const metres = Math.max(50, Math.round(metresAway / 50) * 50); // to 50 m; in km, one decimal, from 1 km
+      parts.push(metres >= 1000 ? t('transit.awayKm', { km: (metresAway / 1000).toFixed(1) }) : t('transit.awayMetres', { metres }));
     }
     // Two buses at the terminal are as many stops away; which leaves first is what tells them apart. The
     // stops first: where the line is short of room, the end gives way.
