@@ -242,8 +242,9 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(await row.getAttribute('class')).toContain('is-live');
     expect(Number(await row.getAttribute('data-predicted'))).toBe(predicted.predictedArrival);
     expect(await row.textContent()).toMatch(/晚点 \d+ 分钟/);
-    // To 50 m, and in km (one decimal) from 1 km.
-    const distance = Math.round(predicted.metresAway / 50) * 50 >= 1000 ? `${(predicted.metresAway / 1000).toFixed(1)} 公里` : `${Math.max(50, Math.round(predicted.metresAway / 50) * 50)} 米`;
+    // To 10 m, to 50 m beyond 200 m, and in km (one decimal) from 1 km.
+    const rounded = predicted.metresAway < 200 ? Math.max(10, Math.round(predicted.metresAway / 10) * 10) : Math.round(predicted.metresAway / 50) * 50;
+    const distance = rounded >= 1000 ? `${(predicted.metresAway / 1000).toFixed(1)} 公里` : `${rounded} 米`;
     expect(await row.locator('.whereabouts').textContent()).toBe(`还有 ${stopsAway} 站 · ${distance}`);
     // The browser is in Shanghai, the feed in UTC: the stop's clock times are the feed's.
     expect(await row.locator('.arrival-clock').textContent()).toBe(utcClock(predicted.predictedArrival));

@@ -7,6 +7,12 @@ export type Arrow = 'economy' | 'life' | 'governance';
 export type IndicatorStatus = 'normal' | 'warning' | 'critical' | 'stale' | 'no-data';
 export type Severity = 'warning' | 'critical';
 
+/**
+ * Units a value reads better without, in alert messages and on the pages alike: the indicator's name
+ * already says what is counted, indexed or compared ("UV index 8", not "8 index").
+ */
+export const BARE_UNITS: ReadonlySet<string> = new Set(['', 'count', 'index', 'ratio']);
+
 /** How values of one indicator combine over time and across org units. */
 export type Aggregation = 'sum' | 'avg' | 'min' | 'max' | 'last';
 

@@ -2,6 +2,8 @@
 // thresholds agree on one spelling). A reader sees them as their language writes them: 万人次, not
 // "10k trips" on a Chinese wall. Symbols both languages share (%, km/h, mg/m³, dB(A), MW) stay as they are.
 
+import { BARE_UNITS } from '@citypulse/contracts';
+
 const ZH: Record<string, string> = {
   count: '计数',
   index: '指数',
@@ -52,8 +54,6 @@ const ZH: Record<string, string> = {
   'persons/(m·min)': '人/(米·分钟)',
 };
 
-/** Units a value reads better without: the indicator's name already says what is counted or indexed. */
-const BARE = new Set(['', 'count', 'index', 'ratio']);
 
 /** The unit as a label on its own (a table's unit column, an axis name). */
 export function unitLabel(unit: string, language: string): string {
@@ -62,7 +62,7 @@ export function unitLabel(unit: string, language: string): string {
 
 /** The unit written after a value ('' where the value reads better bare). */
 export function unitAfterValue(unit: string, language: string): string {
-  if (BARE.has(unit) || (unit === 'level' && language === 'en')) return ''; // "3 级", but not "3 level"
+  if (BARE_UNITS.has(unit) || (unit === 'level' && language === 'en')) return ''; // "3 级", but not "3 level"
   return unitLabel(unit, language);
 }
 

@@ -31,6 +31,9 @@ export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, opt
   return { feed: feed.id, stop: { id: stop.id, name: stop.name, timeZone: feed.timetable.agencyTimezone, station: stationOf }, arrivals: shown.slice(0, options.limit) };
 }
 
+/** Where the bus is, for arrivals no bus we track runs yet (the timetable, the operator, a block's next trip). */
+const NOT_TRACKED = { stopsAway: null, metresAway: null, waitingAtFirstStop: false } as const;
+
 /** The stop at `index` is the trip's last: the bus ends its trip there. */
 const endsAt = (trip: Trip, index: number) => index === trip.pattern.stopIds.length - 1;
 
@@ -59,7 +62,7 @@ function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: Arr
       const scheduled = next.dayStart + trip.arrivals[index]!;
       const predicted = scheduled + next.delay;
       if (predicted < now - 60 || predicted > now + options.windowSeconds) continue;
-      arrivals.push({ stopId, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: next.delay, vehicleId: next.vehicleId, live: true, stopsAway: null, metresAway: null, waitingAtFirstStop: false, source: 'vehicle' });
+      arrivals.push({ stopId, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: next.delay, vehicleId: next.vehicleId, live: true, ...NOT_TRACKED, source: 'vehicle' });
     }
   }
   const clock = feed.timetable.clock;
@@ -78,8 +81,8 @@ function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: Arr
       if (shown < (predicted === null ? now : now - 60) || shown > now + options.windowSeconds) continue;
       if (feed.tracker.serviceDayOf(trip, scheduled) !== day) continue; // the trip does not run that day
       arrivals.push(predicted === null
-        ? { stopId, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: scheduled, delaySeconds: 0, vehicleId: null, live: false, stopsAway: null, metresAway: null, waitingAtFirstStop: false, source: 'timetable' }
-        : { stopId, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: predicted - scheduled, vehicleId: fresh!.vehicleId, live: true, stopsAway: null, metresAway: null, waitingAtFirstStop: false, source: 'operator' });
+        ? { stopId, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: scheduled, delaySeconds: 0, vehicleId: null, live: false, ...NOT_TRACKED, source: 'timetable' }
+        : { stopId, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: predicted - scheduled, vehicleId: fresh!.vehicleId, live: true, ...NOT_TRACKED, source: 'operator' });
     }
   }
   // Runs the timetable does not have (duplicated or added by the operator) come only from the operator.
@@ -89,7 +92,7 @@ function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: Arr
       const predicted = run.arrivals[index]!;
       if (id !== stopId || !Number.isFinite(predicted) || predicted < now - 60 || predicted > now + options.windowSeconds) return;
       const scheduled = Number.isFinite(run.scheduled[index]!) ? Math.round(run.scheduled[index]!) : Math.round(predicted);
-      arrivals.push({ stopId, terminates: index === run.stopIds.length - 1, tripId: run.tripId, routeId: run.routeId, headsign: run.headsign, stopSequence: run.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted) - scheduled, vehicleId: run.vehicleId, live: true, stopsAway: null, metresAway: null, waitingAtFirstStop: false, source: 'operator' });
+      arrivals.push({ stopId, terminates: index === run.stopIds.length - 1, tripId: run.tripId, routeId: run.routeId, headsign: run.headsign, stopSequence: run.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted) - scheduled, vehicleId: run.vehicleId, live: true, ...NOT_TRACKED, source: 'operator' });
     });
   }
 }

@@ -75,12 +75,15 @@ export function registerProblemHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    reply.status(problem.status).type('application/problem+json').send(problemBody(problem, request.url));
+    sendProblem(reply, problem, request.url);
   });
   app.setNotFoundHandler((request, reply) => {
-    const problem = new ProblemError(404, 'not_found', 'Not found', `no route ${request.method} ${request.url.split('?')[0]}`);
-    reply.status(404).type('application/problem+json').send(problemBody(problem, request.url));
+    sendProblem(reply, new ProblemError(404, 'not_found', 'Not found', `no route ${request.method} ${request.url.split('?')[0]}`), request.url);
   });
+}
+
+function sendProblem(reply: FastifyReply, problem: ProblemError, url: string): void {
+  void reply.status(problem.status).type('application/problem+json').send(problemBody(problem, url));
 }
 
 /**
@@ -91,7 +94,7 @@ export function frameworkErrorAsProblem(error: FastifyError, request: FastifyReq
   const problem = error.code === 'FST_ERR_BAD_URL'
     ? new ProblemError(400, 'malformed_request', 'Malformed request', 'the URL path has a "%" not followed by two hex digits, or escapes that are not UTF-8', [{ name: 'url', reason: 'malformed percent-encoding' }])
     : toProblem(error);
-  void reply.status(problem.status).type('application/problem+json').send(problemBody(problem, request.url));
+  sendProblem(reply, problem, request.url);
 }
 
 /** A request that failed to parse gets a problem, by what the parser could not read. */

@@ -5,7 +5,7 @@ import { Link } from 'react-router';
 import { useQueryParams } from '../../app/query-params';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { LoadingOrError, PassengerLayout, useFeed } from './common';
+import { LoadingOrError, PassengerLayout, roundedMetres, useFeed } from './common';
 import { transitQueries } from './queries';
 import type { StopFound, TransitNetworks } from './types';
 
@@ -166,8 +166,6 @@ export function SearchPage() {
   }
 }
 
-/** A walking distance as a person would say it: to 10 m, and to 50 m beyond 200 m (a phone's fix is no closer). */
-const roundedMetres = (metres: number) => (metres < 200 ? Math.max(10, Math.round(metres / 10) * 10) : Math.round(metres / 50) * 50);
 
 type Network = TransitNetworks['items'][number];
 /** Who runs a network: its operators' names (its id when the feed names none). */

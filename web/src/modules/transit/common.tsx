@@ -69,10 +69,13 @@ export function Lateness({ seconds, className = '' }: { seconds: number; classNa
   return <span className={`delay ${seconds >= LATE_SECONDS ? 'is-late' : ''} ${className}`}>{delayText(seconds)}</span>;
 }
 
+/** A distance as a person would say it: to 10 m, and to 50 m beyond 200 m (a phone's fix, or a bus's, is no closer). */
+export const roundedMetres = (metres: number) => (metres < 200 ? Math.max(10, Math.round(metres / 10) * 10) : Math.round(metres / 50) * 50);
+
 /**
  * Where a tracked bus is, as stop boards say it: "还有 3 站 · 1.2 公里", "在本站候发" while it waits here to
  * leave. Nothing for arrivals no tracked bus runs. The distance (along the route, from the bus's last fix)
- * only where asked: to 50 m, in km from 1 km; the display at the stop keeps to the stops.
+ * only where asked: as `roundedMetres`, in km from 1 km; the display at the stop keeps to the stops.
  */
 export function Whereabouts({ arrival, distance = false, className = '' }: { arrival: Where; distance?: boolean; className?: string }) {
   const text = useWhereaboutsText()(arrival, distance);
@@ -89,7 +92,7 @@ export function useWhereaboutsText(): (arrival: Where, distance?: boolean) => st
     if (stopsAway === 0) return t('transit.atStop');
     const parts = [t('transit.away', { count: stopsAway })];
     if (distance && metresAway !== null && metresAway !== undefined) {
-      const metres = Math.max(50, Math.round(metresAway / 50) * 50); // to 50 m; in km, one decimal, from 1 km
+      const metres = roundedMetres(metresAway);
       parts.push(metres >= 1000 ? t('transit.awayKm', { km: (metresAway / 1000).toFixed(1) }) : t('transit.awayMetres', { metres }));
     }
     // Two buses at the terminal are as many stops away; which leaves first is what tells them apart. The

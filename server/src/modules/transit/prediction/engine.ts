@@ -63,8 +63,6 @@ export interface EngineOptions {
    */
   bandBiasWeight: number;
   bandBiasStrength: number;
-  /** Running times between the middles of two hours take both hours' ratios in proportion (no step at the hour). */
-  hourInterpolation: boolean;
   /**
    * The weight of the vehicle's current delay carried forward (the timetable's running times from where
    * it is) in each estimate, the engine's own taking the rest.
@@ -99,7 +97,6 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   // measure better) and then on the three later days (+0.2): half, as for the stop's bias.
   bandBiasWeight: 0.5,
   bandBiasStrength: 20,
-  hourInterpolation: true,
   // Chosen on the first two Austin days (0.2-0.4 alike, 0.3 best in window): a third of the delay
   // carried forward took +0.1-0.2 points in window, +0.5 Caltrans and +1 ±60 s there; the engine's
   // learned running times alone are more confident than two days of history warrant.
@@ -148,6 +145,8 @@ const PENDING_SECONDS = 3600;
 const PENDING_SPACING_SECONDS = 60;
 const MAX_PENDING = 30;
 const logRatioOf = (observed: number, expected: number) => clampLog(Math.log((observed + 10) / (expected + 10)));
+/** One announcement's error as a bias learns it: a bus minutes off (a breakdown, a detour) teaches it at most 5 minutes. */
+const clampError = (error: number) => (error < -300 ? -300 : error > 300 ? 300 : error);
 
 export class PredictionEngine implements ArrivalPredictor {
   readonly name = 'engine';
@@ -232,14 +231,12 @@ export class PredictionEngine implements ArrivalPredictor {
     const trip = run.trip;
     const dayType = this.dayType(run);
     const scheduled = Math.max(trip.arrivals[index]! - trip.arrivals[index - 1]!, MIN_SCHEDULED_SECONDS); // dwell at the first stop included
-    const strength = this.options.priorStrength;
-    if (this.options.hourInterpolation) {
-      return scheduled * state.segments[index]!.estimateBetween(dayType, this.clock.secondOfDay(time) / 3600, this.model.network, strength);
-    }
-    const hour = this.hourAt(time);
-    const networkRatio = this.model.network.estimate(dayType, hour, 1, strength);
-    return scheduled * state.segments[index]!.estimate(dayType, hour, networkRatio, strength);
+    // Between the middles of two hours, both hours' ratios in proportion: no step at the hour.
+    return scheduled * state.segments[index]!.estimateBetween(dayType, this.clock.secondOfDay(time) / 3600, this.networkPrior, this.options.priorStrength);
   }
+
+  /** The network's ratio at a day type and hour: every segment's prior. */
+  private readonly networkPrior = (dayType: DayType, hour: number): number => this.model.network.estimate(dayType, hour, 1, this.options.priorStrength);
 
   learn(update: TrackUpdate): void {
     if (update.finished) this.runs.delete(`${update.finished.key}#${update.finished.vehicleId}`);
@@ -295,8 +292,8 @@ export class PredictionEngine implements ArrivalPredictor {
         // bias the error left after the stop's bias, the calibration the error after both.
         const unbanded = error + pending.banded[k]!;
         const unbiased = unbanded + pending.bias[k]!;
-        if (pending.raw[k]! - pending.madeAt < this.options.stopBiasHorizonSeconds) state.bias[index]!.add(unbiased < -300 ? -300 : unbiased > 300 ? 300 : unbiased);
-        if (this.options.bandBiasWeight > 0) state.bandBias[index]![pending.bands[k]!]!.add(unbanded < -300 ? -300 : unbanded > 300 ? 300 : unbanded);
+        if (pending.raw[k]! - pending.madeAt < this.options.stopBiasHorizonSeconds) state.bias[index]!.add(clampError(unbiased));
+        if (this.options.bandBiasWeight > 0) state.bandBias[index]![pending.bands[k]!]!.add(clampError(unbanded));
         calibration.record(pending.cells[k]!, error, pending.raw[k]! - pending.madeAt, this.options.calibrationDecay);
       }
     }

@@ -47,23 +47,6 @@ export class SlotStats {
   }
   /** Prior, refined by overall, hour-only and day-type-hour values, each in proportion to its count. */
   estimate(dayType: DayType, hour: number, prior: number, strength: number): number {
-    return this.estimateAt(dayType, hour, prior, strength);
-  }
-  /**
-   * `estimate` at a time of day (hours, fractional): between the middles of two hours, the two hours'
-   * values in proportion, so that an expectation does not step at the hour. Each hour's prior is the
-   * network's value at that hour (itself refined from 1).
-   */
-  estimateBetween(dayType: DayType, hours: number, network: SlotStats, strength: number): number {
-    const position = hours - 0.5;
-    const low = Math.floor(position);
-    const share = position - low;
-    const before = (low + HOURS) % HOURS, after = (low + 1) % HOURS;
-    const valueBefore = this.estimateAt(dayType, before, network.estimateAt(dayType, before, 1, strength), strength);
-    const valueAfter = this.estimateAt(dayType, after, network.estimateAt(dayType, after, 1, strength), strength);
-    return (1 - share) * valueBefore + share * valueAfter;
-  }
-  private estimateAt(dayType: DayType, hour: number, prior: number, strength: number): number {
     let value = this.refine(prior, OVERALL, strength);
     value = this.refine(value, HOUR_ONLY + hour, strength);
     return this.refine(value, dayType * HOURS + hour, strength);
@@ -73,6 +56,18 @@ export class SlotStats {
     const count = v[slot * 3 + 2]!;
     const scheduled = v[slot * 3 + 1]!;
     return count > 0 && scheduled > 0 ? (strength * value + count * (v[slot * 3]! / scheduled)) / (strength + count) : value;
+  }
+  /**
+   * `estimate` at a time of day (hours, fractional): between the middles of two hours, the two hours'
+   * values in proportion, so that an expectation does not step at the hour. `priorAt` gives each hour's
+   * prior (the engine's: the network's value at that hour).
+   */
+  estimateBetween(dayType: DayType, hours: number, priorAt: (dayType: DayType, hour: number) => number, strength: number): number {
+    const position = hours - 0.5;
+    const low = Math.floor(position);
+    const share = position - low;
+    const before = (low + HOURS) % HOURS, after = (low + 1) % HOURS;
+    return (1 - share) * this.estimate(dayType, before, priorAt(dayType, before), strength) + share * this.estimate(dayType, after, priorAt(dayType, after), strength);
   }
   count(): number {
     return this.values[OVERALL * 3 + 2]!;
@@ -125,7 +120,11 @@ const MIN_BIAS_WEIGHT = 0.02;
  * beyond the last: the accuracy windows' steps.
  */
 export const HORIZON_BANDS = [180, 360, 720];
-export const bandOf = (horizon: number) => (horizon < 180 ? 0 : horizon < 360 ? 1 : horizon < 720 ? 2 : 3);
+export const bandOf = (horizon: number) => {
+  let band = 0;
+  while (band < HORIZON_BANDS.length && horizon >= HORIZON_BANDS[band]!) band++;
+  return band;
+};
 
 export class LearnedModel {
   readonly segments = new Map<string, SlotStats>();

@@ -1,5 +1,6 @@
 // Short English alert messages. Built only when a transition happens, never per observation.
 
+import { BARE_UNITS } from '@citypulse/contracts';
 import type { IndicatorDefinition } from '../types.js';
 import type { CompiledThresholds } from './classify.js';
 
@@ -12,10 +13,10 @@ export function formatNumber(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
-/** "180 μg/m³", "45%", and bare numbers for counts, which read better without a unit. */
+/** "180 μg/m³", "45%", and bare numbers for counts, indices and ratios, which read better without a unit. */
 export function withUnit(v: number, unit: string): string {
   const n = formatNumber(v);
-  if (unit === '' || unit === 'count') return n;
+  if (BARE_UNITS.has(unit)) return n;
   if (unit === '%') return `${n}%`;
   return `${n} ${unit}`;
 }
@@ -47,7 +48,7 @@ export function thresholdResolvedMessage(def: IndicatorDefinition, value: number
 }
 
 export function rateMessage(def: IndicatorDefinition, perMinute: number, limit: number): string {
-  const unit = def.unit === '' || def.unit === 'count' ? '' : ` ${def.unit}`;
+  const unit = BARE_UNITS.has(def.unit) ? '' : ` ${def.unit}`;
   const sign = perMinute > 0 ? '+' : '';
   return `${def.nameEn} changing ${sign}${formatNumber(perMinute)}${unit}/min, limit ${formatNumber(limit)}${unit}/min`;
 }
