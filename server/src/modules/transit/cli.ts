@@ -212,11 +212,11 @@ export function registerTransitCommands(program: Command) {
         const to = period.to ?? Math.max(...[...observed.values()].map((span) => span.to));
         const since = Math.min(...[...observed.values()].map((span) => span.from));
         const inputs = headwayInputs(actual.filter((pass) => pass.time <= to), timetable, period.from, to, {}, since);
-        rows = routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, breaks);
+        rows = routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, { breaks, ...inputs.window });
         trips = [...tripsDelivered(timetable, seenRuns, Math.max(period.from, since), to, { breaks }).values()];
       } else {
         // The timetable over the hours observed each day (those spans never overlap: one per local day).
-        rows = routeHeadways(actual, [...observed.values()].flatMap((span) => scheduledPassings(timetable, span.from, span.to)), DEFAULT_HEADWAY_OPTIONS, breaks);
+        rows = routeHeadways(actual, [...observed.values()].flatMap((span) => scheduledPassings(timetable, span.from, span.to)), DEFAULT_HEADWAY_OPTIONS, { breaks });
         trips = [...observed.values()].flatMap((span) => [...tripsDelivered(timetable, seenRuns, span.from, span.to, { breaks }).values()]);
       }
       const due = trips.reduce((sum, entry) => sum + entry.due, 0);

@@ -7,7 +7,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../../platform/clock.js';
 import type { OrgUnit } from '../../platform/auth/service.js';
 import type { VitalsService } from '../vitals/service.js';
-import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type HeadwayFigures, type ObservationBreak, type RouteHeadways, type StopPass } from './headways.js';
+import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type HeadwayFigures, type Observation, type RouteHeadways, type StopPass } from './headways.js';
 import { headwayInputs, LOOK_BACK_SECONDS, seenRuns, tripsDelivered, type PassingRecorder, type TripsDelivered } from './network.js';
 import type { TransitService } from './service.js';
 import type { FeedRuntime } from './feed-runtime.js';
@@ -108,13 +108,13 @@ export class HeadwayVitals {
     // Trips due and seen, for the city and by the district of the stop they leave from.
     const tripsCity: TripsDelivered = { due: 0, seen: 0 };
     const tripsByDistrict = new Map<string, TripsDelivered>();
-    const byDistrict = new Map<string, { actual: StopPass[]; scheduled: StopPass[]; feed: FeedRuntime; breaks: ObservationBreak[] }[]>();
+    const byDistrict = new Map<string, { actual: StopPass[]; scheduled: StopPass[]; feed: FeedRuntime; observation: Observation }[]>();
     let anything = false;
     for (const feedId of this.transit.feedIds()) {
       const feed = this.transit.runtime(feedId);
       const from = Math.max(now - WINDOW_SECONDS, this.recorder.since);
       if (now - this.recorder.since < MIN_OBSERVED_SECONDS) continue;
-      const { actual, scheduled } = headwayInputs(this.recorder.between(feed.id, from - LOOK_BACK_SECONDS, now), feed.timetable, from, now, {}, this.recorder.since);
+      const { actual, scheduled, window } = headwayInputs(this.recorder.between(feed.id, from - LOOK_BACK_SECONDS, now), feed.timetable, from, now, {}, this.recorder.since);
       const breaks = this.recorder.breaksBetween(feed.id, from - LOOK_BACK_SECONDS, now);
       if (actual.some((pass) => pass.time >= from) || scheduled.some((pass) => pass.time >= from)) anything = true;
       const seen = seenRuns(this.transit, feed, actual);
@@ -128,12 +128,12 @@ export class HeadwayVitals {
           tripsByDistrict.set(code, entry);
         }
       }
-      cityRows.push(...routeHeadways(actual, scheduled, DEFAULT_HEADWAY_OPTIONS, breaks));
+      cityRows.push(...routeHeadways(actual, scheduled, DEFAULT_HEADWAY_OPTIONS, { breaks, ...window }));
       if (!outlines.length) continue;
-      const split = new Map<string, { actual: StopPass[]; scheduled: StopPass[]; feed: FeedRuntime; breaks: ObservationBreak[] }>();
+      const split = new Map<string, { actual: StopPass[]; scheduled: StopPass[]; feed: FeedRuntime; observation: Observation }>();
       const part = (code: string) => {
         let entry = split.get(code);
-        if (!entry) split.set(code, entry = { actual: [], scheduled: [], feed, breaks });
+        if (!entry) split.set(code, entry = { actual: [], scheduled: [], feed, observation: { breaks, ...window } });
         return entry;
       };
       for (const pass of actual) { const code = this.district(feed, pass.stopId, outlines); if (code) part(code).actual.push(pass); }
@@ -146,7 +146,7 @@ export class HeadwayVitals {
     }
     const districts = new Map<string, PlaceFigures>();
     for (const [code, parts] of byDistrict) {
-      const figures = combineRows(parts.flatMap((entry) => routeHeadways(entry.actual, entry.scheduled, DEFAULT_HEADWAY_OPTIONS, entry.breaks)));
+      const figures = combineRows(parts.flatMap((entry) => routeHeadways(entry.actual, entry.scheduled, DEFAULT_HEADWAY_OPTIONS, entry.observation)));
       districts.set(code, { ...figures, tripsDelivered: deliveredShare(tripsByDistrict.get(code)) });
     }
     const wholeHour = now - this.recorder.since >= COUNTS_OBSERVED_SECONDS;

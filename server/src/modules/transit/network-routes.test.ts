@@ -187,7 +187,10 @@ describe('headways over HTTP', () => {
     expect(row).toMatchObject({ tripsDue: 2, tripsSeen: 2 });
     expect(row.meanHeadway).toBeGreaterThan(115);
     expect(row.meanHeadway).toBeLessThan(125);
-    expect(row.cv).toBeLessThan(0.05);
+    // One headway at each stop: no spread to measure there, so no CV (it used to read 0, perfectly regular).
+    expect(row.cv).toBeNull();
+    // The wait pools both stops' headways: 2 minutes each, so a minute's wait.
+    expect(row.actualWait).toBeCloseTo(row.meanHeadway / 2, 0);
     expect(row.excessWait).toBeCloseTo(row.actualWait - 300, 6);
   });
 
@@ -196,10 +199,14 @@ describe('headways over HTTP', () => {
     // timetable's 08:05 → 08:15 at B opens before anything was seen, so no observed headway could match
     // it: it is left out. Those opening at 08:10 (A, C) stay, as an observed one could.
     const timetable = await loadTimetable(zipFiles(tenMinuteLine()));
-    const actual = [at('08:13:00'), at('08:15:00')].map((time) => ({ routeId: 'R1', directionId: 0, stopId: 'B', time }));
+    // A passing at C at 08:06 (before observation was said to start) opens no headway either.
+    const actual = [at('08:13:00'), at('08:15:00')].map((time) => ({ routeId: 'R1', directionId: 0, stopId: 'B', time }))
+      .concat([at('08:06:00'), at('08:18:00')].map((time) => ({ routeId: 'R1', directionId: 0, stopId: 'C', time })));
     const scheduledAt = (inputs: ReturnType<typeof headwayInputs>) => inputs.scheduled.map((pass) => `${pass.stopId}@${new Date(pass.time * 1000).toISOString().slice(11, 16)}`).sort();
     const observed = headwayInputs(actual, timetable, at('08:12:00'), at('08:21:00'), {}, at('08:08:00'));
     expect(scheduledAt(observed)).toEqual(['A@08:10', 'A@08:20', 'B@08:15', 'C@08:10', 'C@08:20', 'D@08:15']);
+    expect(observed.actual.map((pass) => `${pass.stopId}@${new Date(pass.time * 1000).toISOString().slice(11, 16)}`).sort()).toEqual(['B@08:13', 'B@08:15', 'C@08:18']);
+    expect(observed.window).toEqual({ from: at('08:12:00'), to: at('08:21:00'), since: at('08:08:00') });
     const unbounded = headwayInputs(actual, timetable, at('08:12:00'), at('08:21:00'));
     expect(scheduledAt(unbounded)).toEqual(['A@08:10', 'A@08:20', 'B@08:05', 'B@08:15', 'C@08:10', 'C@08:20', 'D@08:15']);
   });

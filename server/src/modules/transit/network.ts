@@ -377,15 +377,17 @@ export function scheduledPassings(timetable: Timetable, from: number, to: number
  * would show buses far more frequent than planned (an excess wait minutes below zero).
  */
 export function headwayInputs(actualPassings: StopPass[], timetable: Timetable, from: number, to: number, filter: { routeId?: string; directionId?: number } = {}, observedSince = -Infinity) {
-  const scheduled = scheduledPassings(timetable, Math.max(from - LOOK_BACK_SECONDS, observedSince), to, filter);
-  return { actual: headwaysEndingIn(actualPassings, from), scheduled: headwaysEndingIn(scheduled, from) };
+  const since = Math.max(from - LOOK_BACK_SECONDS, observedSince);
+  const scheduled = scheduledPassings(timetable, since, to, filter);
+  return { actual: headwaysEndingIn(actualPassings.filter((pass) => pass.time >= since), from), scheduled: headwaysEndingIn(scheduled, from), window: { from, to, since } };
 }
 
 const finite = (value: number) => (Number.isFinite(value) ? value : null);
 
 /** Rows for the API: figures that cannot be computed are null, with the route and its main headsign. */
 function headwayRows(feed: FeedRuntime, rows: RouteHeadways[], liveCount?: Map<string, number>) {
-  return rows.map((row) => {
+  // The weight is how the rows combine, not a figure to show.
+  return rows.map(({ weight: _weight, ...row }) => {
     const route = feed.timetable.routes.get(row.routeId);
     return {
       ...row,
@@ -420,7 +422,7 @@ function notYetMeasured(observed: RouteHeadways[], scheduled: StopPass[], liveKe
     if (!keep(filter)({ routeId, directionId: Number(direction), stopId: '', time: 0 })) continue;
     const plan = planned.get(key);
     rows.push({
-      routeId, directionId: Number(direction), stops: 0, headways: 0, meanHeadway: NaN, cv: NaN, actualWait: NaN, excessWait: NaN, bunching: 0, gaps: 0,
+      routeId, directionId: Number(direction), stops: 0, headways: 0, weight: 0, meanHeadway: NaN, cv: NaN, actualWait: NaN, excessWait: NaN, bunching: 0, gaps: 0,
       scheduledMeanHeadway: plan?.meanHeadway ?? NaN, scheduledWait: plan?.actualWait ?? NaN,
     });
   }
@@ -482,7 +484,7 @@ export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder
     liveCount.set(key, (liveCount.get(key) ?? 0) + 1);
   }
   const delivered = tripsDelivered(feed.timetable, seenRuns(service, feed, actual), from, now, { filter, breaks });
-  const observed = routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, breaks);
+  const observed = routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, { breaks, ...inputs.window });
   const others = notYetMeasured(observed, inputs.scheduled, [...liveCount.keys(), ...delivered.keys()], filter);
   const items = headwayRows(feed, [...observed, ...others], liveCount)
     .map((row) => {
@@ -522,13 +524,13 @@ export function headwaysOver(feed: FeedRuntime, passings: StopPass[], from: numb
     const end = Math.min(to, start + step);
     const part = passings.filter((pass) => pass.time >= start - LOOK_BACK_SECONDS && pass.time <= end);
     const bucket = headwayInputs(part, feed.timetable, start, end, filter, observedSince);
-    const figures = combineRows(routeHeadways(bucket.actual, bucket.scheduled, DEFAULT_HEADWAY_OPTIONS, breaks));
+    const figures = combineRows(routeHeadways(bucket.actual, bucket.scheduled, DEFAULT_HEADWAY_OPTIONS, { breaks, ...bucket.window }));
     const delivered = total(trips(start, end));
     series.push({ from: start, to: end, passings: part.filter((pass) => pass.time >= start).length, ...figures, tripsDue: delivered.due, tripsSeen: delivered.seen });
   }
   const delivered = trips(from, to);
   const whole = total(delivered);
-  const items = headwayRows(feed, routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, breaks)).map((row) => {
+  const items = headwayRows(feed, routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, { breaks, ...inputs.window })).map((row) => {
     const entry = delivered.get(`${row.routeId}\u0000${row.directionId}`);
     return { ...row, tripsDue: entry?.due ?? 0, tripsSeen: entry?.seen ?? 0 };
   });
