@@ -406,7 +406,9 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(westbound[4]).toBe('0');
     expect(westbound[6]).toBe('3.0');
     // Accuracy is judged per route: one cell spans both directions.
-    expect(westbound).toHaveLength(11); // no accuracy cell of its own
+    expect(westbound).toHaveLength(12); // no accuracy cell of its own
+    // Stops waiting now, in words: none, or how many and the longest wait with its stop.
+    for (const cell of await page.locator('[data-testid="open-gaps"]').allTextContents()) expect(cell.trim()).toMatch(/^(无|\d+ 站，最长 \d+ 分钟（.+）)$/);
     expect(await row.locator('[data-testid="route-accuracy"]').getAttribute('rowspan')).toBe('2');
     // Observed for minutes, not the hour chosen: the page says the figures read low for now.
     const observed = (await server.request('GET', `/api/v1/transit/headways?feed=${FEED}`, { token: duty })).body;

@@ -8,6 +8,7 @@ import { isFrequencyBased, tripRuns } from './tracking/frequencies.js';
 import { currentDelay } from './prediction/baselines.js';
 import { stopsServed } from './arrivals.js';
 import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type ObservationBreak, type RouteHeadways, type StopPass } from './headways.js';
+import { openGaps, type OpenGap } from './open-gaps.js';
 import type { TransitService } from './service.js';
 import type { FeedRuntime, LiveVehicle } from './feed-runtime.js';
 import { TransitError, TransitErrorCode } from './errors.js';
@@ -479,20 +480,41 @@ export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder
   const inputs = headwayInputs(actual, feed.timetable, from, now, filter, recorder.since);
   const breaks = recorder.breaksBetween(feed.id, from - LOOK_BACK_SECONDS, now);
   const liveCount = new Map<string, number>();
+  const standing = new Set<string>();
   for (const vehicle of service.liveVehicles(feed)) {
-    const key = `${vehicle.run.trip.routeId}\u0000${vehicle.run.trip.directionId}`;
+    const { trip } = vehicle.run;
+    const key = `${trip.routeId}\u0000${trip.directionId}`;
     liveCount.set(key, (liveCount.get(key) ?? 0) + 1);
+    if (atFirstStop(vehicle.run)) standing.add(`${key}\u0000${trip.pattern.stopIds[0]}`);
   }
+  const open = openGapsByRoute(feed, openGaps(actual, scheduledPassings(feed.timetable, inputs.window.since, now + OPEN_GAP_LOOK_AHEAD_SECONDS, filter), now, { since: inputs.window.since, breaks, standing }));
   const delivered = tripsDelivered(feed.timetable, seenRuns(service, feed, actual), from, now, { filter, breaks });
   const observed = routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, { breaks, ...inputs.window });
   const others = notYetMeasured(observed, inputs.scheduled, [...liveCount.keys(), ...delivered.keys()], filter);
   const items = headwayRows(feed, [...observed, ...others], liveCount)
     .map((row) => {
       const trips = delivered.get(`${row.routeId}\u0000${row.directionId}`);
-      return { ...row, tripsDue: trips?.due ?? 0, tripsSeen: trips?.seen ?? 0 };
+      const gaps = open.get(`${row.routeId}\u0000${row.directionId}`);
+      return { ...row, tripsDue: trips?.due ?? 0, tripsSeen: trips?.seen ?? 0, openGaps: gaps?.count ?? 0, longestOpenGap: gaps?.longest ?? null };
     })
     .sort((a, b) => a.routeId.localeCompare(b.routeId, undefined, { numeric: true }) || a.directionId - b.directionId);
   return { feed: feed.id, from, to: now, observedSince: recorder.since, breaks: breaks.filter((gap) => gap.to > from), passings: actual.filter((pass) => pass.time >= from).length, bunchingShare: DEFAULT_HEADWAY_OPTIONS.bunchingShare, gapMultiple: DEFAULT_HEADWAY_OPTIONS.gapMultiple, items };
+}
+
+/** How far past now the timetable is read for the headway in force at a stop (to its next planned bus). */
+const OPEN_GAP_LOOK_AHEAD_SECONDS = 2 * 3600;
+
+/** Per route and direction: how many stops have a gap open now, and the longest (with the stop's name). */
+function openGapsByRoute(feed: FeedRuntime, gaps: OpenGap[]) {
+  const byRoute = new Map<string, { count: number; longest: OpenGap & { stopName: string } }>();
+  // Sorted longest first: the first of a route is its longest.
+  for (const gap of gaps) {
+    const key = `${gap.routeId}\u0000${gap.directionId}`;
+    const entry = byRoute.get(key);
+    if (entry) entry.count++;
+    else byRoute.set(key, { count: 1, longest: { ...gap, stopName: feed.timetable.stops.get(gap.stopId)?.name ?? gap.stopId } });
+  }
+  return byRoute;
 }
 
 /** What a past period's headways are read with beside its passings. */

@@ -89,6 +89,7 @@ export function HeadwaysPage() {
                 <th scope="col" className="num">{t('transit.ops.ewt')}</th>
                 <th scope="col" className="num">{t('transit.ops.bunching')}</th>
                 <th scope="col" className="num">{t('transit.ops.gaps')}</th>
+                <th scope="col">{t('transit.ops.openGaps')}</th>
                 <th scope="col" className="num">{t('transit.ops.accuracy')}</th>
               </tr>
             </thead>
@@ -99,6 +100,7 @@ export function HeadwaysPage() {
             </tbody>
           </table>
         )}
+        {headways.data && headways.data.items.length > 0 && <p className="secondary-name">{t('transit.ops.openGapsHint')}</p>}
       </Loading>
     </>
   );
@@ -188,6 +190,11 @@ function Row({ row, feed, accuracy, goal, accuracyRows: span }: { row: HeadwayRo
       <td className={`num ${row.excessWait !== null && row.excessWait > 120 ? 'cell-warning' : ''}`}>{minutes(row.excessWait)}</td>
       <td className={`num ${row.bunching > 0 ? 'cell-critical' : ''}`}>{row.bunching}</td>
       <td className={`num ${row.gaps > 0 ? 'cell-warning' : ''}`}>{row.gaps}</td>
+      <td className={row.openGaps > 0 ? 'cell-warning' : ''} data-testid="open-gaps">
+        {row.longestOpenGap
+          ? t('transit.ops.openGapsText', { count: row.openGaps, minutes: Math.floor(row.longestOpenGap.waited / 60), stop: row.longestOpenGap.stopName })
+          : t('transit.ops.openGapsNone')}
+      </td>
       {span > 0 && <td rowSpan={span} className={`num route-accuracy ${accuracy && belowGoal(accuracy, goal) ? 'cell-warning' : ''}`} data-testid="route-accuracy">{formatShare(accuracy?.inWindow ?? null)}</td>}
     </tr>
   );

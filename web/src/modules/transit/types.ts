@@ -26,7 +26,13 @@ export interface HeadwayRow {
   /** Trips due to have left their first stop in the period (ten minutes' grace), and how many of them a bus was seen on. */
   tripsDue: number;
   tripsSeen: number;
+  /** Stops where the wait since the last bus is over `gapMultiple` scheduled headways now, and the longest. */
+  openGaps: number;
+  longestOpenGap: OpenGap | null;
 }
+
+/** A stop waiting now: `waited` seconds since `lastPassed` (null: no bus seen since observation began, at least that long). */
+export interface OpenGap { stopId: string; stopName: string; lastPassed: number | null; waited: number; scheduledHeadway: number }
 
 export interface Headways {
   feed: string;
