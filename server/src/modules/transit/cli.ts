@@ -21,6 +21,8 @@ import { TransitService } from './service.js';
 import { TransitError } from './errors.js';
 import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways } from './headways.js';
 import { headwayInputs, PassingRecorder, scheduledPassings, tripsDelivered, type TripsDelivered } from './network.js';
+import { openGaps } from './open-gaps.js';
+import { atFirstStop } from './tracking/tracker.js';
 import { registerDemoCommands } from './demo/cli.js';
 
 /** The one feed of a positions file, as the passing recorder keys feeds. */
@@ -190,6 +192,9 @@ export function registerTransitCommands(program: Command) {
       // no headway spans a silence of the whole feed (a bus may have passed unseen).
       const recorder = new PassingRecorder(Infinity, Infinity);
       const seenRuns = new Set<string>();
+      // Each bus's last fix up to the period's end, and the first stop it stood at then (if any).
+      const lastFix = new Map<string, { time: number; standing: string | null }>();
+      const until = period?.to ?? Infinity;
       await replay({
         timetable, positions: options.positions, predictors: [],
         onPing: (ping) => {
@@ -201,6 +206,10 @@ export function registerTransitCommands(program: Command) {
         onTracked: (ping, update) => {
           recorder.observe(FILE_FEED, { ping, run: update?.run ?? null });
           if (update) seenRuns.add(update.run.key);
+          if (ping.time <= until) {
+            const trip = update?.run.trip;
+            lastFix.set(ping.vehicleId, { time: ping.time, standing: trip && atFirstStop(update.run) ? `${trip.routeId}\u0000${trip.directionId}\u0000${trip.pattern.stopIds[0]}` : null });
+          }
         },
       });
       const actual = recorder.between(FILE_FEED, -Infinity, Infinity);
@@ -208,12 +217,16 @@ export function registerTransitCommands(program: Command) {
       let rows;
       // The trips due to leave their first stop over the hours observed, and those a bus was seen on.
       let trips: TripsDelivered[];
+      let waiting: number | null = null;
       if (period) {
         const to = period.to ?? Math.max(...[...observed.values()].map((span) => span.to));
         const since = Math.min(...[...observed.values()].map((span) => span.from));
         const inputs = headwayInputs(actual.filter((pass) => pass.time <= to), timetable, period.from, to, {}, since);
         rows = routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, { breaks, ...inputs.window });
         trips = [...tripsDelivered(timetable, seenRuns, Math.max(period.from, since), to, { breaks }).values()];
+        // At the period's end, as the server would show them: buses that reported in the last two minutes stand where they were.
+        const standing = new Set([...lastFix.values()].flatMap((fix) => (fix.standing && fix.time >= to - 120 ? [fix.standing] : [])));
+        waiting = openGaps(inputs.actual, scheduledPassings(timetable, inputs.window.since, to + 2 * 3600), to, { since: inputs.window.since, breaks, standing }).length;
       } else {
         // The timetable over the hours observed each day (those spans never overlap: one per local day).
         rows = routeHeadways(actual, [...observed.values()].flatMap((span) => scheduledPassings(timetable, span.from, span.to)), DEFAULT_HEADWAY_OPTIONS, { breaks });
@@ -224,12 +237,13 @@ export function registerTransitCommands(program: Command) {
       const minutes = (seconds: number) => (Number.isFinite(seconds) ? (seconds / 60).toFixed(1) : '-');
       process.stdout.write('| route | dir | stops | headways | mean (min) | scheduled (min) | CV | excess wait (min) | bunching | gaps |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n');
       for (const r of [...rows].sort((a, b) => b.excessWait - a.excessWait).slice(0, top)) {
-        process.stdout.write(`| ${r.routeId} | ${r.directionId} | ${r.stops} | ${r.headways} | ${minutes(r.meanHeadway)} | ${minutes(r.scheduledMeanHeadway)} | ${r.cv.toFixed(2)} | ${minutes(r.excessWait)} | ${r.bunching} | ${r.gaps} |\n`);
+        process.stdout.write(`| ${r.routeId} | ${r.directionId} | ${r.stops} | ${r.headways} | ${minutes(r.meanHeadway)} | ${minutes(r.scheduledMeanHeadway)} | ${Number.isFinite(r.cv) ? r.cv.toFixed(2) : '-'} | ${minutes(r.excessWait)} | ${r.bunching} | ${r.gaps} |\n`);
       }
       const all = combineRows(rows);
       const figure = (value: number | null, digits: number, unit = '') => (value === null ? '-' : `${value.toFixed(digits)}${unit}`);
       process.stdout.write(`\nall ${all.routes} route directions: ${all.headways} headways, ${all.bunching} bunched, ${all.gaps} big gaps, adherence ${figure(all.adherence, 0, '%')}, CV ${figure(all.cv, 2)}, excess wait ${figure(all.excessWaitMinutes, 1, ' min')}, irregular routes ${figure(all.irregularRoutes, 0, '%')}\n`);
       process.stdout.write(`trips seen: ${seen} of ${due} due to leave their first stop${due ? ` (${((100 * seen) / due).toFixed(1)}%)` : ''}\n`);
+      if (waiting !== null) process.stdout.write(`stops waiting at the end: ${waiting} (over ${DEFAULT_HEADWAY_OPTIONS.gapMultiple} scheduled headways since the last bus, a bus due meanwhile)\n`);
     });
 
   transit.command('accuracy')

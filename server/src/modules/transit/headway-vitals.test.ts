@@ -89,6 +89,11 @@ describe('headways as vital signs', () => {
     expect([...districts.keys()]).toContain('huangpu');
     const bunchingByDistrict = [...districts.values()].reduce((sum, figures) => sum + figures.bunching, 0);
     expect(bunchingByDistrict).toBe(city!.bunching); // every stop lies in exactly one district
+    // T5 never showed: at stop i, T4 passed at 08:29 + i minutes and T5 was due at 08:39 + i. By 09:20 the
+    // first 35 stops have waited over 15 minutes (1.5 headways), S35 16, S36 only 15.
+    expect(city!.stopsWaiting).toBeGreaterThanOrEqual(34);
+    expect(city!.stopsWaiting).toBeLessThanOrEqual(36);
+    expect([...districts.values()].reduce((sum, figures) => sum + figures.stopsWaiting, 0)).toBe(city!.stopsWaiting);
 
     const stored = await server.app.transit.headwayVitals.push(server.app.vitals.service);
     expect(stored).toBeGreaterThanOrEqual(5 + 2); // the city's six figures (some may be null) and the districts'
@@ -99,6 +104,7 @@ describe('headways as vital signs', () => {
     expect(item('BUS_BUNCHING_EVENTS').status).not.toBe('normal');
     expect(item('BUS_HEADWAY_ADHERENCE')).toMatchObject({ value: 0, status: 'critical' });
     expect(item('BUS_TRIPS_DELIVERED')).toMatchObject({ value: 66.667, status: 'critical' });
+    expect(item('BUS_STOPS_WAITING')).toMatchObject({ value: city!.stopsWaiting, status: 'warning' }); // over 30, not over 60
 
     const alerts = await server.request('GET', '/api/v1/vitals/alerts?state=firing&indicator=PUBLIC_TRANSPORT.BUS_BUNCHING_EVENTS', { token: duty });
     expect(alerts.status).toBe(200);
@@ -126,9 +132,9 @@ describe('headways as vital signs', () => {
     };
     try {
       recorder.since = at('08:40:00'); // 40 minutes: the shares and averages, not the counts of the hour's events
-      expect(await pushed()).toEqual(new Set(['BUS_HEADWAY_ADHERENCE', 'BUS_HEADWAY_CV', 'BUS_EXCESS_WAIT', 'BUS_IRREGULAR_ROUTES', 'BUS_TRIPS_DELIVERED']));
+      expect(await pushed()).toEqual(new Set(['BUS_HEADWAY_ADHERENCE', 'BUS_HEADWAY_CV', 'BUS_EXCESS_WAIT', 'BUS_IRREGULAR_ROUTES', 'BUS_TRIPS_DELIVERED', 'BUS_STOPS_WAITING']));
       recorder.since = at('08:20:00');
-      expect(await pushed()).toEqual(new Set(['BUS_HEADWAY_ADHERENCE', 'BUS_HEADWAY_CV', 'BUS_EXCESS_WAIT', 'BUS_IRREGULAR_ROUTES', 'BUS_TRIPS_DELIVERED', 'BUS_BUNCHING_EVENTS', 'BUS_BIG_GAPS']));
+      expect(await pushed()).toEqual(new Set(['BUS_HEADWAY_ADHERENCE', 'BUS_HEADWAY_CV', 'BUS_EXCESS_WAIT', 'BUS_IRREGULAR_ROUTES', 'BUS_TRIPS_DELIVERED', 'BUS_STOPS_WAITING', 'BUS_BUNCHING_EVENTS', 'BUS_BIG_GAPS']));
     } finally {
       recorder.since = since;
     }

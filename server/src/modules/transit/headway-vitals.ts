@@ -8,7 +8,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { OrgUnit } from '../../platform/auth/service.js';
 import type { VitalsService } from '../vitals/service.js';
 import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type HeadwayFigures, type Observation, type RouteHeadways, type StopPass } from './headways.js';
-import { headwayInputs, LOOK_BACK_SECONDS, seenRuns, tripsDelivered, type PassingRecorder, type TripsDelivered } from './network.js';
+import { gapsOpenNow, headwayInputs, LOOK_BACK_SECONDS, seenRuns, tripsDelivered, type PassingRecorder, type TripsDelivered } from './network.js';
 import type { TransitService } from './service.js';
 import type { FeedRuntime } from './feed-runtime.js';
 
@@ -25,10 +25,12 @@ export const HEADWAY_INDICATORS = {
   irregularRoutes: 'PUBLIC_TRANSPORT.BUS_IRREGULAR_ROUTES',
   /** Percent of the trips due to leave their first stop in the hour (up to ten minutes ago) that a bus was seen on. */
   tripsDelivered: 'PUBLIC_TRANSPORT.BUS_TRIPS_DELIVERED',
+  /** Stops where a gap is open now: over 1.5 scheduled headways since the last bus, a bus due meanwhile (open-gaps.ts). */
+  stopsWaiting: 'PUBLIC_TRANSPORT.BUS_STOPS_WAITING',
 } as const;
 
-/** The headway figures of a place, and the share of its trips due that ran (null: none due). */
-export type PlaceFigures = HeadwayFigures & { tripsDelivered: number | null };
+/** The headway figures of a place, the share of its trips due that ran (null: none due), and its stops waiting now. */
+export type PlaceFigures = HeadwayFigures & { tripsDelivered: number | null; stopsWaiting: number };
 
 const deliveredShare = (trips: TripsDelivered | undefined) => (trips && trips.due > 0 ? (100 * trips.seen) / trips.due : null);
 
@@ -108,6 +110,8 @@ export class HeadwayVitals {
     // Trips due and seen, for the city and by the district of the stop they leave from.
     const tripsCity: TripsDelivered = { due: 0, seen: 0 };
     const tripsByDistrict = new Map<string, TripsDelivered>();
+    let waitingCity = 0;
+    const waitingByDistrict = new Map<string, number>();
     const byDistrict = new Map<string, { actual: StopPass[]; scheduled: StopPass[]; feed: FeedRuntime; observation: Observation }[]>();
     let anything = false;
     for (const feedId of this.transit.feedIds()) {
@@ -129,7 +133,13 @@ export class HeadwayVitals {
         }
       }
       cityRows.push(...routeHeadways(actual, scheduled, DEFAULT_HEADWAY_OPTIONS, { breaks, ...window }));
+      const waiting = gapsOpenNow(this.transit, feed, actual, window.since, now, breaks);
+      waitingCity += waiting.length;
       if (!outlines.length) continue;
+      for (const gap of waiting) {
+        const code = this.district(feed, gap.stopId, outlines);
+        if (code) waitingByDistrict.set(code, (waitingByDistrict.get(code) ?? 0) + 1);
+      }
       const split = new Map<string, { actual: StopPass[]; scheduled: StopPass[]; feed: FeedRuntime; observation: Observation }>();
       const part = (code: string) => {
         let entry = split.get(code);
@@ -147,11 +157,11 @@ export class HeadwayVitals {
     const districts = new Map<string, PlaceFigures>();
     for (const [code, parts] of byDistrict) {
       const figures = combineRows(parts.flatMap((entry) => routeHeadways(entry.actual, entry.scheduled, DEFAULT_HEADWAY_OPTIONS, entry.observation)));
-      districts.set(code, { ...figures, tripsDelivered: deliveredShare(tripsByDistrict.get(code)) });
+      districts.set(code, { ...figures, tripsDelivered: deliveredShare(tripsByDistrict.get(code)), stopsWaiting: waitingByDistrict.get(code) ?? 0 });
     }
     const wholeHour = now - this.recorder.since >= COUNTS_OBSERVED_SECONDS;
     if (!anything) return { city: null, districts: new Map(), wholeHour };
-    return { city: { ...combineRows(cityRows), tripsDelivered: deliveredShare(tripsCity) }, districts, wholeHour };
+    return { city: { ...combineRows(cityRows), tripsDelivered: deliveredShare(tripsCity), stopsWaiting: waitingCity }, districts, wholeHour };
   }
 
   /** Computes the figures and ingests them into the vital signs; answers how many observations were stored. */
@@ -180,6 +190,7 @@ export class HeadwayVitals {
       push(HEADWAY_INDICATORS.excessWait, figures.excessWaitMinutes);
       push(HEADWAY_INDICATORS.irregularRoutes, figures.irregularRoutes);
       push(HEADWAY_INDICATORS.tripsDelivered, figures.tripsDelivered);
+      push(HEADWAY_INDICATORS.stopsWaiting, figures.stopsWaiting);
     };
     const root = vitals.org(vitals.rootOrgCode());
     if (city) add(root, city);

@@ -480,14 +480,11 @@ export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder
   const inputs = headwayInputs(actual, feed.timetable, from, now, filter, recorder.since);
   const breaks = recorder.breaksBetween(feed.id, from - LOOK_BACK_SECONDS, now);
   const liveCount = new Map<string, number>();
-  const standing = new Set<string>();
   for (const vehicle of service.liveVehicles(feed)) {
-    const { trip } = vehicle.run;
-    const key = `${trip.routeId}\u0000${trip.directionId}`;
+    const key = `${vehicle.run.trip.routeId}\u0000${vehicle.run.trip.directionId}`;
     liveCount.set(key, (liveCount.get(key) ?? 0) + 1);
-    if (atFirstStop(vehicle.run)) standing.add(`${key}\u0000${trip.pattern.stopIds[0]}`);
   }
-  const open = openGapsByRoute(feed, openGaps(actual, scheduledPassings(feed.timetable, inputs.window.since, now + OPEN_GAP_LOOK_AHEAD_SECONDS, filter), now, { since: inputs.window.since, breaks, standing }));
+  const open = openGapsByRoute(feed, gapsOpenNow(service, feed, actual, inputs.window.since, now, breaks, filter));
   const delivered = tripsDelivered(feed.timetable, seenRuns(service, feed, actual), from, now, { filter, breaks });
   const observed = routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, { breaks, ...inputs.window });
   const others = notYetMeasured(observed, inputs.scheduled, [...liveCount.keys(), ...delivered.keys()], filter);
@@ -503,6 +500,20 @@ export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder
 
 /** How far past now the timetable is read for the headway in force at a stop (to its next planned bus). */
 const OPEN_GAP_LOOK_AHEAD_SECONDS = 2 * 3600;
+
+/**
+ * The stops waiting now (see open-gaps.ts) from the passings observed since `since`, leaving out the first
+ * stops where a live bus stands waiting to leave.
+ */
+export function gapsOpenNow(service: TransitService, feed: FeedRuntime, actual: StopPass[], since: number, now: number, breaks: ObservationBreak[], filter: RouteFilter = {}): OpenGap[] {
+  const standing = new Set<string>();
+  for (const vehicle of service.liveVehicles(feed)) {
+    const { trip } = vehicle.run;
+    if (atFirstStop(vehicle.run)) standing.add(`${trip.routeId}\u0000${trip.directionId}\u0000${trip.pattern.stopIds[0]}`);
+  }
+  const scheduled = scheduledPassings(feed.timetable, since, now + OPEN_GAP_LOOK_AHEAD_SECONDS, filter);
+  return openGaps(actual, scheduled, now, { since, breaks, standing });
+}
 
 /** Per route and direction: how many stops have a gap open now, and the longest (with the stop's name). */
 function openGapsByRoute(feed: FeedRuntime, gaps: OpenGap[]) {
