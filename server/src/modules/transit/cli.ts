@@ -226,7 +226,7 @@ export function registerTransitCommands(program: Command) {
         trips = [...tripsDelivered(timetable, seenRuns, Math.max(period.from, since), to, { breaks }).values()];
         // At the period's end, as the server would show them: buses that reported in the last two minutes stand where they were.
         const standing = new Set([...lastFix.values()].flatMap((fix) => (fix.standing && fix.time >= to - 120 ? [fix.standing] : [])));
-        waiting = openGaps(inputs.actual, scheduledPassings(timetable, inputs.window.since, to + 2 * 3600), to, { since: inputs.window.since, breaks, standing }).length;
+        waiting = openGaps(inputs.actual, inputs.planned, to, { since: inputs.window.since, breaks, standing }).length;
       } else {
         // The timetable over the hours observed each day (those spans never overlap: one per local day).
         rows = routeHeadways(actual, [...observed.values()].flatMap((span) => scheduledPassings(timetable, span.from, span.to)), DEFAULT_HEADWAY_OPTIONS, { breaks });

@@ -94,6 +94,11 @@ describe('headways as vital signs', () => {
     expect(city!.stopsWaiting).toBeGreaterThanOrEqual(34);
     expect(city!.stopsWaiting).toBeLessThanOrEqual(36);
     expect([...districts.values()].reduce((sum, figures) => sum + figures.stopsWaiting, 0)).toBe(city!.stopsWaiting);
+    // The monitor says the same, with the longest wait: at S1, since T4 left it at 08:30.
+    const live = await server.request('GET', '/api/v1/transit/headways?feed=long', { token: duty });
+    expect(live.body.items[0]).toMatchObject({ openGaps: city!.stopsWaiting, longestOpenGap: { stopId: 'S1', stopName: 'Stop S1', scheduledHeadway: 600 } });
+    expect(live.body.items[0].longestOpenGap.waited).toBeGreaterThan(49 * 60);
+    expect(live.body.items[0].longestOpenGap.waited).toBeLessThanOrEqual(50 * 60);
 
     const stored = await server.app.transit.headwayVitals.push(server.app.vitals.service);
     expect(stored).toBeGreaterThanOrEqual(5 + 2); // the city's six figures (some may be null) and the districts'

@@ -118,7 +118,8 @@ export class HeadwayVitals {
       const feed = this.transit.runtime(feedId);
       const from = Math.max(now - WINDOW_SECONDS, this.recorder.since);
       if (now - this.recorder.since < MIN_OBSERVED_SECONDS) continue;
-      const { actual, scheduled, window } = headwayInputs(this.recorder.between(feed.id, from - LOOK_BACK_SECONDS, now), feed.timetable, from, now, {}, this.recorder.since);
+      const inputs = headwayInputs(this.recorder.between(feed.id, from - LOOK_BACK_SECONDS, now), feed.timetable, from, now, {}, this.recorder.since);
+      const { actual, scheduled, window } = inputs;
       const breaks = this.recorder.breaksBetween(feed.id, from - LOOK_BACK_SECONDS, now);
       if (actual.some((pass) => pass.time >= from) || scheduled.some((pass) => pass.time >= from)) anything = true;
       const seen = seenRuns(this.transit, feed, actual);
@@ -133,7 +134,7 @@ export class HeadwayVitals {
         }
       }
       cityRows.push(...routeHeadways(actual, scheduled, DEFAULT_HEADWAY_OPTIONS, { breaks, ...window }));
-      const waiting = gapsOpenNow(this.transit, feed, actual, window.since, now, breaks);
+      const waiting = gapsOpenNow(this.transit, feed, inputs, now, breaks);
       waitingCity += waiting.length;
       if (!outlines.length) continue;
       for (const gap of waiting) {

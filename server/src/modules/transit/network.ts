@@ -379,8 +379,9 @@ export function scheduledPassings(timetable: Timetable, from: number, to: number
  */
 export function headwayInputs(actualPassings: StopPass[], timetable: Timetable, from: number, to: number, filter: { routeId?: string; directionId?: number } = {}, observedSince = -Infinity) {
   const since = Math.max(from - LOOK_BACK_SECONDS, observedSince);
-  const scheduled = scheduledPassings(timetable, since, to, filter);
-  return { actual: headwaysEndingIn(actualPassings.filter((pass) => pass.time >= since), from), scheduled: headwaysEndingIn(scheduled, from), window: { from, to, since } };
+  const planned = scheduledPassings(timetable, since, to, filter);
+  // `planned`: all the timetable's passings since then (the stops waiting now are read from them).
+  return { actual: headwaysEndingIn(actualPassings.filter((pass) => pass.time >= since), from), scheduled: headwaysEndingIn(planned, from), planned, window: { from, to, since } };
 }
 
 const finite = (value: number) => (Number.isFinite(value) ? value : null);
@@ -484,7 +485,7 @@ export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder
     const key = `${vehicle.run.trip.routeId}\u0000${vehicle.run.trip.directionId}`;
     liveCount.set(key, (liveCount.get(key) ?? 0) + 1);
   }
-  const open = openGapsByRoute(feed, gapsOpenNow(service, feed, actual, inputs.window.since, now, breaks, filter));
+  const open = openGapsByRoute(feed, gapsOpenNow(service, feed, inputs, now, breaks));
   const delivered = tripsDelivered(feed.timetable, seenRuns(service, feed, actual), from, now, { filter, breaks });
   const observed = routeHeadways(inputs.actual, inputs.scheduled, DEFAULT_HEADWAY_OPTIONS, { breaks, ...inputs.window });
   const others = notYetMeasured(observed, inputs.scheduled, [...liveCount.keys(), ...delivered.keys()], filter);
@@ -498,21 +499,17 @@ export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder
   return { feed: feed.id, from, to: now, observedSince: recorder.since, breaks: breaks.filter((gap) => gap.to > from), passings: actual.filter((pass) => pass.time >= from).length, bunchingShare: DEFAULT_HEADWAY_OPTIONS.bunchingShare, gapMultiple: DEFAULT_HEADWAY_OPTIONS.gapMultiple, items };
 }
 
-/** How far past now the timetable is read for the headway in force at a stop (to its next planned bus). */
-const OPEN_GAP_LOOK_AHEAD_SECONDS = 2 * 3600;
-
 /**
- * The stops waiting now (see open-gaps.ts) from the passings observed since `since`, leaving out the first
- * stops where a live bus stands waiting to leave.
+ * The stops waiting now (see open-gaps.ts), from the inputs of the headways up to now, leaving out the
+ * first stops where a live bus stands waiting to leave.
  */
-export function gapsOpenNow(service: TransitService, feed: FeedRuntime, actual: StopPass[], since: number, now: number, breaks: ObservationBreak[], filter: RouteFilter = {}): OpenGap[] {
+export function gapsOpenNow(service: TransitService, feed: FeedRuntime, inputs: ReturnType<typeof headwayInputs>, now: number, breaks: ObservationBreak[]): OpenGap[] {
   const standing = new Set<string>();
   for (const vehicle of service.liveVehicles(feed)) {
     const { trip } = vehicle.run;
     if (atFirstStop(vehicle.run)) standing.add(`${trip.routeId}\u0000${trip.directionId}\u0000${trip.pattern.stopIds[0]}`);
   }
-  const scheduled = scheduledPassings(feed.timetable, since, now + OPEN_GAP_LOOK_AHEAD_SECONDS, filter);
-  return openGaps(actual, scheduled, now, { since, breaks, standing });
+  return openGaps(inputs.actual, inputs.planned, now, { since: inputs.window.since, breaks, standing });
 }
 
 /** Per route and direction: how many stops have a gap open now, and the longest (with the stop's name). */

@@ -12,7 +12,7 @@ export interface OpenGap {
   lastPassed: number | null;
   /** Seconds since then (since observation began when none was seen: at least that long). */
   waited: number;
-  /** The longest headway the timetable has at the stop over that wait (seconds). */
+  /** The timetable's headway after the slot the last bus served (seconds): what the wait is held against. */
   scheduledHeadway: number;
 }
 
@@ -24,15 +24,30 @@ export interface OpenGapContext {
   standing?: ReadonlySet<string>;
 }
 
+/** Index of the last time at or before `time` in sorted `times` (-1: none). */
+const lastAtOrBefore = (times: number[], time: number) => {
+  let index = -1;
+  while (index + 1 < times.length && times[index + 1]! <= time) index++;
+  return index;
+};
+
+/** Index of the time nearest `time` in sorted `times` (the earlier on a tie). */
+const nearest = (times: number[], time: number) => {
+  const before = lastAtOrBefore(times, time);
+  if (before < 0) return 0;
+  if (before + 1 < times.length && times[before + 1]! - time < time - times[before]!) return before + 1;
+  return before;
+};
+
 const keyOf = (pass: { routeId: string; directionId: number; stopId: string }) => `${pass.routeId}\u0000${pass.directionId}\u0000${pass.stopId}`;
 
 /**
- * The stops where the wait since the last bus exceeds `gapMultiple` times the scheduled headway, while
- * the timetable had a bus due there in the meantime. `scheduled` must reach past `now` (the headway in
- * force then is the one to the next planned bus). The headway held against is the timetable's longest
- * over the wait, so a plan that itself leaves a long gap (at the end of a peak, before the first bus) is
- * not called a service gap. Not where a break in observation falls after the last bus (it may have
- * passed unseen), nor where a bus stands at the stop.
+ * The stops where the wait since the last bus exceeds `gapMultiple` times the scheduled headway after the
+ * slot it served, while the timetable had the next bus due there in the meantime. `scheduled`: the timetable's
+ * passings from `context.since` to `now`. The headway in force at a time is the planned one spanning it,
+ * so a plan that itself leaves a long gap (between the peaks, at night) is not called a service gap, and
+ * a bus missing before one (the last at night) is. Not where a break in observation falls after the last
+ * bus (it may have passed unseen), nor where a bus stands at the stop.
  */
 export function openGaps(actual: StopPass[], scheduled: StopPass[], now: number, context: OpenGapContext, options: HeadwayOptions = DEFAULT_HEADWAY_OPTIONS): OpenGap[] {
   const lastSeen = new Map<string, number>();
@@ -55,15 +70,17 @@ export function openGaps(actual: StopPass[], scheduled: StopPass[], now: number,
     const last = seen ?? context.since;
     if ((context.breaks ?? []).some((gap) => gap.to > last && gap.from < now)) continue;
     times.sort((a, b) => a - b);
-    // Buses were due after the last one seen; and the planned headways overlapping the wait.
-    if (!times.some((time) => time > last && time <= now)) continue;
-    let longest = 0;
-    for (let i = 1; i < times.length; i++) {
-      if (times[i]! > last && times[i - 1]! < now) longest = Math.max(longest, times[i]! - times[i - 1]!);
-    }
+    // The planned bus the last one seen stood for: the nearest in time (a bus a little early still served
+    // its slot); with none seen, the one in force when observation began. None: observation began before
+    // the stop's first planned bus, whose lateness is no gap in a service that has not started (a line
+    // not running at all shows as trips not seen). The next is due, or no gap yet.
+    const served = seen === undefined ? lastAtOrBefore(times, last) : nearest(times, last);
+    const next = served + 1;
+    if (served < 0 || next >= times.length || times[next]! > now) continue;
+    const headway = times[next]! - times[served]!;
     const waited = now - last;
-    if (longest > 0 && waited > options.gapMultiple * longest) {
-      gaps.push({ routeId: pass.routeId, directionId: pass.directionId, stopId: pass.stopId, lastPassed: seen ?? null, waited, scheduledHeadway: longest });
+    if (waited > options.gapMultiple * headway) {
+      gaps.push({ routeId: pass.routeId, directionId: pass.directionId, stopId: pass.stopId, lastPassed: seen ?? null, waited, scheduledHeadway: headway });
     }
   }
   return gaps.sort((a, b) => b.waited - a.waited);
