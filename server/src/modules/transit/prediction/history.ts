@@ -4,6 +4,9 @@
 // follows a changing city without keeping every sample. The model serialises to JSON and back.
 import { TransitError, TransitErrorCode } from '../errors.js';
 import { WindowCalibration, type CalibrationJson } from './calibration.js';
+import { HORIZON_BANDS, RunningMean } from './biases.js';
+
+export { bandOf, HORIZON_BANDS, RunningMean } from './biases.js';
 
 export const DAY_TYPES = ['weekday', 'saturday', 'sunday'] as const;
 export type DayType = 0 | 1 | 2;
@@ -104,27 +107,6 @@ export class RunningQuantile {
     this.count++;
   }
 }
-
-/** A running mean that forgets slowly (the newest sample weighs at least MIN_BIAS_WEIGHT). */
-export class RunningMean {
-  constructor(public mean = 0, public count = 0) {}
-  add(sample: number) {
-    this.count++;
-    this.mean += Math.max(1 / this.count, MIN_BIAS_WEIGHT) * (sample - this.mean);
-  }
-}
-const MIN_BIAS_WEIGHT = 0.02;
-
-/**
- * Upper ends (seconds of predicted horizon) of the bands a stop's banded bias is kept for, one more band
- * beyond the last: the accuracy windows' steps.
- */
-export const HORIZON_BANDS = [180, 360, 720];
-export const bandOf = (horizon: number) => {
-  let band = 0;
-  while (band < HORIZON_BANDS.length && horizon >= HORIZON_BANDS[band]!) band++;
-  return band;
-};
 
 export class LearnedModel {
   readonly segments = new Map<string, SlotStats>();
