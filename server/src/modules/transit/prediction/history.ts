@@ -5,6 +5,7 @@
 import { TransitError, TransitErrorCode } from '../errors.js';
 import { WindowCalibration, type CalibrationJson } from './calibration.js';
 import { HORIZON_BANDS, RunningMean } from './biases.js';
+import { PairBias, type PairBiasJson } from './pair-bias.js';
 
 export { bandOf, HORIZON_BANDS, RunningMean } from './biases.js';
 
@@ -91,6 +92,8 @@ export interface LearnedModelJson {
   bias?: Record<string, [number, number]>;
   /** Route:stop to [mean error left after the stop's bias, count] per horizon band (`HORIZON_BANDS`), flat. */
   bandBias?: Record<string, number[]>;
+  /** "route|stop,stop,…" (a stop pattern) to its pair bias, the learned cells only (pair-bias.ts). */
+  pairBias?: Record<string, PairBiasJson>;
   /** How early to announce, per cell of predicted horizon and lateness (calibration.ts). */
   calibration?: CalibrationJson;
 }
@@ -107,6 +110,9 @@ export class RunningQuantile {
     this.count++;
   }
 }
+
+/** An id in a pair bias's key, its separators escaped (ids may hold any character), so that the key says how many stops. */
+const keyPart = (id: string) => id.replace(/[%,|]/g, encodeURIComponent);
 
 export class LearnedModel {
   readonly segments = new Map<string, SlotStats>();
@@ -145,6 +151,20 @@ export class LearnedModel {
     return means;
   }
 
+  /**
+   * Per route and stop pattern: the error left after both stop biases, per stop heading to, stop announced
+   * and band (pair-bias.ts). Keyed by the stops, not the pattern's key, which names the shape as well: a
+   * feed that renames its shapes keeps what was learned.
+   */
+  readonly pairBias = new Map<string, PairBias>();
+
+  pairBiasOf(routeId: string, stopIds: readonly string[]): PairBias {
+    const key = `${keyPart(routeId)}|${stopIds.map(keyPart).join(',')}`;
+    let bias = this.pairBias.get(key);
+    if (!bias) this.pairBias.set(key, bias = new PairBias(stopIds.length));
+    return bias;
+  }
+
   departure(routeId: string): SlotStats {
     let stats = this.departures.get(routeId);
     if (!stats) this.departures.set(routeId, stats = new SlotStats());
@@ -168,6 +188,7 @@ export class LearnedModel {
       earliest: Object.fromEntries([...this.earliest].map(([key, q]) => [key, [Math.round(q.value * 10) / 10, q.count]])),
       bias: Object.fromEntries([...this.bias].filter(([, b]) => b.count > 0).map(([key, b]) => [key, [Math.round(b.mean * 10) / 10, b.count]])),
       bandBias: Object.fromEntries([...this.bandBias].filter(([, means]) => means.some((b) => b.count > 0)).map(([key, means]) => [key, means.flatMap((b) => [Math.round(b.mean * 10) / 10, b.count])])),
+      pairBias: Object.fromEntries([...this.pairBias].filter(([, bias]) => bias.learned).map(([key, bias]) => [key, bias.toJSON()])),
       calibration: this.calibration.toJSON(),
     };
   }
@@ -204,6 +225,12 @@ export class LearnedModel {
       const bands = HORIZON_BANDS.length + 1;
       if (!Array.isArray(flat) || flat.length !== 2 * bands || !flat.every((value, i) => (i % 2 ? value >= 0 : Number.isFinite(value)))) throw bad(`bandBias.${key} must be ${bands} pairs of [seconds, count]`);
       model.bandBias.set(key, Array.from({ length: bands }, (_, i) => new RunningMean(flat[2 * i]!, flat[2 * i + 1]!)));
+    }
+    for (const [key, packed] of Object.entries(data.pairBias ?? {})) {
+      const stops = key.slice(key.indexOf('|') + 1).split(',').length;
+      const bias = key.includes('|') ? PairBias.fromJSON(packed, stops) : 'has no "route|stop,stop,…" key';
+      if (typeof bias === 'string') throw bad(`pairBias.${key} ${bias}`);
+      model.pairBias.set(key, bias);
     }
     if (data.calibration !== undefined) {
       const problem = model.calibration.load(data.calibration);
