@@ -10,9 +10,10 @@
 // carried forward (the OneBusAway baseline). Each estimate then takes a share of that delay carried
 // forward: two days of history make the learned running times more confident than they should be.
 // The raw estimate is then announced: each stop's own learned biases added (one for all short horizons,
-// one per band of horizon for what is left), and moved earlier by the shift
+// one per band of horizon for what is left, one per stop the bus is heading to and band for what is left
+// after those two), and moved earlier by the shift
 // that has put most past announcements of that horizon (and that lateness) inside the accuracy window of
-// their horizon (calibration.ts); both learn online from the engine's own announcements as the vehicle
+// their horizon (calibration.ts); all learn online from the engine's own announcements as the vehicle
 // passes the stops, so they see nothing a live server would not.
 import { ZoneClock } from '../gtfs/time.js';
 import type { Timetable, Trip } from '../gtfs/timetable.js';
@@ -21,6 +22,7 @@ import { WindowCalibration } from './calibration.js';
 import { currentDelay } from './baselines.js';
 import { isHeadwayBased } from '../tracking/frequencies.js';
 import { bandOf, clampLog, dayTypeOfWeekday, LearnedModel, type DayType, type RunningMean, type RunningQuantile, type SlotStats } from './history.js';
+import type { PairBias } from './pair-bias.js';
 
 export interface EngineOptions {
   /** How many samples' worth of trust a prior gets against a slot's mean. */
@@ -64,6 +66,14 @@ export interface EngineOptions {
   bandBiasWeight: number;
   bandBiasStrength: number;
   /**
+   * A stop pattern's pair bias: the mean error left after both stop biases, learned online per route and
+   * stop pattern for each stop the bus is heading to, stop announced (up to 64 stops ahead) and band
+   * (pair-bias.ts), added as the banded bias is: this share of it, shrunk by `pairBiasStrength` samples'
+   * worth of zero. 0: none.
+   */
+  pairBiasWeight: number;
+  pairBiasStrength: number;
+  /**
    * The weight of the vehicle's current delay carried forward (the timetable's running times from where
    * it is) in each estimate, the engine's own taking the rest.
    */
@@ -97,6 +107,9 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   // measure better) and then on the three later days (+0.2): half, as for the stop's bias.
   bandBiasWeight: 0.5,
   bandBiasStrength: 20,
+  // Chosen on the development day (2016-11-25) only, as the banded bias's were.
+  pairBiasWeight: 0.5,
+  pairBiasStrength: 10,
   // Chosen on the first two Austin days (0.2-0.4 alike, 0.3 best in window): a third of the delay
   // carried forward took +0.1-0.2 points in window, +0.5 Caltrans and +1 ±60 s there; the engine's
   // learned running times alone are more confident than two days of history warrant.
@@ -123,18 +136,19 @@ interface RunState {
   earliest: RunningQuantile[];
   bias: RunningMean[];
   bandBias: RunningMean[][];
+  pairBias: PairBias;
   /** A frequency-based trip with exact_times=0: its instance times are nominal, so nothing waits for them. */
   headwayBased: boolean;
   /** Raw announcements not yet settled (their stops not all passed), to learn the calibration from. */
   pending: Pending[];
 }
 /**
- * Raw estimates (stop biases included), the stop's bias and banded bias each included, the band it was
- * announced in, and the calibration cell of the first `kept`.
+ * Raw estimates (stop biases included), the stop's bias, banded bias and pair bias each included, the band
+ * it was announced in, and the calibration cell of the first `kept`.
  */
-interface Pending { madeAt: number; from: number; raw: Float64Array; bias: Float32Array; banded: Float32Array; bands: Uint8Array; cells: Uint8Array; kept: number }
+interface Pending { madeAt: number; from: number; raw: Float64Array; bias: Float32Array; banded: Float32Array; paired: Float32Array; bands: Uint8Array; cells: Uint8Array; kept: number }
 interface Recent { time: number; logRatio: number }
-type StopStats = Pick<RunState, 'segments' | 'earliest' | 'bias' | 'bandBias'>;
+type StopStats = Pick<RunState, 'segments' | 'earliest' | 'bias' | 'bandBias' | 'pairBias'>;
 
 /** Run state unused this long is dropped. */
 const RUN_MEMORY_SECONDS = 6 * 3600;
@@ -155,6 +169,7 @@ export class PredictionEngine implements ArrivalPredictor {
   /** Scratch space for `announce` (one prediction at a time). */
   private biases = new Float32Array(64);
   private banded = new Float32Array(64);
+  private paired = new Float32Array(64);
   private bands = new Uint8Array(64);
   private cells = new Uint8Array(64);
   private readonly segmentKeys = new Map<Trip['pattern'], string[]>();
@@ -192,6 +207,7 @@ export class PredictionEngine implements ArrivalPredictor {
         earliest: stops.map((stop) => this.model.earliestAt(stop)),
         bias: stops.map((stop) => this.model.biasAt(stop)),
         bandBias: stops.map((stop) => this.model.bandBiasAt(stop)),
+        pairBias: this.model.pairBiasOf(trip.routeId, trip.pattern.stopIds),
       };
       this.stopStats.set(key, stats);
     }
@@ -288,12 +304,15 @@ export class PredictionEngine implements ArrivalPredictor {
         const k = index - pending.from;
         if (k < 0 || k >= pending.kept) continue;
         const error = time - pending.raw[k]!;
-        // The stop's bias learns the error of the estimate before both biases were added, its banded
-        // bias the error left after the stop's bias, the calibration the error after both.
-        const unbanded = error + pending.banded[k]!;
+        // The stop's bias learns the error of the estimate before the three biases were added, its banded
+        // bias the error left after the stop's bias, the pair bias the error left after both, the
+        // calibration the error after all three.
+        const unpaired = error + pending.paired[k]!;
+        const unbanded = unpaired + pending.banded[k]!;
         const unbiased = unbanded + pending.bias[k]!;
         if (pending.raw[k]! - pending.madeAt < this.options.stopBiasHorizonSeconds) state.bias[index]!.add(clampError(unbiased));
         if (this.options.bandBiasWeight > 0) state.bandBias[index]![pending.bands[k]!]!.add(clampError(unbanded));
+        if (this.options.pairBiasWeight > 0) state.pairBias.add(state.pairBias.cellOf(pending.from, k, pending.bands[k]!), clampError(unpaired));
         calibration.record(pending.cells[k]!, error, pending.raw[k]! - pending.madeAt, this.options.calibrationDecay);
       }
     }
@@ -390,9 +409,9 @@ export class PredictionEngine implements ArrivalPredictor {
     const o = this.options;
     const n = raw.length;
     if (this.biases.length < n) {
-      this.biases = new Float32Array(2 * n); this.banded = new Float32Array(2 * n); this.bands = new Uint8Array(2 * n); this.cells = new Uint8Array(2 * n);
+      this.biases = new Float32Array(2 * n); this.banded = new Float32Array(2 * n); this.paired = new Float32Array(2 * n); this.bands = new Uint8Array(2 * n); this.cells = new Uint8Array(2 * n);
     }
-    const { biases, banded, bands, cells } = this;
+    const { biases, banded, paired, bands, cells } = this;
     for (let i = 0; i < n; i++) {
       const bias = state.bias[run.nextIndex + i]!;
       biases[i] = o.stopBiasStrength > 0 ? (o.stopBiasWeight * bias.mean * bias.count) / (bias.count + o.stopBiasStrength) : 0;
@@ -402,6 +421,9 @@ export class PredictionEngine implements ArrivalPredictor {
       const band = state.bandBias[run.nextIndex + i]![bands[i]!]!;
       banded[i] = o.bandBiasWeight > 0 ? (o.bandBiasWeight * band.mean * band.count) / (band.count + o.bandBiasStrength) : 0;
       raw[i] = raw[i]! + banded[i]!;
+      // Where the bus is now, in the same band: a cell per stop pattern, heading-to stop and stop ahead.
+      paired[i] = o.pairBiasWeight > 0 ? o.pairBiasWeight * state.pairBias.shrunk(state.pairBias.cellOf(run.nextIndex, i, bands[i]!), o.pairBiasStrength) : 0;
+      raw[i] = raw[i]! + paired[i]!;
     }
     let kept = 0;
     while (kept < n && WindowCalibration.calibrated(raw[kept]! - now)) kept++;
@@ -412,7 +434,7 @@ export class PredictionEngine implements ArrivalPredictor {
     // few seconds would otherwise keep hundreds); the same announcement twice counts once.
     const newest = state.pending[state.pending.length - 1];
     if (kept > 0 && (!newest || newest.madeAt === now || now - newest.madeAt >= PENDING_SPACING_SECONDS)) {
-      const pending = { madeAt: now, from: run.nextIndex, raw: raw.slice(0, kept), bias: biases.slice(0, kept), banded: banded.slice(0, kept), bands: bands.slice(0, kept), cells: cells.slice(0, kept), kept };
+      const pending = { madeAt: now, from: run.nextIndex, raw: raw.slice(0, kept), bias: biases.slice(0, kept), banded: banded.slice(0, kept), paired: paired.slice(0, kept), bands: bands.slice(0, kept), cells: cells.slice(0, kept), kept };
       if (newest && newest.madeAt === now) state.pending[state.pending.length - 1] = pending;
       else state.pending.push(pending);
       if (state.pending.length > MAX_PENDING) state.pending.shift();

@@ -1,7 +1,35 @@
-import { describe, expect, it } from 'vitest';
-import { LearnedModel } from './history.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTimetable, type Timetable } from '../gtfs/timetable.js';
+import { lineFeed, lineLongitude, zipFiles } from '../testing/feed.js';
+import { Tracker } from '../tracking/tracker.js';
+import type { VehiclePing } from '../tracking/positions.js';
+import { PredictionEngine, type EngineOptions } from './engine.js';
+import { bandOf, LearnedModel } from './history.js';
 import { PAIR_BANDS, PAIR_OFFSETS, PairBias } from './pair-bias.js';
 import { TransitError } from '../errors.js';
+
+const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday, UTC
+const at = (clock: string) => DAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8) || 0);
+const ping = (clock: string, metres: number): VehiclePing => ({ time: at(clock), vehicleId: 'V1', tripId: 'T1', routeId: 'R1', lat: 0, lon: lineLongitude(metres) });
+const LINE = ['A', 'B', 'C', 'D'];
+
+let timetable: Timetable;
+beforeAll(async () => {
+  timetable = await loadTimetable(zipFiles(lineFeed()));
+});
+
+/** A bus at A at 08:00 and 1300 m on (heading to C) at 08:06: what an engine on `model` announced for C and D. */
+function announceAt1300(model: LearnedModel, options: Partial<EngineOptions>) {
+  const tracker = new Tracker(timetable);
+  const engine = new PredictionEngine(timetable, model, options);
+  let announced: number[] = [];
+  for (const p of [ping('08:00:00', 0), ping('08:06:00', 1300)]) {
+    const update = tracker.observe(p)!;
+    engine.learn(update);
+    announced = Array.from(engine.predict(update)!, Math.round);
+  }
+  return { tracker, engine, announced };
+}
 
 describe('the pair bias', () => {
   it('round-trips a 70-stop pattern through the model JSON, keeping only the cells learned', () => {
@@ -43,6 +71,26 @@ describe('the pair bias', () => {
     expect(refused([1, 0, 1, 1], 'R1')).toThrow(/pairBias\.R1 has no "route\|stop,stop,…" key/);
     // The last cell there is, reached with the largest gap: accepted.
     expect(LearnedModel.fromJSON({ ...model.toJSON(), pairBias: { 'R1|A,B,C,D': [4, cells - 1, 3, 2] } }).pairBias.get('R1|A,B,C,D')!.at(cells - 1)).toEqual([3, 2]);
+  });
+
+  it('is added to what the engine announces where the bus is heading, and learns what both stop biases left', () => {
+    // Heading to C (index 2), D (one stop ahead, 6-12 minutes) came 120 s later than announced 20 times:
+    // half of that, shrunk by 10 samples' worth of zero, is 40 s. Heading elsewhere, nothing.
+    const model = new LearnedModel();
+    const pairs = model.pairBiasOf('R1', LINE);
+    for (let i = 0; i < 20; i++) pairs.add(pairs.cellOf(2, 1, bandOf(510)), 120);
+    const options = { earlyShare: 0, stopBiasStrength: 0, bandBiasWeight: 0 };
+    const without = announceAt1300(new LearnedModel(), options).announced;
+    expect(without).toEqual([at('08:09:30'), at('08:14:30')]);
+    const { tracker, engine, announced } = announceAt1300(model, options);
+    expect(announced).toEqual([without[0], without[1]! + 40]);
+    expect(announceAt1300(model, { ...options, pairBiasWeight: 0 }).announced).toEqual(without);
+    // The bus passes C 40 s after it was announced (210 s ahead, heading to C): that pair learns +40.
+    engine.learn(tracker.observe(ping('08:10:10', 2000))!);
+    expect(pairs.at(pairs.cellOf(2, 0, bandOf(210)))[1]).toBe(1);
+    expect(pairs.at(pairs.cellOf(2, 0, bandOf(210)))[0]).toBeCloseTo(40, 0);
+    // D's pair is still the 20 samples it had: D has not been passed.
+    expect(pairs.at(pairs.cellOf(2, 1, bandOf(510)))[1]).toBe(20);
   });
 
   it('keeps no pair farther ahead than it has offsets for', () => {
