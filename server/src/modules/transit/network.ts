@@ -520,7 +520,8 @@ function openGapsByRoute(feed: FeedRuntime, gaps: OpenGap[]) {
     const key = `${gap.routeId}\u0000${gap.directionId}`;
     const entry = byRoute.get(key);
     if (entry) entry.count++;
-    else byRoute.set(key, { count: 1, longest: { ...gap, stopName: feed.timetable.stops.get(gap.stopId)?.name ?? gap.stopId } });
+    // Whole seconds: the passing times are interpolated between fixes, their fractions mean nothing.
+    else byRoute.set(key, { count: 1, longest: { ...gap, waited: Math.round(gap.waited), lastPassed: gap.lastPassed === null ? null : Math.round(gap.lastPassed), stopName: feed.timetable.stops.get(gap.stopId)?.name ?? gap.stopId } });
   }
   return byRoute;
 }
