@@ -191,9 +191,12 @@ function Row({ row, feed, accuracy, goal, accuracyRows: span }: { row: HeadwayRo
       <td className={`num ${row.bunching > 0 ? 'cell-critical' : ''}`}>{row.bunching}</td>
       <td className={`num ${row.gaps > 0 ? 'cell-warning' : ''}`}>{row.gaps}</td>
       <td className={row.openGaps > 0 ? 'cell-warning' : ''} data-testid="open-gaps">
-        {row.longestOpenGap
-          ? t('transit.ops.openGapsText', { count: row.openGaps, minutes: Math.floor(row.longestOpenGap.waited / 60), stop: row.longestOpenGap.stopName })
-          : t('transit.ops.openGapsNone')}
+        {row.longestOpenGap ? (
+          // The stop links to its arrivals: when the next bus is coming there.
+          <Link to={`/go/stops/${encodeURIComponent(row.longestOpenGap.stopId)}${query({ feed })}`}>
+            {t('transit.ops.openGapsText', { count: row.openGaps, minutes: Math.floor(row.longestOpenGap.waited / 60), stop: row.longestOpenGap.stopName })}
+          </Link>
+        ) : t('transit.ops.openGapsNone')}
       </td>
       {span > 0 && <td rowSpan={span} className={`num route-accuracy ${accuracy && belowGoal(accuracy, goal) ? 'cell-warning' : ''}`} data-testid="route-accuracy">{formatShare(accuracy?.inWindow ?? null)}</td>}
     </tr>
