@@ -21,8 +21,7 @@ import { TransitService } from './service.js';
 import { TransitError } from './errors.js';
 import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways } from './headways.js';
 import { headwayInputs, PassingRecorder, scheduledPassings, tripsDelivered, type TripsDelivered } from './network.js';
-import { openGaps } from './open-gaps.js';
-import { atFirstStop } from './tracking/tracker.js';
+import { openGaps, standingAt } from './open-gaps.js';
 import { registerDemoCommands } from './demo/cli.js';
 
 /** The one feed of a positions file, as the passing recorder keys feeds. */
@@ -206,10 +205,7 @@ export function registerTransitCommands(program: Command) {
         onTracked: (ping, update) => {
           recorder.observe(FILE_FEED, { ping, run: update?.run ?? null });
           if (update) seenRuns.add(update.run.key);
-          if (ping.time <= until) {
-            const trip = update?.run.trip;
-            lastFix.set(ping.vehicleId, { time: ping.time, standing: trip && atFirstStop(update.run) ? `${trip.routeId}\u0000${trip.directionId}\u0000${trip.pattern.stopIds[0]}` : null });
-          }
+          if (ping.time <= until) lastFix.set(ping.vehicleId, { time: ping.time, standing: update ? standingAt(update.run) : null });
         },
       });
       const actual = recorder.between(FILE_FEED, -Infinity, Infinity);

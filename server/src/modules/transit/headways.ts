@@ -42,6 +42,9 @@ export interface HeadwayStats {
   gaps: number;
 }
 
+/** The key of a stop of a route direction, as passings are grouped by (`route\0direction\0stop`). */
+export const stopKey = (pass: { routeId: string; directionId: number; stopId: string }) => `${pass.routeId}\u0000${pass.directionId}\u0000${pass.stopId}`;
+
 /** A period in which the feed was not observed (POSIX seconds): a bus may have passed a stop unseen. */
 export interface ObservationBreak { from: number; to: number }
 
@@ -59,25 +62,31 @@ export interface Observation { breaks?: ObservationBreak[]; from?: number; to?: 
  * what an irregular line is made of. Capped, so that one headway that barely fitted cannot outweigh the rest.
  */
 export function headwayWeight(length: number, observation: Observation): number {
-  const { from, to, since } = observation;
-  if (from === undefined || to === undefined || since === undefined || !(to > from)) return 1;
-  // The observed stretches: [since, to] less the breaks.
-  let seen = 0;
-  let start = since;
-  const breaks = [...(observation.breaks ?? [])].sort((a, b) => a.from - b.from);
-  for (const gap of [...breaks, { from: to, to: Infinity }]) {
-    const end = Math.min(gap.from, to);
-    // A headway ending at e fits in [start, end] when start + length <= e <= end; e is in [from, to].
-    seen += Math.max(0, end - Math.max(start + length, from));
-    start = Math.max(start, gap.to);
-    if (start >= to) break;
-  }
-  return 1 / Math.max(seen / (to - from), MIN_CHANCE_SEEN);
+  return headwayWeigher(observation)(length);
 }
 const MIN_CHANCE_SEEN = 0.1;
 
+/** `headwayWeight` for one observation: its observed stretches ([since, to] less the breaks) found once. */
+function headwayWeigher(observation: Observation): (length: number) => number {
+  const { from, to, since } = observation;
+  if (from === undefined || to === undefined || since === undefined || !(to > from)) return () => 1;
+  const stretches: Array<{ start: number; end: number }> = [];
+  let start = since;
+  for (const gap of [...(observation.breaks ?? [])].sort((a, b) => a.from - b.from).concat({ from: to, to: Infinity })) {
+    if (start >= to) break;
+    stretches.push({ start, end: Math.min(gap.from, to) });
+    start = Math.max(start, gap.to);
+  }
+  return (length) => {
+    // A headway ending at e fits in a stretch when start + length <= e <= end; e is in [from, to].
+    let seen = 0;
+    for (const stretch of stretches) seen += Math.max(0, stretch.end - Math.max(stretch.start + length, from));
+    return 1 / Math.max(seen / (to - from), MIN_CHANCE_SEEN);
+  };
+}
+
 /** The headways between consecutive times, with their weights, but for those across a break (one of them may hide a bus). */
-const gapsBetween = (times: number[], observation: Observation) => {
+const gapsBetween = (times: number[], observation: Observation, weightOf: (length: number) => number) => {
   const breaks = observation.breaks ?? [];
   const sorted = [...times].sort((a, b) => a - b);
   const lengths: number[] = [];
@@ -86,7 +95,7 @@ const gapsBetween = (times: number[], observation: Observation) => {
     const [from, to] = [sorted[i - 1]!, sorted[i]!];
     if (breaks.some((gap) => gap.from < to && gap.to > from)) continue;
     lengths.push(to - from);
-    weights.push(headwayWeight(to - from, observation));
+    weights.push(weightOf(to - from));
   }
   return { lengths, weights };
 };
@@ -113,14 +122,14 @@ const meanAndDeviation = ({ lengths, weights }: { lengths: number[]; weights: nu
  * weighted by `headwayWeight`. Counts (headways, bunching, gaps) are of the headways seen.
  */
 export function stopHeadways(actual: number[], scheduled: number[], options: HeadwayOptions = DEFAULT_HEADWAY_OPTIONS, observation: Observation = {}): HeadwayStats {
-  return measureStop(actual, scheduled, options, observation).stats;
+  return measureStop(actual, scheduled, options, observation, headwayWeigher(observation)).stats;
 }
 
 type Gaps = ReturnType<typeof gapsBetween>;
 
-function measureStop(actual: number[], scheduled: number[], options: HeadwayOptions, observation: Observation): { stats: HeadwayStats; headways: Gaps; planned: Gaps } {
-  const headways = gapsBetween(actual, observation);
-  const planned = gapsBetween(scheduled, observation);
+function measureStop(actual: number[], scheduled: number[], options: HeadwayOptions, observation: Observation, weightOf: (length: number) => number): { stats: HeadwayStats; headways: Gaps; planned: Gaps } {
+  const headways = gapsBetween(actual, observation, weightOf);
+  const planned = gapsBetween(scheduled, observation, weightOf);
   const { mean, deviation } = meanAndDeviation(headways);
   const plannedMean = meanAndDeviation(planned).mean;
   const actualWait = expectedWait(headways.lengths, headways.weights);
@@ -154,7 +163,7 @@ export function routeHeadways(actual: StopPass[], scheduled: StopPass[], options
   const group = (passes: StopPass[]) => {
     const byStop = new Map<string, number[]>();
     for (const pass of passes) {
-      const key = `${pass.routeId}\u0000${pass.directionId}\u0000${pass.stopId}`;
+      const key = stopKey(pass);
       let list = byStop.get(key);
       if (!list) byStop.set(key, list = []);
       list.push(pass.time);
@@ -164,8 +173,9 @@ export function routeHeadways(actual: StopPass[], scheduled: StopPass[], options
   const actualByStop = group(actual);
   const scheduledByStop = group(scheduled);
   const routes = new Map<string, { routeId: string; directionId: number; parts: HeadwayStats[]; headways: Gaps; planned: Gaps }>();
+  const weightOf = headwayWeigher(observation);
   for (const [key, times] of actualByStop) {
-    const { stats, headways, planned } = measureStop(times, scheduledByStop.get(key) ?? [], options, observation);
+    const { stats, headways, planned } = measureStop(times, scheduledByStop.get(key) ?? [], options, observation, weightOf);
     if (stats.headways === 0) continue;
     const [routeId, direction] = key.split('\u0000');
     const routeKey = `${routeId}\u0000${direction}`;

@@ -7,8 +7,8 @@ import { atFirstStop, scheduledTimeAt } from './tracking/tracker.js';
 import { isFrequencyBased, tripRuns } from './tracking/frequencies.js';
 import { currentDelay } from './prediction/baselines.js';
 import { stopsServed } from './arrivals.js';
-import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, type ObservationBreak, type RouteHeadways, type StopPass } from './headways.js';
-import { openGaps, type OpenGap } from './open-gaps.js';
+import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, stopKey, type ObservationBreak, type RouteHeadways, type StopPass } from './headways.js';
+import { openGaps, standingAt, type OpenGap } from './open-gaps.js';
 import type { TransitService } from './service.js';
 import type { FeedRuntime, LiveVehicle } from './feed-runtime.js';
 import { TransitError, TransitErrorCode } from './errors.js';
@@ -329,7 +329,7 @@ function headwaysEndingIn(passes: StopPass[], from: number): StopPass[] {
   const inside: StopPass[] = [];
   for (const pass of passes) {
     if (pass.time >= from) { inside.push(pass); continue; }
-    const key = `${pass.routeId}\u0000${pass.directionId}\u0000${pass.stopId}`;
+    const key = stopKey(pass);
     const previous = before.get(key);
     if (!previous || previous.time < pass.time) before.set(key, pass);
   }
@@ -506,8 +506,8 @@ export function headwaysNow(service: TransitService, feed: FeedRuntime, recorder
 export function gapsOpenNow(service: TransitService, feed: FeedRuntime, inputs: ReturnType<typeof headwayInputs>, now: number, breaks: ObservationBreak[]): OpenGap[] {
   const standing = new Set<string>();
   for (const vehicle of service.liveVehicles(feed)) {
-    const { trip } = vehicle.run;
-    if (atFirstStop(vehicle.run)) standing.add(`${trip.routeId}\u0000${trip.directionId}\u0000${trip.pattern.stopIds[0]}`);
+    const stop = standingAt(vehicle.run);
+    if (stop) standing.add(stop);
   }
   return openGaps(inputs.actual, inputs.planned, now, { since: inputs.window.since, breaks, standing });
 }

@@ -2,7 +2,8 @@
 //
 // The headway figures count a big gap only once it has closed, when the next bus finally passes; the
 // dispatcher wants to see it while passengers are still waiting, to send a bus or hold the one behind.
-import { DEFAULT_HEADWAY_OPTIONS, type HeadwayOptions, type ObservationBreak, type StopPass } from './headways.js';
+import { DEFAULT_HEADWAY_OPTIONS, stopKey, type HeadwayOptions, type ObservationBreak, type StopPass } from './headways.js';
+import { atFirstStop, type TripRun } from './tracking/tracker.js';
 
 export interface OpenGap {
   routeId: string;
@@ -20,7 +21,7 @@ export interface OpenGapContext {
   /** When passings began to be observed: nothing is known of the buses before. */
   since: number;
   breaks?: ObservationBreak[];
-  /** Stops (route\0direction\0stop) where a bus stands now: passengers can board it, so no gap there. */
+  /** Stops (`stopKey`) where a bus stands now: passengers can board it, so no gap there. */
   standing?: ReadonlySet<string>;
 }
 
@@ -39,26 +40,30 @@ const nearest = (times: number[], time: number) => {
   return before;
 };
 
-const keyOf = (pass: { routeId: string; directionId: number; stopId: string }) => `${pass.routeId}\u0000${pass.directionId}\u0000${pass.stopId}`;
+/** The first stop (its `stopKey`) where the run's bus stands waiting to leave, or null when it is on its way. */
+export function standingAt(run: TripRun): string | null {
+  const { trip } = run;
+  return atFirstStop(run) ? stopKey({ routeId: trip.routeId, directionId: trip.directionId, stopId: trip.pattern.stopIds[0]! }) : null;
+}
 
 /**
  * The stops where the wait since the last bus exceeds `gapMultiple` times the scheduled headway after the
  * slot it served, while the timetable had the next bus due there in the meantime. `scheduled`: the timetable's
- * passings from `context.since` to `now`. The headway in force at a time is the planned one spanning it,
- * so a plan that itself leaves a long gap (between the peaks, at night) is not called a service gap, and
- * a bus missing before one (the last at night) is. Not where a break in observation falls after the last
+ * passings from `context.since` to `now`. Held against the planned headway from that slot, a plan that
+ * itself leaves a long gap (between the peaks, at night) is not called a service gap, and a bus missing
+ * before one (the last at night) is. Not where a break in observation falls after the last
  * bus (it may have passed unseen), nor where a bus stands at the stop.
  */
 export function openGaps(actual: StopPass[], scheduled: StopPass[], now: number, context: OpenGapContext, options: HeadwayOptions = DEFAULT_HEADWAY_OPTIONS): OpenGap[] {
   const lastSeen = new Map<string, number>();
   for (const pass of actual) {
     if (pass.time > now || pass.time < context.since) continue;
-    const key = keyOf(pass);
+    const key = stopKey(pass);
     if ((lastSeen.get(key) ?? -Infinity) < pass.time) lastSeen.set(key, pass.time);
   }
   const planned = new Map<string, { pass: StopPass; times: number[] }>();
   for (const pass of scheduled) {
-    const key = keyOf(pass);
+    const key = stopKey(pass);
     let entry = planned.get(key);
     if (!entry) planned.set(key, entry = { pass, times: [] });
     entry.times.push(pass.time);

@@ -8,6 +8,9 @@ export const MIN_BIAS_WEIGHT = 0.02;
 /** The weight of a running mean's newest sample, its `count`th. */
 export const biasWeight = (count: number) => Math.max(1 / count, MIN_BIAS_WEIGHT);
 
+/** A learned mean shrunk toward zero by `strength` samples' worth of it: few samples, little trust. */
+export const shrunkMean = (mean: number, count: number, strength: number) => (count > 0 ? (mean * count) / (count + strength) : 0);
+
 /** A running mean that forgets slowly (the newest sample weighs at least MIN_BIAS_WEIGHT). */
 export class RunningMean {
   constructor(public mean = 0, public count = 0) {}

@@ -23,6 +23,7 @@ import { currentDelay } from './baselines.js';
 import { isHeadwayBased } from '../tracking/frequencies.js';
 import { bandOf, clampLog, dayTypeOfWeekday, LearnedModel, type DayType, type RunningMean, type RunningQuantile, type SlotStats } from './history.js';
 import type { PairBias } from './pair-bias.js';
+import { shrunkMean } from './biases.js';
 
 export interface EngineOptions {
   /** How many samples' worth of trust a prior gets against a slot's mean. */
@@ -414,12 +415,12 @@ export class PredictionEngine implements ArrivalPredictor {
     const { biases, banded, paired, bands, cells } = this;
     for (let i = 0; i < n; i++) {
       const bias = state.bias[run.nextIndex + i]!;
-      biases[i] = o.stopBiasStrength > 0 ? (o.stopBiasWeight * bias.mean * bias.count) / (bias.count + o.stopBiasStrength) : 0;
+      biases[i] = o.stopBiasStrength > 0 ? o.stopBiasWeight * shrunkMean(bias.mean, bias.count, o.stopBiasStrength) : 0;
       raw[i] = raw[i]! + biases[i]!;
       // The band is that of the horizon with the stop's bias (what the banded bias learns the error of).
       bands[i] = bandOf(raw[i]! - now);
       const band = state.bandBias[run.nextIndex + i]![bands[i]!]!;
-      banded[i] = o.bandBiasWeight > 0 ? (o.bandBiasWeight * band.mean * band.count) / (band.count + o.bandBiasStrength) : 0;
+      banded[i] = o.bandBiasWeight > 0 ? o.bandBiasWeight * shrunkMean(band.mean, band.count, o.bandBiasStrength) : 0;
       raw[i] = raw[i]! + banded[i]!;
       // Where the bus is now, in the same band: a cell per stop pattern, heading-to stop and stop ahead.
       paired[i] = o.pairBiasWeight > 0 ? o.pairBiasWeight * state.pairBias.shrunk(state.pairBias.cellOf(run.nextIndex, i, bands[i]!), o.pairBiasStrength) : 0;

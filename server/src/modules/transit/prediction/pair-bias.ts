@@ -9,7 +9,7 @@
 // than PAIR_OFFSETS stops are not kept, so a pattern grows with its length, not its square; announcements
 // are learned from only within the calibrated horizon (35 minutes) anyway, and stops far ahead have the
 // stop's two biases.
-import { biasWeight, HORIZON_BANDS } from './biases.js';
+import { biasWeight, HORIZON_BANDS, shrunkMean } from './biases.js';
 
 /** How many stops ahead of the one the bus is heading to (that one included) a pair is kept for. */
 export const PAIR_OFFSETS = 64;
@@ -40,8 +40,7 @@ export class PairBias {
     const row = cell < 0 ? null : this.rows[(cell / ROW) | 0];
     if (!row) return 0;
     const i = cell % ROW;
-    const count = row[ROW + i]!;
-    return count > 0 ? (row[i]! * count) / (count + strength) : 0;
+    return shrunkMean(row[i]!, row[ROW + i]!, strength);
   }
 
   /** Learns one error (a running mean that forgets slowly, as a stop's bias does). */
