@@ -56,7 +56,8 @@ export class DemoBuses {
     }
     // The demo city's passenger pages stay on its buses when another feed is imported beside them.
     transit.defaultFeed ??= DEMO_BUS_FEED;
-    this.simulator = new BusSimulator(transit.runtime(DEMO_BUS_FEED).timetable, { seed: 1 });
+    // The demo city's buses report the stop they stand at or head to, as AVL systems with door sensors do.
+    this.simulator = new BusSimulator(transit.runtime(DEMO_BUS_FEED).timetable, { seed: 1, stopReports: true });
     return imported;
   }
 

@@ -10,6 +10,7 @@ import { CsvFileWriter, deriveActuals, predictionLines, replay, PREDICTION_COLUM
 import { DailyTally, readActuals, scorePredictionsFile, type FileScore, type ScoredFrom } from './accuracy/evaluate.js';
 import { formatScores } from './accuracy/score.js';
 import { parseTimestamp } from './tracking/positions.js';
+import type { TrackerCounters } from './tracking/tracker.js';
 import { parseGtfsDate } from './gtfs/time.js';
 import { configOrExit } from '../../main.js';
 import { openDatabase } from '../../platform/db/open.js';
@@ -169,7 +170,7 @@ export function registerTransitCommands(program: Command) {
       await writer.close();
       await actualsWriter?.close();
       if (options.saveModel) fs.writeFileSync(options.saveModel, JSON.stringify(model.toJSON()));
-      process.stdout.write(`replayed ${counters.pings} positions in ${((Date.now() - started) / 1000).toFixed(1)} s: ${counters.matched} on a trip, ${counters.offRoute} off route, ${counters.unknownTrip} without a usable trip, ${counters.badFix} bad fixes; wrote ${writer.rows} predictions to ${options.out}\n`);
+      process.stdout.write(`replayed ${counters.pings} positions in ${((Date.now() - started) / 1000).toFixed(1)} s: ${counters.matched} on a trip, ${counters.offRoute} off route, ${counters.unknownTrip} without a usable trip, ${counters.badFix} bad fixes${stopReportsLine(counters)}; wrote ${writer.rows} predictions to ${options.out}\n`);
     });
 
   transit.command('headways')
@@ -274,4 +275,10 @@ export function registerTransitCommands(program: Command) {
       }
       printScores(`Accuracy of predictions made 0-30 min before the actual arrival (${actuals.size} actual arrivals${options.from !== undefined ? `, predictions from ${options.from}` : ''})`, scores, routes);
     });
+}
+
+/** How many of the pings carried the operator's stop, and how many of those were set aside (said only when any did). */
+function stopReportsLine(counters: TrackerCounters): string {
+  if (counters.stopReports === 0) return '';
+  return `, ${counters.stopReports} with the operator's stop (${counters.stopReportsSetAside} of them set aside: the stop did not fit the fix)`;
 }

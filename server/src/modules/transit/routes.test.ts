@@ -19,9 +19,9 @@ async function upload(id: string, body: Buffer, token?: string) {
   return { status: response.status, type: response.headers.get('content-type'), body: await response.json() };
 }
 
-async function pushProtobuf(message: Record<string, unknown>, token: string) {
+async function pushProtobuf(message: Record<string, unknown>, token: string, feed?: string) {
   const bytes = FeedMessage.encode(FeedMessage.fromObject(message)).finish();
-  const response = await fetch(`${server.url}/api/v1/transit/realtime`, { method: 'POST', body: new Blob([new Uint8Array(bytes)]), headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${token}` } });
+  const response = await fetch(`${server.url}/api/v1/transit/realtime${feed ? `?feed=${feed}` : ''}`, { method: 'POST', body: new Blob([new Uint8Array(bytes)]), headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${token}` } });
   return { status: response.status, type: response.headers.get('content-type'), body: await response.json() };
 }
 
@@ -251,5 +251,36 @@ describe('arrivals of a frequency-based trip', () => {
     // The later instances, from the timetable; the 08:00 instance is not listed a second time.
     expect(t1.slice(1).map((arrival: { scheduledArrival: number; live: boolean }) => [arrival.scheduledArrival, arrival.live])).toEqual(
       ['08:20:00', '08:30:00', '08:40:00', '08:50:00', '09:00:00'].map((time) => [at(time), false]));
+  });
+});
+
+describe('the operator\'s stop in vehicle positions', () => {
+  it('places a bus reported standing at a stop there, and publishes it STOPPED_AT', async () => {
+    const duty = await server.login('duty');
+    expect((await upload('reports', zipFiles(lineFeed()), duty)).status).toBe(201);
+    clock.set(at('08:06:00') * 1000);
+    const reported = (time: number, metres: number, stop: Record<string, unknown>) => ({ ...position('V5', 'T1', time, metres), vehicle: { ...position('V5', 'T1', time, metres).vehicle, ...stop } });
+    const first = await pushProtobuf({ header: { gtfsRealtimeVersion: '2.0', timestamp: at('08:03:00') }, entity: [reported(at('08:03:00'), 500, { currentStopSequence: 2, stopId: 'B', currentStatus: 'IN_TRANSIT_TO' })] }, duty, 'reports');
+    expect(first.body).toMatchObject({ positions: 1, accepted: 1 });
+    // 30 m short of B by its fix, but standing at B by the operator's word (the JSON form, snake_case).
+    const second = await server.request('POST', '/api/v1/transit/realtime?feed=reports', {
+      token: duty,
+      body: { header: { gtfs_realtime_version: '2.0', timestamp: at('08:06:00') }, entity: [{ id: 'V5', vehicle: { vehicle: { id: 'V5' }, trip: { trip_id: 'T1' }, position: { latitude: 0, longitude: lineLongitude(970) }, timestamp: at('08:06:00'), current_stop_sequence: 2, current_status: 'STOPPED_AT' } }] },
+    });
+    expect(second.body).toMatchObject({ positions: 1, accepted: 1 });
+    const [entity] = (await server.request('GET', '/gtfs-rt/vehicle-positions?feed=reports&format=json')).body.entity;
+    expect(entity.vehicle).toMatchObject({ vehicle: { id: 'V5' }, currentStopSequence: 2, stopId: 'B', currentStatus: 'STOPPED_AT' });
+    // B is behind it; C is next, live.
+    const atB = (await server.request('GET', '/api/v1/transit/stops/B/arrivals?feed=reports')).body.arrivals;
+    expect(atB.filter((arrival: { live: boolean }) => arrival.live)).toEqual([]);
+    const [atC] = (await server.request('GET', '/api/v1/transit/stops/C/arrivals?feed=reports')).body.arrivals;
+    expect(atC).toMatchObject({ tripId: 'T1', vehicleId: 'V5', live: true, stopsAway: 1 });
+    // A status the protocol does not have is refused, named where it is.
+    const bad = await server.request('POST', '/api/v1/transit/realtime?feed=reports', {
+      token: duty,
+      body: { header: { gtfs_realtime_version: '2.0', timestamp: at('08:06:00') }, entity: [{ id: 'V5', vehicle: { vehicle: { id: 'V5' }, position: { latitude: 0, longitude: 0.001 }, current_status: 'PARKED' } }] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body['invalid-params'][0].name).toBe('/entity/0/vehicle/currentStatus');
   });
 });

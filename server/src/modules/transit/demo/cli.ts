@@ -6,7 +6,7 @@ import cliProgress from 'cli-progress';
 import { loadTimetable, type Timetable } from '../gtfs/timetable.js';
 import { zipFiles } from '../gtfs/zip-writer.js';
 import { CsvFileWriter } from '../accuracy/replay.js';
-import { positionLine, POSITION_COLUMNS } from '../tracking/positions.js';
+import { positionLine, POSITION_COLUMNS, POSITION_COLUMNS_WITH_STOPS } from '../tracking/positions.js';
 import { demoNetworkFeed } from './network.js';
 import { BusSimulator } from './simulator.js';
 
@@ -33,7 +33,8 @@ export function registerDemoCommands(transit: Command, { timetableOf, dayOption 
     .option('--to <HH:MM>', 'local time before which the last positions are (up to 28:00, GTFS-style, for the night)', '24:00')
     .option('--every <seconds>', 'seconds between two positions of a bus', '30')
     .option('--seed <n>', 'random seed of the simulator', '1')
-    .action(async (options: { out: string; day: string; from: string; to: string; every: string; seed: string }) => {
+    .option('--stop-reports', 'also write the stop each bus stands at or heads to (current_stop_sequence, stop_id, current_status), as AVL systems with door sensors report it')
+    .action(async (options: { out: string; day: string; from: string; to: string; every: string; seed: string; stopReports?: boolean }) => {
       const timetable = await loadTimetable(zipFiles(demoNetworkFeed()));
       const day = dayOption(options.day, 'day')!;
       const clockTime = (text: string, option: string) => {
@@ -46,12 +47,13 @@ export function registerDemoCommands(transit: Command, { timetableOf, dayOption 
       if (!(to > from)) throw new Error('--to must be after --from');
       if (!Number.isInteger(every) || every < 1 || every > 3600) throw new Error(`--every must be whole seconds from 1 to 3600, not "${options.every}"`);
       if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, not "${options.seed}"`);
-      const writer = new CsvFileWriter(options.out, POSITION_COLUMNS);
+      const stopReports = options.stopReports === true;
+      const writer = new CsvFileWriter(options.out, stopReports ? POSITION_COLUMNS_WITH_STOPS : POSITION_COLUMNS);
       const bar = new cliProgress.SingleBar({ format: 'simulate | {bar} | {percentage}% of the day | {positions} positions', stream: process.stderr }, cliProgress.Presets.shades_classic);
       bar.start(to - from, 0, { positions: 0 });
       let last = from;
-      for (const ping of new BusSimulator(timetable, { seed }).positionsBetween(from, to, every)) {
-        writer.write(positionLine(ping));
+      for (const ping of new BusSimulator(timetable, { seed, stopReports }).positionsBetween(from, to, every)) {
+        writer.write(positionLine(ping, stopReports));
         if (ping.time - last >= 600) { bar.update(ping.time - from, { positions: writer.rows }); last = ping.time; }
       }
       bar.update(to - from, { positions: writer.rows });
@@ -66,13 +68,14 @@ export function registerDemoCommands(transit: Command, { timetableOf, dayOption 
     .option('--feed <id>', 'feed id on the server', 'haicheng')
     .option('--interval <seconds>', 'seconds between position reports', '10')
     .option('--seed <n>', 'random seed', '1')
+    .option('--gps-only', 'report positions alone, without the stop each bus stands at or heads to')
     .option('--url <url>', 'CityPulse base URL', process.env.CITYPULSE_URL ?? 'http://localhost:8080')
     .option('--token <token>', 'bearer token with transit:ingest (or CITYPULSE_TOKEN)', process.env.CITYPULSE_TOKEN)
-    .action(async (options: { gtfs: string; feed: string; interval: string; seed: string; url: string; token?: string }) => {
+    .action(async (options: { gtfs: string; feed: string; interval: string; seed: string; gpsOnly?: boolean; url: string; token?: string }) => {
       if (!options.token) throw new Error('--token (or CITYPULSE_TOKEN) is required: an API token with the transit:ingest scope');
       const interval = Number(options.interval);
       if (!(interval >= 1)) throw new Error('--interval must be at least 1 second');
-      const simulator = new BusSimulator(await timetableOf(options.gtfs), { seed: Number(options.seed) });
+      const simulator = new BusSimulator(await timetableOf(options.gtfs), { seed: Number(options.seed), stopReports: !options.gpsOnly });
       const target = new URL(`/api/v1/transit/realtime?feed=${encodeURIComponent(options.feed)}`, options.url);
       for (;;) {
         const now = Math.floor(Date.now() / 1000);

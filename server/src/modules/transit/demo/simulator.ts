@@ -11,7 +11,12 @@ import { nextTripInBlock } from '../prediction/next-trip.js';
 import type { VehiclePing } from '../tracking/positions.js';
 import { mulberry32 } from '../../../sim/vitals-simulator.js';
 
-export interface SimulatorOptions { seed: number; gpsNoiseMetres: number }
+export interface SimulatorOptions {
+  seed: number;
+  gpsNoiseMetres: number;
+  /** Whether each position says the stop the bus stands at or heads to, as AVL systems with door sensors do. */
+  stopReports: boolean;
+}
 
 /** A small seeded generator (mulberry32) with a normal draw (Box-Muller). */
 function random(seed: number) {
@@ -46,7 +51,7 @@ export class BusSimulator {
   private readonly options: SimulatorOptions;
 
   constructor(private readonly timetable: Timetable, options: Partial<SimulatorOptions> = {}) {
-    this.options = { seed: 1, gpsNoiseMetres: 8, ...options };
+    this.options = { seed: 1, gpsNoiseMetres: 8, stopReports: false, ...options };
   }
 
   /** The trip the same bus runs before `trip` on `day` (its block's previous one that day), or null. */
@@ -113,19 +118,26 @@ export class BusSimulator {
         if (previous ? time <= this.realised(previous, day).arrive[previous.arrivals.length - 1]! || time < depart[0]! - SIGN_ON_SECONDS : time < depart[0]! - 300) continue;
         const distances = trip.pattern.distances;
         let along = distances[0]!;
+        // The stop the bus's own system reports: the one it stands at, or the next one once it has left.
+        let stop = 0, stopped = time < depart[0]!;
         for (let i = 1; i < n; i++) {
           if (time < arrive[i]!) {
             const share = time <= depart[i - 1]! ? 0 : (time - depart[i - 1]!) / (arrive[i]! - depart[i - 1]!);
             along = distances[i - 1]! + share * (distances[i]! - distances[i - 1]!);
+            stop = i; stopped = share === 0;
+            if (stopped) stop = i - 1;
             break;
           }
           along = distances[i]!; // standing at stop i until it leaves
+          stop = i; stopped = true;
           if (time < depart[i]!) break;
         }
         const [x, y] = pointAlong(trip.pattern.path, along);
         const noise = random(hash(`${this.options.seed}:${trip.id}:${time}`));
         const [lat, lon] = this.timetable.projection.toLatLon(x + noise.normal(0, this.options.gpsNoiseMetres), y + noise.normal(0, this.options.gpsNoiseMetres));
-        pings.push({ time, vehicleId: `HC-${trip.blockId ?? trip.id}`, tripId: trip.id, routeId: trip.routeId, lat, lon });
+        const ping: VehiclePing = { time, vehicleId: `HC-${trip.blockId ?? trip.id}`, tripId: trip.id, routeId: trip.routeId, lat, lon };
+        if (this.options.stopReports) Object.assign(ping, { stopSequence: trip.stopSequences[stop]!, stopId: trip.pattern.stopIds[stop]!, stopStatus: stopped ? 'STOPPED_AT' : 'IN_TRANSIT_TO' });
+        pings.push(ping);
       }
     }
     return pings;
@@ -142,7 +154,10 @@ export class BusSimulator {
       header: { gtfsRealtimeVersion: '2.0', incrementality: 'FULL_DATASET', timestamp: time },
       entity: this.positionsAt(time).map((ping) => ({
         id: ping.vehicleId,
-        vehicle: { vehicle: { id: ping.vehicleId }, trip: { tripId: ping.tripId, routeId: ping.routeId }, position: { latitude: ping.lat, longitude: ping.lon }, timestamp: ping.time },
+        vehicle: {
+          vehicle: { id: ping.vehicleId }, trip: { tripId: ping.tripId, routeId: ping.routeId }, position: { latitude: ping.lat, longitude: ping.lon }, timestamp: ping.time,
+          ...(ping.stopSequence === undefined ? {} : { currentStopSequence: ping.stopSequence, stopId: ping.stopId, currentStatus: ping.stopStatus }),
+        },
       })),
     };
   }

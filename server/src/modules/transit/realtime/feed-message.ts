@@ -3,7 +3,7 @@
 // See: https://gtfs.org/documentation/realtime/reference/
 import GtfsRealtimeBindings from 'gtfs-realtime-bindings';
 import { TransitError, TransitErrorCode } from '../errors.js';
-import type { VehiclePing } from '../tracking/positions.js';
+import { parseStopStatus, type VehiclePing } from '../tracking/positions.js';
 import { parseGtfsTime } from '../gtfs/time.js';
 
 export const { FeedMessage, FeedEntity } = GtfsRealtimeBindings.transit_realtime;
@@ -98,7 +98,30 @@ function verifyEntity(entity: Record<string, unknown>): string | null {
   return null;
 }
 
-/** Replaces the enum names (strings) found along a dotted path, through arrays, by 0; true if there were any. */
+/**
+ * Every enum value name of GTFS-Realtime (FULL_DATASET, STOPPED_AT, …), read off the bindings: a name that
+ * is none of them ("PARKED") would otherwise be dropped without a word by fromObject.
+ */
+const ENUM_NAMES: ReadonlySet<string> = (() => {
+  const names = new Set<string>();
+  const seen = new Set<unknown>();
+  const isEnum = (value: object) => Object.keys(value).length > 0 && Object.entries(value).every(([name, number]) => typeof number === 'number' && /^[A-Z0-9_]+$/.test(name));
+  const walk = (value: unknown) => {
+    if (!value || seen.has(value)) return;
+    seen.add(value);
+    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+      if (inner && typeof inner === 'object' && isEnum(inner)) Object.keys(inner).forEach((name) => names.add(name));
+      else if (inner && (typeof inner === 'object' || typeof inner === 'function') && /^[A-Z]/.test(key)) walk(inner);
+    }
+  };
+  walk(GtfsRealtimeBindings.transit_realtime);
+  return names;
+})();
+
+/**
+ * Replaces the enum names (strings) found along a dotted path, through arrays, by 0; true if there were
+ * any, false also when a string there is no enum name at all (then it stays, and is refused).
+ */
 function setAsideNames(value: unknown, path: string[]): boolean {
   if (Array.isArray(value)) return value.map((inner) => setAsideNames(inner, path)).some(Boolean);
   if (!value || typeof value !== 'object' || path.length === 0) return false;
@@ -108,10 +131,11 @@ function setAsideNames(value: unknown, path: string[]): boolean {
   if (Array.isArray(record[key!])) {
     const list = record[key!] as unknown[];
     const names = list.some((item) => typeof item === 'string');
+    if (list.some((item) => typeof item === 'string' && !ENUM_NAMES.has(item))) return false;
     record[key!] = list.map((item) => (typeof item === 'string' ? 0 : item));
     return names;
   }
-  if (typeof record[key!] !== 'string') return false;
+  if (typeof record[key!] !== 'string' || !ENUM_NAMES.has(record[key!] as string)) return false;
   record[key!] = 0;
   return true;
 }
@@ -154,6 +178,11 @@ export function pingsOf(message: FeedMessageObject): DecodedPositions {
     const ping: VehiclePing = { time, vehicleId: id, tripId: vehicle.trip?.tripId || null, routeId: vehicle.trip?.routeId || null, lat: position.latitude, lon: position.longitude };
     if (position.bearing !== undefined && position.bearing !== null) ping.bearing = position.bearing;
     if (position.speed !== undefined && position.speed !== null) ping.speed = position.speed;
+    // Where the operator's system places the vehicle: the stop it is at or heading to.
+    if (typeof vehicle.currentStopSequence === 'number') ping.stopSequence = vehicle.currentStopSequence;
+    if (vehicle.stopId) ping.stopId = vehicle.stopId;
+    const status = vehicle.currentStatus !== undefined && vehicle.currentStatus !== null ? parseStopStatus(vehicle.currentStatus as string | number) : null;
+    if (status) ping.stopStatus = status;
     // A vehicle on a copy of a timetable trip at another time (see trip-updates.ts): the copy's start.
     const relationship = String(vehicle.trip?.scheduleRelationship ?? 'SCHEDULED');
     const start = vehicle.trip?.startTime ? parseGtfsTime(vehicle.trip.startTime) : null;

@@ -190,7 +190,9 @@ export function vehiclePositionsMessage(vehicles: Iterable<Live>, now: number, c
   const entity = [];
   for (const live of uniqueVehicles(vehicles)) {
     const { run, ping } = live;
-    const index = Math.min(run.nextIndex, run.trip.arrivals.length - 1);
+    // Standing at a stop, as the operator reported and the tracker placed it there: that stop, STOPPED_AT.
+    const standing = ping.stopStatus === 'STOPPED_AT' && run.nextIndex > 0 && run.progress === run.trip.pattern.distances[run.nextIndex - 1];
+    const index = standing ? run.nextIndex - 1 : Math.min(run.nextIndex, run.trip.arrivals.length - 1);
     const position: Record<string, number> = { latitude: ping.lat, longitude: ping.lon };
     if (ping.bearing !== undefined && ping.bearing >= 0 && ping.bearing <= 360) position.bearing = ping.bearing; // E027
     if (ping.speed !== undefined && ping.speed >= 0 && ping.speed < 60) position.speed = ping.speed; // W004
@@ -203,7 +205,7 @@ export function vehiclePositionsMessage(vehicles: Iterable<Live>, now: number, c
         position,
         currentStopSequence: run.trip.stopSequences[index]!,
         stopId: run.trip.pattern.stopIds[index]!,
-        currentStatus: 'IN_TRANSIT_TO',
+        currentStatus: standing ? 'STOPPED_AT' : 'IN_TRANSIT_TO',
         timestamp: Math.min(ping.time, now),
       },
     });

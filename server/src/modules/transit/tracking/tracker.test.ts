@@ -113,6 +113,79 @@ describe('tracking vehicles along their trips', () => {
   });
 });
 
+describe('the operator\'s stop reports (current_stop_sequence, stop_id, current_status)', () => {
+  // T3 runs out along the street and back on the other side of it: E stands opposite B, F opposite A.
+  let doubling: Timetable;
+  beforeAll(async () => {
+    const base = lineFeed();
+    doubling = await loadTimetable(zipFiles(lineFeed({
+      'stops.txt': `${base['stops.txt']!}E,Stop E,0.0001,${lineLongitude(1000).toFixed(6)}\nF,Stop F,0.0001,0\n`,
+      'trips.txt': `${base['trips.txt']!}R1,ALL,T3,West,1\n`,
+      'stop_times.txt': `${base['stop_times.txt']!}T3,09:00:00,09:00:00,A,1\nT3,09:05:00,09:05:00,B,2\nT3,09:10:00,09:10:00,C,3\nT3,09:15:00,09:15:00,E,4\nT3,09:20:00,09:20:00,F,5\n`,
+    })));
+  });
+
+  it('dates the arrival at a stop a bus is reported standing at by the drive there, not by the fix', () => {
+    const tracker = new Tracker(timetable);
+    tracker.observe(ping('08:00:00', 0, { stopSequence: 1, stopStatus: 'STOPPED_AT' }));
+    tracker.observe(ping('08:03:00', 500, { stopSequence: 2, stopStatus: 'IN_TRANSIT_TO' }));
+    // Standing at B (1000 m), the fix 20 m on: placed at B. The timetable runs the last 500 m in 150 s.
+    const update = tracker.observe(ping('08:06:00', 1020, { stopSequence: 2, stopStatus: 'STOPPED_AT' }))!;
+    expect(update.passed).toEqual([{ index: 1, time: at('08:05:30') }]);
+    expect(update.run.progress).toBe(update.run.trip.pattern.distances[1]);
+    // Without the report the straight line from 500 m to 1020 m dates it 08:05:53.
+    const alone = new Tracker(timetable);
+    alone.observe(ping('08:00:00', 0));
+    alone.observe(ping('08:03:00', 500));
+    expect(alone.observe(ping('08:06:00', 1020))!.passed[0]!.time).toBeCloseTo(at('08:03:00') + (500 / 520) * 180, 6);
+    expect(tracker.counters).toMatchObject({ stopReports: 3, stopReportsSetAside: 0 });
+  });
+
+  it('never dates the arrival before the last fix, nor after the fix that reports it', () => {
+    const tracker = new Tracker(timetable);
+    tracker.observe(ping('08:00:00', 0));
+    tracker.observe(ping('08:04:50', 990));
+    // From 990 m the timetable needs 3 s; a fix 10 s later reports the bus standing at B.
+    expect(tracker.observe(ping('08:05:00', 1000, { stopSequence: 2, stopStatus: 'STOPPED_AT' }))!.passed[0]!.time).toBe(at('08:04:53'));
+  });
+
+  it('keeps a bus heading to a stop short of it whatever its fix says, until it is reported there', () => {
+    const tracker = new Tracker(timetable);
+    tracker.observe(ping('08:00:00', 0));
+    const short = tracker.observe(ping('08:04:00', 1080, { stopId: 'B' }))!; // heading to B (IN_TRANSIT_TO when not said)
+    expect(short.passed).toEqual([]);
+    expect(short.run.nextIndex).toBe(1);
+    expect(short.run.progress).toBeCloseTo(short.run.trip.pattern.distances[1]! - 1, 6);
+    const there = tracker.observe(ping('08:05:00', 1090, { stopId: 'B', stopStatus: 'STOPPED_AT' }))!;
+    expect(there.passed.map((stop) => stop.index)).toEqual([1]);
+    // Reported heading to C: B left behind, though the fix is still short of it.
+    const other = new Tracker(timetable);
+    other.observe(ping('08:00:00', 0, { vehicleId: 'V2' }));
+    expect(other.observe(ping('08:05:00', 960, { vehicleId: 'V2', stopSequence: 3, stopStatus: 'IN_TRANSIT_TO' }))!.passed.map((stop) => stop.index)).toEqual([1]);
+  });
+
+  it('tells which way a bus runs where its path doubles back, which the fix alone cannot', () => {
+    const back = (extra: Partial<VehiclePing>) => new Tracker(doubling).observe({ ...ping('09:12:00', 1100, { tripId: 'T3', lat: 0.0001 }), ...extra })!.run;
+    // 1100 m along the street is 1.1 km out, or 2.9 km along on the way back.
+    expect(back({}).progress).toBeCloseTo(1100, -1);
+    const reported = back({ stopSequence: 4, stopStatus: 'IN_TRANSIT_TO' });
+    expect(reported.progress).toBeCloseTo(2900, -1);
+    expect(reported.nextIndex).toBe(3);
+  });
+
+  it('sets aside a report that does not fit the fix, and places the bus by its fix alone', () => {
+    const tracker = new Tracker(timetable);
+    tracker.observe(ping('08:00:00', 0));
+    // Standing at D, 3 km along, while the fix is 900 m along: the fix wins.
+    expect(tracker.observe(ping('08:04:00', 900, { stopSequence: 4, stopStatus: 'STOPPED_AT' }))!.run.progress).toBeCloseTo(900, 0);
+    tracker.observe(ping('08:06:00', 1300));
+    // Heading to B, already 300 m behind: a stale report. A stop the trip does not have: nothing to go by.
+    expect(tracker.observe(ping('08:07:00', 1500, { stopSequence: 2 }))!.run.progress).toBeCloseTo(1500, 0);
+    expect(tracker.observe(ping('08:08:00', 1700, { stopId: 'NOPE' }))!.run.progress).toBeCloseTo(1700, 0);
+    expect(tracker.counters).toMatchObject({ stopReports: 3, stopReportsSetAside: 3 });
+  });
+});
+
 describe('reading positions', () => {
   const write = (name: string, text: string) => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'positions-')), name);
@@ -128,6 +201,19 @@ describe('reading positions', () => {
       { time: Date.parse('2016-11-24T06:00:01Z') / 1000, vehicleId: '2307', tripId: '1670059', routeId: '100', lat: 30.27, lon: -97.73, bearing: 90 },
       { time: 1480000000, vehicleId: '2307', tripId: null, routeId: '100', lat: 30.28, lon: -97.74 },
     ]);
+  });
+
+  it('reads the operator\'s stop: current_stop_sequence, stop_id, current_status (by name or number)', async () => {
+    const file = write('stops.csv', 'timestamp,vehicle_id,trip_id,route_id,latitude,longitude,current_stop_sequence,stop_id,current_status\n1000,1,T1,R1,0,0,2,B,STOPPED_AT\n1001,1,T1,R1,0,0,3,,2\n1002,1,T1,R1,0,0,,,\n');
+    const pings = await all(file);
+    expect(pings.map(({ stopSequence, stopId, stopStatus }) => ({ stopSequence, stopId, stopStatus }))).toEqual([
+      { stopSequence: 2, stopId: 'B', stopStatus: 'STOPPED_AT' },
+      { stopSequence: 3, stopId: undefined, stopStatus: 'IN_TRANSIT_TO' },
+      { stopSequence: undefined, stopId: undefined, stopStatus: undefined },
+    ]);
+    const header = 'timestamp,vehicle_id,trip_id,route_id,latitude,longitude,current_stop_sequence,current_status\n';
+    await expect(all(write('e.csv', `${header}1000,1,2,3,30,-97,2.5,\n`))).rejects.toThrow(/e\.csv:2 current_stop_sequence: "2\.5" is not a whole number/);
+    await expect(all(write('f.csv', `${header}1000,1,2,3,30,-97,2,PARKED\n`))).rejects.toThrow(/f\.csv:2 current_status: "PARKED" is not INCOMING_AT, STOPPED_AT or IN_TRANSIT_TO/);
   });
 
   it('names the line and field of a bad row', async () => {

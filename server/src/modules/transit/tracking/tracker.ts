@@ -80,11 +80,15 @@ export interface TrackUpdate {
   finished?: TripRun;
 }
 
-export interface TrackerCounters { pings: number; matched: number; offRoute: number; unknownTrip: number; badFix: number; inferredTrip: number }
+export interface TrackerCounters {
+  pings: number; matched: number; offRoute: number; unknownTrip: number; badFix: number; inferredTrip: number;
+  /** Pings placed by the operator's stop (current_stop_sequence or stop_id), and those whose stop did not fit the fix. */
+  stopReports: number; stopReportsSetAside: number;
+}
 
 export class Tracker {
   private readonly runs = new Map<string, TripRun>(); // by vehicle
-  readonly counters: TrackerCounters = { pings: 0, matched: 0, offRoute: 0, unknownTrip: 0, badFix: 0, inferredTrip: 0 };
+  readonly counters: TrackerCounters = { pings: 0, matched: 0, offRoute: 0, unknownTrip: 0, badFix: 0, inferredTrip: 0, stopReports: 0, stopReportsSetAside: 0 };
 
   constructor(private readonly timetable: Timetable, private readonly options: TrackerOptions = DEFAULT_TRACKER_OPTIONS) {}
 
@@ -145,8 +149,9 @@ export class Tracker {
       return { run, time: ping.time, onRoute: false, passed: [] };
     }
     this.counters.matched++;
-    const along = Math.max(run.progress, match.along);
-    const passed = this.advance(run, along, ping.time, false);
+    const report = this.reportedPlace(run.trip, ping, x, y, run.progress, run.nextIndex, reach);
+    const along = Math.max(run.progress, report?.along ?? match.along);
+    const passed = this.advance(run, along, ping.time, false, report?.stopped ? report.index : -1);
     return { run, time: ping.time, onRoute: true, passed };
   }
 
@@ -163,12 +168,49 @@ export class Tracker {
     return { run: start, time: ping.time, onRoute: true, passed: this.advance(start, start.progress, ping.time, true), finished: run };
   }
 
-  /** Moves a run to `along` at `time`, giving passing times to the stops crossed since the last ping. */
-  private advance(run: TripRun, along: number, time: number, first: boolean): StopPassing[] {
+  /**
+   * Where the operator's stop report puts a vehicle on its trip: at the stop (STOPPED_AT), or between the
+   * stop before and the stop (heading to it), at the point nearest the fix there. Null without a report,
+   * or when the report does not fit the fix (the fix not near the path there, the stop already left
+   * behind, or out of reach since the last fix): the fix alone places the vehicle then, as without reports.
+   */
+  private reportedPlace(trip: Trip, ping: VehiclePing, x: number, y: number, progress: number, nextIndex: number, reach: number): { along: number; index: number; stopped: boolean } | null {
+    if (ping.stopSequence === undefined && ping.stopId === undefined) return null;
+    this.counters.stopReports++;
+    const index = reportedIndex(trip, ping, Math.max(0, nextIndex - 1));
+    const distances = trip.pattern.distances;
+    const stopped = ping.stopStatus === 'STOPPED_AT';
+    const last = distances.length - 1;
+    let lo = 0, hi = 0;
+    if (index >= 0) {
+      // Heading to a stop, the vehicle has not reached it; but the last one counts as reached at the edge
+      // of its terminal zone, as without reports (an operator may never report a bus standing there).
+      lo = stopped ? distances[index]! : index > 0 ? distances[index - 1]! : -Infinity;
+      hi = stopped || index === last ? distances[index]! : Math.max(lo, distances[index]! - 1);
+    }
+    const match = index >= 0 && lo <= reach && hi >= progress - this.options.backtrackMetres
+      ? nearestOnPath(trip.pattern.path, x, y, lo - REPORT_SLACK_METRES, hi + REPORT_SLACK_METRES) : null;
+    if (!match || match.offset > this.options.maxOffsetMetres) {
+      this.counters.stopReportsSetAside++;
+      return null;
+    }
+    return { along: Math.min(hi, Math.max(lo, match.along)), index, stopped };
+  }
+
+  /**
+   * Moves a run to `along` at `time`, giving passing times to the stops crossed since the last ping.
+   * `stoppedAt`: the index of the stop the operator reports the vehicle standing at, or -1.
+   */
+  private advance(run: TripRun, along: number, time: number, first: boolean, stoppedAt = -1): StopPassing[] {
     const distances = run.trip.pattern.distances;
     const passed: StopPassing[] = [];
     const from = run.progress, since = run.lastTime;
     const interpolate = !first && time - since <= this.options.maxGapSeconds && along > from;
+    // A bus reported standing at a stop it was not at before drove there and has stood since: it arrived
+    // after the timetable's running time from its last fix, not at this fix (steady movement all along
+    // would date every stop on the way late), and never before its last fix.
+    const reached = interpolate && stoppedAt >= 0 && distances[stoppedAt] === along
+      ? Math.min(time, since + Math.max(0, scheduledTimeAt(run.trip, along) - scheduledTimeAt(run.trip, from))) : time;
     const last = distances.length - 1;
     // Where each stop counts as reached: its own point, or the edge of the terminal zone for the last one.
     const reachedAt = (index: number) => (index === last ? Math.max(distances[last]! - this.options.terminalMetres, Math.min(from, distances[last]!)) : distances[index]!);
@@ -177,7 +219,7 @@ export class Tracker {
     while (run.nextIndex < distances.length && reachedAt(run.nextIndex) <= along + 1e-6) {
       const d = reachedAt(run.nextIndex);
       // The vehicle is taken to move at a steady speed between the two pings around the stop.
-      const passTime = interpolate ? since + ((d - from) / (along - from)) * (time - since) : NaN;
+      const passTime = interpolate ? since + ((d - from) / (along - from)) * (reached - since) : NaN;
       run.passTimes[run.nextIndex] = passTime;
       passed.push({ index: run.nextIndex, time: passTime });
       run.nextIndex++;
@@ -206,6 +248,8 @@ export class Tracker {
       along = inferred.along;
       this.counters.inferredTrip++;
     }
+    // Where the trip's path passes the same place twice, the operator's stop tells which pass the bus is on.
+    along = this.reportedPlace(trip, ping, x, y, -Infinity, 0, Infinity)?.along ?? along;
     const added = ping.addedStart !== undefined && !isFrequencyBased(trip) && previous === undefined;
     const day = added ? this.serviceDayOfStart(trip, ping.addedStart!, ping.time) : this.serviceDayOf(trip, ping.time);
     if (day === null) return null;
@@ -304,6 +348,18 @@ export class Tracker {
     }
     return best;
   }
+}
+
+/** How far past its stretch an operator's stop report may still place a fix (GPS noise, stops a little off). */
+const REPORT_SLACK_METRES = 150;
+
+/** The index of the stop a report names (its stop_sequence, else its stop_id from `from` on), or -1. */
+function reportedIndex(trip: Trip, ping: VehiclePing, from: number): number {
+  if (ping.stopSequence !== undefined) {
+    const index = trip.stopSequences.indexOf(ping.stopSequence);
+    return index >= from ? index : -1;
+  }
+  return trip.pattern.stopIds.indexOf(ping.stopId!, from);
 }
 
 /** The smallest distance along the path among the points nearly as near as the nearest (start of a loop). */
