@@ -580,6 +580,38 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
       expect(await announcement(page)).toBe('7路，开往黄浦江35号码头，即将进站，实时。');
     });
 
+    it('says a bus its operator reports standing at the stop is here now, on the stop page and the display', async () => {
+      const pier = 20;
+      const now = Math.floor(Date.now() / 1000);
+      const coming = (await arrivalsAt(pier)).find((arrival) => !arrival.live && arrival.scheduledArrival > now && arrival.scheduledArrival < now + 600)!;
+      expect(coming).toBeDefined();
+      // 15 m past the pier by its fix; standing at it by the operator's word (doors open: it can still be caught).
+      const response = await server.request('POST', `/api/v1/transit/realtime?feed=${HARBOUR_FEED}`, {
+        token: duty,
+        body: {
+          header: { gtfs_realtime_version: '2.0', timestamp: now },
+          entity: [{ id: '沪B-7010', vehicle: { vehicle: { id: '沪B-7010' }, trip: { trip_id: coming.tripId }, position: { latitude: 1, longitude: longitudeAt((pier - 1) * SPACING + 15) }, timestamp: now, current_stop_sequence: pier, current_status: 'STOPPED_AT' } }],
+        },
+      });
+      expect(response.body).toMatchObject({ accepted: 1 });
+      const page = await newPage({ width: 390, height: 844 });
+      await page.goto(`${server.url}/go/stops/${harbourStop(pier)}?feed=${HARBOUR_FEED}`);
+      const row = page.locator(`.arrival[data-trip="${coming.tripId}"].is-live`);
+      await row.waitFor();
+      // "已到站" where the minutes stand, "正在上下客" where the bus is; said so to a screen reader.
+      expect(await row.locator('.arrival-due').textContent()).toBe('已到站');
+      expect(await row.locator('.whereabouts').textContent()).toBe('正在上下客');
+      await page.waitForFunction(() => (document.querySelector('[data-testid="announcement"]')?.textContent ?? '') === '7路，开往黄浦江35号码头，已到站，实时。');
+      const board = await newPage({ width: 1920, height: 1080 });
+      await board.goto(`${server.url}/board/${harbourStop(pier)}?feed=${HARBOUR_FEED}`);
+      const boardRow = board.locator(`.board-row[data-trip="${coming.tripId}"].is-live`);
+      await boardRow.waitFor();
+      expect(await boardRow.locator('.board-due').textContent()).toBe('已到站');
+      expect(await boardRow.locator('.board-where').count()).toBe(0); // said once, where the minutes stand
+      await screenshot(board, 'board-bus-here-1920x1080');
+      await screenshot(page, 'go-stop-bus-here');
+    });
+
     it('counts down the same minutes, and shows the same lateness, on the stop page and the display', async () => {
       const pier = 30;
       const [late, other] = (await arrivalsAt(pier)).filter((arrival) => !arrival.live && arrival.scheduledArrival > Date.now() / 1000 + 120);

@@ -5,7 +5,7 @@ import type { Arrival, StopArrivals } from '@citypulse/contracts';
 import type { Trip } from './gtfs/timetable.js';
 import { tripRuns } from './tracking/frequencies.js';
 import { isFresh, type FeedRuntime, type TrackedVehicle } from './feed-runtime.js';
-import { atFirstStop } from './tracking/tracker.js';
+import { atFirstStop, reportedStandingAt } from './tracking/tracker.js';
 
 export interface ArrivalOptions { limit: number; windowSeconds: number }
 
@@ -46,7 +46,7 @@ function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: Arr
     const { run } = live;
     covered.add(run.key);
     if (!live.predictions) continue;
-    const predicted = index >= live.from ? live.predictions[index - live.from]! : waitingDeparture(live, index, now);
+    const predicted = index >= live.from ? live.predictions[index - live.from]! : waitingDeparture(live, index, now) ?? standingHere(live, index, now);
     if (predicted === null) continue;
     const scheduled = run.serviceStart + trip.arrivals[index]!;
     // Counted from the last stop passed (`from` is the first not yet passed, as of the bus's last fix).
@@ -109,3 +109,11 @@ function waitingDeparture(live: TrackedVehicle, index: number, now: number): num
   return Math.max(now, predictions[0]! - (trip.arrivals[1]! - trip.departures[0]!));
 }
 
+/**
+ * Now, for a bus its operator reports standing at this stop (doors open: passengers can still board),
+ * which the tracker already counts as past it. Not at the trip's last stop: there it takes nobody on.
+ */
+function standingHere(live: TrackedVehicle, index: number, now: number): number | null {
+  const { run } = live;
+  return index > 0 && !endsAt(run.trip, index) && reportedStandingAt(run, live.ping) === index ? now : null;
+}

@@ -268,13 +268,19 @@ describe('the operator\'s stop in vehicle positions', () => {
       body: { header: { gtfs_realtime_version: '2.0', timestamp: at('08:06:00') }, entity: [{ id: 'V5', vehicle: { vehicle: { id: 'V5' }, trip: { trip_id: 'T1' }, position: { latitude: 0, longitude: lineLongitude(970) }, timestamp: at('08:06:00'), current_stop_sequence: 2, current_status: 'STOPPED_AT' } }] },
     });
     expect(second.body).toMatchObject({ positions: 1, accepted: 1 });
-    const [entity] = (await server.request('GET', '/gtfs-rt/vehicle-positions?feed=reports&format=json')).body.entity;
-    expect(entity.vehicle).toMatchObject({ vehicle: { id: 'V5' }, currentStopSequence: 2, stopId: 'B', currentStatus: 'STOPPED_AT' });
-    // B is behind it; C is next, live.
-    const atB = (await server.request('GET', '/api/v1/transit/stops/B/arrivals?feed=reports')).body.arrivals;
-    expect(atB.filter((arrival: { live: boolean }) => arrival.live)).toEqual([]);
+    const standing = async () => (await server.request('GET', '/gtfs-rt/vehicle-positions?feed=reports&format=json')).body.entity[0].vehicle;
+    expect(await standing()).toMatchObject({ vehicle: { id: 'V5' }, currentStopSequence: 2, stopId: 'B', currentStatus: 'STOPPED_AT' });
+    // At B it is there now, doors open (passed, for the tracker); C is next, live.
+    const [atB] = (await server.request('GET', '/api/v1/transit/stops/B/arrivals?feed=reports')).body.arrivals;
+    expect(atB).toMatchObject({ tripId: 'T1', vehicleId: 'V5', live: true, stopsAway: 0, metresAway: 0, waitingAtFirstStop: false, predictedArrival: at('08:06:00') });
     const [atC] = (await server.request('GET', '/api/v1/transit/stops/C/arrivals?feed=reports')).body.arrivals;
     expect(atC).toMatchObject({ tripId: 'T1', vehicleId: 'V5', live: true, stopsAway: 1 });
+    // Moving on, reported heading to C: gone from B.
+    await pushProtobuf({ header: { gtfsRealtimeVersion: '2.0', timestamp: at('08:06:40') }, entity: [reported(at('08:06:40'), 1100, { currentStopSequence: 3, currentStatus: 'IN_TRANSIT_TO' })] }, duty, 'reports');
+    clock.set(at('08:06:40') * 1000);
+    const leftB = (await server.request('GET', '/api/v1/transit/stops/B/arrivals?feed=reports')).body.arrivals;
+    expect(leftB.filter((arrival: { vehicleId: string | null }) => arrival.vehicleId === 'V5')).toEqual([]);
+    expect(await standing()).toMatchObject({ currentStopSequence: 3, stopId: 'C', currentStatus: 'IN_TRANSIT_TO' });
     // A status the protocol does not have is refused, named where it is.
     const bad = await server.request('POST', '/api/v1/transit/realtime?feed=reports', {
       token: duty,

@@ -4,7 +4,7 @@
 import { useEffect } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { feedProblem, isUnknownPlace, Lateness, StreamBadge, Whereabouts, useClockText, useDateText, useFeed, useFeedProblemText, useRouteNames } from './common';
+import { feedProblem, isHere, isUnknownPlace, Lateness, StreamBadge, Whereabouts, useClockText, useDateText, useFeed, useFeedProblemText, useRouteNames } from './common';
 import { minutesUntil, useNow, useStopArrivals } from './stream';
 
 const ROWS = 6;
@@ -67,14 +67,16 @@ export function BoardPage() {
                   <span className="board-route"><span className="sr-only">{t('transit.lineLabel')} </span>{routeName(arrival.routeId)}</span>
                   <span className="board-dest">
                     <span className="board-headsign">{arrival.terminates ? t('transit.stop.terminates') : <><span className="board-towards">{t('transit.stop.headsign')}</span> {arrival.headsign}</>}</span>
-                    <Whereabouts arrival={arrival} className="board-where" />
+                    {/* A bus here says so where the minutes stand; the row has no room to say it twice. */}
+                    {!isHere(arrival) && <Whereabouts arrival={arrival} className="board-where" />}
                   </span>
                   <span className="board-kind">
                     <span className={`kind kind-${arrival.live ? 'live' : 'scheduled'}`}><span aria-hidden="true">{arrival.live ? '◉ ' : '◷ '}</span>{arrival.live ? t('transit.live') : t('transit.scheduled')}</span>
                     {arrival.live && <Lateness seconds={arrival.delaySeconds} className="board-delay" />}
                   </span>
                   <span className="board-minutes">
-                    {minutes === 0 ? <strong className="board-due">{t('transit.board.due')}</strong> : <><strong>{minutes}</strong><small>{t('transit.board.minutes')}</small></>}
+                    {isHere(arrival) ? <strong className="board-due">{t('transit.here')}</strong>
+                      : minutes === 0 ? <strong className="board-due">{t('transit.board.due')}</strong> : <><strong>{minutes}</strong><small>{t('transit.board.minutes')}</small></>}
                   </span>
                 </li>
               );

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { Lateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useRouteNames, useWhereaboutsText, Whereabouts } from './common';
+import { isHere, Lateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useRouteNames, useWhereaboutsText, Whereabouts } from './common';
 import { isDue, minutesUntil, useNow, useStopArrivals } from './stream';
 import type { Arrival } from './types';
 
@@ -57,7 +57,8 @@ export function StopPage() {
                       </Link>
                       <span className="arrival-headsign">{arrival.terminates ? t('transit.stop.terminates') : <><span className="label">{t('transit.stop.headsign')} </span>{arrival.headsign}</>}</span>
                       <span className="arrival-when">
-                        {minutes === 0 ? <strong className="arrival-due">{t('transit.due')}</strong> : <><strong className="arrival-minutes">{minutes}</strong> {t('transit.minuteUnit')}</>}
+                        {isHere(arrival) ? <strong className="arrival-due">{t('transit.here')}</strong>
+                          : minutes === 0 ? <strong className="arrival-due">{t('transit.due')}</strong> : <><strong className="arrival-minutes">{minutes}</strong> {t('transit.minuteUnit')}</>}
                         <span className="arrival-clock">{clockText(arrival.predictedArrival * 1000)}</span>
                       </span>
                       <span className="arrival-status">
@@ -105,7 +106,7 @@ function useAnnouncement(arrivals: Arrival[] | undefined, now: number, routeName
   /** "15路，开往临港中心，3 分钟后到站，还有 2 站，实时。" (where the bus is, as it was when there was news). */
   function say(bus: Arrival, minutes: number): string {
     const where = minutes === 0 ? null : whereabouts(bus);
-    const when = minutes === 0 ? t('transit.stop.dueNow') : t('transit.stop.in', { count: minutes });
+    const when = isHere(bus) ? t('transit.stop.hereNow') : minutes === 0 ? t('transit.stop.dueNow') : t('transit.stop.in', { count: minutes });
     return t(bus.terminates ? 'transit.stop.announceTerminates' : 'transit.stop.announce', {
       route: t('transit.line', { name: routeName(bus.routeId) }),
       headsign: bus.headsign,

@@ -74,7 +74,8 @@ export const roundedMetres = (metres: number) => (metres < 200 ? Math.max(10, Ma
 
 /**
  * Where a tracked bus is, as stop boards say it: "还有 3 站 · 1.2 公里", "在本站候发" while it waits here to
- * leave. Nothing for arrivals no tracked bus runs. The distance (along the route, from the bus's last fix)
+ * leave its first stop, "正在上下客" while its operator reports it standing here on the way (stopsAway 0 both).
+ * Nothing for arrivals no tracked bus runs. The distance (along the route, from the bus's last fix)
  * only where asked: as `roundedMetres`, in km from 1 km; the display at the stop keeps to the stops.
  */
 export function Whereabouts({ arrival, distance = false, className = '' }: { arrival: Where; distance?: boolean; className?: string }) {
@@ -84,12 +85,16 @@ export function Whereabouts({ arrival, distance = false, className = '' }: { arr
 
 type Where = Pick<Arrival, 'stopsAway' | 'metresAway' | 'waitingAtFirstStop'>;
 
+/** A tracked bus standing at this stop on its way (its operator says so): "已到站" rather than minutes. */
+export const isHere = (arrival: Where) => arrival.stopsAway === 0 && !arrival.waitingAtFirstStop;
+
 /** The words of `Whereabouts`, null where no tracked bus runs the arrival (also for the live region). */
 export function useWhereaboutsText(): (arrival: Where, distance?: boolean) => string | null {
   const { t } = useTranslation();
   return ({ stopsAway, metresAway, waitingAtFirstStop }, distance = false) => {
     if (stopsAway === null || stopsAway === undefined) return null;
-    if (stopsAway === 0) return t('transit.atStop');
+    // Here now: waiting to leave the first stop, or standing at this stop on the way (its operator says so).
+    if (stopsAway === 0) return t(waitingAtFirstStop ? 'transit.atStop' : 'transit.atStopNow');
     const parts = [t('transit.away', { count: stopsAway })];
     if (distance && metresAway !== null && metresAway !== undefined) {
       const metres = roundedMetres(metresAway);

@@ -6,7 +6,7 @@
 // schedule_relationship populated).
 // See: https://gtfs.org/documentation/realtime/reference/ and the validator rules E001-E052, W001-W009.
 import type { TrackedVehicle as Live } from '../feed-runtime.js';
-import type { TripRun } from '../tracking/tracker.js';
+import { reportedStandingAt, type TripRun } from '../tracking/tracker.js';
 import type { Trip } from '../gtfs/timetable.js';
 import { formatDayNumber } from '../gtfs/time.js';
 import { formatSecondOfDay, isFrequencyBased, isHeadwayBased } from '../tracking/frequencies.js';
@@ -191,8 +191,9 @@ export function vehiclePositionsMessage(vehicles: Iterable<Live>, now: number, c
   for (const live of uniqueVehicles(vehicles)) {
     const { run, ping } = live;
     // Standing at a stop, as the operator reported and the tracker placed it there: that stop, STOPPED_AT.
-    const standing = ping.stopStatus === 'STOPPED_AT' && run.nextIndex > 0 && run.progress === run.trip.pattern.distances[run.nextIndex - 1];
-    const index = standing ? run.nextIndex - 1 : Math.min(run.nextIndex, run.trip.arrivals.length - 1);
+    const standingAt = reportedStandingAt(run, ping);
+    const standing = standingAt >= 0;
+    const index = standing ? standingAt : Math.min(run.nextIndex, run.trip.arrivals.length - 1);
     const position: Record<string, number> = { latitude: ping.lat, longitude: ping.lon };
     if (ping.bearing !== undefined && ping.bearing >= 0 && ping.bearing <= 360) position.bearing = ping.bearing; // E027
     if (ping.speed !== undefined && ping.speed >= 0 && ping.speed < 60) position.speed = ping.speed; // W004

@@ -378,6 +378,16 @@ function firstNear(path: Path, x: number, y: number, maxOffset: number): number 
   return along;
 }
 
+/**
+ * The index of the stop a vehicle stands at by its operator's last report, where the tracker placed it
+ * there (a report set aside does not count), or -1. The tracker counts that stop as passed: a bus is
+ * there from when it arrives.
+ */
+export function reportedStandingAt(run: TripRun, ping: VehiclePing): number {
+  const index = run.nextIndex - 1;
+  return ping.stopStatus === 'STOPPED_AT' && index >= 0 && run.progress === run.trip.pattern.distances[index] ? index : -1;
+}
+
 /** Within this distance of its first stop, a vehicle that has not passed the second has not left yet. */
 export const FIRST_STOP_METRES = 40;
 
