@@ -609,6 +609,12 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
       expect(await boardRow.locator('.board-due').textContent()).toBe('已到站');
       expect(await boardRow.locator('.board-where').count()).toBe(0); // said once, where the minutes stand
       await screenshot(board, 'board-bus-here-1920x1080');
+      // The line diagram lists it at the pier, standing there, not approaching the next.
+      const route = await newPage();
+      await route.goto(`${server.url}/go/routes/HB7?feed=${HARBOUR_FEED}`);
+      const bus = route.locator('.line-vehicle[data-vehicle="沪B-7010"]');
+      await bus.waitFor();
+      expect(await bus.textContent()).toContain('车辆 沪B-7010，停靠 黄浦江20号码头，');
       await screenshot(page, 'go-stop-bus-here');
     });
 

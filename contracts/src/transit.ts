@@ -27,6 +27,8 @@ export interface DiagramVehicle {
    * to the one ahead, and the first vehicle on its way behind it is measured against the one ahead of both.
    */
   waitingUntil: number | null;
+  /** Index (in the diagram's stops) of the stop its operator reports the vehicle standing at, or null. */
+  standingAt: number | null;
   /** POSIX seconds of the last position. */
   reportedAt: number;
   /** Scheduled running time from this vehicle to the one ahead of it, seconds (null for the leader). */

@@ -3,7 +3,7 @@
 // passings the tracker reports live. Plain functions over a feed runtime; the routes stay thin.
 import type { Route, StopPattern, Timetable, Trip } from './gtfs/timetable.js';
 import { serviceRuns } from './gtfs/timetable.js';
-import { atFirstStop, scheduledTimeAt } from './tracking/tracker.js';
+import { atFirstStop, reportedStandingAt, scheduledTimeAt } from './tracking/tracker.js';
 import { isFrequencyBased, tripRuns } from './tracking/frequencies.js';
 import { currentDelay } from './prediction/baselines.js';
 import { stopsServed } from './arrivals.js';
@@ -174,7 +174,9 @@ export function routeDiagram(service: TransitService, feed: FeedRuntime, routeId
       const departure = run.serviceStart + run.trip.departures[0]!;
       const waitingUntil = atFirstStop(run) && time < departure ? departure : null;
       const delaySeconds = Math.round(currentDelay({ run, time }));
-      return [{ vehicleId: vehicle.ping.vehicleId, tripId: run.trip.id, ...where, delaySeconds, waitingUntil, reportedAt: time, gapAheadSeconds: null, gapAhead: null } as DiagramVehicle];
+      const standing = reportedStandingAt(run, vehicle.ping);
+      const standingAt = standing < 0 ? null : run.trip.pattern.key === pattern.key ? standing : pattern.stopIds.indexOf(run.trip.pattern.stopIds[standing]!);
+      return [{ vehicleId: vehicle.ping.vehicleId, tripId: run.trip.id, ...where, delaySeconds, waitingUntil, standingAt: standingAt !== null && standingAt >= 0 ? standingAt : null, reportedAt: time, gapAheadSeconds: null, gapAhead: null } as DiagramVehicle];
     }).sort((a, b) => b.along - a.along || (a.waitingUntil ?? 0) - (b.waitingUntil ?? 0));
     // The gap to the vehicle ahead is how long the timetable takes from here to where that vehicle is:
     // the headway a passenger between them will see, compared with the scheduled headway.

@@ -270,6 +270,8 @@ describe('the operator\'s stop in vehicle positions', () => {
     expect(second.body).toMatchObject({ positions: 1, accepted: 1 });
     const standing = async () => (await server.request('GET', '/gtfs-rt/vehicle-positions?feed=reports&format=json')).body.entity[0].vehicle;
     expect(await standing()).toMatchObject({ vehicle: { id: 'V5' }, currentStopSequence: 2, stopId: 'B', currentStatus: 'STOPPED_AT' });
+    const diagramVehicle = async () => (await server.request('GET', '/api/v1/transit/routes/R1?feed=reports')).body.directions[0].vehicles.find((vehicle: { vehicleId: string }) => vehicle.vehicleId === 'V5');
+    expect(await diagramVehicle()).toMatchObject({ standingAt: 1, nextStop: 2 });
     // At B it is there now, doors open (passed, for the tracker); C is next, live.
     const [atB] = (await server.request('GET', '/api/v1/transit/stops/B/arrivals?feed=reports')).body.arrivals;
     expect(atB).toMatchObject({ tripId: 'T1', vehicleId: 'V5', live: true, stopsAway: 0, metresAway: 0, waitingAtFirstStop: false, predictedArrival: at('08:06:00') });
@@ -281,6 +283,7 @@ describe('the operator\'s stop in vehicle positions', () => {
     const leftB = (await server.request('GET', '/api/v1/transit/stops/B/arrivals?feed=reports')).body.arrivals;
     expect(leftB.filter((arrival: { vehicleId: string | null }) => arrival.vehicleId === 'V5')).toEqual([]);
     expect(await standing()).toMatchObject({ currentStopSequence: 3, stopId: 'C', currentStatus: 'IN_TRANSIT_TO' });
+    expect(await diagramVehicle()).toMatchObject({ standingAt: null, nextStop: 2 });
     // A status the protocol does not have is refused, named where it is.
     const bad = await server.request('POST', '/api/v1/transit/realtime?feed=reports', {
       token: duty,

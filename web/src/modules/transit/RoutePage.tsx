@@ -55,15 +55,16 @@ function Direction({ direction, timeZone, feed }: { direction: DiagramDirection;
   const gaps = direction.vehicles.filter((vehicle) => vehicle.gapAhead === 'gap').length;
   const approaching = new Map<number, DiagramVehicle[]>();
   // Listed in the direction of travel, each bus above the stop it approaches (the one nearest the stop
-  // last); a bus waiting at the first stop is listed there, not as approaching the second.
+  // last); a bus waiting at the first stop is listed there, not as approaching the second, and one its
+  // operator reports standing at a stop, at that stop.
   for (const vehicle of [...direction.vehicles].reverse()) {
-    const at = vehicle.waitingUntil !== null ? 0 : vehicle.nextStop;
+    const at = vehicle.waitingUntil !== null ? 0 : vehicle.standingAt ?? vehicle.nextStop;
     approaching.set(at, [...(approaching.get(at) ?? []), vehicle]);
   }
   const statusText = (vehicle: DiagramVehicle) => (vehicle.gapAhead ? t(`transit.route.${vehicle.gapAhead}`) : '');
   const vehicleText = (vehicle: DiagramVehicle, stopName: string) => (vehicle.waitingUntil !== null
     ? t('transit.route.waitingText', { id: vehicle.vehicleId, stop: stopName, time: clockText(vehicle.waitingUntil * 1000) })
-    : t('transit.route.vehicleText', {
+    : t(vehicle.standingAt !== null ? 'transit.route.standingText' : 'transit.route.vehicleText', {
       id: vehicle.vehicleId, stop: stopName, delay: delayText(vehicle.delaySeconds),
       gap: vehicle.gapAheadSeconds === null ? '' : t('transit.route.gapText', { minutes: minutes(vehicle.gapAheadSeconds), status: statusText(vehicle) }),
     }));
