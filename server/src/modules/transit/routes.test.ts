@@ -291,5 +291,20 @@ describe('the operator\'s stop in vehicle positions', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body['invalid-params'][0].name).toBe('/entity/0/vehicle/currentStatus');
+    for (const sequence of ['second', -1, 2.5]) {
+      const wrong = await server.request('POST', '/api/v1/transit/realtime?feed=reports', {
+        token: duty,
+        body: { header: { gtfs_realtime_version: '2.0', timestamp: at('08:06:00') }, entity: [{ id: 'V5', vehicle: { vehicle: { id: 'V5' }, position: { latitude: 0, longitude: 0.001 }, current_stop_sequence: sequence } }] },
+      });
+      expect(wrong.status, String(sequence)).toBe(400);
+      expect(wrong.body['invalid-params'][0].name).toBe('/entity/0/vehicle/currentStopSequence');
+    }
+    // The same for a TripUpdate's stop_sequence (uint32 too: -3 would have become 4294967293).
+    const tripUpdate = await server.request('POST', '/api/v1/transit/realtime?feed=reports', {
+      token: duty,
+      body: { header: { gtfs_realtime_version: '2.0', timestamp: at('08:06:00') }, entity: [{ id: 'U', trip_update: { trip: { trip_id: 'T2' }, stop_time_update: [{ stop_sequence: 2, arrival: { delay: 0 } }, { stop_sequence: -3, arrival: { delay: 0 } }] } }] },
+    });
+    expect(tripUpdate.status).toBe(400);
+    expect(tripUpdate.body['invalid-params'][0]).toEqual({ name: '/entity/0/tripUpdate/stopTimeUpdate/1/stopSequence', reason: 'a whole number of 0 or more expected' });
   });
 });
