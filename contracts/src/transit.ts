@@ -68,8 +68,9 @@ export interface Arrival {
   /**
    * Where a bus we track on this trip is, as stop boards say it ("还有 3 站"): the stops it has still to
    * reach up to this one (1: this is the next stop it comes to; 0: it stands here, at its first stop
-   * waiting to leave, or on the way as its operator reports it), and the metres along the route. Null for arrivals no tracked bus is running yet
-   * (the timetable, the operator's TripUpdates, the next trip of a bus's block).
+   * waiting to leave, or on the way as its operator reports it), and the metres along the route. Null
+   * for arrivals no tracked bus is running yet (the timetable, the operator's TripUpdates, the next trip
+   * of a bus's block).
    */
   stopsAway: number | null;
   metresAway: number | null;

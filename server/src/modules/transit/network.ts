@@ -132,6 +132,15 @@ function alongMain(live: LiveVehicle, pattern: StopPattern): { along: number; ne
   return null;
 }
 
+/** The main pattern's index of the stop the vehicle's operator reports it standing at, or null (as `alongMain` carries it). */
+function standingOnMain(live: LiveVehicle, pattern: StopPattern): number | null {
+  const run = live.run!;
+  const standing = reportedStandingAt(run, live.ping);
+  if (standing < 0) return null;
+  const index = run.trip.pattern.key === pattern.key ? standing : pattern.stopIds.indexOf(run.trip.pattern.stopIds[standing]!);
+  return index >= 0 ? index : null;
+}
+
 /** Scheduled headway around now: the median gap between consecutive departures from the first stop within an hour either side. */
 function scheduledHeadwayNear(feed: FeedRuntime, trips: Trip[], now: number): number | null {
   const clock = feed.timetable.clock;
@@ -174,9 +183,8 @@ export function routeDiagram(service: TransitService, feed: FeedRuntime, routeId
       const departure = run.serviceStart + run.trip.departures[0]!;
       const waitingUntil = atFirstStop(run) && time < departure ? departure : null;
       const delaySeconds = Math.round(currentDelay({ run, time }));
-      const standing = reportedStandingAt(run, vehicle.ping);
-      const standingAt = standing < 0 ? null : run.trip.pattern.key === pattern.key ? standing : pattern.stopIds.indexOf(run.trip.pattern.stopIds[standing]!);
-      return [{ vehicleId: vehicle.ping.vehicleId, tripId: run.trip.id, ...where, delaySeconds, waitingUntil, standingAt: standingAt !== null && standingAt >= 0 ? standingAt : null, reportedAt: time, gapAheadSeconds: null, gapAhead: null } as DiagramVehicle];
+      const standingAt = standingOnMain(vehicle, pattern);
+      return [{ vehicleId: vehicle.ping.vehicleId, tripId: run.trip.id, ...where, delaySeconds, waitingUntil, standingAt, reportedAt: time, gapAheadSeconds: null, gapAhead: null } as DiagramVehicle];
     }).sort((a, b) => b.along - a.along || (a.waitingUntil ?? 0) - (b.waitingUntil ?? 0));
     // The gap to the vehicle ahead is how long the timetable takes from here to where that vehicle is:
     // the headway a passenger between them will see, compared with the scheduled headway.

@@ -299,6 +299,15 @@ describe('the operator\'s stop in vehicle positions', () => {
       expect(wrong.status, String(sequence)).toBe(400);
       expect(wrong.body['invalid-params'][0].name).toBe('/entity/0/vehicle/currentStopSequence');
     }
+    // Any unsigned field likewise: a vehicle's timestamp, also as digits, or its trip's direction.
+    for (const [vehicle, field] of [[{ timestamp: -5 }, 'timestamp'], [{ timestamp: '-5' }, 'timestamp'], [{ trip: { trip_id: 'T1', direction_id: -1 } }, 'trip/directionId']] as const) {
+      const wrong = await server.request('POST', '/api/v1/transit/realtime?feed=reports', {
+        token: duty,
+        body: { header: { gtfs_realtime_version: '2.0', timestamp: at('08:06:00') }, entity: [{ id: 'V5', vehicle: { vehicle: { id: 'V5' }, position: { latitude: 0, longitude: 0.001 }, ...vehicle } }] },
+      });
+      expect(wrong.status, field).toBe(400);
+      expect(wrong.body['invalid-params'][0]).toEqual({ name: `/entity/0/vehicle/${field}`, reason: 'a whole number of 0 or more expected' });
+    }
     // The same for a TripUpdate's stop_sequence (uint32 too: -3 would have become 4294967293).
     const tripUpdate = await server.request('POST', '/api/v1/transit/realtime?feed=reports', {
       token: duty,

@@ -124,8 +124,8 @@ export class BusSimulator {
           if (time < arrive[i]!) {
             const share = time <= depart[i - 1]! ? 0 : (time - depart[i - 1]!) / (arrive[i]! - depart[i - 1]!);
             along = distances[i - 1]! + share * (distances[i]! - distances[i - 1]!);
-            stop = i; stopped = share === 0;
-            if (stopped) stop = i - 1;
+            stopped = share === 0; // still at the stop before, at the moment it leaves
+            stop = stopped ? i - 1 : i;
             break;
           }
           along = distances[i]!; // standing at stop i until it leaves

@@ -80,21 +80,24 @@ function checkJsonShape(object: Record<string, unknown>) {
       const [path, reason] = problem.split(': ');
       refuse(`/entity/${i}/${path!.replace(/\./g, '/')}`, reason ?? problem);
     }
-    const negative = negativeSequence(entity, `/entity/${i}`);
+    const negative = negativeUnsigned(entity, `/entity/${i}`);
     if (negative) refuse(negative, 'a whole number of 0 or more expected');
   });
 }
 
-/** Stop sequences are uint32: verify() lets -1 through and fromObject makes it 4294967295. */
-const SEQUENCE_FIELDS = new Set(['currentStopSequence', 'stopSequence']);
+/**
+ * The unsigned fields of GTFS-Realtime (uint32 and uint64 in its .proto): verify() lets -1 through, and
+ * fromObject makes it 4294967295 (a stop sequence, a direction) or 2^64 - 1 (a timestamp).
+ */
+const UNSIGNED_FIELDS = new Set(['currentStopSequence', 'stopSequence', 'directionId', 'carriageSequence', 'occupancyPercentage', 'timestamp', 'start', 'end']);
 
-/** Where, inside `value`, a stop sequence is a negative number (its path), or null. */
-function negativeSequence(value: unknown, path: string): string | null {
+/** Where, inside `value`, an unsigned field holds a negative number, or one written as digits (its path); or null. */
+function negativeUnsigned(value: unknown, path: string): string | null {
   if (!value || typeof value !== 'object') return null;
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
     const at = `${path}/${key}`;
-    if (SEQUENCE_FIELDS.has(key) && typeof inner === 'number' && inner < 0) return at;
-    const found = negativeSequence(inner, at);
+    if (UNSIGNED_FIELDS.has(key) && ((typeof inner === 'number' && inner < 0) || (typeof inner === 'string' && /^-\d/.test(inner)))) return at;
+    const found = negativeUnsigned(inner, at);
     if (found) return found;
   }
   return null;
