@@ -96,7 +96,7 @@ async function freshPostgres(url: string, round: number): Promise<{ db: Db; drop
 async function timeOurImport(db: Db): Promise<{ seconds: number; counts: Record<string, number> }> {
   const service = new TransitService({ db, logger: pino({ level: 'silent' }), clock: systemClock });
   const started = performance.now();
-  const counts = await service.importFeed('bench', args.feed!, args.feed!);
+  const { counts } = await service.importFeed('bench', args.feed!, args.feed!);
   return { seconds: (performance.now() - started) / 1000, counts: { ...counts } };
 }
 

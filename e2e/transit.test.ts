@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startServer, type TestServer } from '../server/test/harness.js';
 import { ensureWebBuilt } from '../web/scripts/ensure-built.mjs';
-import { zipFiles } from '../server/src/modules/transit/testing/feed.js';
+import { listedOrderFeed, zipFiles } from '../server/src/modules/transit/testing/feed.js';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from './browser.js';
 import { seriousViolations } from './pages.js';
 
@@ -434,8 +434,36 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(await accuracy.textContent()).not.toContain('低于目标');
     const r15 = api.body.routes.find((route: { routeId: string }) => route.routeId === 'R15');
     expect(await row.locator('[data-testid="route-accuracy"]').textContent()).toBe(`${(r15.inWindow * 100).toFixed(1)}%`);
+    expect(await page.getByTestId('feed-notices').count()).toBe(0); // a feed in good order: nothing to say of it
     await screenshot(page, 'ops-transit');
     await expectAccessible(page, 'headway monitor');
+  });
+
+  it('tells the operations centre what the import found doubtful in a feed, and where', async () => {
+    const imported = await fetch(`${server.url}/api/v1/transit/feeds?id=zigzag`, {
+      method: 'POST', body: new Blob([new Uint8Array(zipFiles(listedOrderFeed([0, 3, 1, 4, 2, 5])))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` },
+    });
+    expect(imported.status).toBe(201);
+    try {
+      const page = await newPage({ width: 1440, height: 900 }, duty);
+      await page.goto(`${server.url}/ops/transit?feed=zigzag`);
+      const notices = page.getByTestId('feed-notices');
+      await notices.waitFor();
+      expect(await notices.locator('summary').textContent()).toBe('GTFS 数据提示 1 条：时刻表有效，但可能与车辆实际运行不符，相关班次的到站预测会受影响');
+      await notices.locator('summary').click();
+      const item = notices.locator('li[data-route="R1"]');
+      expect(await item.textContent()).toBe('1路：2 个班次的站点可能排错了顺序：4 个站点偏离前后两站之间的路线（stop_times.txt 第 3 行起，stop_sequence）');
+      expect(await item.getByRole('link').getAttribute('href')).toBe('/go/routes/R1?feed=zigzag');
+      await screenshot(page, 'ops-transit-notices');
+      await expectAccessible(page, 'headway monitor with feed notices');
+      // In English, the same.
+      const english = await newPage({ width: 1440, height: 900 }, duty);
+      await english.goto(`${server.url}/ops/transit?feed=zigzag&lang=en`);
+      await english.getByTestId('feed-notices').waitFor();
+      expect(await english.getByTestId('feed-notices').locator('summary').textContent()).toMatch(/^1 GTFS notice: /);
+    } finally {
+      await server.request('DELETE', '/api/v1/transit/feeds/zigzag', { token: duty });
+    }
   });
 
   // Last, and removed after: with a second feed, pages asked without `?feed=` (the headway monitor) pick one.

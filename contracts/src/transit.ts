@@ -132,3 +132,41 @@ export interface PredictionAccuracy {
   /** The most announcements outside their window first. */
   routes: Array<{ routeId: string; count: number; inWindow: number | null }>;
 }
+
+export type FeedNoticeCode = 'stops_out_of_order' | 'stop_far_from_shape';
+
+/**
+ * What a GTFS feed says that is valid but probably not what its buses do, found at import, for one stop
+ * pattern: the trips that share its stops, named by the first of them read. The feed is imported all the
+ * same; predictions on those trips suffer, as the tracker places buses on the path the stops make.
+ */
+export interface FeedNotice {
+  code: FeedNoticeCode;
+  file: 'stop_times.txt' | 'shapes.txt';
+  /** Line of the first stop_times row concerned, in the trip named. */
+  line: number;
+  routeId: string;
+  /** route_short_name, as riders know the route ('' when the feed has none). */
+  routeShortName: string;
+  tripId: string;
+  /** How many trips share this stop pattern, and so the finding. */
+  trips: number;
+  /** How many of the trip's stops are concerned, and the first 20 of them in the trip's order. */
+  stops: number;
+  stopIds: string[];
+  /** In English, with the figures: for logs and the command line. */
+  reason: string;
+}
+
+/** Rows a GTFS import read, per table. */
+export interface FeedCounts { agencies: number; stops: number; routes: number; services: number; trips: number; stopTimes: number; frequencies: number; shapePoints: number; transfers: number }
+
+/** A feed as `GET /api/v1/transit/feeds` lists it. */
+export interface FeedSummary {
+  id: string;
+  agencyTimezone: string;
+  importedAt: string;
+  source: string;
+  counts: FeedCounts;
+  notices: FeedNotice[];
+}

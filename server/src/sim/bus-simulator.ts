@@ -50,7 +50,7 @@ export class DemoBuses {
     });
     const outdated = stored !== null && (stored.trips.size !== trips || stored.tripsByBlock.size === 0 || renamed());
     if (!stored || outdated) {
-      const counts = await transit.importFeed(DEMO_BUS_FEED, zipFiles(network), 'demo bus network');
+      const { counts } = await transit.importFeed(DEMO_BUS_FEED, zipFiles(network), 'demo bus network');
       this.log.info({ feed: DEMO_BUS_FEED, counts }, outdated ? 'demo bus network updated' : 'demo bus network imported');
       imported = true;
     }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { loadTimetable, type Timetable } from './gtfs/timetable.js';
+import { noticesText } from './gtfs/notices.js';
 import { PredictionEngine } from './prediction/engine.js';
 import { LearnedModel } from './prediction/history.js';
 import { DelayCarriedForwardPredictor, TimetablePredictor } from './prediction/baselines.js';
@@ -43,7 +44,9 @@ function progressBar(label: string) {
 
 async function timetableOf(file: string): Promise<Timetable> {
   if (!fs.existsSync(file)) throw new Error(`no such feed: ${file}`);
-  return loadTimetable(file);
+  const timetable = await loadTimetable(file);
+  process.stderr.write(noticesText(timetable.notices));
+  return timetable;
 }
 
 function checkFiles(files: string[]) {
@@ -121,12 +124,13 @@ export function registerTransitCommands(program: Command) {
         bar.start(0, 0, { phase: 'reading', rate: 0 });
         const tick = (phase: string, count: number) => { rows += count; bar.update(rows, { phase, rate: Math.round(rows / Math.max(0.001, (Date.now() - started) / 1000)) }); };
         const last = new Map<string, number>();
-        const counts = await service.importFeed(feedId, file, file, {
+        const { counts, notices } = await service.importFeed(feedId, file, file, {
           onProgress: (name, total) => { tick(`reading ${name}`, total - (last.get(name) ?? 0)); last.set(name, total); },
           onRows: (table, count) => tick(`writing ${table}`, count),
         }).catch((error) => { bar.stop(); throw error; });
         bar.stop();
         process.stdout.write(`imported feed "${feedId}" in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.entries(counts).map(([name, count]) => `${count} ${name}`).join(', ')}\n`);
+        process.stdout.write(noticesText(notices));
       } catch (error) {
         if (error instanceof TransitError && error.invalidParams?.length) {
           for (const param of error.invalidParams) process.stderr.write(`  ${param.name}: ${param.reason}\n`);

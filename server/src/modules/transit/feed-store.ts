@@ -3,6 +3,7 @@
 // database, unnest on a server).
 import type { BulkColumn, BulkType, Db } from '../../platform/db/types.js';
 import type { FeedDraft, Service } from './gtfs/timetable.js';
+import type { FeedCounts, FeedNotice, FeedSummary } from '@citypulse/contracts';
 
 /** Rows per bulkInsert call: the progress callback hears about each slice. */
 const SLICE_ROWS = 200_000;
@@ -24,7 +25,7 @@ async function insertColumns(db: Db, table: string, feedId: string, columns: Col
 const isoDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 const dayOf = (value: unknown) => Math.round(new Date(value instanceof Date ? value.getTime() : `${String(value).slice(0, 10)}T00:00:00Z`).getTime() / 86_400_000);
 
-export interface FeedCounts { agencies: number; stops: number; routes: number; services: number; trips: number; stopTimes: number; frequencies: number; shapePoints: number; transfers: number }
+export type { FeedCounts, FeedSummary } from '@citypulse/contracts';
 
 export function countsOf(draft: FeedDraft): FeedCounts {
   let stopTimes = 0, frequencies = 0, shapePoints = 0;
@@ -33,14 +34,15 @@ export function countsOf(draft: FeedDraft): FeedCounts {
   return { agencies: draft.agencies.length, stops: draft.stops.length, routes: draft.routes.size, services: draft.services.size, trips: draft.trips.size, stopTimes, frequencies, shapePoints, transfers: draft.transfers.length };
 }
 
-/** Replaces feed `feedId` (or creates it) with the rows of `draft`, in one transaction. */
-export async function replaceFeed(db: Db, feedId: string, draft: FeedDraft, source: string, onRows?: (table: string, rows: number) => void): Promise<FeedCounts> {
+/** Replaces feed `feedId` (or creates it) with the rows of `draft`, and its notices, in one transaction. */
+export async function replaceFeed(db: Db, feedId: string, draft: FeedDraft, source: string, notices: FeedNotice[] = [], onRows?: (table: string, rows: number) => void): Promise<FeedCounts> {
   const counts = countsOf(draft);
   await db.transaction(async (tx) => {
     // Two imports of the same feed at once take turns: the second replaces the first, whole.
     await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`transit_feed:${feedId}`]);
     await tx.query('delete from transit_feed where id = $1', [feedId]);
-    await tx.query('insert into transit_feed (id, agency_timezone, source, counts) values ($1, $2, $3, $4)', [feedId, draft.agencyTimezone, source, JSON.stringify(counts)]);
+    await tx.query('insert into transit_feed (id, agency_timezone, source, counts, notices) values ($1, $2, $3, $4, $5)',
+      [feedId, draft.agencyTimezone, source, JSON.stringify(counts), JSON.stringify(notices)]);
     // Every row below carries `feedId`, whose transit_feed row was inserted just above in this transaction:
     // the foreign-key check each row would fire cannot fail, and on the embedded database it was more
     // than half of the import's time (one lookup per row: 565,000 for the NYC subway). The replica role
@@ -113,15 +115,15 @@ export async function replaceFeed(db: Db, feedId: string, draft: FeedDraft, sour
   return counts;
 }
 
-export interface FeedSummary { id: string; agencyTimezone: string; importedAt: string; source: string; counts: FeedCounts }
 
 export async function listFeeds(db: Db): Promise<FeedSummary[]> {
-  const rows = await db.query<{ id: string; agency_timezone: string; imported_at: Date | string; source: string; counts: FeedCounts | string }>(
-    'select id, agency_timezone, imported_at, source, counts from transit_feed order by id');
+  const rows = await db.query<{ id: string; agency_timezone: string; imported_at: Date | string; source: string; counts: FeedCounts | string; notices: FeedNotice[] | string }>(
+    'select id, agency_timezone, imported_at, source, counts, notices from transit_feed order by id');
   return rows.map((row) => ({
     id: row.id, agencyTimezone: row.agency_timezone, source: row.source,
     importedAt: new Date(row.imported_at).toISOString(),
     counts: typeof row.counts === 'string' ? JSON.parse(row.counts) : row.counts,
+    notices: typeof row.notices === 'string' ? JSON.parse(row.notices) : row.notices,
   }));
 }
 

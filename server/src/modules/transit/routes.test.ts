@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../../test/harness.js';
 import { openEventStream } from '../../../test/event-stream.js';
 import { manualClock } from '../../platform/clock.js';
-import { lineFeed, lineLongitude, uploadFeed, zipFiles } from './testing/feed.js';
+import { lineFeed, lineLongitude, listedOrderFeed, uploadFeed, zipFiles } from './testing/feed.js';
 import { FeedMessage } from './realtime/feed-message.js';
 import { TransitService } from './service.js';
 import { loadTimetable } from './gtfs/timetable.js';
@@ -40,6 +40,7 @@ describe('GTFS feeds over the API', () => {
     const created = await upload('line', zipFiles(lineFeed()), duty);
     expect(created.status).toBe(201);
     expect(created.body.counts).toMatchObject({ stops: 4, routes: 1, trips: 2, stopTimes: 8 });
+    expect(created.body.notices).toEqual([]);
 
     const feed = lineFeed();
     feed['stop_times.txt'] = feed['stop_times.txt']!.replace('T2,08:35:00', 'T2,25:61:00');
@@ -51,6 +52,22 @@ describe('GTFS feeds over the API', () => {
     const listed = await server.request('GET', '/api/v1/transit/feeds', { token: duty });
     expect(listed.body.items).toHaveLength(1);
     expect(listed.body.items[0]).toMatchObject({ id: 'line', agencyTimezone: 'UTC', counts: { stopTimes: 8 } });
+  });
+
+  it('imports a feed whose stops are listed out of order, and says so in the answer and beside the stored feed', async () => {
+    const duty = await server.login('duty');
+    const created = await upload('zigzag', zipFiles(listedOrderFeed([0, 3, 1, 4, 2, 5])), duty);
+    expect(created.status).toBe(201);
+    expect(created.body.counts).toMatchObject({ trips: 2, stopTimes: 12 });
+    const notice = { code: 'stops_out_of_order', file: 'stop_times.txt', line: 3, routeId: 'R1', routeShortName: '1', tripId: 'T1', trips: 2, stops: 4, stopIds: ['S3', 'S1', 'S4', 'S2'] };
+    expect(created.body.notices).toMatchObject([notice]);
+    const listed = await server.request('GET', '/api/v1/transit/feeds', { token: duty });
+    expect(listed.body.items.find((feed: { id: string }) => feed.id === 'zigzag').notices).toMatchObject([notice]);
+    // Put right, the feed is imported again without them.
+    expect((await upload('zigzag', zipFiles(listedOrderFeed([0, 1, 2, 3, 4, 5])), duty)).body.notices).toEqual([]);
+    const again = await server.request('GET', '/api/v1/transit/feeds', { token: duty });
+    expect(again.body.items.find((feed: { id: string }) => feed.id === 'zigzag').notices).toEqual([]);
+    expect((await server.request('DELETE', '/api/v1/transit/feeds/zigzag', { token: duty })).status).toBe(204);
   });
 
   it('reads a stored feed back into the same timetable after a restart', async () => {

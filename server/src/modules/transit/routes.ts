@@ -16,21 +16,21 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
 
   app.get('/api/v1/transit/feeds', {
     config: { permission: 'transit:read' },
-    schema: { tags: ['transit'], summary: 'The GTFS feeds loaded, with their row counts' },
+    schema: { tags: ['transit'], summary: 'The GTFS feeds loaded, with their row counts and notices (valid GTFS that is probably not what the buses do)' },
   }, async () => ({ items: await transit.listFeeds() }));
 
   app.post('/api/v1/transit/feeds', {
     config: { permission: 'transit:manage' },
     schema: {
-      tags: ['transit'], summary: 'Import a GTFS zip as feed `id`, replacing that feed whole (body: the zip)',
+      tags: ['transit'], summary: 'Import a GTFS zip as feed `id`, replacing that feed whole (body: the zip); answers its row counts and notices',
       querystring: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }) }, { additionalProperties: false }),
     },
   }, async (request, reply) => {
     const { id } = request.query as { id: string };
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const counts = await transit.importFeed(id, body, 'upload');
+    const { counts, notices } = await transit.importFeed(id, body, 'upload');
     reply.status(201);
-    return { id, counts };
+    return { id, counts, notices };
   });
 
   app.delete('/api/v1/transit/feeds/:id', {

@@ -7,6 +7,7 @@ import type { Db } from '../../platform/db/types.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../../platform/clock.js';
 import { buildTimetable, readFeedFile, type LoadOptions } from './gtfs/timetable.js';
+import type { FeedNotice } from './gtfs/notices.js';
 import { LearnedModel } from './prediction/history.js';
 import { agencyNames, deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
 import { decodeFeedMessage, pingsOf } from './realtime/feed-message.js';
@@ -16,6 +17,9 @@ import { FeedRuntime, isFresh, type PlaceOfStop, type TrackedVehicle } from './f
 import { stopArrivals, type ArrivalOptions } from './arrivals.js';
 
 export interface TransitContext { db: Db; logger: Logger; clock: Clock }
+
+/** What an import wrote (rows per table), and what it found valid but doubtful in the feed. */
+export interface FeedImport { counts: FeedCounts; notices: FeedNotice[] }
 
 /** Positions newer than now + this are from the future. */
 const FUTURE_SECONDS = 60;
@@ -113,17 +117,17 @@ export class TransitService {
   }
 
   /** Validates and stores a GTFS zip as feed `feedId`, replacing it whole if it exists. */
-  async importFeed(feedId: string, source: string | Buffer, sourceName: string, options: LoadOptions & { onRows?: (table: string, rows: number) => void } = {}): Promise<FeedCounts> {
+  async importFeed(feedId: string, source: string | Buffer, sourceName: string, options: LoadOptions & { onRows?: (table: string, rows: number) => void } = {}): Promise<FeedImport> {
     if (!/^[A-Za-z0-9_.-]{1,64}$/.test(feedId)) throw new TransitError(TransitErrorCode.InvalidFeed, 'a feed id is 1-64 letters, digits, dots, dashes or underscores', [{ name: 'id', reason: 'not a feed id' }]);
     const draft = await readFeedFile(source, options);
     const timetable = buildTimetable(draft); // checks what only whole trips show (order, times going back)
-    const counts = await replaceFeed(this.ctx.db, feedId, draft, sourceName, options.onRows);
+    const counts = await replaceFeed(this.ctx.db, feedId, draft, sourceName, timetable.notices, options.onRows);
     const previous = this.feeds.get(feedId);
     const runtime = new FeedRuntime(feedId, timetable, previous?.engine.model ?? new LearnedModel(), this.placeOf);
     // The figures of how right the feed's announcements were carry over (its live vehicles start afresh).
     if (previous) runtime.accuracy.restore(previous.accuracy.minutesBetween(-Infinity, Infinity));
     this.feeds.set(feedId, runtime);
-    return counts;
+    return { counts, notices: timetable.notices };
   }
 
   async deleteFeed(feedId: string): Promise<void> {

@@ -12,7 +12,7 @@ import { formatShare } from '../../app/format';
 import { Loading, useFormatClock, useFormatTime } from '../ops/common';
 import { transitQueries } from './queries';
 import type { HeadwayRow, PredictionAccuracy } from './types';
-import { IRREGULAR_HEADWAY_CV, PREDICTION_ACCURACY_MIN_JUDGED } from '@citypulse/contracts';
+import { IRREGULAR_HEADWAY_CV, PREDICTION_ACCURACY_MIN_JUDGED, type FeedNotice, type FeedSummary } from '@citypulse/contracts';
 import './transit.css';
 
 const WINDOWS = [30, 60, 120, 180];
@@ -25,7 +25,7 @@ export function HeadwaysPage() {
   const formatClock = useFormatClock();
   const [params, changeParams] = useQueryParams();
   const window = WINDOWS.includes(Number(params.get('window'))) ? Number(params.get('window')) : 60;
-  const feeds = useQuery({ queryKey: ['transit', 'feeds'], queryFn: () => api<{ items: Array<{ id: string }> }>('/api/v1/transit/feeds') });
+  const feeds = useQuery({ queryKey: ['transit', 'feeds'], queryFn: () => api<{ items: FeedSummary[] }>('/api/v1/transit/feeds') });
   const feedIds = (feeds.data?.items ?? []).map((item) => item.id);
   const feed = params.get('feed') || (feedIds.length > 1 ? feedIds[0] : undefined);
   const headways = useQuery({ ...transitQueries.headways(feed, window * 60), enabled: feeds.isSuccess });
@@ -67,6 +67,7 @@ export function HeadwaysPage() {
         </p>
       )}
       {accuracy.data && <AccuracySummary accuracy={accuracy.data} />}
+      <FeedNotices notices={feeds.data?.items.find((item) => item.id === (feed ?? feedIds[0]))?.notices ?? []} feed={feed} />
       <Loading query={feeds.isSuccess ? headways : feeds}>
         {headways.data && headways.data.items.every((row) => row.headways === 0) && (
           // Passings but no headway yet: a headway needs two buses of a route passing the same stop.
@@ -146,6 +147,28 @@ function AccuracySummary({ accuracy }: { accuracy: PredictionAccuracy }) {
       )}
       <p className="secondary-name">{t('transit.ops.accuracyHint')}</p>
     </section>
+  );
+}
+
+/**
+ * What the feed's import found valid but doubtful (stops out of order, off their shape): it explains a
+ * route whose predictions trail the others, and tells the operator what to put right in its GTFS.
+ */
+function FeedNotices({ notices, feed }: { notices: FeedNotice[]; feed: string | undefined }) {
+  const { t } = useTranslation();
+  if (!notices.length) return null;
+  return (
+    <details className="feed-notices" data-testid="feed-notices">
+      <summary>{t('transit.ops.notices', { count: notices.length })}</summary>
+      <ul>
+        {notices.map((notice) => (
+          <li key={`${notice.code}:${notice.tripId}`} data-route={notice.routeId}>
+            <Link to={`/go/routes/${encodeURIComponent(notice.routeId)}${query({ feed })}`}>{t('transit.line', { name: notice.routeShortName || notice.routeId })}</Link>
+            {t('transit.ops.noticeColon')}{t(`transit.ops.noticeKinds.${notice.code}`, { trips: notice.trips, stops: notice.stops, file: notice.file, line: notice.line })}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
 

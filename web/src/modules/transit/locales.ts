@@ -54,6 +54,12 @@ export const transitZh = {
     accuracy: '预测准确率', accuracyTitle: '到站预测准确率', accuracyGoal: '目标 {{goal}}', accuracyJudged: '已核验预报 {{count}} 条',
     accuracyNone: '该时段还没有可核验的到站预报', belowGoal: '低于目标', accuracyTooFew: '核验不足 {{count}} 条，暂不与目标比较',
     accuracyHint: '车辆过站后，核对其到站前 0-30 分钟发布的预报：0-3 分钟误差 ±60 秒、3-6 分钟 -90/+120 秒、6-12 分钟 -150/+210 秒、12-30 分钟 -240/+360 秒以内为准确',
+    notices: 'GTFS 数据提示 {{count}} 条：时刻表有效，但可能与车辆实际运行不符，相关班次的到站预测会受影响',
+    noticeColon: '：',
+    noticeKinds: {
+      stops_out_of_order: '{{trips}} 个班次的站点可能排错了顺序：{{stops}} 个站点偏离前后两站之间的路线（{{file}} 第 {{line}} 行起，stop_sequence）',
+      stop_far_from_shape: '{{trips}} 个班次有 {{stops}} 个站点距线路走向（shape）超过 100 米（{{file}} 第 {{line}} 行起）',
+    },
   },
 };
 
@@ -114,5 +120,12 @@ export const transitEn: WithSingulars<TransitMessages> = {
     accuracy: 'Prediction accuracy', accuracyTitle: 'Arrival prediction accuracy', accuracyGoal: 'Goal {{goal}}', accuracyJudged: '{{count}} announcements checked', accuracyJudged_one: '1 announcement checked',
     accuracyNone: 'No arrival announcement could be checked in this period yet', belowGoal: 'Below goal', accuracyTooFew: 'fewer than {{count}} checked: too few to hold against the goal yet',
     accuracyHint: 'As buses pass stops, the announcements made 0-30 min before are checked: accurate within ±60 s at 0-3 min, -90/+120 s at 3-6 min, -150/+210 s at 6-12 min, -240/+360 s at 12-30 min',
+    notices: '{{count}} GTFS notices: the timetable is valid, but may not be what the buses do; arrival predictions on these trips suffer',
+    notices_one: '1 GTFS notice: the timetable is valid, but may not be what the buses do; arrival predictions on these trips suffer',
+    noticeColon: ': ',
+    noticeKinds: {
+      stops_out_of_order: '{{trips}} trips whose stops look listed out of order: {{stops}} stops lie off the way between the stops before and after them ({{file}} from line {{line}}, stop_sequence)',
+      stop_far_from_shape: '{{trips}} trips with {{stops}} stops over 100 m from the route\'s shape ({{file}} from line {{line}})',
+    },
   },
 };

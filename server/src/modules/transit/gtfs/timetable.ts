@@ -7,6 +7,7 @@ import { TransitError, type FeedProblem } from '../errors.js';
 import { csvRecords, CsvHeader } from './csv.js';
 import { openZip, type ZipArchive } from './zip.js';
 import { parseGtfsDate, parseGtfsTime, ZoneClock } from './time.js';
+import { patternNotices, type FeedNotice } from './notices.js';
 
 export interface Stop { id: string; name: string; lat: number; lon: number; locationType: number; parentStation: string | null; x: number; y: number }
 export interface Route { id: string; agencyId: string; shortName: string; longName: string; type: number; color: string }
@@ -60,6 +61,8 @@ export interface Timetable {
   tripsByBlock: Map<string, Trip[]>;
   /** The stops of each station (location_type 1) that trips call at: a hub's bays, a terminal's platforms. */
   stopsOfStation: Map<string, string[]>;
+  /** What the feed says that is valid but probably not what its buses do (stops out of order, off their shape). */
+  notices: FeedNotice[];
 }
 
 export interface Transfer { fromStopId: string; toStopId: string; type: number; minTransferTime: number | null }
@@ -377,6 +380,7 @@ export function buildTimetable(draft: FeedDraft): Timetable {
     shapes.set(id, makePath(points.map((point) => projection.toXY(point.lat, point.lon))));
   }
   const patterns = new Map<string, StopPattern>();
+  const noticesOf = new Map<StopPattern, FeedNotice[]>();
   const trips = new Map<string, Trip>();
   for (const draft of drafts.values()) {
     const calls = draft.calls.sort((a, b) => a.sequence - b.sequence);
@@ -396,12 +400,17 @@ export function buildTimetable(draft: FeedDraft): Timetable {
     let pattern = patterns.get(key);
     if (!pattern) {
       const points = stopIds.map((id) => { const stop = stops.get(id)!; return [stop.x, stop.y] as [number, number]; });
-      const shape = draft.trip.shapeId ? shapes.get(draft.trip.shapeId) : undefined;
+      const found = draft.trip.shapeId ? shapes.get(draft.trip.shapeId) : undefined;
+      const shape = found && found.xs.length > 1 ? found : null;
       // Without a shape the path runs straight from stop to stop; with one, stops are placed on it in order.
-      const path = shape && shape.xs.length > 1 ? shape : makePath(points);
-      const distances = shape && shape.xs.length > 1 ? placeAlong(shape, points) : path.along.slice();
+      const path = shape ?? makePath(points);
+      const distances = shape ? placeAlong(shape, points) : path.along.slice();
       pattern = { key, stopIds, distances, path };
       patterns.set(key, pattern);
+      const notices = patternNotices(draft.trip, routes.get(draft.trip.routeId)?.shortName ?? '', calls.map((call, i) => ({ stopId: call.stopId, x: points[i]![0], y: points[i]![1], line: call.line })), shape, distances);
+      if (notices.length) noticesOf.set(pattern, notices);
+    } else {
+      for (const notice of noticesOf.get(pattern) ?? []) notice.trips++;
     }
     const arrivals = new Int32Array(calls.length);
     const departures = new Int32Array(calls.length);
@@ -441,7 +450,8 @@ export function buildTimetable(draft: FeedDraft): Timetable {
     if (!stop.parentStation || !tripsByStop.has(stop.id) || stops.get(stop.parentStation)?.locationType !== 1) continue;
     stopsOfStation.set(stop.parentStation, [...(stopsOfStation.get(stop.parentStation) ?? []), stop.id]);
   }
-  return { agencyTimezone, clock: new ZoneClock(agencyTimezone), projection, stops, routes, trips, services, tripsByRoute, tripsByStop, tripsByBlock, stopsOfStation };
+  const notices = [...noticesOf.values()].flat();
+  return { agencyTimezone, clock: new ZoneClock(agencyTimezone), projection, stops, routes, trips, services, tripsByRoute, tripsByStop, tripsByBlock, stopsOfStation, notices };
 }
 
 /**

@@ -36,3 +36,18 @@ export function uploadFeed(serverUrl: string, token: string | undefined, id: str
     method: 'POST', body: new Blob([new Uint8Array(body)]), headers: { 'content-type': 'application/zip', ...(token ? { authorization: `Bearer ${token}` } : {}) },
   });
 }
+
+/**
+ * The line feed's street with six stops S0-S5 500 m apart, whose two trips list them in `order` (stop
+ * indices): [0, 3, 1, 4, 2, 5] is the street's stops out of order, as a feed that sorted them wrongly has it.
+ */
+export function listedOrderFeed(order: number[]): Record<string, string> {
+  const rows = (trip: string, start: number) => order.map((stop, i) => {
+    const time = i === 0 ? `0${start}:00:00` : i === order.length - 1 ? `0${start}:15:00` : '';
+    return `${trip},${time},${time},S${stop},${i + 1}`;
+  });
+  return lineFeed({
+    'stops.txt': ['stop_id,stop_name,stop_lat,stop_lon', ...[0, 1, 2, 3, 4, 5].map((i) => `S${i},Stop ${i},0,${lineLongitude(i * 500).toFixed(6)}`)].join('\n') + '\n',
+    'stop_times.txt': ['trip_id,arrival_time,departure_time,stop_id,stop_sequence', ...rows('T1', 8), ...rows('T2', 9)].join('\n') + '\n',
+  });
+}
