@@ -29,6 +29,8 @@ export interface Config {
   transitPollSeconds: number;
   /** The transit feed that passenger pages and requests naming no feed are for, when there are several. */
   transitDefaultFeed: string | null;
+  /** What an imported GTFS feed's files may inflate to, in all (its rows are held in memory while checked). */
+  transitMaxFeedBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -138,5 +140,6 @@ export function loadConfig(env: Env = process.env): Config {
     transitRealtimeSources: realtimeSources(env, 'CITYPULSE_TRANSIT_REALTIME_URLS'),
     transitPollSeconds: integer(env, 'CITYPULSE_TRANSIT_POLL_SECONDS', 15, 5, 3600),
     transitDefaultFeed: feedId(env, 'CITYPULSE_TRANSIT_DEFAULT_FEED'),
+    transitMaxFeedBytes: integer(env, 'CITYPULSE_TRANSIT_MAX_FEED_BYTES', 512 * 1024 * 1024, 1024 * 1024, 16 * 1024 * 1024 * 1024),
   };
 }

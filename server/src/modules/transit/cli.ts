@@ -118,6 +118,7 @@ export function registerTransitCommands(program: Command) {
       try {
         await migrate(db, allMigrations());
         const service = new TransitService({ db, logger: createLogger('warn'), clock: systemClock });
+        service.maxFeedBytes = config.transitMaxFeedBytes;
         const bar = new cliProgress.SingleBar({ format: 'import | {phase} | {value} rows | {rate} rows/s', stream: process.stderr }, cliProgress.Presets.shades_classic);
         const started = Date.now();
         let rows = 0;

@@ -39,6 +39,7 @@ export async function registerTransit(
 ): Promise<TransitModule> {
   const service = new TransitService(ctx);
   service.defaultFeed = ctx.config.transitDefaultFeed;
+  service.maxFeedBytes = ctx.config.transitMaxFeedBytes;
   await service.load();
   const history = new HeadwayHistory({ ...ctx, retentionDays: ctx.config.transitHistoryDays }, service);
   await history.restore(service.feedIds());

@@ -107,6 +107,11 @@ describe('GTFS feeds over the API', () => {
     const notZip = await upload('junk', Buffer.from('hello'), await server.login('duty'));
     expect(notZip.status).toBe(400);
     expect(notZip.body.detail).toMatch(/not a readable zip/);
+    // A small zip whose stop times would inflate to 600 MB is refused before a byte is inflated.
+    const bomb = await upload('bomb', zipFiles(lineFeed(), { deflate: true, declaredSizes: { 'stop_times.txt': 600 * 1024 * 1024 } }), await server.login('duty'));
+    expect(bomb.status).toBe(400);
+    expect(bomb.body['invalid-params']).toEqual([{ name: 'stop_times.txt', reason: 'the feed\'s files inflate to 600.0 MB (this one to 600.0 MB), over the limit of 512.0 MB (CITYPULSE_TRANSIT_MAX_FEED_BYTES)' }]);
+    expect((await server.request('GET', '/api/v1/transit/feeds', { token: await server.login('duty') })).body.items.map((feed: { id: string }) => feed.id)).not.toContain('bomb');
   });
 });
 

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { Db } from '../../platform/db/types.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../../platform/clock.js';
-import { buildTimetable, readFeedFile, type LoadOptions } from './gtfs/timetable.js';
+import { buildTimetable, DEFAULT_MAX_FEED_BYTES, readFeedFile, type LoadOptions } from './gtfs/timetable.js';
 import type { FeedNotice } from './gtfs/notices.js';
 import { LearnedModel } from './prediction/history.js';
 import { agencyNames, deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
@@ -36,6 +36,9 @@ export class TransitService {
    * districts' outlines); looked up when an arrival is judged, so it applies to feeds imported later too.
    */
   placeOfStop: PlaceOfStop | null = null;
+  /** What an imported feed's files may inflate to, in all (CITYPULSE_TRANSIT_MAX_FEED_BYTES). */
+  maxFeedBytes = DEFAULT_MAX_FEED_BYTES;
+  private importing: Promise<unknown> = Promise.resolve();
   private readonly placeOf: PlaceOfStop = (feed, stopId) => this.placeOfStop?.(feed, stopId) ?? null;
 
   /** The feed a request that names none is for when there are several (null: it must name one). */
@@ -119,7 +122,15 @@ export class TransitService {
   /** Validates and stores a GTFS zip as feed `feedId`, replacing it whole if it exists. */
   async importFeed(feedId: string, source: string | Buffer, sourceName: string, options: LoadOptions & { onRows?: (table: string, rows: number) => void } = {}): Promise<FeedImport> {
     if (!/^[A-Za-z0-9_.-]{1,64}$/.test(feedId)) throw new TransitError(TransitErrorCode.InvalidFeed, 'a feed id is 1-64 letters, digits, dots, dashes or underscores', [{ name: 'id', reason: 'not a feed id' }]);
-    const draft = await readFeedFile(source, options);
+    // One import at a time: each holds its feed's rows in memory, so imports at once (of one feed or of
+    // several) would add up to what the limit on one is there to prevent.
+    const turn = this.importing.then(() => this.importNow(feedId, source, sourceName, options));
+    this.importing = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async importNow(feedId: string, source: string | Buffer, sourceName: string, options: LoadOptions & { onRows?: (table: string, rows: number) => void }): Promise<FeedImport> {
+    const draft = await readFeedFile(source, { maxBytes: this.maxFeedBytes, ...options });
     const timetable = buildTimetable(draft); // checks what only whole trips show (order, times going back)
     const counts = await replaceFeed(this.ctx.db, feedId, draft, sourceName, timetable.notices, options.onRows);
     const previous = this.feeds.get(feedId);

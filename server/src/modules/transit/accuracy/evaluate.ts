@@ -12,7 +12,8 @@ async function* rowsOf(file: string, required: string[], code: TransitErrorCode)
   let input: NodeJS.ReadableStream = fs.createReadStream(file);
   if (file.endsWith('.gz')) input = input.pipe(zlib.createGunzip());
   let header: CsvHeader | null = null;
-  for await (const { line, fields } of csvRecords(input as AsyncIterable<Buffer>)) {
+  for await (const { line, fields, problem } of csvRecords(input as AsyncIterable<Buffer>)) {
+    if (problem) throw new TransitError(code, `${file}:${line}: ${problem}`, [{ name: `${line}`, reason: problem }]);
     if (!header) {
       header = new CsvHeader(fields);
       for (const column of required) {

@@ -11,6 +11,11 @@ export interface CsvRecord {
   problem?: string;
 }
 
+/** No field of a GTFS file comes near this many characters (a long stop_desc is a few hundred). */
+export const MAX_FIELD_CHARS = 1_048_576;
+/** Nor a record near this many fields (the widest GTFS file has about twenty columns). */
+export const MAX_FIELDS = 10_000;
+
 /** Splits a stream of CSV text into records; quoted fields may hold commas, quotes ("") and newlines. */
 export async function* csvRecords(input: Readable | AsyncIterable<Buffer | string>): AsyncGenerator<CsvRecord> {
   let field = '';
@@ -70,6 +75,13 @@ export async function* csvRecords(input: Readable | AsyncIterable<Buffer | strin
     }
     if (quoted && !afterQuote) field += text.slice(start);
     else if (!quoted) field += text.slice(start);
+    if (field.length > MAX_FIELD_CHARS || fields.length > MAX_FIELDS) {
+      // Not a CSV record (a binary file, a quote never closed, a file without line ends): stop here
+      // rather than gather the rest of the file into one record.
+      fields.push(field.slice(0, 100));
+      yield { line: recordLine, fields, problem: field.length > MAX_FIELD_CHARS ? `a field over ${MAX_FIELD_CHARS} characters long${quoted ? ' (a quote never closed?)' : ''}` : `a record of over ${MAX_FIELDS} fields` };
+      return;
+    }
   }
   if (afterQuote) quoted = false;
   if (quoted) {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { loadTimetable } from './timetable.js';
+import { loadTimetable, type LoadOptions } from './timetable.js';
+import { MAX_FIELD_CHARS } from './csv.js';
 import { parseGtfsTime, parseGtfsDate, ZoneClock } from './time.js';
 import { TransitError } from '../errors.js';
 import { lineFeed, zipFiles } from '../testing/feed.js';
 
-async function problemsOf(files: Record<string, string>) {
+async function problemsOf(files: Record<string, string> | Buffer, options: LoadOptions = {}) {
   try {
-    await loadTimetable(zipFiles(files));
+    await loadTimetable(Buffer.isBuffer(files) ? files : zipFiles(files), options);
   } catch (error) {
     expect(error).toBeInstanceOf(TransitError);
     return (error as TransitError).invalidParams!.map((param) => `${param.name}: ${param.reason}`);
@@ -123,6 +124,27 @@ describe('loading a feed into a timetable', () => {
     expect(await problemsOf(lineFeed({ 'agency.txt': 'agency_name,agency_url,agency_timezone\nX,https://x.org,Mars/Olympus\n' })))
       .toEqual(['agency.txt:2/agency_timezone: "Mars/Olympus" is not a time zone']);
     await expect(loadTimetable(Buffer.from('not a zip'))).rejects.toThrow(/not a readable zip/);
+  });
+
+  it('reads deflated entries, and refuses a feed that inflates past the limit before inflating it', async () => {
+    expect((await loadTimetable(zipFiles(lineFeed(), { deflate: true }))).trips.size).toBe(2);
+    // 2.4 MB of stop times in a 6 KB zip, against a limit of 1 MB.
+    const feed = lineFeed();
+    feed['stop_times.txt'] += 'T2,09:00:00,09:00:00,A,9\n'.repeat(100_000);
+    const bomb = zipFiles(feed, { deflate: true });
+    expect(bomb.length).toBeLessThan(20_000);
+    expect(await problemsOf(bomb, { maxBytes: 1024 * 1024 }))
+      .toEqual(['stop_times.txt: the feed\'s files inflate to 2.4 MB (this one to 2.4 MB), over the limit of 1.0 MB (CITYPULSE_TRANSIT_MAX_FEED_BYTES)']);
+    // One that says it inflates to 300 bytes, and does not stop there, is refused as it reads.
+    const lying = zipFiles(feed, { deflate: true, declaredSizes: { 'stop_times.txt': 300 } });
+    expect((await problemsOf(lying, { maxBytes: 1024 * 1024 }))[0]).toMatch(/^stop_times\.txt: cannot be read from the zip \(too many bytes in the stream/);
+  });
+
+  it('refuses a file that is not CSV (no line ends) without gathering it into one record', async () => {
+    const stops = 'stop_id,stop_name,stop_lat,stop_lon\nA,' + 'x'.repeat(MAX_FIELD_CHARS + 70_000);
+    expect(await problemsOf(lineFeed({ 'stops.txt': stops }))).toContain(`stops.txt:2: a field over ${MAX_FIELD_CHARS} characters long`);
+    const quoted = 'stop_id,stop_name,stop_lat,stop_lon\nA,"' + 'x,'.repeat(MAX_FIELD_CHARS);
+    expect(await problemsOf(lineFeed({ 'stops.txt': quoted }))).toContain(`stops.txt:2: a field over ${MAX_FIELD_CHARS} characters long (a quote never closed?)`);
   });
 
   it('reads quoted fields with commas, quotes and a byte-order mark', async () => {

@@ -5,6 +5,8 @@
 import { equirectangular, makePath, placeAlong, type Path, type Projection } from '../tracking/geometry.js';
 import { TransitError, type FeedProblem } from '../errors.js';
 import { csvRecords, CsvHeader } from './csv.js';
+import type { Readable } from 'node:stream';
+import v8 from 'node:v8';
 import { openZip, type ZipArchive } from './zip.js';
 import { parseGtfsDate, parseGtfsTime, ZoneClock } from './time.js';
 import { patternNotices, type FeedNotice } from './notices.js';
@@ -88,9 +90,19 @@ export interface FeedDraft {
 
 export interface LoadOptions {
   onProgress?: (file: string, rows: number) => void;
-  /** Stop collecting problems after this many (the feed is refused anyway). */
+  /** Stop reading after this many problems (the feed is refused anyway). */
   maxProblems?: number;
+  /** The most the files read may inflate to, in all (DEFAULT_MAX_FEED_BYTES when not given). */
+  maxBytes?: number;
 }
+
+/**
+ * What a feed's files may inflate to, in all, unless configured otherwise: the rows are held in memory
+ * while they are checked and written (about twice the bytes of stop_times.txt, more for short rows), so a
+ * small zip that inflates to gigabytes (a zip bomb, or a country's feed) would take the process down.
+ * Over ten times the NYC subway's 38 MB; what the heap allows is checked as the rows are read as well.
+ */
+export const DEFAULT_MAX_FEED_BYTES = 512 * 1024 * 1024;
 
 const REQUIRED: Record<string, string[]> = {
   'agency.txt': ['agency_name', 'agency_url', 'agency_timezone'],
@@ -112,6 +124,16 @@ class ProblemList {
   get full() { return this.problems.length >= this.max; }
 }
 
+/**
+ * Rows are held in memory while a feed is read (about 120 bytes of heap per stop_times row, twice the
+ * file's bytes; more for short rows). A feed under the size limit can still be too big for the heap
+ * this process was given: reading stops with a problem once the heap is this full, rather than the
+ * process dying of it with everything else it serves.
+ */
+const HEAP_FULL_SHARE = 0.6;
+const HEAP_CHECK_ROWS = 65_536;
+const heapNearlyFull = () => { const heap = v8.getHeapStatistics(); return heap.used_heap_size > HEAP_FULL_SHARE * heap.heap_size_limit; };
+
 /** A row's value by column name ('' when empty or the column is absent); `has` says whether the file has the column. */
 type Row = ((name: string) => string) & { has: (name: string) => boolean };
 
@@ -122,24 +144,47 @@ async function eachRow(
   if (!entry) return false;
   let header: CsvHeader | null = null;
   let rows = 0;
-  for await (const record of csvRecords(await entry.open())) {
-    if (!header) {
-      header = new CsvHeader(record.fields);
-      const missing = (REQUIRED[file] ?? []).filter((column) => !header!.has(column));
-      for (const column of missing) problems.add({ file, line: 1, field: column, reason: 'required column is missing' });
-      if (missing.length) return true;
-      continue;
+  let stream: Readable;
+  try {
+    stream = await entry.open();
+  } catch (error) {
+    problems.add({ file, reason: `cannot be read from the zip (${(error as Error).message})` });
+    return true;
+  }
+  try {
+    for await (const record of csvRecords(stream)) {
+      // Past so many problems the feed is refused anyway: reading on would only cost time and memory.
+      if (problems.full) return true;
+      if (!header) {
+        header = new CsvHeader(record.fields);
+        const missing = (REQUIRED[file] ?? []).filter((column) => !header!.has(column));
+        for (const column of missing) problems.add({ file, line: 1, field: column, reason: 'required column is missing' });
+        if (missing.length) return true;
+        continue;
+      }
+      if (record.problem) {
+        problems.add({ file, line: record.line, reason: record.problem });
+        continue;
+      }
+      const fields = record.fields;
+      const h = header;
+      const row = Object.assign((name: string) => { const index = h.index(name); return index < 0 ? '' : (fields[index] ?? '').trim(); }, { has: (name: string) => h.has(name) });
+      visit(row, record.line);
+      rows++;
+      if (onProgress && rows % 50_000 === 0) onProgress(file, rows);
+      if (rows % HEAP_CHECK_ROWS === 0 && heapNearlyFull()) {
+        const heap = v8.getHeapStatistics();
+        throw TransitError.invalidFeed([{ file, line: record.line, reason: `the feed is too big to import in the memory this process has (${Math.round(heap.used_heap_size / 1e6)} of ${Math.round(heap.heap_size_limit / 1e6)} MB used): import it with more (NODE_OPTIONS=--max-old-space-size=…), or split it` }]);
+      }
     }
-    if (record.problem) {
-      problems.add({ file, line: record.line, reason: record.problem });
-      continue;
-    }
-    const fields = record.fields;
-    const h = header;
-    const row = Object.assign((name: string) => { const index = h.index(name); return index < 0 ? '' : (fields[index] ?? '').trim(); }, { has: (name: string) => h.has(name) });
-    visit(row, record.line);
-    rows++;
-    if (onProgress && rows % 50_000 === 0) onProgress(file, rows);
+  } catch (error) {
+    // The entry's bytes failed to inflate, or inflated to more than the zip declares (which the size
+    // limit was judged on): a damaged or crafted archive, refused like any other bad feed.
+    if (stream.errored !== error) throw error;
+    problems.add({ file, reason: `cannot be read from the zip (${(error as Error).message})` });
+    return true;
+  } finally {
+    stream.destroy();
   }
   onProgress?.(file, rows);
   if (!header) problems.add({ file, line: 1, reason: 'file is empty (no header)' });
@@ -199,6 +244,16 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
   }
   if (!archive.entries.has('calendar.txt') && !archive.entries.has('calendar_dates.txt')) {
     problems.add({ file: 'calendar.txt', reason: 'either calendar.txt or calendar_dates.txt is required' });
+  }
+  // The sizes a zip declares are the sizes its entries inflate to: the reader fails an entry that inflates
+  // to more than it declares, so the whole feed can be judged before a byte of it is inflated.
+  const read = Object.keys(REQUIRED).flatMap((file) => archive.entries.get(file) ?? []);
+  const bytes = read.reduce((sum, entry) => sum + entry.size, 0);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_FEED_BYTES;
+  if (bytes > maxBytes) {
+    const biggest = read.reduce((a, b) => (b.size > a.size ? b : a));
+    const mb = (value: number) => `${(value / 1024 / 1024).toFixed(1)} MB`;
+    problems.add({ file: biggest.name, reason: `the feed's files inflate to ${mb(bytes)} (this one to ${mb(biggest.size)}), over the limit of ${mb(maxBytes)} (CITYPULSE_TRANSIT_MAX_FEED_BYTES)` });
   }
   if (problems.problems.length) throw TransitError.invalidFeed(problems.problems);
 

@@ -1,31 +1,39 @@
-// Writing a small zip archive in memory (stored entries, no compression): generated feeds and tests.
+// Writing a small zip archive in memory (stored entries, or deflated ones): generated feeds and tests.
 // See: https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT (local headers, central directory)
 import zlib from 'node:zlib';
 
-/** Packs files into a zip archive (no compression: the reader must handle stored entries too). */
-export function zipFiles(files: Record<string, string>): Buffer {
+/**
+ * Packs files into a zip archive, stored (the reader must handle stored entries too) or deflated.
+ * `declaredSizes` overrides the inflated size an entry declares: a zip that lies about it, for tests.
+ */
+export function zipFiles(files: Record<string, string>, options: { deflate?: boolean; declaredSizes?: Record<string, number> } = {}): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const [name, text] of Object.entries(files)) {
-    const data = Buffer.from(text, 'utf8');
+    const plain = Buffer.from(text, 'utf8');
+    const data = options.deflate ? zlib.deflateRawSync(plain) : plain;
+    const method = options.deflate ? 8 : 0;
+    const size = options.declaredSizes?.[name] ?? plain.length;
     const nameBytes = Buffer.from(name, 'utf8');
-    const crc = zlib.crc32(data);
+    const crc = zlib.crc32(plain);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(method, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(size, 22);
     local.writeUInt16LE(nameBytes.length, 26);
     locals.push(local, nameBytes, data);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(method, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(size, 24);
     central.writeUInt16LE(nameBytes.length, 28);
     central.writeUInt32LE(offset, 42);
     centrals.push(central, nameBytes);

@@ -73,7 +73,8 @@ export async function* readPositions(file: string): AsyncGenerator<VehiclePing> 
     throw new TransitError(TransitErrorCode.InvalidPositions, `${file}:${line} ${field}: ${reason}`, [{ name: `${line}/${field}`, reason }]);
   };
   let previous = -Infinity;
-  for await (const { line, fields } of csvRecords(input as AsyncIterable<Buffer>)) {
+  for await (const { line, fields, problem } of csvRecords(input as AsyncIterable<Buffer>)) {
+    if (problem) throw new TransitError(TransitErrorCode.InvalidPositions, `${file}:${line}: ${problem}`, [{ name: `${line}`, reason: problem }]);
     if (!header) {
       header = new CsvHeader(fields);
       for (const column of REQUIRED) if (!header.has(column)) fail(1, column, 'required column is missing');
