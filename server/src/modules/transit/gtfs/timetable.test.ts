@@ -126,6 +126,19 @@ describe('loading a feed into a timetable', () => {
     await expect(loadTimetable(Buffer.from('not a zip'))).rejects.toThrow(/not a readable zip/);
   });
 
+  it('names a stop_sequence given twice in a trip, right after itself or anywhere else', async () => {
+    const feed = lineFeed();
+    feed['stop_times.txt'] = feed['stop_times.txt']!.replace('T1,08:05:00,08:05:00,B,2\n', 'T1,08:05:00,08:05:00,B,2\nT1,08:05:00,08:05:00,B,2\n');
+    expect(await problemsOf(feed)).toEqual(['stop_times.txt:4/stop_sequence: stop_sequence 2 repeats in trip "T1"']);
+    // A trip of 10,001 stop times is not a trip: said once, at the row past the limit.
+    const endless = lineFeed();
+    endless['stop_times.txt'] += Array.from({ length: 10_001 }, (_, i) => `T2,,,B,${i + 10}`).join('\n') + '\n';
+    expect(await problemsOf(endless)).toEqual(['stop_times.txt:10006/trip_id: trip "T2" has over 10000 stop times']);
+    const later = lineFeed();
+    later['stop_times.txt'] += 'T2,08:50:00,08:50:00,D,1\n';
+    expect(await problemsOf(later)).toContain('stop_times.txt:10/stop_sequence: stop_sequence 1 repeats in trip "T2"');
+  });
+
   it('reads deflated entries, and refuses a feed that inflates past the limit before inflating it', async () => {
     expect((await loadTimetable(zipFiles(lineFeed(), { deflate: true }))).trips.size).toBe(2);
     // 2.4 MB of stop times in a 6 KB zip, against a limit of 1 MB.

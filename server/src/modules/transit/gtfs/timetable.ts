@@ -125,6 +125,12 @@ class ProblemList {
 }
 
 /**
+ * The longest bus and train trips call at a few hundred stops. Far more is not a timetable but rows
+ * repeated or a file run wild, and one trip of millions of stops would be built into one path, in memory.
+ */
+const MAX_CALLS_PER_TRIP = 10_000;
+
+/**
  * Rows are held in memory while a feed is read (about 120 bytes of heap per stop_times row, twice the
  * file's bytes; more for short rows). A feed under the size limit can still be too big for the heap
  * this process was given: reading stops with a problem once the heap is this full, rather than the
@@ -372,6 +378,7 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
     drafts.set(id, { trip: { id, routeId, serviceId, directionId: direction === '1' ? 1 : direction === '0' ? 0 : null, headsign: row('trip_headsign'), shapeId, blockId: row('block_id') || null, frequencies: [] }, line, calls: [] });
   });
 
+  const overfull = new Set<string>();
   await eachRow(archive, 'stop_times.txt', problems, (row, line) => {
     const tripId = row('trip_id');
     const draft = drafts.get(tripId);
@@ -387,6 +394,14 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
       times.push(value);
     }
     if (sequence === null) return;
+    // A repeat right after itself is told now (buildTimetable finds the others, once the calls are sorted),
+    // so that a file of one row over and over fills the problem list and is left unread past it.
+    if (draft.calls.at(-1)?.sequence === sequence) return problems.add({ file: 'stop_times.txt', line, field: 'stop_sequence', reason: `stop_sequence ${sequence} repeats in trip "${tripId}"` });
+    if (draft.calls.length >= MAX_CALLS_PER_TRIP) {
+      if (!overfull.has(tripId)) problems.add({ file: 'stop_times.txt', line, field: 'trip_id', reason: `trip "${tripId}" has over ${MAX_CALLS_PER_TRIP} stop times` });
+      overfull.add(tripId);
+      return;
+    }
     draft.calls.push({ sequence, stopId, arrival: times[0] ?? times[1] ?? null, departure: times[1] ?? times[0] ?? null, line });
   }, options.onProgress);
 
