@@ -32,11 +32,11 @@ describe('demo buses inside serve', () => {
     expect(before.status).toBe(200);
     expect(before.body.arrivals.some((arrival: { live: boolean }) => arrival.live)).toBe(false);
 
-    const first = buses.report();
+    const first = await buses.report();
     expect(first.accepted).toBeGreaterThan(20); // 16 directions, a bus every 8 minutes, each an hour or more long
     expect(first.unmatched).toBe(0);
     clock.advance(10_000);
-    const second = buses.report();
+    const second = await buses.report();
     expect(second.accepted).toBeGreaterThan(20);
     expect(second.stale + second.invalid + second.unmatched).toBe(0);
 

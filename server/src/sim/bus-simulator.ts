@@ -62,25 +62,25 @@ export class DemoBuses {
   }
 
   /** Positions of every bus on the road now, through the ingest path; answers the ingest report. */
-  report() {
+  async report() {
     if (!this.simulator) throw new Error('DemoBuses.prepare() first');
     const message = this.simulator.feedMessageAt(Math.floor(this.now() / 1000));
-    const result = this.app.transit.service.ingestRealtime(DEMO_BUS_FEED, message);
+    const result = await this.app.transit.service.ingestRealtime(DEMO_BUS_FEED, message);
     this.ticks++;
     return result;
   }
 
   start(): void {
-    const tick = () => {
+    const tick = async () => {
       try {
-        const result = this.report();
+        const result = await this.report();
         if (this.ticks === 1 || this.ticks % 360 === 0) this.log.info({ feed: DEMO_BUS_FEED, ...result }, 'demo buses reporting');
       } catch (error) {
         this.log.error({ err: error }, 'demo buses: a report failed');
       }
     };
-    tick();
-    this.timer = setInterval(tick, REPORT_EVERY_SECONDS * 1000);
+    void tick();
+    this.timer = setInterval(() => void tick(), REPORT_EVERY_SECONDS * 1000);
     this.timer.unref();
   }
 

@@ -55,7 +55,7 @@ export async function registerTransit(
   const polls = new Counter({ name: 'citypulse_transit_realtime_polls_total', help: 'Polls of realtime feed URLs, by feed and outcome', labelNames: ['feed', 'outcome'], registers: [ctx.metrics] });
   const poller = new RealtimePoller(
     { clock: ctx.clock, logger: ctx.logger, timeoutMs: POLL_TIMEOUT_MS, maxBytes: ctx.config.bodyLimitBytes },
-    (feedId, body) => ({ ...service.ingestRealtime(feedId, body) }),
+    async (feedId, body) => ({ ...(await service.ingestRealtime(feedId, body)) }),
     (source, ok) => polls.inc({ feed: source.feedId, outcome: ok ? 'ok' : 'failed' }),
   );
   ctx.config.transitRealtimeSources.forEach((source, i) => poller.add({ id: `config-${i + 1}`, ...source, intervalSeconds: ctx.config.transitPollSeconds, origin: 'config' }));

@@ -339,3 +339,26 @@ describe('the operator\'s stop in vehicle positions', () => {
     expect(tripUpdate.body['invalid-params'][0]).toEqual({ name: '/entity/0/tripUpdate/stopTimeUpdate/1/stopSequence', reason: 'a whole number of 0 or more expected' });
   });
 });
+
+describe('a big realtime message', () => {
+  it('is taken in slices, letting the server answer others between them, and messages in the order they came', async () => {
+    const duty = await server.login('duty');
+    expect((await upload('slices', zipFiles(lineFeed()), duty)).status).toBe(201);
+    clock.set(at('08:06:00') * 1000);
+    const service = server.app.transit.service;
+    // 3,000 vehicles of the route with no trip id (each matched against the route's trips), and V1 on T1.
+    const crowd = Array.from({ length: 3000 }, (_, i) => ({ id: `c${i}`, vehicle: { vehicle: { id: `c${i}` }, trip: { routeId: 'R1' }, position: { latitude: 0, longitude: lineLongitude(1500) }, timestamp: at('08:05:50') } }));
+    const big = { header: { gtfsRealtimeVersion: '2.0', timestamp: at('08:05:50') }, entity: [position('V1', 'T1', at('08:05:50'), 1500), ...crowd] };
+    const small = { header: { gtfsRealtimeVersion: '2.0', timestamp: at('08:05:55') }, entity: [position('V1', 'T1', at('08:05:55'), 1550)] };
+    const order: string[] = [];
+    setImmediate(() => order.push('another request'));
+    const first = service.ingestRealtime('slices', big).then((report) => { order.push('big message'); return report; });
+    const second = service.ingestRealtime('slices', small).then((report) => { order.push('small message'); return report; });
+    const [bigReport, smallReport] = await Promise.all([first, second]);
+    // Others are let in while the big message is worked through; the small one, sent after it, waits its turn.
+    expect(order).toEqual(['another request', 'big message', 'small message']);
+    expect(bigReport).toMatchObject({ positions: 3001, stale: 0 });
+    expect(smallReport).toMatchObject({ positions: 1, accepted: 1, stale: 0 }); // V1's newer position, taken after its older one
+    expect((await server.request('DELETE', '/api/v1/transit/feeds/slices', { token: duty })).status).toBe(204);
+  });
+});

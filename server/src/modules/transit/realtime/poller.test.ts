@@ -182,7 +182,7 @@ describe('realtime URLs registered over the API', () => {
   });
 
   it('gives up on a server that does not answer in time, and counts a feed not imported (yet)', async () => {
-    const poller = new RealtimePoller({ clock, logger: pino({ level: 'silent' }), timeoutMs: 200, maxBytes: 1 << 20 }, (feedId, body) => ({ ...server.app.transit.service.ingestRealtime(feedId, body) }));
+    const poller = new RealtimePoller({ clock, logger: pino({ level: 'silent' }), timeoutMs: 200, maxBytes: 1 << 20 }, async (feedId, body) => ({ ...(await server.app.transit.service.ingestRealtime(feedId, body)) }));
     poller.add({ id: 'slow', feedId: 'line', url: `${base}/slow`, intervalSeconds: 10, origin: 'config' });
     expect(await poller.pollOnce('slow')).toEqual({ ok: false, error: 'timed out' });
     expect(poller.get('slow')!.state).toMatchObject({ failures: 1, consecutiveFailures: 1 });
