@@ -349,6 +349,7 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(await waiting.count()).toBe(1);
     expect(await waiting.textContent()).toContain(`车辆 沪B-2000 在首站 人民广场 候发，${utcClock(nextOut.departure)} 发车`);
     expect(await waiting.getAttribute('data-gap')).toBe('');
+    expect(await outbound.locator('.stop-line-stop').first().locator('.stop-line-vehicles-at .line-vehicle[data-waiting="true"]').count()).toBe(1); // under the first stop's name
     expect(await outbound.locator('.stop-line-name').count()).toBe(12);
     await screenshot(page, 'go-route');
     await expectAccessible(page, 'route diagram');
@@ -645,6 +646,13 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
       const bus = route.locator('.line-vehicle[data-vehicle="沪B-7010"]');
       await bus.waitFor();
       expect(await bus.textContent()).toContain('车辆 沪B-7010，停靠 黄浦江20号码头，');
+      // Below the pier's name, where the buses at a stop are listed; not above it, where those approaching are.
+      expect(await bus.getAttribute('data-standing')).toBe('true');
+      const pierRow = route.locator('.stop-line-stop').filter({ has: route.getByRole('link', { name: '黄浦江20号码头', exact: true }) }).first();
+      expect(await pierRow.locator('.stop-line-vehicles-at [data-vehicle="沪B-7010"]').count()).toBe(1);
+      expect(await pierRow.locator('.stop-line-vehicles-approaching [data-vehicle="沪B-7010"]').count()).toBe(0);
+      await pierRow.scrollIntoViewIfNeeded();
+      await screenshot(route, 'go-route-bus-here');
       await screenshot(page, 'go-stop-bus-here');
     });
 

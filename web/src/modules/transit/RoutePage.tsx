@@ -54,13 +54,25 @@ function Direction({ direction, timeZone, feed }: { direction: DiagramDirection;
   const bunching = direction.vehicles.filter((vehicle) => vehicle.gapAhead === 'bunching').length;
   const gaps = direction.vehicles.filter((vehicle) => vehicle.gapAhead === 'gap').length;
   const approaching = new Map<number, DiagramVehicle[]>();
+  const standing = new Map<number, DiagramVehicle[]>();
   // Listed in the direction of travel, each bus above the stop it approaches (the one nearest the stop
-  // last); a bus waiting at the first stop is listed there, not as approaching the second, and one its
-  // operator reports standing at a stop, at that stop.
+  // last); a bus waiting at the first stop, or one its operator reports standing at a stop, below that
+  // stop's name: it is there, not on its way to it or to the next.
   for (const vehicle of [...direction.vehicles].reverse()) {
-    const at = vehicle.waitingUntil !== null ? 0 : vehicle.standingAt ?? vehicle.nextStop;
-    approaching.set(at, [...(approaching.get(at) ?? []), vehicle]);
+    const here = vehicle.waitingUntil !== null ? 0 : vehicle.standingAt;
+    const [list, at] = here !== null ? [standing, here] : [approaching, vehicle.nextStop];
+    list.set(at, [...(list.get(at) ?? []), vehicle]);
   }
+  const vehicleList = (vehicles: DiagramVehicle[] | undefined, stopName: string, where: 'approaching' | 'at') => (vehicles?.length ? (
+    <ul className={`stop-line-vehicles stop-line-vehicles-${where}`}>
+      {vehicles.map((vehicle) => (
+        <li key={vehicle.vehicleId} className={`line-vehicle gap-${vehicle.waitingUntil !== null ? 'waiting' : vehicle.gapAhead ?? 'lead'}`} data-vehicle={vehicle.vehicleId} data-gap={vehicle.gapAhead ?? ''} data-waiting={vehicle.waitingUntil !== null ? 'true' : undefined} data-standing={where === 'at' && vehicle.waitingUntil === null ? 'true' : undefined}>
+          <span className="bus-icon" aria-hidden="true">▲</span>
+          {vehicleText(vehicle, stopName)}
+        </li>
+      ))}
+    </ul>
+  ) : null);
   const statusText = (vehicle: DiagramVehicle) => (vehicle.gapAhead ? t(`transit.route.${vehicle.gapAhead}`) : '');
   const vehicleText = (vehicle: DiagramVehicle, stopName: string) => (vehicle.waitingUntil !== null
     ? t('transit.route.waitingText', { id: vehicle.vehicleId, stop: stopName, time: clockText(vehicle.waitingUntil * 1000) })
@@ -87,17 +99,9 @@ function Direction({ direction, timeZone, feed }: { direction: DiagramDirection;
       <ol className="stop-line">
         {direction.stops.map((stop, index) => (
           <li key={`${stop.id}:${index}`} className="stop-line-stop">
-            {(approaching.get(index) ?? []).length > 0 && (
-              <ul className="stop-line-vehicles">
-                {approaching.get(index)!.map((vehicle) => (
-                  <li key={vehicle.vehicleId} className={`line-vehicle gap-${vehicle.waitingUntil !== null ? 'waiting' : vehicle.gapAhead ?? 'lead'}`} data-vehicle={vehicle.vehicleId} data-gap={vehicle.gapAhead ?? ''} data-waiting={vehicle.waitingUntil !== null ? 'true' : undefined}>
-                    <span className="bus-icon" aria-hidden="true">▲</span>
-                    {vehicleText(vehicle, stop.name)}
-                  </li>
-                ))}
-              </ul>
-            )}
+            {vehicleList(approaching.get(index), stop.name, 'approaching')}
             <span className="stop-line-point"><Link to={withFeed(`/go/stops/${encodeURIComponent(stop.id)}`)} className="stop-line-name">{stop.name}</Link></span>
+            {vehicleList(standing.get(index), stop.name, 'at')}
           </li>
         ))}
       </ol>
