@@ -37,7 +37,16 @@ export function tripRuns(trip: Trip, day: number): { key: string; offset: number
 }
 
 /** Seconds of the service day from the trip's first departure to its last arrival, over all its instances. */
-export function tripSpan(trip: Trip): { from: number; to: number } {
+export function tripSpan(trip: Trip): Readonly<{ from: number; to: number }> {
+  // Asked for every trip of a route at each position without a trip id: worked out once per trip.
+  let span = spanByTrip.get(trip);
+  if (!span) spanByTrip.set(trip, span = spanOf(trip));
+  return span;
+}
+
+const spanByTrip = new WeakMap<Trip, { from: number; to: number }>();
+
+function spanOf(trip: Trip): { from: number; to: number } {
   const first = trip.departures[0]!, last = trip.arrivals[trip.arrivals.length - 1]!;
   if (!isFrequencyBased(trip)) return { from: first, to: last };
   const starts = tripInstances(trip);
