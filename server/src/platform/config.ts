@@ -140,6 +140,7 @@ export function loadConfig(env: Env = process.env): Config {
     transitRealtimeSources: realtimeSources(env, 'CITYPULSE_TRANSIT_REALTIME_URLS'),
     transitPollSeconds: integer(env, 'CITYPULSE_TRANSIT_POLL_SECONDS', 15, 5, 3600),
     transitDefaultFeed: feedId(env, 'CITYPULSE_TRANSIT_DEFAULT_FEED'),
+    // The transit module's DEFAULT_MAX_FEED_BYTES (what its commands use without a configuration).
     transitMaxFeedBytes: integer(env, 'CITYPULSE_TRANSIT_MAX_FEED_BYTES', 512 * 1024 * 1024, 1024 * 1024, 16 * 1024 * 1024 * 1024),
   };
 }

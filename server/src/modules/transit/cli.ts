@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { loadTimetable, type Timetable } from './gtfs/timetable.js';
-import { noticesText } from './gtfs/notices.js';
+import { buildTimetable, readFeedFile, type Timetable } from './gtfs/timetable.js';
+import { feedNotices, noticesText } from './gtfs/notices.js';
 import { PredictionEngine } from './prediction/engine.js';
 import { LearnedModel } from './prediction/history.js';
 import { DelayCarriedForwardPredictor, TimetablePredictor } from './prediction/baselines.js';
@@ -44,8 +44,9 @@ function progressBar(label: string) {
 
 async function timetableOf(file: string): Promise<Timetable> {
   if (!fs.existsSync(file)) throw new Error(`no such feed: ${file}`);
-  const timetable = await loadTimetable(file);
-  process.stderr.write(noticesText(timetable.notices));
+  const draft = await readFeedFile(file);
+  const timetable = buildTimetable(draft);
+  process.stderr.write(noticesText(feedNotices(draft, timetable)));
   return timetable;
 }
 

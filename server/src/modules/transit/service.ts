@@ -6,8 +6,9 @@ import { EventEmitter } from 'node:events';
 import type { Db } from '../../platform/db/types.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../../platform/clock.js';
-import { buildTimetable, DEFAULT_MAX_FEED_BYTES, readFeedFile, type LoadOptions } from './gtfs/timetable.js';
-import type { FeedNotice } from './gtfs/notices.js';
+import { buildTimetable, readFeedFile, type LoadOptions } from './gtfs/timetable.js';
+import { DEFAULT_MAX_FEED_BYTES } from './gtfs/feed-files.js';
+import { feedNotices, type FeedNotice } from './gtfs/notices.js';
 import { LearnedModel } from './prediction/history.js';
 import { agencyNames, deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
 import { decodeFeedMessage, pingsOf } from './realtime/feed-message.js';
@@ -33,6 +34,16 @@ export interface IngestReport {
 /** What an import wrote (rows per table), and what it found valid but doubtful in the feed. */
 export interface FeedImport { counts: FeedCounts; notices: FeedNotice[] }
 
+/** Runs the work given to it one after the other, in the order given; a failure ends its own turn only. */
+function inTurns() {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const turn = last.then(work);
+    last = turn.catch(() => undefined);
+    return turn;
+  };
+}
+
 /** Positions newer than now + this are from the future. */
 const FUTURE_SECONDS = 60;
 
@@ -50,8 +61,10 @@ export class TransitService {
   placeOfStop: PlaceOfStop | null = null;
   /** What an imported feed's files may inflate to, in all (CITYPULSE_TRANSIT_MAX_FEED_BYTES). */
   maxFeedBytes = DEFAULT_MAX_FEED_BYTES;
-  private importing: Promise<unknown> = Promise.resolve();
-  private ingesting: Promise<unknown> = Promise.resolve();
+  /** One import at a time: each holds its feed's rows in memory, so imports at once would add up to what the limit on one is there to prevent. */
+  private readonly importTurns = inTurns();
+  /** One realtime message at a time, in the order they came: a vehicle's positions stay in order. */
+  private readonly ingestTurns = inTurns();
   private readonly placeOf: PlaceOfStop = (feed, stopId) => this.placeOfStop?.(feed, stopId) ?? null;
 
   /** The feed a request that names none is for when there are several (null: it must name one). */
@@ -135,23 +148,20 @@ export class TransitService {
   /** Validates and stores a GTFS zip as feed `feedId`, replacing it whole if it exists. */
   async importFeed(feedId: string, source: string | Buffer, sourceName: string, options: LoadOptions & { onRows?: (table: string, rows: number) => void } = {}): Promise<FeedImport> {
     if (!/^[A-Za-z0-9_.-]{1,64}$/.test(feedId)) throw new TransitError(TransitErrorCode.InvalidFeed, 'a feed id is 1-64 letters, digits, dots, dashes or underscores', [{ name: 'id', reason: 'not a feed id' }]);
-    // One import at a time: each holds its feed's rows in memory, so imports at once (of one feed or of
-    // several) would add up to what the limit on one is there to prevent.
-    const turn = this.importing.then(() => this.importNow(feedId, source, sourceName, options));
-    this.importing = turn.catch(() => undefined);
-    return turn;
+    return this.importTurns(() => this.importNow(feedId, source, sourceName, options));
   }
 
   private async importNow(feedId: string, source: string | Buffer, sourceName: string, options: LoadOptions & { onRows?: (table: string, rows: number) => void }): Promise<FeedImport> {
     const draft = await readFeedFile(source, { maxBytes: this.maxFeedBytes, ...options });
     const timetable = buildTimetable(draft); // checks what only whole trips show (order, times going back)
-    const counts = await replaceFeed(this.ctx.db, feedId, draft, sourceName, timetable.notices, options.onRows);
+    const notices = feedNotices(draft, timetable);
+    const counts = await replaceFeed(this.ctx.db, feedId, draft, sourceName, notices, options.onRows);
     const previous = this.feeds.get(feedId);
     const runtime = new FeedRuntime(feedId, timetable, previous?.engine.model ?? new LearnedModel(), this.placeOf);
     // The figures of how right the feed's announcements were carry over (its live vehicles start afresh).
     if (previous) runtime.accuracy.restore(previous.accuracy.minutesBetween(-Infinity, Infinity));
     this.feeds.set(feedId, runtime);
-    return { counts, notices: timetable.notices };
+    return { counts, notices };
   }
 
   async deleteFeed(feedId: string): Promise<void> {
@@ -167,9 +177,7 @@ export class TransitService {
    * 90,000 vehicles to match without a trip id (6 s of work), must not hold up the stop boards.
    */
   ingestRealtime(feedId: string | undefined, body: Buffer | unknown): Promise<IngestReport> {
-    const turn = this.ingesting.then(() => this.ingestNow(feedId, body));
-    this.ingesting = turn.catch(() => undefined);
-    return turn;
+    return this.ingestTurns(() => this.ingestNow(feedId, body));
   }
 
   private async ingestNow(feedId: string | undefined, body: Buffer | unknown): Promise<IngestReport> {

@@ -46,13 +46,18 @@ export const MAX_CALLS_PER_TRIP = 10_000;
  * Rows are held in memory while a feed is read (about 120 bytes of heap per stop_times row, twice the
  * file's bytes; more for short rows). A feed under the size limit can still be too big for the heap
  * this process was given: reading stops with a problem once the heap is this full, rather than the
- * process dying of it with everything else it serves.
+ * process dying of it with everything else it serves. Half the limit: the limit counts the young
+ * generation too, and with a small heap V8 gives up on live rows well before it (near 60% at 160 MB).
  */
-// Half the heap's limit: that limit counts the young generation too, so with a small heap (as in tests)
-// V8 gives up on a heap of live rows well before the limit (at about 60% of it with 160 MB).
 const HEAP_FULL_SHARE = 0.5;
 const HEAP_CHECK_ROWS = 65_536;
-const heapNearlyFull = () => { const heap = v8.getHeapStatistics(); return heap.used_heap_size > HEAP_FULL_SHARE * heap.heap_size_limit; };
+
+/** A problem when the heap is past HEAP_FULL_SHARE of its limit; null while there is room. */
+function heapFull(file: string, line: number): FeedProblem | null {
+  const heap = v8.getHeapStatistics();
+  if (heap.used_heap_size <= HEAP_FULL_SHARE * heap.heap_size_limit) return null;
+  return { file, line, reason: `the feed is too big to import in the memory this process has (${Math.round(heap.used_heap_size / 1e6)} of ${Math.round(heap.heap_size_limit / 1e6)} MB used): import it with more (NODE_OPTIONS=--max-old-space-size=…), or split it` };
+}
 
 /** A row's value by column name ('' when empty or the column is absent); `has` says whether the file has the column. */
 export type Row = ((name: string) => string) & { has: (name: string) => boolean };
@@ -93,10 +98,8 @@ export async function eachRow(
       visit(row, record.line);
       rows++;
       if (onProgress && rows % 50_000 === 0) onProgress(file, rows);
-      if (rows % HEAP_CHECK_ROWS === 0 && heapNearlyFull()) {
-        const heap = v8.getHeapStatistics();
-        throw TransitError.invalidFeed([{ file, line: record.line, reason: `the feed is too big to import in the memory this process has (${Math.round(heap.used_heap_size / 1e6)} of ${Math.round(heap.heap_size_limit / 1e6)} MB used): import it with more (NODE_OPTIONS=--max-old-space-size=…), or split it` }]);
-      }
+      const full = rows % HEAP_CHECK_ROWS === 0 ? heapFull(file, record.line) : null;
+      if (full) throw TransitError.invalidFeed([full]);
     }
   } catch (error) {
     // The entry's bytes failed to inflate, or inflated to more than the zip declares (which the size

@@ -5,6 +5,7 @@
 // See: https://gtfs-validator.mobilitydata.org/rules.html (stop_too_far_from_shape, stops_match_shape_out_of_order)
 import type { FeedNotice } from '@citypulse/contracts';
 import { pointAlong, type Path } from '../tracking/geometry.js';
+import type { FeedDraft, StopPattern, Timetable } from './timetable.js';
 
 export type { FeedNotice, FeedNoticeCode } from '@citypulse/contracts';
 
@@ -22,6 +23,27 @@ const SHAPE_METRES = 100;
 const MAX_STOPS_LISTED = 20;
 
 export interface PatternCall { stopId: string; x: number; y: number; line: number }
+
+/**
+ * The notices of a feed: each stop pattern judged once, as the first trip read with it lists its stops
+ * (its stop_times lines), and counted for every trip that shares it. Asked for by an import and by the
+ * commands that read a feed, not when a stored feed is loaded (its notices are stored with it).
+ */
+export function feedNotices(draft: FeedDraft, timetable: Timetable): FeedNotice[] {
+  const byPattern = new Map<StopPattern, FeedNotice[]>();
+  for (const { trip: read, calls } of draft.trips.values()) {
+    const trip = timetable.trips.get(read.id);
+    if (!trip) continue;
+    const found = byPattern.get(trip.pattern);
+    if (found) { for (const notice of found) notice.trips++; continue; }
+    const pattern = trip.pattern;
+    // Calls are in stop_sequence order once the timetable is built (it sorts them in place).
+    const located = calls.map((call) => { const stop = timetable.stops.get(call.stopId)!; return { stopId: call.stopId, x: stop.x, y: stop.y, line: call.line }; });
+    const shaped = read.shapeId !== null && (draft.shapePoints.get(read.shapeId)?.length ?? 0) > 1;
+    byPattern.set(pattern, patternNotices(read, timetable.routes.get(read.routeId)?.shortName ?? '', located, shaped ? pattern.path : null, pattern.distances));
+  }
+  return [...byPattern.values()].flat();
+}
 
 /** The notices of one stop pattern, as the first trip read with it (`calls`, in order) lists its stops. */
 export function patternNotices(

@@ -7,7 +7,6 @@ import { TransitError } from '../errors.js';
 import { openZip, type ZipArchive } from './zip.js';
 import { checkInflatedSize, DEFAULT_MAX_FEED_BYTES, eachRow, MAX_CALLS_PER_TRIP, number, ProblemList } from './feed-files.js';
 import { parseGtfsDate, parseGtfsTime, ZoneClock } from './time.js';
-import { patternNotices, type FeedNotice } from './notices.js';
 
 export interface Stop { id: string; name: string; lat: number; lon: number; locationType: number; parentStation: string | null; x: number; y: number }
 export interface Route { id: string; agencyId: string; shortName: string; longName: string; type: number; color: string }
@@ -61,8 +60,6 @@ export interface Timetable {
   tripsByBlock: Map<string, Trip[]>;
   /** The stops of each station (location_type 1) that trips call at: a hub's bays, a terminal's platforms. */
   stopsOfStation: Map<string, string[]>;
-  /** What the feed says that is valid but probably not what its buses do (stops out of order, off their shape). */
-  notices: FeedNotice[];
 }
 
 export interface Transfer { fromStopId: string; toStopId: string; type: number; minTransferTime: number | null }
@@ -86,8 +83,6 @@ export interface FeedDraft {
   transfers: Transfer[];
 }
 
-export { DEFAULT_MAX_FEED_BYTES };
-
 export interface LoadOptions {
   onProgress?: (file: string, rows: number) => void;
   /** Stop reading after this many problems (the feed is refused anyway). */
@@ -98,19 +93,7 @@ export interface LoadOptions {
 
 /** Reads a GTFS zip (path or bytes) into a timetable, or throws TransitError listing the feed's problems. */
 export async function loadTimetable(source: string | Buffer, options: LoadOptions = {}): Promise<Timetable> {
-  let archive: ZipArchive;
-  try {
-    archive = await openZip(source);
-  } catch (error) {
-    throw TransitError.invalidFeed([{ file: 'feed', reason: `not a readable zip archive (${(error as Error).message})` }]);
-  }
-  let draft: FeedDraft;
-  try {
-    draft = await readFeed(archive, options);
-  } finally {
-    archive.close();
-  }
-  return buildTimetable(draft);
+  return buildTimetable(await readFeedFile(source, options));
 }
 
 /** Opens and reads a GTFS zip into checked rows, or throws TransitError listing the feed's problems. */
@@ -326,7 +309,6 @@ export function buildTimetable(draft: FeedDraft): Timetable {
     shapes.set(id, makePath(points.map((point) => projection.toXY(point.lat, point.lon))));
   }
   const patterns = new Map<string, StopPattern>();
-  const noticesOf = new Map<StopPattern, FeedNotice[]>();
   const trips = new Map<string, Trip>();
   for (const draft of drafts.values()) {
     const calls = draft.calls.sort((a, b) => a.sequence - b.sequence);
@@ -353,10 +335,6 @@ export function buildTimetable(draft: FeedDraft): Timetable {
       const distances = shape ? placeAlong(shape, points) : path.along.slice();
       pattern = { key, stopIds, distances, path };
       patterns.set(key, pattern);
-      const notices = patternNotices(draft.trip, routes.get(draft.trip.routeId)?.shortName ?? '', calls.map((call, i) => ({ stopId: call.stopId, x: points[i]![0], y: points[i]![1], line: call.line })), shape, distances);
-      if (notices.length) noticesOf.set(pattern, notices);
-    } else {
-      for (const notice of noticesOf.get(pattern) ?? []) notice.trips++;
     }
     const arrivals = new Int32Array(calls.length);
     const departures = new Int32Array(calls.length);
@@ -396,8 +374,7 @@ export function buildTimetable(draft: FeedDraft): Timetable {
     if (!stop.parentStation || !tripsByStop.has(stop.id) || stops.get(stop.parentStation)?.locationType !== 1) continue;
     stopsOfStation.set(stop.parentStation, [...(stopsOfStation.get(stop.parentStation) ?? []), stop.id]);
   }
-  const notices = [...noticesOf.values()].flat();
-  return { agencyTimezone, clock: new ZoneClock(agencyTimezone), projection, stops, routes, trips, services, tripsByRoute, tripsByStop, tripsByBlock, stopsOfStation, notices };
+  return { agencyTimezone, clock: new ZoneClock(agencyTimezone), projection, stops, routes, trips, services, tripsByRoute, tripsByStop, tripsByBlock, stopsOfStation };
 }
 
 /**

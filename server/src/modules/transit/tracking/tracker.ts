@@ -325,16 +325,13 @@ export class Tracker {
   private inferTrip(ping: VehiclePing, x: number, y: number): { trip: Trip; along: number } | null {
     if (!ping.routeId) return null;
     let best: { trip: Trip; along: number; score: number } | null = null;
-    // A route's trips share a few stop patterns: where the fix falls on each path is worked out once.
-    const matches = new Map<Trip['pattern'], ReturnType<typeof nearestOnPath>>();
     for (const trip of this.timetable.tripsByRoute.get(ping.routeId) ?? []) {
       const day = this.serviceDayOf(trip, ping.time);
       if (day === null) continue;
       const start = this.timetable.clock.serviceDayStart(day);
       const span = tripSpan(trip);
       if (ping.time < start + span.from - 1800 || ping.time > start + span.to + 1800) continue;
-      let match = matches.get(trip.pattern);
-      if (match === undefined) matches.set(trip.pattern, match = nearestOnPath(trip.pattern.path, x, y));
+      const match = nearestOnPath(trip.pattern.path, x, y);
       if (!match || match.offset > this.options.maxOffsetMetres / 2) continue;
       // How far the vehicle would be from its timetable there: the smallest deviation wins (for a
       // frequency-based trip, from the instance nearest in time).
