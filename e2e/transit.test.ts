@@ -294,6 +294,23 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(await page.getByTestId('not-found').textContent()).toContain('There is no stop numbered "NOPE"');
   });
 
+  it('shows the arrivals while the server refuses the stop\'s stream, and goes live when it lets it open', async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    // As a server with all the streams open it keeps answers: twice, then the stream opens.
+    let refused = 0;
+    await page.route('**/api/v1/transit/stops/*/stream**', (route) => {
+      if (refused === 2) return route.continue();
+      refused++;
+      return route.fulfill({ status: 503, headers: { 'retry-after': '30' }, contentType: 'application/problem+json', body: JSON.stringify({ status: 503, code: 'too_many_streams' }) });
+    });
+    await page.goto(`${server.url}/go/stops/S06?feed=${FEED}`);
+    await page.waitForSelector('.arrival');
+    await page.waitForSelector('[data-stream="down"]');
+    // EventSource gives up on an error answer for good; the page opens a new one (after 1 s, then 2 s).
+    await page.waitForSelector('[data-stream="live"]', { timeout: 15_000 });
+    expect(refused).toBe(2);
+  });
+
   it('marks the buses that end their trip at a stop as taking nobody on, on the stop page and the display', async () => {
     const page = await newPage({ width: 390, height: 844 });
     await page.goto(`${server.url}/go/stops/S12?feed=${FEED}`);

@@ -39,6 +39,9 @@ export interface App {
   db: Db;
 }
 
+/** Trusts the `hops` proxies nearest to this server (X-Forwarded-For read from the right). */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const logger = deps.logger ?? createLogger(config.logLevel);
   const bus = deps.bus ?? createLocalBus((error, subject) => logger.error({ err: error, subject }, 'event handler failed'));
@@ -48,6 +51,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const http = Fastify({
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
+    // A number of hops, as a function: Fastify takes one at run time but its types do not say so.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // One line per request at tens of thousands of observations a second is noise; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },

@@ -11,6 +11,18 @@ describe('configuration from the environment', () => {
     expect(config.dataDir.endsWith('/data')).toBe(true);
     expect(config.adminPassword).toBeNull();
     expect(config.transitDefaultFeed).toBeNull();
+    expect(config.trustProxy).toBe(false);
+    expect(config).toMatchObject({ transitMaxStreams: 10_000, transitMaxStreamsPerClient: 100 });
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['2', 2],
+    ['10.0.0.0/8, 127.0.0.1', '10.0.0.0/8,127.0.0.1'],
+    ['::1', '::1'],
+  ])('takes CITYPULSE_TRUST_PROXY=%s as %s', (raw, expected) => {
+    expect(loadConfig({ CITYPULSE_TRUST_PROXY: raw }).trustProxy).toBe(expected);
   });
 
   it.each([
@@ -23,6 +35,8 @@ describe('configuration from the environment', () => {
     ['CITYPULSE_ADMIN_PASSWORD', 'short', /CITYPULSE_ADMIN_PASSWORD: must be at least 12 characters/],
     ['CITYPULSE_RAW_RETENTION_DAYS', '0', /CITYPULSE_RAW_RETENTION_DAYS: must be between 1/],
     ['CITYPULSE_TRANSIT_DEFAULT_FEED', 'my feed', /CITYPULSE_TRANSIT_DEFAULT_FEED: "my feed" is not a feed id/],
+    ['CITYPULSE_TRUST_PROXY', 'yes', /CITYPULSE_TRUST_PROXY: "yes" is not an address or CIDR range/],
+    ['CITYPULSE_TRANSIT_MAX_STREAMS', '0', /CITYPULSE_TRANSIT_MAX_STREAMS: must be between 1/],
   ])('refuses a bad %s (%s) naming the variable and the reason', (name, value, message) => {
     let caught: unknown;
     try {

@@ -21,6 +21,11 @@ export interface Config {
   hourRollupRetentionDays: number;
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes: number;
+  /**
+   * Which proxies to believe about the client's address (X-Forwarded-For), as Fastify's `trustProxy`:
+   * false, true (any), a number of hops, or addresses and CIDR ranges. Per-client limits count by it.
+   */
+  trustProxy: boolean | number | string;
   /** Stop passings of buses (headway history) older than this are deleted. */
   transitHistoryDays: number;
   /** GTFS-Realtime feeds to poll: which transit feed each URL's messages belong to. */
@@ -31,6 +36,9 @@ export interface Config {
   transitDefaultFeed: string | null;
   /** What an imported GTFS feed's files may inflate to, in all (its rows are held in memory while checked). */
   transitMaxFeedBytes: number;
+  /** Live stop streams (stop boards, apps) one process keeps open at once, and from one client address. */
+  transitMaxStreams: number;
+  transitMaxStreamsPerClient: number;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +119,18 @@ function realtimeSources(env: Env, name: string): { feedId: string; url: string 
   });
 }
 
+/** `true`/`false`, a number of proxy hops, or a comma-separated list of addresses and CIDR ranges. */
+function trustProxy(env: Env, name: string): boolean | number | string {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry));
+  if (bad !== undefined) throw new ConfigError(name, `"${bad}" is not an address or CIDR range; give true, false, a number of hops, or addresses such as 10.0.0.0/8,127.0.0.1`);
+  return entries.join(',');
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -136,11 +156,14 @@ export function loadConfig(env: Env = process.env): Config {
     minuteRollupRetentionDays: integer(env, 'CITYPULSE_MINUTE_ROLLUP_RETENTION_DAYS', 90, 1, 36500),
     hourRollupRetentionDays: integer(env, 'CITYPULSE_HOUR_ROLLUP_RETENTION_DAYS', 1825, 1, 36500),
     bodyLimitBytes: integer(env, 'CITYPULSE_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    trustProxy: trustProxy(env, 'CITYPULSE_TRUST_PROXY'),
     transitHistoryDays: integer(env, 'CITYPULSE_TRANSIT_HISTORY_DAYS', 30, 1, 3650),
     transitRealtimeSources: realtimeSources(env, 'CITYPULSE_TRANSIT_REALTIME_URLS'),
     transitPollSeconds: integer(env, 'CITYPULSE_TRANSIT_POLL_SECONDS', 15, 5, 3600),
     transitDefaultFeed: feedId(env, 'CITYPULSE_TRANSIT_DEFAULT_FEED'),
     // The transit module's DEFAULT_MAX_FEED_BYTES (what its commands use without a configuration).
     transitMaxFeedBytes: integer(env, 'CITYPULSE_TRANSIT_MAX_FEED_BYTES', 512 * 1024 * 1024, 1024 * 1024, 16 * 1024 * 1024 * 1024),
+    transitMaxStreams: integer(env, 'CITYPULSE_TRANSIT_MAX_STREAMS', 10_000, 1, 1_000_000),
+    transitMaxStreamsPerClient: integer(env, 'CITYPULSE_TRANSIT_MAX_STREAMS_PER_CLIENT', 100, 1, 1_000_000),
   };
 }

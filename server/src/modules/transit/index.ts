@@ -64,7 +64,7 @@ export async function registerTransit(
   // Its own scope, so that the zip and protobuf body parsers apply to these routes only.
   await app.register(async (scope) => {
     registerTransitRoutes(scope, service, () => ctx.clock.now(), (feedId) => poller.list(feedId));
-    registerStopStreamRoute(scope, service);
+    registerStopStreamRoute(scope, service, { maxStreams: ctx.config.transitMaxStreams, maxPerClient: ctx.config.transitMaxStreamsPerClient, metrics: ctx.metrics });
     registerNetworkRoutes(scope, service, history, () => ctx.clock.now());
     registerPollRoutes(scope, ctx.db, service, poller, ctx.config.transitPollSeconds);
   });

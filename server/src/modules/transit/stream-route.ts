@@ -3,7 +3,9 @@
 // sends a TripUpdate for such a trip (at most once a second). Each event goes to the streams of the stops
 // it concerns through one index, so the cost of a position does not grow with the displays open.
 // See: https://html.spec.whatwg.org/multipage/server-sent-events.html
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Gauge, type Registry } from 'prom-client';
+import { ProblemError } from '../../platform/errors.js';
 import type { ServerResponse } from 'node:http';
 import { Type } from 'typebox';
 import type { TransitService } from './service.js';
@@ -13,9 +15,31 @@ import type { OperatorTrip } from './realtime/trip-updates.js';
 
 const HEARTBEAT_MS = 15_000;
 const THROTTLE_MS = 1_000;
+/** What a refused client is told to wait before trying again; pages carry on polling meanwhile. */
+const RETRY_AFTER_SECONDS = 30;
 
-export function registerStopStreamRoute(app: FastifyInstance, transit: TransitService): void {
+export interface StreamLimits {
+  /** Streams this process keeps open at once: each holds a socket (a file descriptor) and a timer. */
+  maxStreams: number;
+  /** Streams from one client address, so that one client cannot take them all. */
+  maxPerClient: number;
+  metrics?: Registry;
+}
+
+function refuse(reply: FastifyReply, status: 429 | 503, detail: string): never {
+  reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  throw new ProblemError(status, 'too_many_streams', 'Too many streams', detail, undefined, { retryAfterSeconds: RETRY_AFTER_SECONDS });
+}
+
+export function registerStopStreamRoute(app: FastifyInstance, transit: TransitService, limits: StreamLimits): void {
   const open = new Set<ServerResponse>();
+  /** Open streams per client address. */
+  const perClient = new Map<string, number>();
+  if (limits.metrics) {
+    new Gauge({ name: 'citypulse_transit_streams_open', help: 'Live stop streams open', registers: [limits.metrics], collect() {
+      this.set(open.size);
+    } });
+  }
   app.addHook('preClose', async () => {
     for (const response of open) response.end();
   });
@@ -53,7 +77,8 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
     schema: {
       tags: ['transit'], summary: 'A stop\'s next arrivals, live (text/event-stream, event "arrivals")',
       params: Type.Object({ id: Type.String() }),
-      querystring: Type.Object({ feed: Type.Optional(Type.String()), limit: Type.Integer({ minimum: 1, maximum: 100, default: 10 }) }, { additionalProperties: false }),
+      // lastEventId: sent by clients that reopen streams after an error; every stream starts with the whole list, so it is not needed.
+    querystring: Type.Object({ feed: Type.Optional(Type.String()), limit: Type.Integer({ minimum: 1, maximum: 100, default: 10 }), lastEventId: Type.Optional(Type.String()) }, { additionalProperties: false }),
     },
   }, (request, reply) => {
     const { feed, limit } = request.query as { feed?: string; limit: number };
@@ -61,6 +86,10 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
     const runtime = transit.runtimeHaving(feed, 'stop', stopId); // unknown feed: a 404 before the stream starts
     const arrivals = () => transit.arrivals(runtime.id, stopId, { limit, windowSeconds: 3600 });
     const first = arrivals(); // unknown stop: a 404 before the stream starts
+    const client = request.ip;
+    if (open.size >= limits.maxStreams) refuse(reply, 503, `this server has the ${limits.maxStreams} live stop streams open it can keep; try again later, or read /api/v1/transit/stops/${stopId}/arrivals`);
+    if ((perClient.get(client) ?? 0) >= limits.maxPerClient) refuse(reply, 429, `${limits.maxPerClient} live stop streams are already open from ${client}, as many as one client may have`);
+    perClient.set(client, (perClient.get(client) ?? 0) + 1);
     reply.hijack();
     const response = reply.raw;
     response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -85,11 +114,17 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
     if (!streams) watching.set(key, streams = new Set());
     streams.add(notify);
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    let closed = false;
     const close = () => {
+      if (closed) return;
+      closed = true;
+      const count = perClient.get(client)! - 1;
+      if (count === 0) perClient.delete(client);
+      else perClient.set(client, count);
       clearInterval(heartbeat);
       if (pending) clearTimeout(pending);
       streams!.delete(notify);
-      // (closed twice, by the request and the response, after a new stream of the stop took a new set: keep that one)
+      // (after a new stream of the stop took a new set: keep that one)
       if (streams!.size === 0 && watching.get(key) === streams) watching.delete(key);
       open.delete(response);
     };

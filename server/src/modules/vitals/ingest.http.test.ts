@@ -94,7 +94,7 @@ describe('ingesting observations', () => {
     const huge = Array.from({ length: 5000 }, (_, i) => ({ indicator: PM25, ts: Date.now() - i * 1000, value: i }));
     const response = await server.request('POST', '/api/v1/vitals/observations', { token, body: huge });
     expect(response.status).toBe(413);
-    expect(response.body.code).toBe('payload_too_large');
+    expect(response.body).toMatchObject({ code: 'payload_too_large', limitBytes: 256 * 1024, detail: 'the request body is larger than the 256 KiB this server accepts', 'invalid-params': [{ name: 'body', reason: 'over 262144 bytes' }] });
   });
 
   it('stores concurrent identical batches exactly once', async () => {

@@ -43,7 +43,16 @@ function validationParams(error: FastifyError): InvalidParam[] {
   });
 }
 
-export function toProblem(error: unknown): ProblemError {
+/** "16 MiB", "512 KiB", "1500 bytes": a limit as people read it. */
+export function byteSize(bytes: number): string {
+  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
+    if (bytes >= size && bytes % (size / 16) === 0) return `${bytes / size} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}
+
+/** `bodyLimit`: the limit of the route the request was for, told in a 413 so that a client knows what fits. */
+export function toProblem(error: unknown, bodyLimit?: number): ProblemError {
   if (error instanceof ProblemError) return error;
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
@@ -52,7 +61,9 @@ export function toProblem(error: unknown): ProblemError {
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ProblemError(413, 'payload_too_large', 'Payload too large', 'the request body is larger than this server accepts', [{ name: 'body', reason: 'too large' }]);
+      return bodyLimit === undefined
+        ? new ProblemError(413, 'payload_too_large', 'Payload too large', 'the request body is larger than this server accepts', [{ name: 'body', reason: 'too large' }])
+        : new ProblemError(413, 'payload_too_large', 'Payload too large', `the request body is larger than the ${byteSize(bodyLimit)} this server accepts`, [{ name: 'body', reason: `over ${bodyLimit} bytes` }], { limitBytes: bodyLimit });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ProblemError(415, 'unsupported_media_type', 'Unsupported media type', fastifyError.message, [{ name: 'content-type', reason: 'unsupported' }]);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -73,7 +84,7 @@ export function toProblem(error: unknown): ProblemError {
 
 export function registerProblemHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
-    const problem = toProblem(error);
+    const problem = toProblem(error, request.routeOptions?.bodyLimit);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     sendProblem(reply, problem, request.url);
   });

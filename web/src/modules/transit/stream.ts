@@ -1,35 +1,39 @@
 // A stop's arrivals, live: the first answer from the API (so an unknown stop shows the server's own
-// error), then every `arrivals` event of the stop's stream written into the query cache. EventSource
-// reconnects by itself; while it is down the query's own refresh carries on.
+// error), then every `arrivals` event of the stop's stream written into the query cache.
 // See: https://html.spec.whatwg.org/multipage/server-sent-events.html
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { query } from '../../app/api';
+import { followEventStream, type StreamState } from '../../app/event-stream';
 import { transitQueries } from './queries';
 import type { StopArrivals } from './types';
 
-export type StreamState = 'connecting' | 'live' | 'down';
+export type { StreamState } from '../../app/event-stream';
 
 export function useStopArrivals(stopId: string, feed: string | undefined, limit: number) {
   const client = useQueryClient();
   const options = transitQueries.arrivals(stopId, feed, limit);
-  const result = useQuery(options);
   const [state, setState] = useState<StreamState>('connecting');
+  // Without its stream (refused, or lost) the board asks every 15 s rather than every minute.
+  const result = useQuery({ ...options, refetchInterval: state === 'live' ? options.refetchInterval : 15_000 });
   const [updatedAt, setUpdatedAt] = useState<number | null>(null);
   const known = result.isSuccess;
 
   useEffect(() => {
     if (!known) return;
-    const source = new EventSource(`/api/v1/transit/stops/${encodeURIComponent(stopId)}/stream${query({ feed, limit })}`);
-    source.addEventListener('open', () => setState('live'));
-    // Lost (EventSource retries by itself): say so until the next event arrives.
-    source.addEventListener('error', () => setState('down'));
-    source.addEventListener('arrivals', (event) => {
-      client.setQueryData(options.queryKey, JSON.parse((event as MessageEvent<string>).data) as StopArrivals);
-      setUpdatedAt(Date.now());
-      setState('live');
+    // Reopened with backoff when the server refuses it (restarting, or as many streams open as it keeps);
+    // meanwhile the query's own refresh carries on. Every stream starts with the whole list: nothing to resync.
+    return followEventStream(`/api/v1/transit/stops/${encodeURIComponent(stopId)}/stream${query({ feed, limit })}`, {
+      events: {
+        arrivals: (data) => {
+          client.setQueryData(options.queryKey, data as StopArrivals);
+          setUpdatedAt(Date.now());
+          setState('live');
+        },
+      },
+      onState: setState,
+      onResync: () => {},
     });
-    return () => source.close();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stopId, feed, limit, known, client]);
 
