@@ -458,8 +458,11 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
   });
 
   it('tells the operations centre what the import found doubtful in a feed, and where', async () => {
+    // Stops listed out of order, and the second trip timed to cross the 2.5 km from the first stop to the last in 30 s.
+    const zigzag = listedOrderFeed([0, 3, 1, 4, 2, 5]);
+    zigzag['stop_times.txt'] = zigzag['stop_times.txt']!.replace('T2,09:15:00,09:15:00,S5,6', 'T2,09:00:30,09:00:30,S5,6');
     const imported = await fetch(`${server.url}/api/v1/transit/feeds?id=zigzag`, {
-      method: 'POST', body: new Blob([new Uint8Array(zipFiles(listedOrderFeed([0, 3, 1, 4, 2, 5])))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` },
+      method: 'POST', body: new Blob([new Uint8Array(zipFiles(zigzag))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` },
     });
     expect(imported.status).toBe(201);
     try {
@@ -467,18 +470,23 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
       await page.goto(`${server.url}/ops/transit?feed=zigzag`);
       const notices = page.getByTestId('feed-notices');
       await notices.waitFor();
-      expect(await notices.locator('summary').textContent()).toBe('GTFS 数据提示 1 条：时刻表有效，但可能与车辆实际运行不符，相关班次的到站预测会受影响');
+      expect(await notices.locator('summary').textContent()).toBe('GTFS 数据提示 2 条：时刻表有效，但可能与车辆实际运行不符，相关班次的到站预测会受影响');
       await notices.locator('summary').click();
-      const item = notices.locator('li[data-route="R1"]');
-      expect(await item.textContent()).toBe('1路：2 个班次的站点可能排错了顺序：4 个站点偏离前后两站之间的路线（stop_times.txt 第 3 行起，stop_sequence）');
-      expect(await item.getByRole('link').getAttribute('href')).toBe('/go/routes/R1?feed=zigzag');
+      const items = notices.locator('li[data-route="R1"]');
+      expect(await items.allTextContents()).toEqual([
+        '1路：2 个班次的站点可能排错了顺序：4 个站点偏离前后两站之间的路线（stop_times.txt 第 3 行起，stop_sequence）',
+        '1路：1 个班次的时刻快得车辆跑不到：涉及 2 个站点，站间车速超过该类车辆的最高速度，时刻或站点位置有误（stop_times.txt 第 13 行起）',
+      ]);
+      expect(await items.first().getByRole('link').getAttribute('href')).toBe('/go/routes/R1?feed=zigzag');
       await screenshot(page, 'ops-transit-notices');
       await expectAccessible(page, 'headway monitor with feed notices');
       // In English, the same.
       const english = await newPage({ width: 1440, height: 900 }, duty);
       await english.goto(`${server.url}/ops/transit?feed=zigzag&lang=en`);
       await english.getByTestId('feed-notices').waitFor();
-      expect(await english.getByTestId('feed-notices').locator('summary').textContent()).toMatch(/^1 GTFS notice: /);
+      expect(await english.getByTestId('feed-notices').locator('summary').textContent()).toMatch(/^2 GTFS notices: /);
+      await english.getByTestId('feed-notices').locator('summary').click();
+      expect(await english.getByTestId('feed-notices').locator('li').nth(1).textContent()).toBe('Route 1: 1 trip timed faster than its vehicles go between stops (2 stops concerned): a time or a stop\'s place is wrong (stop_times.txt from line 13)');
     } finally {
       await server.request('DELETE', '/api/v1/transit/feeds/zigzag', { token: duty });
     }

@@ -133,7 +133,7 @@ export interface PredictionAccuracy {
   routes: Array<{ routeId: string; count: number; inWindow: number | null }>;
 }
 
-export type FeedNoticeCode = 'stops_out_of_order' | 'stop_far_from_shape';
+export type FeedNoticeCode = 'stops_out_of_order' | 'stop_far_from_shape' | 'fast_travel_between_consecutive_stops';
 
 /**
  * What a GTFS feed says that is valid but probably not what its buses do, found at import, for one stop
@@ -149,9 +149,9 @@ export interface FeedNotice {
   /** route_short_name, as riders know the route ('' when the feed has none). */
   routeShortName: string;
   tripId: string;
-  /** How many trips share this stop pattern, and so the finding. */
+  /** How many trips the finding concerns: those that share the stop pattern (for fast travel, those of them timed too fast). */
   trips: number;
-  /** How many of the trip's stops are concerned, and the first 20 of them in the trip's order. */
+  /** How many of the trip's stops are concerned, and the first 20 of them in the trip's order (for fast travel, both ends of each hop). */
   stops: number;
   stopIds: string[];
   /** In English, with the figures: for logs and the command line. */

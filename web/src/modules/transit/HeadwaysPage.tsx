@@ -151,7 +151,7 @@ function AccuracySummary({ accuracy }: { accuracy: PredictionAccuracy }) {
 }
 
 /**
- * What the feed's import found valid but doubtful (stops out of order, off their shape): it explains a
+ * What the feed's import found valid but doubtful (stops out of order, off their shape, timed too fast): it explains a
  * route whose predictions trail the others, and tells the operator what to put right in its GTFS.
  */
 function FeedNotices({ notices, feed }: { notices: FeedNotice[]; feed: string | undefined }) {
@@ -164,7 +164,7 @@ function FeedNotices({ notices, feed }: { notices: FeedNotice[]; feed: string | 
         {notices.map((notice) => (
           <li key={`${notice.code}:${notice.tripId}`} data-route={notice.routeId}>
             <Link to={`/go/routes/${encodeURIComponent(notice.routeId)}${query({ feed })}`}>{t('transit.line', { name: notice.routeShortName || notice.routeId })}</Link>
-            {t('transit.ops.noticeColon')}{t(`transit.ops.noticeKinds.${notice.code}`, { trips: notice.trips, stops: notice.stops, file: notice.file, line: notice.line })}
+            {t('transit.ops.noticeColon')}{t(`transit.ops.noticeKinds.${notice.code}`, { count: notice.trips, trips: notice.trips, stops: notice.stops, file: notice.file, line: notice.line })}
           </li>
         ))}
       </ul>

@@ -59,6 +59,7 @@ export const transitZh = {
     noticeKinds: {
       stops_out_of_order: '{{trips}} 个班次的站点可能排错了顺序：{{stops}} 个站点偏离前后两站之间的路线（{{file}} 第 {{line}} 行起，stop_sequence）',
       stop_far_from_shape: '{{trips}} 个班次有 {{stops}} 个站点距线路走向（shape）超过 100 米（{{file}} 第 {{line}} 行起）',
+      fast_travel_between_consecutive_stops: '{{trips}} 个班次的时刻快得车辆跑不到：涉及 {{stops}} 个站点，站间车速超过该类车辆的最高速度，时刻或站点位置有误（{{file}} 第 {{line}} 行起）',
     },
   },
 };
@@ -126,6 +127,10 @@ export const transitEn: WithSingulars<TransitMessages> = {
     noticeKinds: {
       stops_out_of_order: '{{trips}} trips whose stops look listed out of order: {{stops}} stops lie off the way between the stops before and after them ({{file}} from line {{line}}, stop_sequence)',
       stop_far_from_shape: '{{trips}} trips with {{stops}} stops over 100 m from the route\'s shape ({{file}} from line {{line}})',
+      fast_travel_between_consecutive_stops: '{{trips}} trips timed faster than their vehicles go between stops ({{stops}} stops concerned): a time or a stop\'s place is wrong ({{file}} from line {{line}})',
+      stops_out_of_order_one: '1 trip whose stops look listed out of order: {{stops}} stops lie off the way between the stops before and after them ({{file}} from line {{line}}, stop_sequence)',
+      stop_far_from_shape_one: '1 trip with {{stops}} stops over 100 m from the route\'s shape ({{file}} from line {{line}})',
+      fast_travel_between_consecutive_stops_one: '1 trip timed faster than its vehicles go between stops ({{stops}} stops concerned): a time or a stop\'s place is wrong ({{file}} from line {{line}})',
     },
   },
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTimetable, readFeedFile } from './timetable.js';
-import { feedNotices, noticesText } from './notices.js';
+import { fastHops, feedNotices, maxKmh, noticeLine, noticesText } from './notices.js';
 import { lineFeed, listedOrderFeed, zipFiles } from '../testing/feed.js';
 import { demoNetworkFeed } from '../demo/network.js';
 
@@ -42,6 +42,44 @@ describe('notices: a valid feed whose buses probably do not run as it says', () 
       reason: '1 of the trip\'s 4 stops over 100 m from where the trip\'s order places them on shape "SH" (stop "C" 300 m off): the stop, the shape or the order is wrong',
     }]);
   });
+
+  it('finds a trip timed faster than its buses go, by the limit of its route_type', async () => {
+    const timed = (c: string) => ({ 'stop_times.txt': lineFeed()['stop_times.txt']!.replace('T2,08:40:00,08:40:00,C,3', `T2,${c},${c},C,3`) });
+    // B to C is 1 km: 20 s is 180 km/h, over a bus's 150.
+    const fast = await load(zipFiles(lineFeed(timed('08:35:20'))));
+    expect(fast.notices).toEqual([{
+      code: 'fast_travel_between_consecutive_stops', file: 'stop_times.txt', line: 8, routeId: 'R1', routeShortName: '1', tripId: 'T2', trips: 1, stops: 2, stopIds: ['B', 'C'],
+      reason: '1 of the trip\'s hops from stop to stop timed faster than 150 km/h, the most route_type 3 goes; the fastest, "B" to "C", 1.00 km in 20 s (180 km/h): a time or a stop\'s place is wrong',
+    }]);
+    // 40 s is 90 km/h: a bus may, a ferry may not.
+    expect((await load(zipFiles(lineFeed(timed('08:35:40'))))).notices).toEqual([]);
+    const ferry = await load(zipFiles(lineFeed({ ...timed('08:35:40'), 'routes.txt': 'route_id,route_short_name,route_long_name,route_type\nR1,1,Harbour,4\n' })));
+    expect(ferry.notices).toMatchObject([{ code: 'fast_travel_between_consecutive_stops', tripId: 'T2', reason: expect.stringContaining('faster than 80 km/h, the most route_type 4 goes') }]);
+    // Both trips timed so: one notice, counting both.
+    const both = lineFeed(timed('08:35:20'));
+    both['stop_times.txt'] = both['stop_times.txt']!.replace('T1,,,C,3', 'T1,08:05:20,08:05:20,C,3');
+    const twice = (await load(zipFiles(both))).notices;
+    expect(twice).toMatchObject([{ tripId: 'T1', trips: 2, line: 4 }]);
+    expect(noticeLine(twice[0]!)).toMatch(/^stop_times.txt:4 fast_travel_between_consecutive_stops: route "R1", trip "T1" and 1 more with the same stops, timed so: /);
+  });
+
+  it('judges a hop from the last stop with a time, allowing a minute for times to the whole minute', () => {
+    const places = { xs: Float64Array.from([0, 1500, 3000]), ys: new Float64Array(3) };
+    const call = (stopId: string, time: number | null, line: number) => ({ stopId, arrival: time, departure: time, line });
+    const t = (clock: string) => Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8));
+    // 3 km in a minute is 180 km/h; to the whole minute it may be nearly two (90 km/h).
+    expect(fastHops([call('A', t('08:00:00'), 2), call('B', null, 3), call('C', t('08:01:00'), 4)], places, 150)).toEqual([]);
+    const [hop] = fastHops([call('A', t('08:00:10'), 2), call('B', null, 3), call('C', t('08:01:10'), 4)], places, 150);
+    expect(hop).toMatchObject({ from: { stopId: 'A' }, to: { stopId: 'C', line: 4 }, metres: 3000, seconds: 60, kmh: 180 });
+    // No time between two stops (or back in time) counts as a minute.
+    expect(fastHops([call('A', t('08:00:10'), 2), call('B', t('08:00:10'), 3)], places, 150)).toEqual([]);
+    const apart = { xs: Float64Array.from([0, 3000]), ys: new Float64Array(2) }; // places go by the calls' order
+    expect(fastHops([call('A', t('08:00:10'), 2), call('C', t('08:00:10'), 3)], apart, 150)).toMatchObject([{ seconds: 60, kmh: 180 }]);
+    expect(fastHops([call('A', t('08:00:10'), 2), call('C', t('08:00:05'), 3)], apart, 150)).toMatchObject([{ seconds: 60, kmh: 180 }]);
+  });
+
+  it.each([[3, 150], [0, 100], [1, 150], [2, 500], [4, 80], [5, 30], [6, 50], [7, 50], [11, 150], [12, 150], [700, 150], [109, 500], [900, 100], [1000, 80], [1300, 50], [1700, 200]])(
+    'takes route_type %i to go at most %i km/h', (type, kmh) => expect(maxKmh(type)).toBe(kmh));
 
   it('finds nothing to say of the demo city\'s network', async () => {
     expect((await load(zipFiles(demoNetworkFeed()))).notices).toEqual([]);

@@ -2,7 +2,10 @@
 // trips still run), and each finding is reported, as GTFS validators report warnings: the tracker places
 // buses on the path the stops make, so a stop listed out of order or far from its shape misplaces every
 // bus on those trips, and their predictions with them.
-// See: https://gtfs-validator.mobilitydata.org/rules.html (stop_too_far_from_shape, stops_match_shape_out_of_order)
+// A trip timed faster than its vehicles go between two stops (a typed time, a stop in the wrong place) is
+// a timetable no bus keeps: the schedule the engine falls back on, and the delays it reads, are wrong there.
+// See: https://gtfs-validator.mobilitydata.org/rules.html (stop_too_far_from_shape, stops_match_shape_out_of_order,
+// fast_travel_between_consecutive_stops)
 import type { FeedNotice } from '@citypulse/contracts';
 import { pointAlong, type Path } from '../tracking/geometry.js';
 import type { FeedDraft, StopPattern, Timetable } from './timetable.js';
@@ -23,6 +26,76 @@ const SHAPE_METRES = 100;
 const MAX_STOPS_LISTED = 20;
 
 export interface PatternCall { stopId: string; x: number; y: number; line: number }
+/** A call with the times the feed gives it (null for a stop that is not a timepoint). */
+export interface TimedCall { stopId: string; line: number; arrival: number | null; departure: number | null }
+/** Where a trip's stops stand, in metres, in the order of its calls. */
+export interface CallPlaces { xs: Float64Array; ys: Float64Array }
+
+/** Where the stops of a pattern (or of any calls) stand, in the timetable's metres. */
+export function callPlaces(stopIds: readonly string[], stops: ReadonlyMap<string, { x: number; y: number }>): CallPlaces {
+  const xs = new Float64Array(stopIds.length), ys = new Float64Array(stopIds.length);
+  stopIds.forEach((stopId, i) => { const stop = stops.get(stopId)!; xs[i] = stop.x; ys[i] = stop.y; });
+  return { xs, ys };
+}
+
+/**
+ * The fastest a vehicle of a route_type goes between two stops, km/h: the validator's table for the basic
+ * types (light rail 100, rail 500 for a maglev, ferry 80, cable tram 30, aerial lift and funicular 50, the
+ * rest 150), the extended types by their family, and 200 for a type not known.
+ */
+export function maxKmh(routeType: number): number {
+  switch (routeType) {
+    case 0: return 100;
+    case 2: return 500;
+    case 4: return 80;
+    case 5: return 30;
+    case 6: case 7: return 50;
+    case 1: case 3: case 11: case 12: return 150;
+  }
+  const family = Math.floor(routeType / 100);
+  if (family === 1) return 500; // railway
+  if (family === 2 || family === 4 || family === 7 || family === 8) return 150; // coach, urban railway, bus, trolleybus
+  if (family === 9) return 100; // tram
+  if (family === 10 || family === 12) return 80; // water
+  if (family === 13 || family === 14) return 50; // aerial lift, funicular
+  return 200;
+}
+
+const MINUTE = 60;
+
+export interface FastHop { from: TimedCall; to: TimedCall; metres: number; seconds: number; kmh: number }
+
+/**
+ * The hops of a trip timed faster than `limitKmh`, straight from stop to stop (so never overstated), from
+ * the last stop with a time to the next one. Times both to the whole minute may each be 30 s off, so such
+ * a hop is given a minute more; a hop of no time (or less) counts as a minute.
+ */
+export function fastHops(calls: TimedCall[], { xs, ys }: CallPlaces, limitKmh: number): FastHop[] {
+  const hops: FastHop[] = [];
+  let from: TimedCall | null = null;
+  let at = 0;
+  for (let i = 0; i < calls.length; i++) {
+    const call = calls[i]!;
+    if (call.arrival === null && call.departure === null) continue;
+    if (from && call.arrival !== null) {
+      const leaves = from.departure ?? from.arrival!;
+      let seconds = call.arrival - leaves;
+      if (seconds <= 0) seconds = MINUTE;
+      // (times are whole seconds; as int32 the remainder is an integer one, not a call to fmod)
+      else if ((call.arrival | 0) % MINUTE === 0 && (leaves | 0) % MINUTE === 0) seconds += MINUTE;
+      // Squared, so that the hops within the limit (nearly all) cost no square root.
+      const dx = xs[i]! - xs[at]!, dy = ys[i]! - ys[at]!;
+      const reach = (limitKmh / 3.6) * seconds;
+      if (dx * dx + dy * dy > reach * reach) {
+        const metres = Math.sqrt(dx * dx + dy * dy);
+        hops.push({ from, to: call, metres, seconds, kmh: (metres / seconds) * 3.6 });
+      }
+    }
+    from = call;
+    at = i;
+  }
+  return hops;
+}
 
 /**
  * The notices of a feed: each stop pattern judged once, as the first trip read with it lists its stops
@@ -31,18 +104,47 @@ export interface PatternCall { stopId: string; x: number; y: number; line: numbe
  */
 export function feedNotices(draft: FeedDraft, timetable: Timetable): FeedNotice[] {
   const byPattern = new Map<StopPattern, FeedNotice[]>();
+  /** Per stop pattern, its notice of fast travel: found on one trip, counted on each trip timed so. */
+  const fastByPattern = new Map<StopPattern, FeedNotice>();
+  const places = new Map<StopPattern, CallPlaces>();
   for (const { trip: read, calls } of draft.trips.values()) {
     const trip = timetable.trips.get(read.id);
     if (!trip) continue;
-    const found = byPattern.get(trip.pattern);
-    if (found) { for (const notice of found) notice.trips++; continue; }
     const pattern = trip.pattern;
+    const route = timetable.routes.get(read.routeId);
     // Calls are in stop_sequence order once the timetable is built (it sorts them in place).
+    let placed = places.get(pattern);
+    if (!placed) places.set(pattern, placed = callPlaces(pattern.stopIds, timetable.stops));
+    const fast = fastByPattern.get(pattern);
+    if (fast) {
+      if (fastHops(calls, placed, maxKmh(route?.type ?? -1)).length) fast.trips++;
+    } else {
+      const notice = fastTravelNotice(read, route?.shortName ?? '', route?.type ?? -1, calls, placed);
+      if (notice) fastByPattern.set(pattern, notice);
+    }
+    const found = byPattern.get(pattern);
+    if (found) { for (const notice of found) notice.trips++; continue; }
     const located = calls.map((call) => { const stop = timetable.stops.get(call.stopId)!; return { stopId: call.stopId, x: stop.x, y: stop.y, line: call.line }; });
     const shaped = read.shapeId !== null && (draft.shapePoints.get(read.shapeId)?.length ?? 0) > 1;
-    byPattern.set(pattern, patternNotices(read, timetable.routes.get(read.routeId)?.shortName ?? '', located, shaped ? pattern.path : null, pattern.distances));
+    byPattern.set(pattern, patternNotices(read, route?.shortName ?? '', located, shaped ? pattern.path : null, pattern.distances));
   }
-  return [...byPattern.values()].flat();
+  return [...byPattern.keys()].flatMap((pattern) => [...byPattern.get(pattern)!, ...(fastByPattern.has(pattern) ? [fastByPattern.get(pattern)!] : [])]);
+}
+
+/** The notice of a trip timed faster than its vehicles go between stops, or null when it is not. */
+export function fastTravelNotice(trip: { id: string; routeId: string }, routeShortName: string, routeType: number, calls: TimedCall[], places: CallPlaces): FeedNotice | null {
+  const limit = maxKmh(routeType);
+  const hops = fastHops(calls, places, limit);
+  if (!hops.length) return null;
+  const fastest = hops.reduce((a, b) => (b.kmh > a.kmh ? b : a));
+  const stopIds: string[] = [];
+  for (const hop of hops) for (const stopId of [hop.from.stopId, hop.to.stopId]) if (stopIds.at(-1) !== stopId) stopIds.push(stopId);
+  const km = (fastest.metres / 1000).toFixed(fastest.metres < 10_000 ? 2 : 1);
+  return {
+    code: 'fast_travel_between_consecutive_stops', file: 'stop_times.txt', line: hops[0]!.to.line, routeId: trip.routeId, routeShortName, tripId: trip.id, trips: 1,
+    stops: stopIds.length, stopIds: stopIds.slice(0, MAX_STOPS_LISTED),
+    reason: `${hops.length} of the trip's hops from stop to stop timed faster than ${limit} km/h, the most route_type ${routeType} goes; the fastest, "${fastest.from.stopId}" to "${fastest.to.stopId}", ${km} km in ${fastest.seconds} s (${Math.round(fastest.kmh)} km/h): a time or a stop's place is wrong`,
+  };
 }
 
 /** The notices of one stop pattern, as the first trip read with it (`calls`, in order) lists its stops. */
@@ -89,7 +191,8 @@ export function patternNotices(
 /** A notice as one line of a command's output: where, what, and for how many trips. */
 export function noticeLine(notice: FeedNotice): string {
   const others = notice.trips - 1;
-  const trips = others ? `trip "${notice.tripId}" and ${others} more with the same stops` : `trip "${notice.tripId}"`;
+  const alike = notice.code === 'fast_travel_between_consecutive_stops' ? 'with the same stops, timed so' : 'with the same stops';
+  const trips = others ? `trip "${notice.tripId}" and ${others} more ${alike}` : `trip "${notice.tripId}"`;
   return `${notice.file}:${notice.line} ${notice.code}: route "${notice.routeId}", ${trips}: ${notice.reason}`;
 }
 
