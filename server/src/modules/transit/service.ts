@@ -11,7 +11,7 @@ import { DEFAULT_MAX_FEED_BYTES } from './gtfs/feed-files.js';
 import { feedNotices, type FeedNotice } from './gtfs/notices.js';
 import { LearnedModel } from './prediction/history.js';
 import { agencyNames, deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
-import { decodeFeedMessage, pingsOf } from './realtime/feed-message.js';
+import { decodeFeedMessageInSlices, pingsOf } from './realtime/feed-message.js';
 import { TransitError, TransitErrorCode } from './errors.js';
 import { keepSchedule, operatorTripsOf } from './realtime/trip-updates.js';
 import { FeedRuntime, isFresh, type PlaceOfStop, type TrackedVehicle } from './feed-runtime.js';
@@ -185,7 +185,7 @@ export class TransitService {
     const counters = feed.counters;
     let message;
     try {
-      message = decodeFeedMessage(body);
+      message = await decodeFeedMessageInSlices(body, INGEST_SLICE_MS);
     } catch (error) {
       counters.badMessages++;
       throw error;

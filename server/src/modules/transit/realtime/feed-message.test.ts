@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { FeedMessage, decodeFeedMessage, decodeFeedMessageInSlices } from './feed-message.js';
+import { TransitError } from '../errors.js';
+
+const T = 1_709_542_800;
+const vehicle = (i: number) => ({
+  id: `e${i}`,
+  vehicle: { vehicle: { id: `bus-${i}` }, trip: { tripId: `T${i}`, scheduleRelationship: 'SCHEDULED' }, position: { latitude: 31.2 + i / 1e4, longitude: 121.4, bearing: 90 }, timestamp: T - i, currentStatus: 'STOPPED_AT', currentStopSequence: 4 },
+});
+const tripUpdate = { id: 'tu', tripUpdate: { trip: { tripId: 'T9' }, stopTimeUpdate: [{ stopSequence: 3, arrival: { delay: 60 } }, { stopSequence: 5, departure: { time: T + 600 } }] } };
+const message = (count: number) => ({ header: { gtfsRealtimeVersion: '2.0', incrementality: 'FULL_DATASET', timestamp: T }, entity: [...Array.from({ length: count }, (_, i) => vehicle(i)), tripUpdate] });
+const bytesOf = (object: Record<string, unknown>) => Buffer.from(FeedMessage.encode(FeedMessage.fromObject(object)).finish());
+/** What the bindings themselves make of the bytes, decoded whole. */
+const reference = (bytes: Buffer) => FeedMessage.toObject(FeedMessage.decode(bytes), { longs: Number, enums: String, defaults: false });
+
+async function refusedWith(decoding: Promise<unknown>) {
+  const error = await decoding.then(() => null, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(TransitError);
+  return (error as TransitError).invalidParams![0];
+}
+
+describe('FeedMessages decoded an entity at a time', () => {
+  it('read protobuf as the bindings read the whole message, skipping fields they do not know', async () => {
+    const bytes = bytesOf(message(5));
+    // A field this version of the spec does not have (number 15, a varint) before the header: skipped.
+    const withUnknown = Buffer.concat([Buffer.from([15 << 3, 1]), bytes]);
+    expect(decodeFeedMessage(bytes)).toEqual(reference(bytes));
+    expect(await decodeFeedMessageInSlices(withUnknown, 0)).toEqual(reference(withUnknown));
+    expect(decodeFeedMessage(bytesOf({ header: { gtfsRealtimeVersion: '2.0', timestamp: T } }))).toEqual({ header: { gtfsRealtimeVersion: '2.0', timestamp: T } });
+  });
+
+  it('read the JSON form, snake_case or camelCase, as the bindings read the whole message', async () => {
+    const snake = JSON.parse(JSON.stringify(message(3)).replace(/"([a-z]+)([A-Z][a-zA-Z]*)"\s*:/g, (_, head: string, rest: string) => `"${head}${rest.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}":`));
+    expect(snake.header.gtfs_realtime_version).toBe('2.0');
+    // (Not through bytes: protobuf keeps latitudes as 32-bit floats.)
+    const expected = FeedMessage.toObject(FeedMessage.fromObject(message(3)), { longs: Number, enums: String, defaults: false });
+    expect(expected.entity).toHaveLength(4);
+    expect(await decodeFeedMessageInSlices(snake, 0)).toEqual(expected);
+    expect(decodeFeedMessage(message(3))).toEqual(expected);
+  });
+
+  it('let other callbacks in between entities, and take the message whole or refuse it whole', async () => {
+    const order: string[] = [];
+    setImmediate(() => order.push('another request'));
+    const decoded = await decodeFeedMessageInSlices(message(2000), 0).then((result) => { order.push('decoded'); return result; });
+    expect(order).toEqual(['another request', 'decoded']);
+    expect(decoded.entity).toHaveLength(2001);
+    // Without slices the decoding runs to its end first.
+    const unsliced: string[] = [];
+    setImmediate(() => unsliced.push('another request'));
+    decodeFeedMessage(message(2000));
+    unsliced.push('decoded');
+    expect(unsliced).toEqual(['decoded']);
+
+    // A bad entity at the end, after many slices, refuses the message, naming it.
+    const bad = message(2000);
+    (bad.entity[1999] as ReturnType<typeof vehicle>).vehicle.position.latitude = 'north' as unknown as number;
+    expect(await refusedWith(decodeFeedMessageInSlices(bad, 0))).toEqual({ name: '/entity/1999/vehicle/position/latitude', reason: 'number expected' });
+    expect(await refusedWith(decodeFeedMessageInSlices({ ...message(3), entity: [vehicle(0), null] }, 0))).toEqual({ name: '/entity/1', reason: 'object expected' });
+  });
+
+  it('refuse bytes that are not a FeedMessage, and a message without its header', async () => {
+    const bytes = bytesOf(message(3));
+    expect(await refusedWith(decodeFeedMessageInSlices(bytes.subarray(0, bytes.length - 7), 0))).toMatchObject({ name: 'body' });
+    // An entity (field 2, length-delimited) and no header.
+    const entity = FeedMessage.encode(FeedMessage.fromObject({ header: { gtfsRealtimeVersion: '2.0' }, entity: [vehicle(1)] })).finish();
+    const headerless = Buffer.from(entity.subarray(entity.indexOf(0x12, 2)));
+    expect(reference(Buffer.concat([Buffer.from([0x0a, 0x05, 0x0a, 0x03, 0x32, 0x2e, 0x30]), headerless])).entity).toHaveLength(1); // with a header, read
+    expect(await refusedWith(decodeFeedMessageInSlices(headerless, 0))).toEqual({ name: 'body', reason: "missing required 'header'" });
+    expect(await refusedWith(decodeFeedMessageInSlices({ entity: [vehicle(1)] }, 0))).toEqual({ name: '/header/gtfsRealtimeVersion', reason: 'required' });
+    expect(await refusedWith(decodeFeedMessageInSlices({ header: { gtfsRealtimeVersion: '2.0', timestamp: T * 1000 } }, 0))).toMatchObject({ name: '/header/timestamp' });
+  });
+});
