@@ -159,7 +159,8 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
     const lon = absent ? null : number(row, 'stop_lon', 'stops.txt', line, problems, { required: needsPosition, min: -180, max: 180 });
     rawStops.push({ id, name: row('stop_name'), lat: lat ?? NaN, lon: lon ?? NaN, locationType, parentStation: row('parent_station') || null });
   }, options.onProgress);
-  const stopIds = new Set(rawStops.map((stop) => stop.id));
+  // Each stop's id, as stops.txt gave it: stop times keep this one string rather than a copy per row.
+  const stopIds = new Map(rawStops.map((stop) => [stop.id, stop.id]));
   for (const stop of rawStops) {
     if (stop.parentStation && !stopIds.has(stop.parentStation)) problems.add({ file: 'stops.txt', field: 'parent_station', reason: `stop ${stop.id} names unknown parent station "${stop.parentStation}"` });
   }
@@ -242,8 +243,8 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
     const tripId = row('trip_id');
     const draft = drafts.get(tripId);
     if (!draft) return problems.add({ file: 'stop_times.txt', line, field: 'trip_id', reason: `unknown trip "${tripId}"` });
-    const stopId = row('stop_id');
-    if (!stopIds.has(stopId)) return problems.add({ file: 'stop_times.txt', line, field: 'stop_id', reason: `unknown stop "${stopId}"` });
+    const stopId = stopIds.get(row('stop_id'));
+    if (stopId === undefined) return problems.add({ file: 'stop_times.txt', line, field: 'stop_id', reason: `unknown stop "${row('stop_id')}"` });
     const sequence = number(row, 'stop_sequence', 'stop_times.txt', line, problems, { required: true, integer: true, min: 0 });
     const times: Array<number | null> = [];
     for (const field of ['arrival_time', 'departure_time']) {
