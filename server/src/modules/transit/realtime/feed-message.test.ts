@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FeedMessage, decodeFeedMessage, decodeFeedMessageInSlices } from './feed-message.js';
+import { FeedEntity, FeedMessage, decodeFeedMessage, decodeFeedMessageInSlices } from './feed-message.js';
 import { TransitError } from '../errors.js';
 
 const T = 1_709_542_800;
@@ -61,7 +61,15 @@ describe('FeedMessages decoded an entity at a time', () => {
 
   it('refuse bytes that are not a FeedMessage, and a message without its header', async () => {
     const bytes = bytesOf(message(3));
-    expect(await refusedWith(decodeFeedMessageInSlices(bytes.subarray(0, bytes.length - 7), 0))).toMatchObject({ name: 'body' });
+    // Cut short inside its last entity (the fourth): that entity is named.
+    expect(await refusedWith(decodeFeedMessageInSlices(bytes.subarray(0, bytes.length - 7), 0))).toMatchObject({ name: '/entity/3', reason: expect.stringMatching(/index out of range/) });
+    // An entity without its id (required), among good ones.
+    const good = FeedMessage.encode(FeedMessage.fromObject({ header: { gtfsRealtimeVersion: '2.0' }, entity: [vehicle(0)] })).finish();
+    const entityBytes = FeedEntity.encode(FeedEntity.fromObject(vehicle(1))).finish();
+    const withoutId = entityBytes.subarray(2 + entityBytes[1]!); // its first field is the id: tag, length, bytes
+    expect(withoutId.length).toBeLessThan(128);
+    const idless = Buffer.concat([good, Buffer.from([0x12, withoutId.length]), withoutId]);
+    expect(await refusedWith(decodeFeedMessageInSlices(idless, 0))).toEqual({ name: '/entity/1', reason: "missing required 'id'" });
     // An entity (field 2, length-delimited) and no header.
     const entity = FeedMessage.encode(FeedMessage.fromObject({ header: { gtfsRealtimeVersion: '2.0' }, entity: [vehicle(1)] })).finish();
     const headerless = Buffer.from(entity.subarray(entity.indexOf(0x12, 2)));

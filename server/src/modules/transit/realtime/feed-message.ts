@@ -43,7 +43,7 @@ export function decodeFeedMessage(body: Buffer | unknown): FeedMessageObject {
 
 /**
  * The same, pausing every `sliceMs` of work so that other requests are answered in between: a whole
- * city's fleet in one JSON message (20,000 vehicles) takes about 0.4 s to decode and check. The message
+ * city's fleet in one JSON message (20,000 vehicles) takes about 0.3 s to decode and check. The message
  * is taken or refused whole all the same, once every entity has been read.
  */
 export async function decodeFeedMessageInSlices(body: Buffer | unknown, sliceMs: number): Promise<FeedMessageObject> {
@@ -85,34 +85,35 @@ function* decoding(body: Buffer | unknown): Generator<void, FeedMessageObject, v
  * skipped), so that each entity is decoded on its own.
  */
 function* protobufMessage(bytes: Buffer): Generator<void, FeedMessageObject, void> {
-  const message: FeedMessageObject = { entity: [] } as unknown as FeedMessageObject;
+  const message = {} as FeedMessageObject;
   const entities: EntityObject[] = [];
   const reader = protobuf.Reader.create(bytes);
-  let hasHeader = false;
   while (reader.pos < reader.len) {
+    // What is being read, for the refusal: an entity by its place (`/entity/3`), else the message.
+    let at = 'body';
     let entity: EntityObject;
     try {
       const tag = reader.uint32();
       if (tag >>> 3 === 1) {
+        at = '/header';
         message.header = FeedHeader.toObject(FeedHeader.decode(reader, reader.uint32()), AS_OBJECT) as HeaderObject;
-        hasHeader = true;
         continue;
       }
       if (tag >>> 3 !== 2) {
         reader.skipType(tag & 7);
         continue;
       }
+      at = `/entity/${entities.length}`;
       entity = FeedEntity.toObject(FeedEntity.decode(reader, reader.uint32()), AS_OBJECT) as EntityObject;
     } catch (error) {
       const reason = (error as Error).message;
-      throw refusal('body', reason, reason);
+      throw refusal(at, reason, at === 'body' ? reason : `${at}: ${reason}`);
     }
     entities.push(entity);
     yield;
   }
-  if (!hasHeader) throw refusal('body', "missing required 'header'", "missing required 'header'");
+  if (!message.header) throw refusal('body', "missing required 'header'", "missing required 'header'");
   if (entities.length) message.entity = entities;
-  else delete message.entity;
   return message;
 }
 
