@@ -27,10 +27,12 @@ async function openFrom(client: string, stop = 'D') {
   return stream;
 }
 
-async function streamsOpen(): Promise<number> {
-  const metrics = await server.request('GET', '/metrics');
-  return Number(/^citypulse_transit_streams_open (\d+)$/m.exec(metrics.body as string)![1]);
+async function metric(series: string): Promise<number> {
+  const metrics = (await server.request('GET', '/metrics')).body as string;
+  const line = metrics.split('\n').find((text) => text.startsWith(`${series} `));
+  return Number(line!.slice(series.length + 1));
 }
+const streamsOpen = () => metric('citypulse_transit_streams_open');
 
 describe('live stop streams', () => {
   it('are limited per client and per process, refused with problem+json and a time to retry, and free again once closed', async () => {
@@ -44,10 +46,12 @@ describe('live stop streams', () => {
 
     const b1 = await openFrom('203.0.113.2');
     expect(await streamsOpen()).toBe(3);
+    expect(await metric('citypulse_transit_streams_refused_total{limit="client"}')).toBe(1);
     const full = await server.request('GET', '/api/v1/transit/stops/D/stream?feed=line', from('203.0.113.3'));
     expect(full.status).toBe(503);
     expect(full.headers.get('retry-after')).toBe('30');
     expect(full.body).toMatchObject({ code: 'too_many_streams', detail: expect.stringContaining('/api/v1/transit/stops/D/arrivals') });
+    expect(await metric('citypulse_transit_streams_refused_total{limit="process"}')).toBe(1);
     // The arrivals themselves are still served.
     expect((await server.request('GET', '/api/v1/transit/stops/D/arrivals?feed=line', from('203.0.113.3'))).status).toBe(200);
 

@@ -4,7 +4,7 @@
 // it concerns through one index, so the cost of a position does not grow with the displays open.
 // See: https://html.spec.whatwg.org/multipage/server-sent-events.html
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { ProblemError } from '../../platform/errors.js';
 import type { ServerResponse } from 'node:http';
 import { Type } from 'typebox';
@@ -26,7 +26,8 @@ export interface StreamLimits {
   metrics?: Registry;
 }
 
-function refuse(reply: FastifyReply, status: 429 | 503, detail: string): never {
+function refuse(reply: FastifyReply, status: 429 | 503, detail: string, refused?: Counter<'limit'>): never {
+  refused?.inc({ limit: status === 503 ? 'process' : 'client' });
   reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   throw new ProblemError(status, 'too_many_streams', 'Too many streams', detail, undefined, { retryAfterSeconds: RETRY_AFTER_SECONDS });
 }
@@ -40,6 +41,10 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
       this.set(open.size);
     } });
   }
+  // Refusals by the limit reached: a count that keeps rising says the limits want raising (or a client misbehaves).
+  const refused = limits.metrics
+    ? new Counter({ name: 'citypulse_transit_streams_refused_total', help: 'Live stop streams refused, by the limit reached (process, client)', labelNames: ['limit'] as const, registers: [limits.metrics] })
+    : undefined;
   app.addHook('preClose', async () => {
     for (const response of open) response.end();
   });
@@ -87,8 +92,8 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
     const arrivals = () => transit.arrivals(runtime.id, stopId, { limit, windowSeconds: 3600 });
     const first = arrivals(); // unknown stop: a 404 before the stream starts
     const client = request.ip;
-    if (open.size >= limits.maxStreams) refuse(reply, 503, `this server has the ${limits.maxStreams} live stop streams open it can keep; try again later, or read /api/v1/transit/stops/${stopId}/arrivals`);
-    if ((perClient.get(client) ?? 0) >= limits.maxPerClient) refuse(reply, 429, `${limits.maxPerClient} live stop streams are already open from ${client}, as many as one client may have`);
+    if (open.size >= limits.maxStreams) refuse(reply, 503, `this server has the ${limits.maxStreams} live stop streams open it can keep; try again later, or read /api/v1/transit/stops/${stopId}/arrivals`, refused);
+    if ((perClient.get(client) ?? 0) >= limits.maxPerClient) refuse(reply, 429, `${limits.maxPerClient} live stop streams are already open from ${client}, as many as one client may have`, refused);
     perClient.set(client, (perClient.get(client) ?? 0) + 1);
     reply.hijack();
     const response = reply.raw;
