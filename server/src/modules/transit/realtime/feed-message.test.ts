@@ -59,6 +59,17 @@ describe('FeedMessages decoded an entity at a time', () => {
     expect(await refusedWith(decodeFeedMessageInSlices({ ...message(3), entity: [vehicle(0), null] }, 0))).toEqual({ name: '/entity/1', reason: 'object expected' });
   });
 
+  it('refuse a message nested deeper than any FeedMessage, without walking it', async () => {
+    const levels = 200_000;
+    const deep = JSON.parse(`{"header":{"gtfs_realtime_version":"2.0"},"entity":[{"id":"x","vehicle":${'{"vehicle":'.repeat(levels)}{}${'}'.repeat(levels)}}]}`);
+    expect(await refusedWith(decodeFeedMessageInSlices(deep, 10))).toEqual({ name: '/entity/0', reason: 'nested more than 32 levels deep' });
+    const deepArrays = JSON.parse(`{"header":{"gtfs_realtime_version":"2.0","x":${'['.repeat(levels)}${']'.repeat(levels)}}}`);
+    expect(await refusedWith(decodeFeedMessageInSlices(deepArrays, 10))).toEqual({ name: '/header', reason: 'nested more than 32 levels deep' });
+    // Protobuf: groups (a wire type of old) of an unknown field, one in another 200,000 deep.
+    const groups = Buffer.concat([Buffer.alloc(levels, (15 << 3) | 3), Buffer.alloc(levels, (15 << 3) | 4), bytesOf(message(1))]);
+    expect(await refusedWith(decodeFeedMessageInSlices(groups, 10))).toMatchObject({ name: 'body' });
+  });
+
   it('refuse bytes that are not a FeedMessage, and a message without its header', async () => {
     const bytes = bytesOf(message(3));
     // Cut short inside its last entity (the fourth): that entity is named.

@@ -22,13 +22,24 @@ function camel(key: string): string {
   return name;
 }
 
-/** The JSON form exists with snake_case (as in the .proto) and camelCase (protobuf JSON) names: accept both. */
-function camelKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(camelKeys);
+/**
+ * Deeper than any GTFS-Realtime message nests (an entity's stop time update's arrival's time is five
+ * levels down; extensions add a few): a body nested deeper is refused before it is walked, since walking
+ * 200,000 levels would exhaust the stack.
+ */
+const MAX_DEPTH = 32;
+
+/**
+ * The JSON form exists with snake_case (as in the .proto) and camelCase (protobuf JSON) names: accept
+ * both. `at` names the part converted, for the refusal of one nested too deep.
+ */
+function camelKeys(value: unknown, at: string, depth = 0): unknown {
   if (!value || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) throw refusal(at, `nested more than ${MAX_DEPTH} levels deep`);
+  if (Array.isArray(value)) return value.map((inner) => camelKeys(inner, at, depth + 1));
   // (Loops, not entries and fromEntries: a fleet's message has hundreds of thousands of fields.)
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) copy[key.includes('_') ? camel(key) : key] = camelKeys((value as Record<string, unknown>)[key]);
+  for (const key of Object.keys(value)) copy[key.includes('_') ? camel(key) : key] = camelKeys((value as Record<string, unknown>)[key], at, depth + 1);
   return copy;
 }
 
@@ -124,7 +135,7 @@ function* jsonMessage(body: unknown): Generator<void, FeedMessageObject, void> {
   }
   const top = body as Record<string, unknown>;
   const message = {} as FeedMessageObject;
-  const header = camelKeys(top.header);
+  const header = camelKeys(top.header, '/header');
   if (header !== undefined && header !== null) {
     if (typeof header !== 'object' || Array.isArray(header)) throw refusal('/header', 'object expected');
     const timestamp = (header as Record<string, unknown>).timestamp;
@@ -166,7 +177,7 @@ const MAX_POSIX_SECONDS = 1e11;
  */
 function checkEntity(raw: unknown, at: string): Record<string, unknown> {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw refusal(at, 'object expected');
-  const entity = camelKeys(raw) as Record<string, unknown>;
+  const entity = camelKeys(raw, at) as Record<string, unknown>;
   const problem = verifyEntity(entity);
   if (problem) {
     const [path, reason] = problem.split(': ');
