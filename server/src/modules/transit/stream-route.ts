@@ -83,17 +83,18 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
       tags: ['transit'], summary: 'A stop\'s next arrivals, live (text/event-stream, event "arrivals")',
       params: Type.Object({ id: Type.String() }),
       // lastEventId: sent by clients that reopen streams after an error; every stream starts with the whole list, so it is not needed.
-    querystring: Type.Object({ feed: Type.Optional(Type.String()), limit: Type.Integer({ minimum: 1, maximum: 100, default: 10 }), lastEventId: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      querystring: Type.Object({ feed: Type.Optional(Type.String()), limit: Type.Integer({ minimum: 1, maximum: 100, default: 10 }), lastEventId: Type.Optional(Type.String()) }, { additionalProperties: false }),
     },
   }, (request, reply) => {
     const { feed, limit } = request.query as { feed?: string; limit: number };
     const stopId = (request.params as { id: string }).id;
     const runtime = transit.runtimeHaving(feed, 'stop', stopId); // unknown feed: a 404 before the stream starts
-    const arrivals = () => transit.arrivals(runtime.id, stopId, { limit, windowSeconds: 3600 });
-    const first = arrivals(); // unknown stop: a 404 before the stream starts
+    // Refused before any arrivals are worked out: under a crowd of displays, a refusal should cost nothing.
     const client = request.ip;
     if (open.size >= limits.maxStreams) refuse(reply, 503, `this server has the ${limits.maxStreams} live stop streams open it can keep; try again later, or read /api/v1/transit/stops/${stopId}/arrivals`, refused);
     if ((perClient.get(client) ?? 0) >= limits.maxPerClient) refuse(reply, 429, `${limits.maxPerClient} live stop streams are already open from ${client}, as many as one client may have`, refused);
+    const arrivals = () => transit.arrivals(runtime.id, stopId, { limit, windowSeconds: 3600 });
+    const first = arrivals(); // unknown stop: a 404 before the stream starts
     perClient.set(client, (perClient.get(client) ?? 0) + 1);
     reply.hijack();
     const response = reply.raw;
