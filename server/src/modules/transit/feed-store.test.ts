@@ -41,7 +41,7 @@ describe.each([
     expect(countsOf(stored)).toEqual(countsOf(draft));
     // What the feed left out stays left out (the timetable fills it in the same way each time it is built).
     expect([...stored.trips.values()].map((t) => [t.trip.id, t.trip.blockId, t.trip.directionId, t.trip.headsign]).sort()).toEqual([['T1', 'B1', 0, 'East'], ['T2', null, null, '']]);
-    expect(stored.trips.get('T1')!.calls.map(({ sequence, stopId, arrival, departure }) => ({ sequence, stopId, arrival, departure }))).toEqual([
+    expect([...stored.trips.get('T1')!.calls].map(({ sequence, stopId, arrival, departure }) => ({ sequence, stopId, arrival, departure }))).toEqual([
       { sequence: 1, stopId: 'A', arrival: 8 * 3600, departure: 8 * 3600 }, { sequence: 2, stopId: 'B', arrival: 8 * 3600 + 300, departure: 8 * 3600 + 300 },
       { sequence: 3, stopId: 'C', arrival: null, departure: null }, { sequence: 4, stopId: 'D', arrival: 8 * 3600 + 900, departure: 8 * 3600 + 900 },
     ]);
@@ -56,7 +56,7 @@ describe.each([
     // A stop time repeating its trip's sequence number: the primary key refuses it, after the feed row,
     // stops, routes and trips of the new version were already written.
     const t2 = broken.trips.get('T2')!;
-    t2.calls.push({ ...t2.calls[0]!, stopId: 'D' });
+    t2.calls.push({ ...t2.calls.at(0), stopId: 'D' });
     await expect(replaceFeed(db, 'line', broken, 'broken.zip')).rejects.toMatchObject({ code: '23505' });
     const [feed] = await db.query<{ source: string }>(`select source from transit_feed where id = 'line'`);
     expect(feed!.source).toBe('line.zip');

@@ -3,6 +3,7 @@
 // database, unnest on a server).
 import type { BulkColumn, BulkType, Db } from '../../platform/db/types.js';
 import type { FeedDraft, Service } from './gtfs/timetable.js';
+import { StopNumbers, TripCalls } from './gtfs/trip-calls.js';
 import type { FeedCounts, FeedNotice, FeedSummary } from '@citypulse/contracts';
 
 /** Rows per bulkInsert call: the progress callback hears about each slice. */
@@ -85,8 +86,9 @@ export async function replaceFeed(db: Db, feedId: string, draft: FeedDraft, sour
     ], progress('trips'));
     const tripIds: string[] = [], sequences: number[] = [], stopIds: string[] = [], arrivals: Array<number | null> = [], departures: Array<number | null> = [];
     for (const trip of trips) {
-      for (const call of trip.calls) {
-        tripIds.push(trip.trip.id); sequences.push(call.sequence); stopIds.push(call.stopId); arrivals.push(call.arrival); departures.push(call.departure);
+      const calls = trip.calls;
+      for (let i = 0; i < calls.length; i++) {
+        tripIds.push(trip.trip.id); sequences.push(calls.sequence(i)); stopIds.push(calls.stopId(i)); arrivals.push(calls.arrival(i)); departures.push(calls.departure(i));
       }
     }
     await insertColumns(tx, 'transit_stop_time', feedId, [
@@ -161,6 +163,7 @@ export async function readStoredFeed(db: Db, feedId: string): Promise<FeedDraft 
   const transfers = await db.query<{ from_stop_id: string; to_stop_id: string; transfer_type: number; min_transfer_time: number | null }>(
     'select from_stop_id, to_stop_id, transfer_type, min_transfer_time from transit_transfer where feed_id = $1', [feedId]);
 
+  const stopNumbers = new StopNumbers(stops.map((s) => s.stop_id));
   const draft: FeedDraft = {
     agencyTimezone: feed.agency_timezone,
     agencies: agencies.map((a) => ({ id: a.agency_id, name: a.name, url: a.url, timezone: a.timezone })),
@@ -171,10 +174,10 @@ export async function readStoredFeed(db: Db, feedId: string): Promise<FeedDraft 
       added: new Set(s.added_dates.map(dayOf)), removed: new Set(s.removed_dates.map(dayOf)),
     } satisfies Service])),
     shapePoints: new Map(),
-    trips: new Map(trips.map((t) => [t.trip_id, { trip: { id: t.trip_id, routeId: t.route_id, serviceId: t.service_id, directionId: t.direction_id, headsign: t.headsign, shapeId: t.shape_id, blockId: t.block_id, frequencies: [] }, line: 0, calls: [] }])),
+    trips: new Map(trips.map((t) => [t.trip_id, { trip: { id: t.trip_id, routeId: t.route_id, serviceId: t.service_id, directionId: t.direction_id, headsign: t.headsign, shapeId: t.shape_id, blockId: t.block_id, frequencies: [] }, line: 0, calls: new TripCalls(stopNumbers) }])),
     transfers: transfers.map((t) => ({ fromStopId: t.from_stop_id, toStopId: t.to_stop_id, type: t.transfer_type, minTransferTime: t.min_transfer_time })),
   };
-  for (const row of stopTimes) draft.trips.get(row.trip_id)?.calls.push({ sequence: row.stop_sequence, stopId: row.stop_id, arrival: row.arrival_seconds, departure: row.departure_seconds, line: 0 });
+  for (const row of stopTimes) draft.trips.get(row.trip_id)?.calls.add(row.stop_sequence, stopNumbers.add(row.stop_id), row.arrival_seconds, row.departure_seconds, 0);
   for (const row of frequencies) draft.trips.get(row.trip_id)?.trip.frequencies.push({ start: row.start_seconds, end: row.end_seconds, headway: row.headway_seconds, exactTimes: row.exact_times });
   for (const row of shapePoints) {
     let points = draft.shapePoints.get(row.shape_id);

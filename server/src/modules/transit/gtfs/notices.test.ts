@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildTimetable, readFeedFile } from './timetable.js';
-import { fastHops, feedNotices, maxKmh, noticeLine, noticesText } from './notices.js';
+import { fastHops as hopsOf, feedNotices, maxKmh, noticeLine, noticesText, type CallPlaces } from './notices.js';
+import { StopNumbers, TripCalls, type Call } from './trip-calls.js';
 import { lineFeed, listedOrderFeed, zipFiles } from '../testing/feed.js';
 import { demoNetworkFeed } from '../demo/network.js';
 
@@ -65,7 +66,12 @@ describe('notices: a valid feed whose buses probably do not run as it says', () 
 
   it('judges a hop from the last stop with a time, allowing a minute for times to the whole minute', () => {
     const places = { xs: Float64Array.from([0, 1500, 3000]), ys: new Float64Array(3) };
-    const call = (stopId: string, time: number | null, line: number) => ({ stopId, arrival: time, departure: time, line });
+    const call = (stopId: string, time: number | null, line: number) => ({ sequence: line, stopId, arrival: time, departure: time, line });
+    const fastHops = (list: Call[], at: CallPlaces, kmh: number) => {
+      const calls = new TripCalls(new StopNumbers());
+      for (const one of list) calls.push(one);
+      return hopsOf(calls, at, kmh);
+    };
     const t = (clock: string) => Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60 + Number(clock.slice(6, 8));
     // 3 km in a minute is 180 km/h; to the whole minute it may be nearly two (90 km/h).
     expect(fastHops([call('A', t('08:00:00'), 2), call('B', null, 3), call('C', t('08:01:00'), 4)], places, 150)).toEqual([]);

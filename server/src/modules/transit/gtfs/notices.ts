@@ -9,6 +9,7 @@
 import type { FeedNotice } from '@citypulse/contracts';
 import { pointAlong, type Path } from '../tracking/geometry.js';
 import type { FeedDraft, StopPattern, Timetable } from './timetable.js';
+import type { Call, TripCalls } from './trip-calls.js';
 
 export type { FeedNotice, FeedNoticeCode } from '@citypulse/contracts';
 
@@ -26,8 +27,6 @@ const SHAPE_METRES = 100;
 const MAX_STOPS_LISTED = 20;
 
 export interface PatternCall { stopId: string; x: number; y: number; line: number }
-/** A call with the times the feed gives it (null for a stop that is not a timepoint). */
-export interface TimedCall { stopId: string; line: number; arrival: number | null; departure: number | null }
 /** Where a trip's stops stand, in metres, in the order of its calls. */
 export interface CallPlaces { xs: Float64Array; ys: Float64Array }
 
@@ -63,36 +62,34 @@ export function maxKmh(routeType: number): number {
 
 const MINUTE = 60;
 
-export interface FastHop { from: TimedCall; to: TimedCall; metres: number; seconds: number; kmh: number }
+export interface FastHop { from: Call; to: Call; metres: number; seconds: number; kmh: number }
 
 /**
  * The hops of a trip timed faster than `limitKmh`, straight from stop to stop (so never overstated), from
  * the last stop with a time to the next one. Times both to the whole minute may each be 30 s off, so such
  * a hop is given a minute more; a hop of no time (or less) counts as a minute.
  */
-export function fastHops(calls: TimedCall[], { xs, ys }: CallPlaces, limitKmh: number): FastHop[] {
+export function fastHops(calls: TripCalls, { xs, ys }: CallPlaces, limitKmh: number): FastHop[] {
   const hops: FastHop[] = [];
-  let from: TimedCall | null = null;
-  let at = 0;
+  let from = -1; // the last call with a time
   for (let i = 0; i < calls.length; i++) {
-    const call = calls[i]!;
-    if (call.arrival === null && call.departure === null) continue;
-    if (from && call.arrival !== null) {
-      const leaves = from.departure ?? from.arrival!;
-      let seconds = call.arrival - leaves;
+    const arrival = calls.arrival(i);
+    if (arrival === null && calls.departure(i) === null) continue;
+    if (from >= 0 && arrival !== null) {
+      const leaves = calls.departure(from) ?? calls.arrival(from)!;
+      let seconds = arrival - leaves;
       if (seconds <= 0) seconds = MINUTE;
       // (times are whole seconds; as int32 the remainder is an integer one, not a call to fmod)
-      else if ((call.arrival | 0) % MINUTE === 0 && (leaves | 0) % MINUTE === 0) seconds += MINUTE;
+      else if ((arrival | 0) % MINUTE === 0 && (leaves | 0) % MINUTE === 0) seconds += MINUTE;
       // Squared, so that the hops within the limit (nearly all) cost no square root.
-      const dx = xs[i]! - xs[at]!, dy = ys[i]! - ys[at]!;
+      const dx = xs[i]! - xs[from]!, dy = ys[i]! - ys[from]!;
       const reach = (limitKmh / 3.6) * seconds;
       if (dx * dx + dy * dy > reach * reach) {
         const metres = Math.sqrt(dx * dx + dy * dy);
-        hops.push({ from, to: call, metres, seconds, kmh: (metres / seconds) * 3.6 });
+        hops.push({ from: calls.at(from), to: calls.at(i), metres, seconds, kmh: (metres / seconds) * 3.6 });
       }
     }
-    from = call;
-    at = i;
+    from = i;
   }
   return hops;
 }
@@ -124,7 +121,7 @@ export function feedNotices(draft: FeedDraft, timetable: Timetable): FeedNotice[
     }
     const found = byPattern.get(pattern);
     if (found) { for (const notice of found) notice.trips++; continue; }
-    const located = calls.map((call) => { const stop = timetable.stops.get(call.stopId)!; return { stopId: call.stopId, x: stop.x, y: stop.y, line: call.line }; });
+    const located = Array.from({ length: calls.length }, (_, i) => ({ stopId: calls.stopId(i), x: placed.xs[i]!, y: placed.ys[i]!, line: calls.line(i) }));
     const shaped = read.shapeId !== null && (draft.shapePoints.get(read.shapeId)?.length ?? 0) > 1;
     byPattern.set(pattern, patternNotices(read, route?.shortName ?? '', located, shaped ? pattern.path : null, pattern.distances));
   }
@@ -132,7 +129,7 @@ export function feedNotices(draft: FeedDraft, timetable: Timetable): FeedNotice[
 }
 
 /** The notice of a trip timed faster than its vehicles go between stops, or null when it is not. */
-export function fastTravelNotice(trip: { id: string; routeId: string }, routeShortName: string, routeType: number, calls: TimedCall[], places: CallPlaces): FeedNotice | null {
+export function fastTravelNotice(trip: { id: string; routeId: string }, routeShortName: string, routeType: number, calls: TripCalls, places: CallPlaces): FeedNotice | null {
   const limit = maxKmh(routeType);
   const hops = fastHops(calls, places, limit);
   if (!hops.length) return null;

@@ -2,6 +2,7 @@
 // (trips as arrays of stops, times and distances). Reading validates as it goes and collects problems
 // naming file, line and field; a feed with problems is refused as a whole.
 // See: https://gtfs.org/documentation/schedule/reference/
+import { MAX_INT32, StopNumbers, TripCalls } from './trip-calls.js';
 import { equirectangular, makePath, placeAlong, type Path, type Projection } from '../tracking/geometry.js';
 import { TransitError } from '../errors.js';
 import { openZip, type ZipArchive } from './zip.js';
@@ -68,7 +69,8 @@ export interface Transfer { fromStopId: string; toStopId: string; type: number; 
 export interface TripDraft {
   trip: Omit<Trip, 'pattern' | 'stopSequences' | 'arrivals' | 'departures' | 'directionId' | 'directionGiven'> & { directionId: number | null };
   line: number;
-  calls: Array<{ sequence: number; stopId: string; arrival: number | null; departure: number | null; line: number }>;
+  /** Its stop times as read, in file order until the timetable is built (which sorts them). */
+  calls: TripCalls;
 }
 
 /** A feed's rows as read and checked row by row: what the database stores and the timetable is built from. */
@@ -159,10 +161,10 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
     const lon = absent ? null : number(row, 'stop_lon', 'stops.txt', line, problems, { required: needsPosition, min: -180, max: 180 });
     rawStops.push({ id, name: row('stop_name'), lat: lat ?? NaN, lon: lon ?? NaN, locationType, parentStation: row('parent_station') || null });
   }, options.onProgress);
-  // Each stop's id, as stops.txt gave it: stop times keep this one string rather than a copy per row.
-  const stopIds = new Map(rawStops.map((stop) => [stop.id, stop.id]));
+  // Stop times keep a stop's number, not a string per row.
+  const stopNumbers = new StopNumbers(rawStops.map((stop) => stop.id));
   for (const stop of rawStops) {
-    if (stop.parentStation && !stopIds.has(stop.parentStation)) problems.add({ file: 'stops.txt', field: 'parent_station', reason: `stop ${stop.id} names unknown parent station "${stop.parentStation}"` });
+    if (stop.parentStation && stopNumbers.numberOf(stop.parentStation) === undefined) problems.add({ file: 'stops.txt', field: 'parent_station', reason: `stop ${stop.id} names unknown parent station "${stop.parentStation}"` });
   }
   const routes = new Map<string, Route>();
   await eachRow(archive, 'routes.txt', problems, (row, line) => {
@@ -235,7 +237,7 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
     if (shapeId && shapePoints.size && !shapePoints.has(shapeId)) problems.add({ file: 'trips.txt', line, field: 'shape_id', reason: `unknown shape "${shapeId}"` });
     const direction = row('direction_id');
     if (direction && direction !== '0' && direction !== '1') problems.add({ file: 'trips.txt', line, field: 'direction_id', reason: `"${direction}" is not 0 or 1` });
-    drafts.set(id, { trip: { id, routeId, serviceId, directionId: direction === '1' ? 1 : direction === '0' ? 0 : null, headsign: row('trip_headsign'), shapeId, blockId: row('block_id') || null, frequencies: [] }, line, calls: [] });
+    drafts.set(id, { trip: { id, routeId, serviceId, directionId: direction === '1' ? 1 : direction === '0' ? 0 : null, headsign: row('trip_headsign'), shapeId, blockId: row('block_id') || null, frequencies: [] }, line, calls: new TripCalls(stopNumbers) });
   });
 
   const overfull = new Set<string>();
@@ -243,9 +245,9 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
     const tripId = row('trip_id');
     const draft = drafts.get(tripId);
     if (!draft) return problems.add({ file: 'stop_times.txt', line, field: 'trip_id', reason: `unknown trip "${tripId}"` });
-    const stopId = stopIds.get(row('stop_id'));
-    if (stopId === undefined) return problems.add({ file: 'stop_times.txt', line, field: 'stop_id', reason: `unknown stop "${row('stop_id')}"` });
-    const sequence = number(row, 'stop_sequence', 'stop_times.txt', line, problems, { required: true, integer: true, min: 0 });
+    const stop = stopNumbers.numberOf(row('stop_id'));
+    if (stop === undefined) return problems.add({ file: 'stop_times.txt', line, field: 'stop_id', reason: `unknown stop "${row('stop_id')}"` });
+    const sequence = number(row, 'stop_sequence', 'stop_times.txt', line, problems, { required: true, integer: true, min: 0, max: MAX_INT32 });
     const times: Array<number | null> = [];
     for (const field of ['arrival_time', 'departure_time']) {
       const text = row(field);
@@ -256,13 +258,14 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
     if (sequence === null) return;
     // A repeat right after itself is told now (buildTimetable finds the others, once the calls are sorted),
     // so that a file of one row over and over fills the problem list and is left unread past it.
-    if (draft.calls.at(-1)?.sequence === sequence) return problems.add({ file: 'stop_times.txt', line, field: 'stop_sequence', reason: `stop_sequence ${sequence} repeats in trip "${tripId}"` });
-    if (draft.calls.length >= MAX_CALLS_PER_TRIP) {
+    const calls = draft.calls;
+    if (calls.length > 0 && calls.sequence(calls.length - 1) === sequence) return problems.add({ file: 'stop_times.txt', line, field: 'stop_sequence', reason: `stop_sequence ${sequence} repeats in trip "${tripId}"` });
+    if (calls.length >= MAX_CALLS_PER_TRIP) {
       if (!overfull.has(tripId)) problems.add({ file: 'stop_times.txt', line, field: 'trip_id', reason: `trip "${tripId}" has over ${MAX_CALLS_PER_TRIP} stop times` });
       overfull.add(tripId);
       return;
     }
-    draft.calls.push({ sequence, stopId, arrival: times[0] ?? times[1] ?? null, departure: times[1] ?? times[0] ?? null, line });
+    calls.add(sequence, stop, times[0] ?? times[1] ?? null, times[1] ?? times[0] ?? null, line);
   }, options.onProgress);
 
   await eachRow(archive, 'frequencies.txt', problems, (row, line) => {
@@ -280,7 +283,7 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
   const transfers: Transfer[] = [];
   await eachRow(archive, 'transfers.txt', problems, (row, line) => {
     for (const field of ['from_stop_id', 'to_stop_id']) {
-      if (!stopIds.has(row(field))) problems.add({ file: 'transfers.txt', line, field, reason: `unknown stop "${row(field)}"` });
+      if (stopNumbers.numberOf(row(field)) === undefined) problems.add({ file: 'transfers.txt', line, field, reason: `unknown stop "${row(field)}"` });
     }
     const type = number(row, 'transfer_type', 'transfers.txt', line, problems, { integer: true, min: 0, max: 5 });
     const minTransferTime = number(row, 'min_transfer_time', 'transfers.txt', line, problems, { integer: true, min: 0 });
@@ -312,19 +315,20 @@ export function buildTimetable(draft: FeedDraft): Timetable {
   const patterns = new Map<string, StopPattern>();
   const trips = new Map<string, Trip>();
   for (const draft of drafts.values()) {
-    const calls = draft.calls.sort((a, b) => a.sequence - b.sequence);
+    const calls = draft.calls;
+    calls.sortBySequence();
     if (calls.length < 2) {
       problems.add({ file: 'trips.txt', line: draft.line, field: 'trip_id', reason: `trip "${draft.trip.id}" has ${calls.length} stop time(s); at least 2 are needed` });
       continue;
     }
     for (let i = 1; i < calls.length; i++) {
-      if (calls[i]!.sequence === calls[i - 1]!.sequence) problems.add({ file: 'stop_times.txt', line: calls[i]!.line, field: 'stop_sequence', reason: `stop_sequence ${calls[i]!.sequence} repeats in trip "${draft.trip.id}"` });
+      if (calls.sequence(i) === calls.sequence(i - 1)) problems.add({ file: 'stop_times.txt', line: calls.line(i), field: 'stop_sequence', reason: `stop_sequence ${calls.sequence(i)} repeats in trip "${draft.trip.id}"` });
     }
-    const first = calls[0]!, last = calls[calls.length - 1]!;
-    if (first.departure === null) problems.add({ file: 'stop_times.txt', line: first.line, field: 'departure_time', reason: 'the first stop of a trip needs a time' });
-    if (last.arrival === null) problems.add({ file: 'stop_times.txt', line: last.line, field: 'arrival_time', reason: 'the last stop of a trip needs a time' });
-    if (first.departure === null || last.arrival === null) continue;
-    const stopIds = calls.map((call) => call.stopId);
+    const last = calls.length - 1;
+    if (calls.departure(0) === null) problems.add({ file: 'stop_times.txt', line: calls.line(0), field: 'departure_time', reason: 'the first stop of a trip needs a time' });
+    if (calls.arrival(last) === null) problems.add({ file: 'stop_times.txt', line: calls.line(last), field: 'arrival_time', reason: 'the last stop of a trip needs a time' });
+    if (calls.departure(0) === null || calls.arrival(last) === null) continue;
+    const stopIds = calls.stopIds();
     const key = `${draft.trip.shapeId ?? ''}|${stopIds.join(',')}`;
     let pattern = patterns.get(key);
     if (!pattern) {
@@ -341,11 +345,11 @@ export function buildTimetable(draft: FeedDraft): Timetable {
     const departures = new Int32Array(calls.length);
     interpolateTimes(calls, pattern.distances, arrivals, departures);
     for (let i = 1; i < calls.length; i++) {
-      if (arrivals[i]! < departures[i - 1]!) problems.add({ file: 'stop_times.txt', line: calls[i]!.line, field: 'arrival_time', reason: `arrival goes back in time in trip "${draft.trip.id}"` });
+      if (arrivals[i]! < departures[i - 1]!) problems.add({ file: 'stop_times.txt', line: calls.line(i), field: 'arrival_time', reason: `arrival goes back in time in trip "${draft.trip.id}"` });
     }
     const headsign = draft.trip.headsign || stops.get(stopIds[stopIds.length - 1]!)!.name;
     const directionGiven = draft.trip.directionId !== null;
-    trips.set(draft.trip.id, { ...draft.trip, headsign, directionId: draft.trip.directionId ?? 0, directionGiven, pattern, stopSequences: Int32Array.from(calls.map((call) => call.sequence)), arrivals, departures });
+    trips.set(draft.trip.id, { ...draft.trip, headsign, directionId: draft.trip.directionId ?? 0, directionGiven, pattern, stopSequences: calls.sequences(), arrivals, departures });
   }
   if (problems.problems.length) throw TransitError.invalidFeed(problems.problems);
 
@@ -415,21 +419,21 @@ function heading(pattern: StopPattern): [number, number] {
 }
 
 /** Fills stop times left empty (stops that are not timepoints) in proportion to distance. */
-function interpolateTimes(calls: Array<{ arrival: number | null; departure: number | null }>, distances: Float64Array, arrivals: Int32Array, departures: Int32Array) {
+function interpolateTimes(calls: TripCalls, distances: Float64Array, arrivals: Int32Array, departures: Int32Array) {
   let previous = 0;
   for (let i = 0; i < calls.length; i++) {
-    const call = calls[i]!;
-    if (call.arrival !== null) {
-      arrivals[i] = call.arrival;
-      departures[i] = call.departure ?? call.arrival;
+    const arrival = calls.arrival(i);
+    if (arrival !== null) {
+      arrivals[i] = arrival;
+      departures[i] = calls.departure(i) ?? arrival;
       previous = i;
       continue;
     }
     let next = i + 1;
-    while (calls[next]!.arrival === null) next++;
+    while (calls.arrival(next) === null) next++;
     const span = distances[next]! - distances[previous]!;
     const share = span > 0 ? (distances[i]! - distances[previous]!) / span : (i - previous) / (next - previous);
-    arrivals[i] = departures[i] = Math.round(departures[previous]! + share * (calls[next]!.arrival! - departures[previous]!));
+    arrivals[i] = departures[i] = Math.round(departures[previous]! + share * (calls.arrival(next)! - departures[previous]!));
   }
 }
 
