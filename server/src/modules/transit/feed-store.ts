@@ -84,16 +84,23 @@ export async function replaceFeed(db: Db, feedId: string, draft: FeedDraft, sour
       ['headsign', 'text', trips.map((t) => t.trip.headsign)], ['direction_id', 'int2', trips.map((t) => t.trip.directionId)], ['shape_id', 'text', trips.map((t) => t.trip.shapeId)],
       ['block_id', 'text', trips.map((t) => t.trip.blockId)],
     ], progress('trips'));
-    const tripIds: string[] = [], sequences: number[] = [], stopIds: string[] = [], arrivals: Array<number | null> = [], departures: Array<number | null> = [];
+    // Stop times are laid out as columns a slice at a time: the packed calls take 20 bytes a row, these
+    // columns over 40, and a whole feed of them at once would be most of what an import holds.
+    let tripIds: string[] = [], sequences: number[] = [], stopIds: string[] = [], arrivals: Array<number | null> = [], departures: Array<number | null> = [];
+    const writeSlice = async () => {
+      await insertColumns(tx, 'transit_stop_time', feedId, [
+        ['trip_id', 'text', tripIds], ['stop_sequence', 'int4', sequences], ['stop_id', 'text', stopIds], ['arrival_seconds', 'int4', arrivals], ['departure_seconds', 'int4', departures],
+      ], progress('stop_times'));
+      tripIds = []; sequences = []; stopIds = []; arrivals = []; departures = [];
+    };
     for (const trip of trips) {
       const calls = trip.calls;
       for (let i = 0; i < calls.length; i++) {
         tripIds.push(trip.trip.id); sequences.push(calls.sequence(i)); stopIds.push(calls.stopId(i)); arrivals.push(calls.arrival(i)); departures.push(calls.departure(i));
       }
+      if (tripIds.length >= SLICE_ROWS) await writeSlice();
     }
-    await insertColumns(tx, 'transit_stop_time', feedId, [
-      ['trip_id', 'text', tripIds], ['stop_sequence', 'int4', sequences], ['stop_id', 'text', stopIds], ['arrival_seconds', 'int4', arrivals], ['departure_seconds', 'int4', departures],
-    ], progress('stop_times'));
+    if (tripIds.length > 0) await writeSlice();
     const frequencies = trips.flatMap((t) => t.trip.frequencies.map((f) => ({ tripId: t.trip.id, ...f })));
     if (frequencies.length) {
       await insertColumns(tx, 'transit_frequency', feedId, [
