@@ -41,11 +41,20 @@ describe.each([
     expect(countsOf(stored)).toEqual(countsOf(draft));
     // What the feed left out stays left out (the timetable fills it in the same way each time it is built).
     expect([...stored.trips.values()].map((t) => [t.trip.id, t.trip.blockId, t.trip.directionId, t.trip.headsign]).sort()).toEqual([['T1', 'B1', 0, 'East'], ['T2', null, null, '']]);
+    stored.trips.get('T1')!.calls.sortBySequence(); // (read back in no particular order; the timetable sorts them)
     expect([...stored.trips.get('T1')!.calls].map(({ sequence, stopId, arrival, departure }) => ({ sequence, stopId, arrival, departure }))).toEqual([
       { sequence: 1, stopId: 'A', arrival: 8 * 3600, departure: 8 * 3600 }, { sequence: 2, stopId: 'B', arrival: 8 * 3600 + 300, departure: 8 * 3600 + 300 },
       { sequence: 3, stopId: 'C', arrival: null, departure: null }, { sequence: 4, stopId: 'D', arrival: 8 * 3600 + 900, departure: 8 * 3600 + 900 },
     ]);
     expect(stored.stops.map((s) => s.id).sort()).toEqual(['A', 'B', 'C', 'D']);
+    // Read back the stop times of one trip at a time, the same.
+    const paged = (await readStoredFeed(db, 'line', { pageTrips: 1 }))!;
+    for (const id of ['T1', 'T2']) {
+      paged.trips.get(id)!.calls.sortBySequence();
+      stored.trips.get(id)!.calls.sortBySequence();
+      expect([...paged.trips.get(id)!.calls]).toEqual([...stored.trips.get(id)!.calls]);
+    }
+    expect(countsOf(paged)).toEqual(countsOf(draft));
     await referencesChecked(db);
   });
 
