@@ -5,6 +5,7 @@
 // Usage: npx tsx bench/realtime-decode.ts [--vehicles 20000] [--rounds 9]
 import { parseArgs } from 'node:util';
 import { FeedMessage, decodeFeedMessage, decodeFeedMessageInSlices } from '../server/src/modules/transit/realtime/feed-message.js';
+import { pauseEvery } from '../server/src/modules/transit/slices.js';
 import { fmt, median } from './stats.js';
 
 const { values: args } = parseArgs({ options: { vehicles: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '9' } } });
@@ -44,11 +45,11 @@ async function measure(work: () => unknown): Promise<{ ms: number; waited: numbe
 const cases: Array<[string, () => unknown]> = [
   ['protobuf: bindings, whole (baseline)', () => FeedMessage.toObject(FeedMessage.decode(bytes), AS_OBJECT)],
   ['protobuf: ours, whole', () => decodeFeedMessage(bytes)],
-  ['protobuf: ours, in 10 ms slices', () => decodeFeedMessageInSlices(bytes, 10)],
+  ['protobuf: ours, in 10 ms slices', () => decodeFeedMessageInSlices(bytes, pauseEvery(10))],
   ['JSON: bindings, whole (baseline)', () => FeedMessage.toObject(FeedMessage.fromObject(JSON.parse(camelJson)), AS_OBJECT)],
   ['JSON.parse alone', () => JSON.parse(json)],
   ['JSON: ours, whole', () => decodeFeedMessage(JSON.parse(json))],
-  ['JSON: ours, in 10 ms slices', () => { const parsed = JSON.parse(json); return decodeFeedMessageInSlices(parsed, 10); }],
+  ['JSON: ours, in 10 ms slices', () => { const parsed = JSON.parse(json); return decodeFeedMessageInSlices(parsed, pauseEvery(10)); }],
 ];
 const results = new Map<string, Array<{ ms: number; waited: number }>>();
 for (let round = 0; round < Number(args.rounds); round++) {

@@ -12,6 +12,7 @@ import { feedNotices, type FeedNotice } from './gtfs/notices.js';
 import { LearnedModel } from './prediction/history.js';
 import { agencyNames, deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
 import { decodeFeedMessageInSlices, pingsOf } from './realtime/feed-message.js';
+import { pauseEvery } from './slices.js';
 import { TransitError, TransitErrorCode } from './errors.js';
 import { keepSchedule, operatorTripsOf } from './realtime/trip-updates.js';
 import { FeedRuntime, isFresh, type PlaceOfStop, type TrackedVehicle } from './feed-runtime.js';
@@ -183,9 +184,10 @@ export class TransitService {
   private async ingestNow(feedId: string | undefined, body: Buffer | unknown): Promise<IngestReport> {
     const feed = this.runtime(feedId);
     const counters = feed.counters;
+    const pause = pauseEvery(INGEST_SLICE_MS);
     let message;
     try {
-      message = await decodeFeedMessageInSlices(body, INGEST_SLICE_MS);
+      message = await decodeFeedMessageInSlices(body, pause);
     } catch (error) {
       counters.badMessages++;
       throw error;
@@ -196,12 +198,8 @@ export class TransitService {
     const report = { positions: pings.length + invalid, accepted: 0, stale: 0, invalid, unmatched: 0, tripUpdates };
     // Oldest first, so that the tracker sees each vehicle's positions in order.
     pings.sort((a, b) => a.time - b.time);
-    let sliceStart = performance.now();
     for (const ping of pings) {
-      if (performance.now() - sliceStart > INGEST_SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
+      await pause();
       const previous = feed.vehicles.get(ping.vehicleId);
       if (!isFresh(ping.time, now) || (previous && ping.time <= previous.ping.time)) { report.stale++; continue; }
       if (ping.time > now + FUTURE_SECONDS) { report.invalid++; continue; }

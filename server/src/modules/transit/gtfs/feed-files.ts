@@ -43,8 +43,8 @@ export class ProblemList {
 export const MAX_CALLS_PER_TRIP = 10_000;
 
 /**
- * Rows are held in memory while a feed is read (about 120 bytes of heap per stop_times row, twice the
- * file's bytes; more for short rows). A feed under the size limit can still be too big for the heap
+ * Rows are held in memory while a feed is read (stop times packed, about 25 bytes each; shape points
+ * and the other files' rows as objects, 60 bytes and more). A feed under the size limit can still be too big for the heap
  * this process was given: reading stops with a problem once the heap is this full, rather than the
  * process dying of it with everything else it serves. Half the limit: the limit counts the young
  * generation too, and with a small heap V8 gives up on live rows well before it (near 60% at 160 MB).
@@ -124,10 +124,19 @@ export function number(row: Row, field: string, file: string, line: number, prob
   }
   const value = Number(text);
   if (!Number.isFinite(value) || (options.integer && !Number.isInteger(value)) || (options.min !== undefined && value < options.min) || (options.max !== undefined && value > options.max)) {
-    problems.add({ file, line, field, reason: `"${text}" is not a valid value` });
+    problems.add({ file, line, field, reason: `"${text}" is not ${expected(options)}` });
     return null;
   }
   return value;
+}
+
+/** What a numeric field takes, as its refusal says it: "a whole number from 0 to 5", "a number of 0 or more". */
+function expected({ min, max, integer }: { min?: number; max?: number; integer?: boolean }): string {
+  const kind = integer ? 'a whole number' : 'a number';
+  if (min !== undefined && max !== undefined) return `${kind} from ${min} to ${max}`;
+  if (min !== undefined) return `${kind} of ${min} or more`;
+  if (max !== undefined) return `${kind} of ${max} or less`;
+  return kind;
 }
 
 /**

@@ -30,7 +30,7 @@ export interface PatternCall { stopId: string; x: number; y: number; line: numbe
 /** Where a trip's stops stand, in metres, in the order of its calls. */
 export interface CallPlaces { xs: Float64Array; ys: Float64Array }
 
-/** Where the stops of a pattern (or of any calls) stand, in the timetable's metres. */
+/** Where the stops of a pattern stand, in the timetable's metres. */
 export function callPlaces(stopIds: readonly string[], stops: ReadonlyMap<string, { x: number; y: number }>): CallPlaces {
   const xs = new Float64Array(stopIds.length), ys = new Float64Array(stopIds.length);
   stopIds.forEach((stopId, i) => { const stop = stops.get(stopId)!; xs[i] = stop.x; ys[i] = stop.y; });
@@ -96,7 +96,8 @@ export function fastHops(calls: TripCalls, { xs, ys }: CallPlaces, limitKmh: num
 
 /**
  * The notices of a feed: each stop pattern judged once, as the first trip read with it lists its stops
- * (its stop_times lines), and counted for every trip that shares it. Asked for by an import and by the
+ * (its stop_times lines), and counted for every trip that shares it; its times judged trip by trip (fast
+ * travel: named by the first trip timed so, counting the others). Asked for by an import and by the
  * commands that read a feed, not when a stored feed is loaded (its notices are stored with it).
  */
 export function feedNotices(draft: FeedDraft, timetable: Timetable): FeedNotice[] {
@@ -125,7 +126,11 @@ export function feedNotices(draft: FeedDraft, timetable: Timetable): FeedNotice[
     const shaped = read.shapeId !== null && (draft.shapePoints.get(read.shapeId)?.length ?? 0) > 1;
     byPattern.set(pattern, patternNotices(read, route?.shortName ?? '', located, shaped ? pattern.path : null, pattern.distances));
   }
-  return [...byPattern.keys()].flatMap((pattern) => [...byPattern.get(pattern)!, ...(fastByPattern.has(pattern) ? [fastByPattern.get(pattern)!] : [])]);
+  // Each pattern's notices together, its fast travel last.
+  return [...byPattern].flatMap(([pattern, notices]) => {
+    const fast = fastByPattern.get(pattern);
+    return fast ? [...notices, fast] : notices;
+  });
 }
 
 /** The notice of a trip timed faster than its vehicles go between stops, or null when it is not. */

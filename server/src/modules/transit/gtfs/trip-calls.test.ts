@@ -34,6 +34,6 @@ describe('a trip\'s stop times, packed', () => {
     feed['stop_times.txt'] = feed['stop_times.txt']!.replace('T1,08:15:00,08:15:00,D,4', 'T1,08:15:00,08:15:00,D,2147483648');
     const error = await readFeedFile(zipFiles(feed)).then(() => null, (caught: unknown) => caught);
     expect(error).toBeInstanceOf(TransitError);
-    expect((error as TransitError).invalidParams).toEqual([{ name: 'stop_times.txt:5/stop_sequence', reason: '"2147483648" is not a valid value' }]);
+    expect((error as TransitError).invalidParams).toEqual([{ name: 'stop_times.txt:5/stop_sequence', reason: '"2147483648" is not a whole number from 0 to 2147483647' }]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FeedEntity, FeedMessage, decodeFeedMessage, decodeFeedMessageInSlices } from './feed-message.js';
 import { TransitError } from '../errors.js';
+import { pauseEvery } from '../slices.js';
 
 const T = 1_709_542_800;
 const vehicle = (i: number) => ({
@@ -25,7 +26,7 @@ describe('FeedMessages decoded an entity at a time', () => {
     // A field this version of the spec does not have (number 15, a varint) before the header: skipped.
     const withUnknown = Buffer.concat([Buffer.from([15 << 3, 1]), bytes]);
     expect(decodeFeedMessage(bytes)).toEqual(reference(bytes));
-    expect(await decodeFeedMessageInSlices(withUnknown, 0)).toEqual(reference(withUnknown));
+    expect(await decodeFeedMessageInSlices(withUnknown, pauseEvery(0))).toEqual(reference(withUnknown));
     expect(decodeFeedMessage(bytesOf({ header: { gtfsRealtimeVersion: '2.0', timestamp: T } }))).toEqual({ header: { gtfsRealtimeVersion: '2.0', timestamp: T } });
   });
 
@@ -35,14 +36,14 @@ describe('FeedMessages decoded an entity at a time', () => {
     // (Not through bytes: protobuf keeps latitudes as 32-bit floats.)
     const expected = FeedMessage.toObject(FeedMessage.fromObject(message(3)), { longs: Number, enums: String, defaults: false });
     expect(expected.entity).toHaveLength(4);
-    expect(await decodeFeedMessageInSlices(snake, 0)).toEqual(expected);
+    expect(await decodeFeedMessageInSlices(snake, pauseEvery(0))).toEqual(expected);
     expect(decodeFeedMessage(message(3))).toEqual(expected);
   });
 
   it('let other callbacks in between entities, and take the message whole or refuse it whole', async () => {
     const order: string[] = [];
     setImmediate(() => order.push('another request'));
-    const decoded = await decodeFeedMessageInSlices(message(2000), 0).then((result) => { order.push('decoded'); return result; });
+    const decoded = await decodeFeedMessageInSlices(message(2000), pauseEvery(0)).then((result) => { order.push('decoded'); return result; });
     expect(order).toEqual(['another request', 'decoded']);
     expect(decoded.entity).toHaveLength(2001);
     // Without slices the decoding runs to its end first.
@@ -55,38 +56,38 @@ describe('FeedMessages decoded an entity at a time', () => {
     // A bad entity at the end, after many slices, refuses the message, naming it.
     const bad = message(2000);
     (bad.entity[1999] as ReturnType<typeof vehicle>).vehicle.position.latitude = 'north' as unknown as number;
-    expect(await refusedWith(decodeFeedMessageInSlices(bad, 0))).toEqual({ name: '/entity/1999/vehicle/position/latitude', reason: 'number expected' });
-    expect(await refusedWith(decodeFeedMessageInSlices({ ...message(3), entity: [vehicle(0), null] }, 0))).toEqual({ name: '/entity/1', reason: 'object expected' });
+    expect(await refusedWith(decodeFeedMessageInSlices(bad, pauseEvery(0)))).toEqual({ name: '/entity/1999/vehicle/position/latitude', reason: 'number expected' });
+    expect(await refusedWith(decodeFeedMessageInSlices({ ...message(3), entity: [vehicle(0), null] }, pauseEvery(0)))).toEqual({ name: '/entity/1', reason: 'object expected' });
   });
 
   it('refuse a message nested deeper than any FeedMessage, without walking it', async () => {
     const levels = 200_000;
     const deep = JSON.parse(`{"header":{"gtfs_realtime_version":"2.0"},"entity":[{"id":"x","vehicle":${'{"vehicle":'.repeat(levels)}{}${'}'.repeat(levels)}}]}`);
-    expect(await refusedWith(decodeFeedMessageInSlices(deep, 10))).toEqual({ name: '/entity/0', reason: 'nested more than 32 levels deep' });
+    expect(await refusedWith(decodeFeedMessageInSlices(deep, pauseEvery(10)))).toEqual({ name: '/entity/0', reason: 'nested more than 32 levels deep' });
     const deepArrays = JSON.parse(`{"header":{"gtfs_realtime_version":"2.0","x":${'['.repeat(levels)}${']'.repeat(levels)}}}`);
-    expect(await refusedWith(decodeFeedMessageInSlices(deepArrays, 10))).toEqual({ name: '/header', reason: 'nested more than 32 levels deep' });
+    expect(await refusedWith(decodeFeedMessageInSlices(deepArrays, pauseEvery(10)))).toEqual({ name: '/header', reason: 'nested more than 32 levels deep' });
     // Protobuf: groups (a wire type of old) of an unknown field, one in another 200,000 deep.
     const groups = Buffer.concat([Buffer.alloc(levels, (15 << 3) | 3), Buffer.alloc(levels, (15 << 3) | 4), bytesOf(message(1))]);
-    expect(await refusedWith(decodeFeedMessageInSlices(groups, 10))).toMatchObject({ name: 'body' });
+    expect(await refusedWith(decodeFeedMessageInSlices(groups, pauseEvery(10)))).toMatchObject({ name: 'body' });
   });
 
   it('refuse bytes that are not a FeedMessage, and a message without its header', async () => {
     const bytes = bytesOf(message(3));
     // Cut short inside its last entity (the fourth): that entity is named.
-    expect(await refusedWith(decodeFeedMessageInSlices(bytes.subarray(0, bytes.length - 7), 0))).toMatchObject({ name: '/entity/3', reason: expect.stringMatching(/index out of range/) });
+    expect(await refusedWith(decodeFeedMessageInSlices(bytes.subarray(0, bytes.length - 7), pauseEvery(0)))).toMatchObject({ name: '/entity/3', reason: expect.stringMatching(/index out of range/) });
     // An entity without its id (required), among good ones.
     const good = FeedMessage.encode(FeedMessage.fromObject({ header: { gtfsRealtimeVersion: '2.0' }, entity: [vehicle(0)] })).finish();
     const entityBytes = FeedEntity.encode(FeedEntity.fromObject(vehicle(1))).finish();
     const withoutId = entityBytes.subarray(2 + entityBytes[1]!); // its first field is the id: tag, length, bytes
     expect(withoutId.length).toBeLessThan(128);
     const idless = Buffer.concat([good, Buffer.from([0x12, withoutId.length]), withoutId]);
-    expect(await refusedWith(decodeFeedMessageInSlices(idless, 0))).toEqual({ name: '/entity/1', reason: "missing required 'id'" });
+    expect(await refusedWith(decodeFeedMessageInSlices(idless, pauseEvery(0)))).toEqual({ name: '/entity/1', reason: "missing required 'id'" });
     // An entity (field 2, length-delimited) and no header.
     const entity = FeedMessage.encode(FeedMessage.fromObject({ header: { gtfsRealtimeVersion: '2.0' }, entity: [vehicle(1)] })).finish();
     const headerless = Buffer.from(entity.subarray(entity.indexOf(0x12, 2)));
     expect(reference(Buffer.concat([Buffer.from([0x0a, 0x05, 0x0a, 0x03, 0x32, 0x2e, 0x30]), headerless])).entity).toHaveLength(1); // with a header, read
-    expect(await refusedWith(decodeFeedMessageInSlices(headerless, 0))).toEqual({ name: 'body', reason: "missing required 'header'" });
-    expect(await refusedWith(decodeFeedMessageInSlices({ entity: [vehicle(1)] }, 0))).toEqual({ name: '/header/gtfsRealtimeVersion', reason: 'required' });
-    expect(await refusedWith(decodeFeedMessageInSlices({ header: { gtfsRealtimeVersion: '2.0', timestamp: T * 1000 } }, 0))).toMatchObject({ name: '/header/timestamp' });
+    expect(await refusedWith(decodeFeedMessageInSlices(headerless, pauseEvery(0)))).toEqual({ name: 'body', reason: "missing required 'header'" });
+    expect(await refusedWith(decodeFeedMessageInSlices({ entity: [vehicle(1)] }, pauseEvery(0)))).toEqual({ name: '/header/gtfsRealtimeVersion', reason: 'required' });
+    expect(await refusedWith(decodeFeedMessageInSlices({ header: { gtfsRealtimeVersion: '2.0', timestamp: T * 1000 } }, pauseEvery(0)))).toMatchObject({ name: '/header/timestamp' });
   });
 });

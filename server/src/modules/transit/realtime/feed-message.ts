@@ -53,20 +53,16 @@ export function decodeFeedMessage(body: Buffer | unknown): FeedMessageObject {
 }
 
 /**
- * The same, pausing every `sliceMs` of work so that other requests are answered in between: a whole
- * city's fleet in one JSON message (20,000 vehicles) takes about 0.3 s to decode and check. The message
- * is taken or refused whole all the same, once every entity has been read.
+ * The same, an entity at a time with `pause()` between them (see pauseEvery), so that other requests are
+ * answered meanwhile: a whole city's fleet in one JSON message (20,000 vehicles) takes about 0.3 s to
+ * decode and check. The message is taken or refused whole all the same, once every entity has been read.
  */
-export async function decodeFeedMessageInSlices(body: Buffer | unknown, sliceMs: number): Promise<FeedMessageObject> {
+export async function decodeFeedMessageInSlices(body: Buffer | unknown, pause: () => Promise<void> | undefined): Promise<FeedMessageObject> {
   const steps = decoding(body);
-  let sliceStart = performance.now();
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
-    if (performance.now() - sliceStart > sliceMs) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
+    await pause();
   }
 }
 
