@@ -63,3 +63,22 @@ describe('a value outside a fixed choice', () => {
     expect(body.detail).toBe('format: must be one of protobuf, json');
   });
 });
+
+describe('a parameter or field the endpoint does not take', () => {
+  it('is named as unknown, with the names it takes, not as a bad value', async () => {
+    const query = await fetch(`${server.url}/api/v1/transit/stops?near=31.2,121.4`);
+    expect(query.status).toBe(400);
+    const body = await query.json();
+    expect(body['invalid-params']).toEqual([{ name: 'near', reason: expect.stringMatching(/^not a parameter this takes \(it takes .*\blat\b.*\)$/) }]);
+    expect(body.detail).toContain('near: not a parameter this takes');
+  });
+
+  it('in a body, by its JSON pointer, with the fields of the object it was in', async () => {
+    const response = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'whatever-it-is', remember: true }),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json())['invalid-params']).toEqual([{ name: '/remember', reason: 'not a field this takes (it takes username, password)' }]);
+  });
+});

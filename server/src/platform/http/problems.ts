@@ -30,16 +30,43 @@ function mergeChoices(issues: Issue[]): Issue[] {
   return merged;
 }
 
-function validationParams(error: FastifyError): InvalidParam[] {
+type Schema = { properties?: Record<string, Schema>; items?: Schema };
+
+/** The names an object in a route's schema takes, found by the failing value's path: "feed, window". */
+function knownNames(schema: Schema | undefined, instancePath: string): string[] {
+  let node = schema;
+  for (const step of instancePath.split('/').filter(Boolean)) {
+    node = node?.properties?.[step] ?? node?.items;
+  }
+  return Object.keys(node?.properties ?? {});
+}
+
+/**
+ * Ajv's "must NOT have additional properties" reads as if the value were wrong; the name is what is wrong,
+ * usually a typo or a parameter of another endpoint. Say so, with the names this place takes.
+ */
+function unknownNameReason(context: string, known: string[]): string {
+  const what = context === 'body' ? 'field' : 'parameter';
+  if (known.length === 0) return `not a ${what} this takes`;
+  const shown = known.length > 12 ? `${known.slice(0, 12).join(', ')}, …` : known.join(', ');
+  return `not a ${what} this takes (it takes ${shown})`;
+}
+
+function validationParams(error: FastifyError, routeSchema?: Record<string, unknown>): InvalidParam[] {
   const context = error.validationContext ?? 'body';
   return mergeChoices(error.validation ?? []).map((issue) => {
     const params = issue.params as Record<string, unknown> | undefined;
     let pointer = issue.instancePath || '';
+    let reason = issue.message ?? 'invalid';
     if (params && typeof params.missingProperty === 'string') pointer = `${pointer}/${params.missingProperty}`;
-    if (params && typeof params.additionalProperty === 'string') pointer = `${pointer}/${params.additionalProperty}`;
+    if (params && typeof params.additionalProperty === 'string') {
+      const schema = (routeSchema?.[context] ?? (context === 'querystring' ? routeSchema?.query : undefined)) as Schema | undefined;
+      reason = unknownNameReason(context, knownNames(schema, issue.instancePath));
+      pointer = `${pointer}/${params.additionalProperty}`;
+    }
     // Body fields are named by JSON pointer (/items/0/value), query and path parameters by their name.
     const name = context === 'body' ? pointer || 'body' : pointer.replace(/^\//, '') || context;
-    return { name, reason: issue.message ?? 'invalid' };
+    return { name, reason };
   });
 }
 
@@ -51,12 +78,15 @@ export function byteSize(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** `bodyLimit`: the limit of the route the request was for, told in a 413 so that a client knows what fits. */
-export function toProblem(error: unknown, bodyLimit?: number): ProblemError {
+/**
+ * `bodyLimit`: the limit of the route the request was for, told in a 413 so that a client knows what fits;
+ * `routeSchema`: its schema, to name what a request with an unknown parameter or field could have said.
+ */
+export function toProblem(error: unknown, bodyLimit?: number, routeSchema?: Record<string, unknown>): ProblemError {
   if (error instanceof ProblemError) return error;
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
-    const params = validationParams(fastifyError);
+    const params = validationParams(fastifyError, routeSchema);
     return new ProblemError(400, 'validation', 'Invalid request', params.map((p) => `${p.name}: ${p.reason}`).join('; '), params);
   }
   switch (fastifyError.code) {
@@ -84,7 +114,7 @@ export function toProblem(error: unknown, bodyLimit?: number): ProblemError {
 
 export function registerProblemHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
-    const problem = toProblem(error, request.routeOptions?.bodyLimit);
+    const problem = toProblem(error, request.routeOptions?.bodyLimit, request.routeOptions?.schema as Record<string, unknown> | undefined);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     sendProblem(reply, problem, request.url);
   });
