@@ -32,11 +32,11 @@ describe('demo buses inside serve', () => {
     expect(before.status).toBe(200);
     expect(before.body.arrivals.some((arrival: { live: boolean }) => arrival.live)).toBe(false);
 
-    const first = await buses.report();
+    const first = (await buses.report())!;
     expect(first.accepted).toBeGreaterThan(20); // 16 directions, a bus every 8 minutes, each an hour or more long
     expect(first.unmatched).toBe(0);
     clock.advance(10_000);
-    const second = await buses.report();
+    const second = (await buses.report())!;
     expect(second.accepted).toBeGreaterThan(20);
     expect(second.stale + second.invalid + second.unmatched).toBe(0);
 
@@ -77,5 +77,29 @@ describe('demo buses inside serve', () => {
     expect(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.stops.get('1-0-01')!.name).toBe('海城1路 01');
     expect(await new DemoBuses(server.app, pino({ level: 'silent' }), () => clock.now()).prepare()).toBe(true);
     expect(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.stops.get('1-0-01')!.name).toBe('黄浦枢纽站');
+  }, 120_000);
+
+  it('drive a network imported again under the demo id, and stop when the feed is removed', async () => {
+    const transit = server.app.transit.service;
+    const buses = new DemoBuses(server.app, pino({ level: 'silent' }), () => clock.now());
+    await buses.prepare();
+    expect((await buses.report())!.accepted).toBeGreaterThan(20);
+
+    // Line 1 alone: the buses of the other lines are no longer driven, and none goes unmatched.
+    const lineOne = Object.fromEntries(Object.entries(demoNetworkFeed()).map(([name, text]) => [name,
+      name === 'trips.txt' || name === 'routes.txt' ? text.split('\n').filter((row, index) => index === 0 || row.startsWith('1,')).join('\n') : text]));
+    const kept = new Set(lineOne['trips.txt']!.split('\n').slice(1).filter(Boolean).map((row) => row.split(',')[2]!));
+    lineOne['stop_times.txt'] = lineOne['stop_times.txt']!.split('\n').filter((row, index) => index === 0 || kept.has(row.split(',')[0]!)).join('\n');
+    await transit.importFeed(DEMO_BUS_FEED, zipFiles(lineOne), 'upload');
+    clock.advance(10_000);
+    const one = (await buses.report())!;
+    expect(one.accepted).toBeGreaterThan(2);
+    expect(one.unmatched + one.invalid).toBe(0);
+    const routes = new Set([...transit.runtime(DEMO_BUS_FEED).timetable.trips.values()].map((trip) => trip.routeId));
+    expect(routes).toEqual(new Set(['1']));
+
+    await transit.deleteFeed(DEMO_BUS_FEED);
+    clock.advance(10_000);
+    expect(await buses.report()).toBeNull();
   }, 120_000);
 });

@@ -8,6 +8,7 @@ import type { Logger } from '../platform/logger.js';
 import { zipFiles } from '../modules/transit/gtfs/zip-writer.js';
 import { demoNetworkFeed } from '../modules/transit/demo/network.js';
 import { BusSimulator } from '../modules/transit/demo/simulator.js';
+import type { Timetable } from '../modules/transit/gtfs/timetable.js';
 import { HEADWAY_INDICATORS } from '../modules/transit/headway-vitals.js';
 import { PREDICTION_INDICATORS } from '../modules/transit/prediction-vitals.js';
 import { demoCatalogue } from '../modules/vitals/catalogue/index.js';
@@ -18,6 +19,8 @@ const REPORT_EVERY_SECONDS = 10;
 export class DemoBuses {
   private timer: NodeJS.Timeout | null = null;
   private simulator: BusSimulator | null = null;
+  /** The timetable the simulator drives: an operator may import another network as the demo feed. */
+  private timetable: Timetable | null = null;
   /** Reports sent, and the last ingest report (for the log). */
   ticks = 0;
 
@@ -57,14 +60,28 @@ export class DemoBuses {
     // The demo city's passenger pages stay on its buses when another feed is imported beside them.
     transit.defaultFeed ??= DEMO_BUS_FEED;
     // The demo city's buses report the stop they stand at or head to, as AVL systems with door sensors do.
-    this.simulator = new BusSimulator(transit.runtime(DEMO_BUS_FEED).timetable, { seed: 1, stopReports: true });
+    this.drive(transit.runtime(DEMO_BUS_FEED).timetable);
     return imported;
   }
 
-  /** Positions of every bus on the road now, through the ingest path; answers the ingest report. */
+  private drive(timetable: Timetable): BusSimulator {
+    this.timetable = timetable;
+    this.simulator = new BusSimulator(timetable, { seed: 1, stopReports: true });
+    return this.simulator;
+  }
+
+  /**
+   * Positions of every bus on the road now, through the ingest path; answers the ingest report, or null
+   * when the demo feed has been removed (an operator replacing the demo with the city's own network):
+   * there are no demo buses to move then. A feed imported again under the demo's id is driven as it is.
+   */
   async report() {
     if (!this.simulator) throw new Error('DemoBuses.prepare() first');
-    const message = this.simulator.feedMessageAt(Math.floor(this.now() / 1000));
+    const transit = this.app.transit.service;
+    if (!transit.feedIds().includes(DEMO_BUS_FEED)) return null;
+    const timetable = transit.runtime(DEMO_BUS_FEED).timetable;
+    const simulator = timetable === this.timetable ? this.simulator : this.drive(timetable);
+    const message = simulator.feedMessageAt(Math.floor(this.now() / 1000));
     const result = await this.app.transit.service.ingestRealtime(DEMO_BUS_FEED, message);
     this.ticks++;
     return result;
@@ -74,6 +91,11 @@ export class DemoBuses {
     const tick = async () => {
       try {
         const result = await this.report();
+        if (result === null) {
+          this.log.info({ feed: DEMO_BUS_FEED }, 'demo buses stopped: their feed was removed (it is imported again at the next start with the demo; --no-simulate keeps it out)');
+          this.stop();
+          return;
+        }
         if (this.ticks === 1 || this.ticks % 360 === 0) this.log.info({ feed: DEMO_BUS_FEED, ...result }, 'demo buses reporting');
       } catch (error) {
         this.log.error({ err: error }, 'demo buses: a report failed');
