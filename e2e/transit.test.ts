@@ -324,6 +324,44 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(await board.locator('.board-headsign').allTextContents()).toContain('终点站 · 不载客');
   });
 
+  it('says at which bay to board each bus on a station\'s page and display, and a bay\'s own on its page', async () => {
+    // The same lines, route 15's two ends made the bays 1 (S01) and B2 (S12) of one station.
+    const { files } = feedAround(Math.floor(Date.now() / 1000));
+    const stops = files['stops.txt'].trimEnd().split('\n').map((row, i) => {
+      if (i === 0) return `${row},location_type,parent_station,platform_code`;
+      return row.startsWith('S01,') ? `${row},0,HUB,1` : row.startsWith('S12,') ? `${row},0,HUB,B2` : `${row},0,,`;
+    });
+    const hubFeed = { ...files, 'stops.txt': [...stops, 'HUB,海城枢纽,0,0.03,1,,'].join('\n') + '\n' };
+    const imported = await fetch(`${server.url}/api/v1/transit/feeds?id=hub`, {
+      method: 'POST', body: new Blob([new Uint8Array(zipFiles(hubFeed))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` },
+    });
+    expect(imported.status).toBe(201);
+    try {
+      const page = await newPage({ width: 390, height: 844 });
+      await page.goto(`${server.url}/go/stops/HUB?feed=hub`);
+      await page.waitForSelector('.arrival');
+      const rows = await page.locator('.arrival').evaluateAll((items) => items.map((item) => [item.getAttribute('data-trip'), item.querySelector('.arrival-platform')?.textContent ?? null]));
+      // Route 15 out leaves from bay 1, back from bay B2 (the buses ending their trips there are not on a station's board).
+      expect(new Set(rows.map(([trip]) => trip!.slice(0, 6)))).toEqual(new Set(['R15-0-', 'R15-1-']));
+      for (const [trip, platform] of rows) expect(platform).toBe(trip!.startsWith('R15-0-') ? '1 号站台' : 'B2 号站台');
+      await page.waitForFunction(() => /在(1|B2) 号站台上车/.test(document.querySelector('[data-testid="announcement"]')?.textContent ?? ''));
+
+      const board = await newPage({ width: 1920, height: 1080 });
+      await board.goto(`${server.url}/board/HUB?feed=hub&lang=en`);
+      await board.waitForSelector('.board-row');
+      const platforms = await board.locator('.board-row .board-platform').allTextContents();
+      expect(platforms.length).toBe(await board.locator('.board-row').count());
+      expect(new Set(platforms)).toEqual(new Set(['Platform 1', 'Platform B2']));
+
+      await page.goto(`${server.url}/go/stops/S12?feed=hub`);
+      await page.waitForSelector('.arrival');
+      expect(await page.getByTestId('stop-platform').textContent()).toBe('B2 号站台');
+      expect(await page.locator('.arrival-platform').count()).toBe(0); // said once, in the heading
+    } finally {
+      await server.request('DELETE', '/api/v1/transit/feeds/hub', { token: duty });
+    }
+  });
+
   it('says at once that a stop or route does not exist, in Chinese, with the way back', async () => {
     const page = await newPage({ width: 390, height: 844 });
     // The server answers 404 at once: no "Loading…" while a refusal is asked again.

@@ -53,6 +53,11 @@ export interface DiagramDirection {
 export interface Arrival {
   /** The stop the bus calls at: the one asked for, or for a station (a hub) the bay or platform in it. */
   stopId: string;
+  /**
+   * Where to board: the platform or bay code of that stop (GTFS platform_code, "3", "A2"), which a
+   * station's board shows beside each bus; null when the feed gives none.
+   */
+  platform: string | null;
   /** The stop is the trip's last: the bus ends its trip here and takes nobody on. */
   terminates: boolean;
   tripId: string;
@@ -94,6 +99,8 @@ export interface StopArrivals {
     id: string; name: string; timeZone: string;
     /** The station (hub, terminal) the stop is a bay of, whose board shows every line there; null when none. */
     station: { id: string; name: string } | null;
+    /** The stop's own platform or bay code (GTFS platform_code), as its sign shows it; null when none. */
+    platform: string | null;
   };
   arrivals: Arrival[];
 }

@@ -56,6 +56,10 @@ describe('demo buses inside serve', () => {
     expect(bays.size).toBe(8);
     expect(new Set(hub.body.arrivals.map((arrival: { routeId: string }) => arrival.routeId))).toEqual(new Set(['1', '2', '3', '4']));
     expect(hub.body.arrivals.every((arrival: { stopId: string; terminates: boolean }) => bays.has(arrival.stopId) && !arrival.terminates)).toBe(true);
+    // Its bays are numbered 1 to 8, and each bus says at which to board.
+    const timetable = server.app.transit.service.runtime(DEMO_BUS_FEED).timetable;
+    expect([...bays].map((bay) => timetable.stops.get(bay)!.platformCode).sort()).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    expect(hub.body.arrivals.every((arrival: { stopId: string; platform: string }) => arrival.platform === timetable.stops.get(arrival.stopId)!.platformCode)).toBe(true);
     const times = hub.body.arrivals.map((arrival: { predictedArrival: number }) => arrival.predictedArrival);
     expect(times).toEqual([...times].sort((a: number, b: number) => a - b));
     // A bay is still found by its own id.
@@ -77,6 +81,13 @@ describe('demo buses inside serve', () => {
     expect(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.stops.get('1-0-01')!.name).toBe('海城1路 01');
     expect(await new DemoBuses(server.app, pino({ level: 'silent' }), () => clock.now()).prepare()).toBe(true);
     expect(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.stops.get('1-0-01')!.name).toBe('黄浦枢纽站');
+
+    // One whose hubs' bays had no numbers gets them.
+    const unnumbered = Object.fromEntries(Object.entries(demoNetworkFeed()).map(([name, text]) => [name, name === 'stops.txt' ? text.replace(/,[^,\n]*$/gm, ',') : text]));
+    await server.app.transit.service.importFeed(DEMO_BUS_FEED, zipFiles(unnumbered), 'demo bus network');
+    expect(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.stops.get('1-0-01')!.platformCode).toBeNull();
+    expect(await new DemoBuses(server.app, pino({ level: 'silent' }), () => clock.now()).prepare()).toBe(true);
+    expect(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.stops.get('1-0-01')!.platformCode).toBe('1');
   }, 120_000);
 
   it('drive a network imported again under the demo id, and stop when the feed is removed', async () => {

@@ -44,14 +44,15 @@ export class DemoBuses {
     const network = demoNetworkFeed();
     const stored = transit.feedIds().includes(DEMO_BUS_FEED) ? transit.runtime(DEMO_BUS_FEED).timetable : null;
     // A demo database from an earlier version keeps an earlier network (without the night service, the
-    // blocks, or the stops' present names): it is replaced by the one this version generates, keeping
-    // what was learned and recorded.
+    // blocks, the stops' present names or the hubs' bay numbers): it is replaced by the one this version
+    // generates, keeping what was learned and recorded.
     const trips = network['trips.txt']!.trimEnd().split('\n').length - 1;
-    const renamed = () => network['stops.txt']!.trimEnd().split('\n').slice(1).some((row) => {
-      const [id, name] = row.split(',');
-      return stored!.stops.get(id!)?.name !== name;
+    const restopped = () => network['stops.txt']!.trimEnd().split('\n').slice(1).some((row) => {
+      const fields = row.split(',');
+      const stop = stored!.stops.get(fields[0]!);
+      return stop?.name !== fields[1] || (stop.platformCode ?? '') !== fields[6];
     });
-    const outdated = stored !== null && (stored.trips.size !== trips || stored.tripsByBlock.size === 0 || renamed());
+    const outdated = stored !== null && (stored.trips.size !== trips || stored.tripsByBlock.size === 0 || restopped());
     if (!stored || outdated) {
       const { counts } = await transit.importFeed(DEMO_BUS_FEED, zipFiles(network), 'demo bus network');
       this.log.info({ feed: DEMO_BUS_FEED, counts }, outdated ? 'demo bus network updated' : 'demo bus network imported');

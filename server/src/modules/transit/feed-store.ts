@@ -64,6 +64,7 @@ export async function replaceFeed(db: Db, feedId: string, draft: FeedDraft, sour
       ['stop_id', 'text', stops.map((s) => s.id)], ['name', 'text', stops.map((s) => s.name)],
       ['lat', 'float8', stops.map((s) => (Number.isFinite(s.lat) ? s.lat : null))], ['lon', 'float8', stops.map((s) => (Number.isFinite(s.lon) ? s.lon : null))],
       ['location_type', 'int2', stops.map((s) => s.locationType)], ['parent_station', 'text', stops.map((s) => s.parentStation)],
+      ['platform_code', 'text', stops.map((s) => s.platformCode)],
     ], progress('stops'));
     const routes = [...draft.routes.values()];
     await insertColumns(tx, 'transit_route', feedId, [
@@ -156,8 +157,8 @@ export async function readStoredFeed(db: Db, feedId: string, { pageTrips = LOAD_
   const [feed] = await db.query<{ agency_timezone: string }>('select agency_timezone from transit_feed where id = $1', [feedId]);
   if (!feed) return null;
   const agencies = await db.query<{ agency_id: string; name: string; url: string; timezone: string }>('select agency_id, name, url, timezone from transit_agency where feed_id = $1', [feedId]);
-  const stops = await db.query<{ stop_id: string; name: string; lat: number | null; lon: number | null; location_type: number; parent_station: string | null }>(
-    'select stop_id, name, lat, lon, location_type, parent_station from transit_stop where feed_id = $1', [feedId]);
+  const stops = await db.query<{ stop_id: string; name: string; lat: number | null; lon: number | null; location_type: number; parent_station: string | null; platform_code: string | null }>(
+    'select stop_id, name, lat, lon, location_type, parent_station, platform_code from transit_stop where feed_id = $1', [feedId]);
   const routes = await db.query<{ route_id: string; agency_id: string; short_name: string; long_name: string; route_type: number; color: string }>(
     'select route_id, agency_id, short_name, long_name, route_type, color from transit_route where feed_id = $1', [feedId]);
   const services = await db.query<{ service_id: string; weekdays: boolean[]; start_date: unknown; end_date: unknown; added_dates: unknown[]; removed_dates: unknown[] }>(
@@ -174,7 +175,7 @@ export async function readStoredFeed(db: Db, feedId: string, { pageTrips = LOAD_
   const draft: FeedDraft = {
     agencyTimezone: feed.agency_timezone,
     agencies: agencies.map((a) => ({ id: a.agency_id, name: a.name, url: a.url, timezone: a.timezone })),
-    stops: stops.map((s) => ({ id: s.stop_id, name: s.name, lat: s.lat ?? NaN, lon: s.lon ?? NaN, locationType: s.location_type, parentStation: s.parent_station })),
+    stops: stops.map((s) => ({ id: s.stop_id, name: s.name, lat: s.lat ?? NaN, lon: s.lon ?? NaN, locationType: s.location_type, parentStation: s.parent_station, platformCode: s.platform_code })),
     routes: new Map(routes.map((r) => [r.route_id, { id: r.route_id, agencyId: r.agency_id, shortName: r.short_name, longName: r.long_name, type: r.route_type, color: r.color }])),
     services: new Map(services.map((s) => [s.service_id, {
       days: s.weekdays, start: s.start_date === null ? -Infinity : dayOf(s.start_date), end: s.end_date === null ? Infinity : dayOf(s.end_date),

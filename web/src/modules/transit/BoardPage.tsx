@@ -4,7 +4,7 @@
 import { useEffect } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { feedProblem, isHere, isUnknownPlace, Lateness, StreamBadge, Whereabouts, useClockText, useDateText, useFeed, useFeedProblemText, useRouteNames } from './common';
+import { boardsAt, feedProblem, isHere, isUnknownPlace, Lateness, StreamBadge, Whereabouts, useClockText, useDateText, useFeed, useFeedProblemText, useRouteNames } from './common';
 import { minutesUntil, useNow, useStopArrivals } from './stream';
 
 const ROWS = 6;
@@ -67,6 +67,7 @@ export function BoardPage() {
                   <span className="board-route"><span className="sr-only">{t('transit.lineLabel')} </span>{routeName(arrival.routeId)}</span>
                   <span className="board-dest">
                     <span className="board-headsign">{arrival.terminates ? t('transit.stop.terminates') : <><span className="board-towards">{t('transit.stop.headsign')}</span> {arrival.headsign}</>}</span>
+                    {boardsAt(arrival, data.stop.id) && <span className="board-platform">{t('transit.platform', { code: arrival.platform })}</span>}
                     {/* A bus here says so where the minutes stand; the row has no room to say it twice. */}
                     {!isHere(arrival) && <Whereabouts arrival={arrival} className="board-where" />}
                   </span>

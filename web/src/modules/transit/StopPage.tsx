@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { isHere, Lateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useRouteNames, useWhereaboutsText, Whereabouts } from './common';
+import { boardsAt, isHere, Lateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useRouteNames, useWhereaboutsText, Whereabouts } from './common';
 import { isDue, minutesUntil, useNow, useStopArrivals } from './stream';
 import type { Arrival } from './types';
 
@@ -23,7 +23,7 @@ export function StopPage() {
   const routeName = routes.routeName;
   const now = useNow();
   const clockText = useClockText(data?.stop.timeZone);
-  const announcement = useAnnouncement(routes.known ? data?.arrivals : undefined, now, routeName);
+  const announcement = useAnnouncement(routes.known ? data?.arrivals : undefined, now, routeName, data?.stop.id);
 
   useEffect(() => {
     if (data) document.title = t('transit.stop.title', { stop: data.stop.name });
@@ -37,6 +37,7 @@ export function StopPage() {
             <h1 className="stop-name">{data.stop.name}</h1>
             <p className="stop-meta">
               <span>{t('transit.stop.stopId', { id: data.stop.id })}</span>
+              {data.stop.platform && <span data-testid="stop-platform">{t('transit.platform', { code: data.stop.platform })}</span>}
               <Link to={withFeed(`/board/${encodeURIComponent(data.stop.id)}`)}>{t('transit.stop.board')}</Link>
               {data.stop.station && (
                 <Link to={withFeed(`/go/stops/${encodeURIComponent(data.stop.station.id)}`)} data-testid="station-link">{t('transit.stop.station', { station: data.stop.station.name })}</Link>
@@ -55,7 +56,11 @@ export function StopPage() {
                       <Link className="arrival-route" to={withFeed(`/go/routes/${encodeURIComponent(arrival.routeId)}`)} aria-label={t('transit.line', { name: routeName(arrival.routeId) })}>
                         {routeName(arrival.routeId)}
                       </Link>
-                      <span className="arrival-headsign">{arrival.terminates ? t('transit.stop.terminates') : <><span className="label">{t('transit.stop.headsign')} </span>{arrival.headsign}</>}</span>
+                      <span className="arrival-headsign">
+                        {arrival.terminates ? t('transit.stop.terminates') : <><span className="label">{t('transit.stop.headsign')} </span>{arrival.headsign}</>}
+                        {/* A station's board gathers its bays: each bus says which one it calls at. */}
+                        {boardsAt(arrival, data.stop.id) && <span className="arrival-platform">{t('transit.platform', { code: arrival.platform })}</span>}
+                      </span>
                       <span className="arrival-when">
                         {isHere(arrival) ? <strong className="arrival-due">{t('transit.here')}</strong>
                           : minutes === 0 ? <strong className="arrival-due">{t('transit.due')}</strong> : <><strong className="arrival-minutes">{minutes}</strong> {t('transit.minuteUnit')}</>}
@@ -88,7 +93,7 @@ export function StopPage() {
  * about the same bus. Nothing is said until `arrivals` are given (the page holds them back until it has
  * the route names, so that the first words are the ones on the bus).
  */
-function useAnnouncement(arrivals: Arrival[] | undefined, now: number, routeName: (id: string) => string): string {
+function useAnnouncement(arrivals: Arrival[] | undefined, now: number, routeName: (id: string) => string, stopId?: string): string {
   const { t } = useTranslation();
   const whereabouts = useWhereaboutsText();
   const [text, setText] = useState('');
@@ -107,9 +112,11 @@ function useAnnouncement(arrivals: Arrival[] | undefined, now: number, routeName
   function say(bus: Arrival, minutes: number): string {
     const where = minutes === 0 ? null : whereabouts(bus);
     const when = isHere(bus) ? t('transit.stop.hereNow') : minutes === 0 ? t('transit.stop.dueNow') : t('transit.stop.in', { count: minutes });
-    return t(bus.terminates ? 'transit.stop.announceTerminates' : 'transit.stop.announce', {
+    const at = stopId !== undefined && boardsAt(bus, stopId);
+    return t(bus.terminates ? 'transit.stop.announceTerminates' : at ? 'transit.stop.announceAt' : 'transit.stop.announce', {
       route: t('transit.line', { name: routeName(bus.routeId) }),
       headsign: bus.headsign,
+      platform: at ? t('transit.platform', { code: bus.platform }) : '',
       when: where ? t('transit.stop.whenWhere', { when, where }) : when,
       kind: bus.live ? t('transit.live') : t('transit.scheduled'),
     });

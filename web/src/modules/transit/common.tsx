@@ -85,6 +85,13 @@ export function Whereabouts({ arrival, distance = false, className = '' }: { arr
 
 type Where = Pick<Arrival, 'stopsAway' | 'metresAway' | 'waitingAtFirstStop'>;
 
+/**
+ * The platform or bay to board at, worth saying on a row when the board is a station's (its bays differ
+ * from row to row); on a bay's own board the page says it once.
+ */
+export const boardsAt = (arrival: Arrival, boardStopId: string): arrival is Arrival & { platform: string } =>
+  arrival.platform !== null && arrival.stopId !== boardStopId;
+
 /** A tracked bus standing at this stop on its way (its operator says so): "已到站" rather than minutes. */
 export const isHere = (arrival: Where) => arrival.stopsAway === 0 && !arrival.waitingAtFirstStop;
 

@@ -62,18 +62,20 @@ function lineStops(from: Point, to: Point): Point[] {
 
 /** The demo network as GTFS files (text), ready for zipFiles and import. */
 export function demoNetworkFeed(): Record<string, string> {
-  const stops: string[] = ['stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station'];
+  const stops: string[] = ['stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station,platform_code'];
   // A hub at each district centre a line starts or ends at: a station whose bays are the lines' end stops.
   const hubs = new Set(LINES.flatMap((line) => [line.from, line.to]));
   for (const district of [...hubs].sort()) {
     const [lon, lat] = DISTRICT_CENTRES[district]!;
-    stops.push(`hub-${district},${hubName(district)},${lat.toFixed(6)},${lon.toFixed(6)},1,`);
+    stops.push(`hub-${district},${hubName(district)},${lat.toFixed(6)},${lon.toFixed(6)},1,,`);
   }
   const routes: string[] = ['route_id,agency_id,route_short_name,route_long_name,route_type,route_color'];
   const trips: string[] = ['route_id,service_id,trip_id,trip_headsign,direction_id,shape_id,block_id'];
   const stopTimes: string[] = ['trip_id,arrival_time,departure_time,stop_id,stop_sequence,timepoint'];
   const shapes: string[] = ['shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence'];
   const namer = new StopNamer(2021);
+  // A hub's bays are numbered as its signs number them, 1 upwards, so that its board says where to board.
+  const baysAt = new Map<string, number>();
   for (const line of LINES) {
     const outbound = lineStops(DISTRICT_CENTRES[line.from]!, DISTRICT_CENTRES[line.to]!);
     // Both kerbs of a place have its name; the ends are bays of the hubs of the districts the line joins.
@@ -89,7 +91,8 @@ export function demoNetworkFeed(): Record<string, string> {
         const offset = direction === 0 ? 0.00005 : -0.00005;
         const place = direction === 0 ? i : points.length - 1 - i;
         const hub = hubAt[place];
-        stops.push(`${id},${names[place]},${(point[1] + offset).toFixed(6)},${point[0].toFixed(6)},0,${hub ? `hub-${hub}` : ''}`);
+        const bay = hub ? baysAt.set(hub, (baysAt.get(hub) ?? 0) + 1).get(hub) : '';
+        stops.push(`${id},${names[place]},${(point[1] + offset).toFixed(6)},${point[0].toFixed(6)},0,${hub ? `hub-${hub}` : ''},${bay}`);
         return id;
       });
       const shapeId = `${line.id}-${direction}`;

@@ -9,7 +9,12 @@ import { openZip, type ZipArchive } from './zip.js';
 import { checkInflatedSize, DEFAULT_MAX_FEED_BYTES, eachRow, MAX_CALLS_PER_TRIP, number, ProblemList } from './feed-files.js';
 import { parseGtfsDate, parseGtfsTime, ZoneClock } from './time.js';
 
-export interface Stop { id: string; name: string; lat: number; lon: number; locationType: number; parentStation: string | null; x: number; y: number }
+export interface Stop {
+  id: string; name: string; lat: number; lon: number; locationType: number; parentStation: string | null;
+  /** platform_code: the platform or bay passengers board at ("3", "A2"), shown on a station's board; null when not given. */
+  platformCode: string | null;
+  x: number; y: number;
+}
 export interface Route { id: string; agencyId: string; shortName: string; longName: string; type: number; color: string }
 export interface Frequency { start: number; end: number; headway: number; exactTimes: boolean }
 
@@ -159,7 +164,7 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
     }
     const lat = absent ? null : number(row, 'stop_lat', 'stops.txt', line, problems, { required: needsPosition, min: -90, max: 90 });
     const lon = absent ? null : number(row, 'stop_lon', 'stops.txt', line, problems, { required: needsPosition, min: -180, max: 180 });
-    rawStops.push({ id, name: row('stop_name'), lat: lat ?? NaN, lon: lon ?? NaN, locationType, parentStation: row('parent_station') || null });
+    rawStops.push({ id, name: row('stop_name'), lat: lat ?? NaN, lon: lon ?? NaN, locationType, parentStation: row('parent_station') || null, platformCode: row('platform_code') || null });
   }, options.onProgress);
   // Stop times keep a stop's number, not a string per row.
   const stopNumbers = new StopNumbers(rawStops.map((stop) => stop.id));
