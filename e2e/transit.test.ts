@@ -324,14 +324,16 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(await board.locator('.board-headsign').allTextContents()).toContain('终点站 · 不载客');
   });
 
-  it('says at which bay to board each bus on a station\'s page and display, and a bay\'s own on its page', async () => {
-    // The same lines, route 15's two ends made the bays 1 (S01) and B2 (S12) of one station.
+  it('says at which bay to board each bus, and which take a wheelchair, on a station\'s page and display, and a bay\'s own on its page', async () => {
+    // The same lines, route 15's two ends made the bays 1 (S01) and B2 (S12) of one station, step-free;
+    // route 15's buses out take a wheelchair, those back do not, route 42's feed says nothing.
     const { files } = feedAround(Math.floor(Date.now() / 1000));
     const stops = files['stops.txt'].trimEnd().split('\n').map((row, i) => {
-      if (i === 0) return `${row},location_type,parent_station,platform_code`;
-      return row.startsWith('S01,') ? `${row},0,HUB,1` : row.startsWith('S12,') ? `${row},0,HUB,B2` : `${row},0,,`;
+      if (i === 0) return `${row},location_type,parent_station,platform_code,wheelchair_boarding`;
+      return row.startsWith('S01,') ? `${row},0,HUB,1,` : row.startsWith('S12,') ? `${row},0,HUB,B2,` : `${row},0,,,`;
     });
-    const hubFeed = { ...files, 'stops.txt': [...stops, 'HUB,海城枢纽,0,0.03,1,,'].join('\n') + '\n' };
+    const trips = files['trips.txt'].trimEnd().split('\n').map((row, i) => (i === 0 ? `${row},wheelchair_accessible` : `${row},${row.includes(',R15-0-') ? 1 : row.includes(',R15-1-') ? 2 : ''}`));
+    const hubFeed = { ...files, 'stops.txt': [...stops, 'HUB,海城枢纽,0,0.03,1,,,1'].join('\n') + '\n', 'trips.txt': trips.join('\n') + '\n' };
     const imported = await fetch(`${server.url}/api/v1/transit/feeds?id=hub`, {
       method: 'POST', body: new Blob([new Uint8Array(zipFiles(hubFeed))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` },
     });
@@ -340,11 +342,15 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
       const page = await newPage({ width: 390, height: 844 });
       await page.goto(`${server.url}/go/stops/HUB?feed=hub`);
       await page.waitForSelector('.arrival');
-      const rows = await page.locator('.arrival').evaluateAll((items) => items.map((item) => [item.getAttribute('data-trip'), item.querySelector('.arrival-platform')?.textContent ?? null]));
+      const rows = await page.locator('.arrival').evaluateAll((items) => items.map((item) => [item.getAttribute('data-trip'), item.querySelector('.arrival-platform')?.textContent ?? null, item.querySelector('.wheelchair')?.textContent ?? null]));
       // Route 15 out leaves from bay 1, back from bay B2 (the buses ending their trips there are not on a station's board).
       expect(new Set(rows.map(([trip]) => trip!.slice(0, 6)))).toEqual(new Set(['R15-0-', 'R15-1-']));
-      for (const [trip, platform] of rows) expect(platform).toBe(trip!.startsWith('R15-0-') ? '1 号站台' : 'B2 号站台');
-      await page.waitForFunction(() => /在(1|B2) 号站台上车/.test(document.querySelector('[data-testid="announcement"]')?.textContent ?? ''));
+      for (const [trip, platform, wheelchair] of rows) {
+        expect(platform).toBe(trip!.startsWith('R15-0-') ? '1 号站台' : 'B2 号站台');
+        expect(wheelchair).toBe(trip!.startsWith('R15-0-') ? '♿ 无障碍车辆' : '非无障碍车辆');
+      }
+      expect(await page.getByTestId('stop-wheelchair').textContent()).toBe('♿ 可无障碍上车');
+      await page.waitForFunction(() => /^15路，开往.+，在(1|B2) 号站台上车，.+，(无障碍车辆|非无障碍车辆)。$/.test(document.querySelector('[data-testid="announcement"]')?.textContent ?? ''));
 
       const board = await newPage({ width: 1920, height: 1080 });
       await board.goto(`${server.url}/board/HUB?feed=hub&lang=en`);
@@ -352,10 +358,14 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
       const platforms = await board.locator('.board-row .board-platform').allTextContents();
       expect(platforms.length).toBe(await board.locator('.board-row').count());
       expect(new Set(platforms)).toEqual(new Set(['Platform 1', 'Platform B2']));
+      // The sign alone, and only for the buses that take a wheelchair (its words for screen readers).
+      const signs = await board.locator('.board-row').evaluateAll((items) => items.map((item) => [item.querySelector('.board-platform')?.textContent, item.querySelector('.board-wheelchair')?.textContent ?? null]));
+      for (const [platform, sign] of signs) expect(sign).toBe(platform === 'Platform 1' ? '♿Wheelchair accessible' : null);
 
       await page.goto(`${server.url}/go/stops/S12?feed=hub`);
       await page.waitForSelector('.arrival');
       expect(await page.getByTestId('stop-platform').textContent()).toBe('B2 号站台');
+      expect(await page.getByTestId('stop-wheelchair').textContent()).toBe('♿ 可无障碍上车'); // the station's, the bay saying nothing
       expect(await page.locator('.arrival-platform').count()).toBe(0); // said once, in the heading
     } finally {
       await server.request('DELETE', '/api/v1/transit/feeds/hub', { token: duty });

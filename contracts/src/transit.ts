@@ -58,6 +58,11 @@ export interface Arrival {
    * station's board shows beside each bus; null when the feed gives none.
    */
   platform: string | null;
+  /**
+   * Whether the trip's vehicle takes a wheelchair (GTFS wheelchair_accessible: a low-floor bus with a
+   * ramp); null when the feed does not say.
+   */
+  wheelchairAccessible: boolean | null;
   /** The stop is the trip's last: the bus ends its trip here and takes nobody on. */
   terminates: boolean;
   tripId: string;
@@ -101,6 +106,8 @@ export interface StopArrivals {
     station: { id: string; name: string } | null;
     /** The stop's own platform or bay code (GTFS platform_code), as its sign shows it; null when none. */
     platform: string | null;
+    /** Whether a wheelchair user can board at the stop (its wheelchair_boarding, else its station's); null when the feed does not say. */
+    wheelchairBoarding: boolean | null;
   };
   arrivals: Arrival[];
 }

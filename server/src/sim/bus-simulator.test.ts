@@ -69,7 +69,7 @@ describe('demo buses inside serve', () => {
     expect(await new DemoBuses(server.app, pino({ level: 'silent' }), () => clock.now()).prepare()).toBe(false);
 
     // A database from an earlier version, whose network had no night service and no blocks, gets this one.
-    const earlier = Object.fromEntries(Object.entries(demoNetworkFeed()).map(([name, text]) => [name, name === 'trips.txt' ? text.replace(/,[^,\n]*$/gm, ',') : text]));
+    const earlier = Object.fromEntries(Object.entries(demoNetworkFeed()).map(([name, text]) => [name, name === 'trips.txt' ? text.replace(/,[^,\n]*(,[^,\n]*)$/gm, ',$1') : text]));
     await server.app.transit.service.importFeed(DEMO_BUS_FEED, zipFiles(earlier), 'demo bus network');
     expect(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.tripsByBlock.size).toBe(0);
     expect(await new DemoBuses(server.app, pino({ level: 'silent' }), () => clock.now()).prepare()).toBe(true);
@@ -83,11 +83,19 @@ describe('demo buses inside serve', () => {
     expect(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.stops.get('1-0-01')!.name).toBe('黄浦枢纽站');
 
     // One whose hubs' bays had no numbers gets them.
-    const unnumbered = Object.fromEntries(Object.entries(demoNetworkFeed()).map(([name, text]) => [name, name === 'stops.txt' ? text.replace(/,[^,\n]*$/gm, ',') : text]));
+    const unnumbered = Object.fromEntries(Object.entries(demoNetworkFeed()).map(([name, text]) => [name, name === 'stops.txt' ? text.replace(/,[^,\n]*(,[^,\n]*)$/gm, ',$1') : text]));
     await server.app.transit.service.importFeed(DEMO_BUS_FEED, zipFiles(unnumbered), 'demo bus network');
     expect(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.stops.get('1-0-01')!.platformCode).toBeNull();
     expect(await new DemoBuses(server.app, pino({ level: 'silent' }), () => clock.now()).prepare()).toBe(true);
     expect(server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.stops.get('1-0-01')!.platformCode).toBe('1');
+
+    // One that did not say which buses take a wheelchair gets the network that does.
+    const unsaid = Object.fromEntries(Object.entries(demoNetworkFeed()).map(([name, text]) => [name, name === 'trips.txt' ? text.replace(/,[^,\n]*$/gm, ',') : text]));
+    await server.app.transit.service.importFeed(DEMO_BUS_FEED, zipFiles(unsaid), 'demo bus network');
+    expect(await new DemoBuses(server.app, pino({ level: 'silent' }), () => clock.now()).prepare()).toBe(true);
+    const accessible = [...server.app.transit.service.runtime(DEMO_BUS_FEED).timetable.trips.values()].map((trip) => trip.wheelchairAccessible);
+    expect(accessible.filter((value) => value === false).length).toBeGreaterThan(100); // every sixth bus
+    expect(accessible.filter((value) => value === true).length).toBeGreaterThan(1000);
   }, 120_000);
 
   it('drive a network imported again under the demo id, and stop when the feed is removed', async () => {

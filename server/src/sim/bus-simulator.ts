@@ -44,15 +44,20 @@ export class DemoBuses {
     const network = demoNetworkFeed();
     const stored = transit.feedIds().includes(DEMO_BUS_FEED) ? transit.runtime(DEMO_BUS_FEED).timetable : null;
     // A demo database from an earlier version keeps an earlier network (without the night service, the
-    // blocks, the stops' present names or the hubs' bay numbers): it is replaced by the one this version
-    // generates, keeping what was learned and recorded.
-    const trips = network['trips.txt']!.trimEnd().split('\n').length - 1;
+    // blocks, the stops' present names, the hubs' bay numbers or step-free access): it is replaced by the
+    // one this version generates, keeping what was learned and recorded.
+    const trips = network['trips.txt']!.trimEnd().split('\n').slice(1);
+    const flag = (value: boolean | null | undefined) => (value === true ? '1' : value === false ? '2' : '');
     const restopped = () => network['stops.txt']!.trimEnd().split('\n').slice(1).some((row) => {
       const fields = row.split(',');
       const stop = stored!.stops.get(fields[0]!);
-      return stop?.name !== fields[1] || (stop.platformCode ?? '') !== fields[6];
+      return stop?.name !== fields[1] || (stop.platformCode ?? '') !== fields[6] || flag(stop.wheelchairBoarding) !== fields[7];
     });
-    const outdated = stored !== null && (stored.trips.size !== trips || stored.tripsByBlock.size === 0 || restopped());
+    const retripped = () => trips.some((row) => {
+      const fields = row.split(',');
+      return flag(stored!.trips.get(fields[2]!)?.wheelchairAccessible) !== fields[7];
+    });
+    const outdated = stored !== null && (stored.trips.size !== trips.length || stored.tripsByBlock.size === 0 || restopped() || retripped());
     if (!stored || outdated) {
       const { counts } = await transit.importFeed(DEMO_BUS_FEED, zipFiles(network), 'demo bus network');
       this.log.info({ feed: DEMO_BUS_FEED, counts }, outdated ? 'demo bus network updated' : 'demo bus network imported');

@@ -2,7 +2,7 @@
 // tracked on their trips (and the next trip of their block), the operator's TripUpdates for trips no bus
 // of ours runs (and the runs it added), the timetable for the rest.
 import type { Arrival, StopArrivals } from '@citypulse/contracts';
-import type { Trip } from './gtfs/timetable.js';
+import { wheelchairBoardingAt, type Trip } from './gtfs/timetable.js';
 import { tripRuns } from './tracking/frequencies.js';
 import { isFresh, type FeedRuntime, type TrackedVehicle } from './feed-runtime.js';
 import { atFirstStop, reportedStandingAt } from './tracking/tracker.js';
@@ -28,7 +28,7 @@ export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, opt
   const shown = arrivals.filter((a) => a.predictedArrival >= now - 60 && !(isStation && a.terminates));
   const parent = stop.parentStation && feed.timetable.stopsOfStation.has(stop.parentStation) ? feed.timetable.stops.get(stop.parentStation) : undefined;
   const stationOf = parent ? { id: parent.id, name: parent.name } : null;
-  return { feed: feed.id, stop: { id: stop.id, name: stop.name, timeZone: feed.timetable.agencyTimezone, station: stationOf, platform: stop.platformCode }, arrivals: shown.slice(0, options.limit) };
+  return { feed: feed.id, stop: { id: stop.id, name: stop.name, timeZone: feed.timetable.agencyTimezone, station: stationOf, platform: stop.platformCode, wheelchairBoarding: wheelchairBoardingAt(feed.timetable.stops, stop) }, arrivals: shown.slice(0, options.limit) };
 }
 
 /** Where the bus is, for arrivals no bus we track runs yet (the timetable, the operator, a block's next trip). */
@@ -53,7 +53,7 @@ function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: Arr
     // Counted from the last stop passed (`from` is the first not yet passed, as of the bus's last fix).
     const stopsAway = index >= live.from ? index - live.from + 1 : 0;
     const metresAway = index >= live.from ? Math.max(0, Math.round(trip.pattern.distances[index]! - run.progress)) : 0;
-    arrivals.push({ stopId, platform, terminates: endsAt(trip, index), tripId: feed.copyIdOf(run) ?? trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, stopsAway, metresAway, waitingAtFirstStop: atFirstStop(run), source: 'vehicle' });
+    arrivals.push({ stopId, platform, wheelchairAccessible: trip.wheelchairAccessible, terminates: endsAt(trip, index), tripId: feed.copyIdOf(run) ?? trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted - scheduled), vehicleId: live.ping.vehicleId, live: true, stopsAway, metresAway, waitingAtFirstStop: atFirstStop(run), source: 'vehicle' });
   }
   // The next trip of a tracked bus's block: it leaves when that bus can start it.
   for (const { trip, index } of calls) {
@@ -63,7 +63,7 @@ function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: Arr
       const scheduled = next.dayStart + trip.arrivals[index]!;
       const predicted = scheduled + next.delay;
       if (predicted < now - 60 || predicted > now + options.windowSeconds) continue;
-      arrivals.push({ stopId, platform, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: next.delay, vehicleId: next.vehicleId, live: true, ...NOT_TRACKED, source: 'vehicle' });
+      arrivals.push({ stopId, platform, wheelchairAccessible: trip.wheelchairAccessible, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: next.delay, vehicleId: next.vehicleId, live: true, ...NOT_TRACKED, source: 'vehicle' });
     }
   }
   const clock = feed.timetable.clock;
@@ -82,8 +82,8 @@ function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: Arr
       if (shown < (predicted === null ? now : now - 60) || shown > now + options.windowSeconds) continue;
       if (feed.tracker.serviceDayOf(trip, scheduled) !== day) continue; // the trip does not run that day
       arrivals.push(predicted === null
-        ? { stopId, platform, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: scheduled, delaySeconds: 0, vehicleId: null, live: false, ...NOT_TRACKED, source: 'timetable' }
-        : { stopId, platform, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: predicted - scheduled, vehicleId: fresh!.vehicleId, live: true, ...NOT_TRACKED, source: 'operator' });
+        ? { stopId, platform, wheelchairAccessible: trip.wheelchairAccessible, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: scheduled, delaySeconds: 0, vehicleId: null, live: false, ...NOT_TRACKED, source: 'timetable' }
+        : { stopId, platform, wheelchairAccessible: trip.wheelchairAccessible, terminates: endsAt(trip, index), tripId: trip.id, routeId: trip.routeId, headsign: trip.headsign, stopSequence: trip.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: predicted, delaySeconds: predicted - scheduled, vehicleId: fresh!.vehicleId, live: true, ...NOT_TRACKED, source: 'operator' });
     }
   }
   // Runs the timetable does not have (duplicated or added by the operator) come only from the operator.
@@ -93,7 +93,7 @@ function arrivalsAt(feed: FeedRuntime, stopId: string, now: number, options: Arr
       const predicted = run.arrivals[index]!;
       if (id !== stopId || !Number.isFinite(predicted) || predicted < now - 60 || predicted > now + options.windowSeconds) return;
       const scheduled = Number.isFinite(run.scheduled[index]!) ? Math.round(run.scheduled[index]!) : Math.round(predicted);
-      arrivals.push({ stopId, platform, terminates: index === run.stopIds.length - 1, tripId: run.tripId, routeId: run.routeId, headsign: run.headsign, stopSequence: run.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted) - scheduled, vehicleId: run.vehicleId, live: true, ...NOT_TRACKED, source: 'operator' });
+      arrivals.push({ stopId, platform, wheelchairAccessible: null, terminates: index === run.stopIds.length - 1, tripId: run.tripId, routeId: run.routeId, headsign: run.headsign, stopSequence: run.stopSequences[index]!, scheduledArrival: scheduled, predictedArrival: Math.round(predicted), delaySeconds: Math.round(predicted) - scheduled, vehicleId: run.vehicleId, live: true, ...NOT_TRACKED, source: 'operator' });
     });
   }
 }

@@ -35,20 +35,20 @@ describe.each([
 ] as Array<[string, () => Promise<Db>]>)('the feed store on PGlite %s', (_, open) => {
   it('writes a feed whole, reads it back the same, and leaves reference checks on', async () => {
     const db = await fresh(open);
-    const stops = 'stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station,platform_code\nS,Station,0,0.02,1,,\nA,Stop A,0,0,0,,\nB,Stop B,0,0.009,0,,\nC,Stop C,0,0.018,0,S,2\nD,Stop D,0,0.027,0,S,A1\n';
-    const draft = await readFeedFile(zipFiles(lineFeed({ 'trips.txt': 'route_id,service_id,trip_id,trip_headsign,direction_id,block_id\nR1,ALL,T1,East,0,B1\nR1,ALL,T2,,,\n', 'stops.txt': stops })));
+    const stops = 'stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station,platform_code,wheelchair_boarding\nS,Station,0,0.02,1,,,1\nA,Stop A,0,0,0,,,2\nB,Stop B,0,0.009,0,,,\nC,Stop C,0,0.018,0,S,2,\nD,Stop D,0,0.027,0,S,A1,1\n';
+    const draft = await readFeedFile(zipFiles(lineFeed({ 'trips.txt': 'route_id,service_id,trip_id,trip_headsign,direction_id,block_id,wheelchair_accessible\nR1,ALL,T1,East,0,B1,1\nR1,ALL,T2,,,,\n', 'stops.txt': stops })));
     expect(await replaceFeed(db, 'line', draft, 'line.zip')).toEqual(countsOf(draft));
     const stored = (await readStoredFeed(db, 'line'))!;
     expect(countsOf(stored)).toEqual(countsOf(draft));
     // What the feed left out stays left out (the timetable fills it in the same way each time it is built).
-    expect([...stored.trips.values()].map((t) => [t.trip.id, t.trip.blockId, t.trip.directionId, t.trip.headsign]).sort()).toEqual([['T1', 'B1', 0, 'East'], ['T2', null, null, '']]);
+    expect([...stored.trips.values()].map((t) => [t.trip.id, t.trip.blockId, t.trip.directionId, t.trip.headsign, t.trip.wheelchairAccessible]).sort()).toEqual([['T1', 'B1', 0, 'East', true], ['T2', null, null, '', null]]);
     stored.trips.get('T1')!.calls.sortBySequence(); // (read back in no particular order; the timetable sorts them)
     expect([...stored.trips.get('T1')!.calls].map(({ sequence, stopId, arrival, departure }) => ({ sequence, stopId, arrival, departure }))).toEqual([
       { sequence: 1, stopId: 'A', arrival: 8 * 3600, departure: 8 * 3600 }, { sequence: 2, stopId: 'B', arrival: 8 * 3600 + 300, departure: 8 * 3600 + 300 },
       { sequence: 3, stopId: 'C', arrival: null, departure: null }, { sequence: 4, stopId: 'D', arrival: 8 * 3600 + 900, departure: 8 * 3600 + 900 },
     ]);
-    expect(stored.stops.map((s) => [s.id, s.locationType, s.parentStation, s.platformCode]).sort()).toEqual([
-      ['A', 0, null, null], ['B', 0, null, null], ['C', 0, 'S', '2'], ['D', 0, 'S', 'A1'], ['S', 1, null, null]]);
+    expect(stored.stops.map((s) => [s.id, s.locationType, s.parentStation, s.platformCode, s.wheelchairBoarding]).sort()).toEqual([
+      ['A', 0, null, null, false], ['B', 0, null, null, null], ['C', 0, 'S', '2', null], ['D', 0, 'S', 'A1', true], ['S', 1, null, null, true]]);
     // Read back the stop times of one trip at a time, the same.
     const paged = (await readStoredFeed(db, 'line', { pageTrips: 1 }))!;
     for (const id of ['T1', 'T2']) {

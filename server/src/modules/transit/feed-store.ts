@@ -64,7 +64,7 @@ export async function replaceFeed(db: Db, feedId: string, draft: FeedDraft, sour
       ['stop_id', 'text', stops.map((s) => s.id)], ['name', 'text', stops.map((s) => s.name)],
       ['lat', 'float8', stops.map((s) => (Number.isFinite(s.lat) ? s.lat : null))], ['lon', 'float8', stops.map((s) => (Number.isFinite(s.lon) ? s.lon : null))],
       ['location_type', 'int2', stops.map((s) => s.locationType)], ['parent_station', 'text', stops.map((s) => s.parentStation)],
-      ['platform_code', 'text', stops.map((s) => s.platformCode)],
+      ['platform_code', 'text', stops.map((s) => s.platformCode)], ['wheelchair_boarding', 'bool', stops.map((s) => s.wheelchairBoarding)],
     ], progress('stops'));
     const routes = [...draft.routes.values()];
     await insertColumns(tx, 'transit_route', feedId, [
@@ -85,7 +85,7 @@ export async function replaceFeed(db: Db, feedId: string, draft: FeedDraft, sour
     await insertColumns(tx, 'transit_trip', feedId, [
       ['trip_id', 'text', trips.map((t) => t.trip.id)], ['route_id', 'text', trips.map((t) => t.trip.routeId)], ['service_id', 'text', trips.map((t) => t.trip.serviceId)],
       ['headsign', 'text', trips.map((t) => t.trip.headsign)], ['direction_id', 'int2', trips.map((t) => t.trip.directionId)], ['shape_id', 'text', trips.map((t) => t.trip.shapeId)],
-      ['block_id', 'text', trips.map((t) => t.trip.blockId)],
+      ['block_id', 'text', trips.map((t) => t.trip.blockId)], ['wheelchair_accessible', 'bool', trips.map((t) => t.trip.wheelchairAccessible)],
     ], progress('trips'));
     // Stop times are laid out as columns a slice at a time: the packed calls take 20 bytes a row, these
     // columns over 40, and a whole feed of them at once would be most of what an import holds.
@@ -157,14 +157,14 @@ export async function readStoredFeed(db: Db, feedId: string, { pageTrips = LOAD_
   const [feed] = await db.query<{ agency_timezone: string }>('select agency_timezone from transit_feed where id = $1', [feedId]);
   if (!feed) return null;
   const agencies = await db.query<{ agency_id: string; name: string; url: string; timezone: string }>('select agency_id, name, url, timezone from transit_agency where feed_id = $1', [feedId]);
-  const stops = await db.query<{ stop_id: string; name: string; lat: number | null; lon: number | null; location_type: number; parent_station: string | null; platform_code: string | null }>(
-    'select stop_id, name, lat, lon, location_type, parent_station, platform_code from transit_stop where feed_id = $1', [feedId]);
+  const stops = await db.query<{ stop_id: string; name: string; lat: number | null; lon: number | null; location_type: number; parent_station: string | null; platform_code: string | null; wheelchair_boarding: boolean | null }>(
+    'select stop_id, name, lat, lon, location_type, parent_station, platform_code, wheelchair_boarding from transit_stop where feed_id = $1', [feedId]);
   const routes = await db.query<{ route_id: string; agency_id: string; short_name: string; long_name: string; route_type: number; color: string }>(
     'select route_id, agency_id, short_name, long_name, route_type, color from transit_route where feed_id = $1', [feedId]);
   const services = await db.query<{ service_id: string; weekdays: boolean[]; start_date: unknown; end_date: unknown; added_dates: unknown[]; removed_dates: unknown[] }>(
     'select service_id, weekdays, start_date, end_date, added_dates, removed_dates from transit_service where feed_id = $1', [feedId]);
-  const trips = await db.query<{ trip_id: string; route_id: string; service_id: string; headsign: string; direction_id: number | null; shape_id: string | null; block_id: string | null }>(
-    'select trip_id, route_id, service_id, headsign, direction_id, shape_id, block_id from transit_trip where feed_id = $1', [feedId]);
+  const trips = await db.query<{ trip_id: string; route_id: string; service_id: string; headsign: string; direction_id: number | null; shape_id: string | null; block_id: string | null; wheelchair_accessible: boolean | null }>(
+    'select trip_id, route_id, service_id, headsign, direction_id, shape_id, block_id, wheelchair_accessible from transit_trip where feed_id = $1', [feedId]);
   const frequencies = await db.query<{ trip_id: string; start_seconds: number; end_seconds: number; headway_seconds: number; exact_times: boolean }>(
     'select trip_id, start_seconds, end_seconds, headway_seconds, exact_times from transit_frequency where feed_id = $1', [feedId]);
   const shapePoints = await db.query<{ shape_id: string; sequence: number; lat: number; lon: number }>('select shape_id, sequence, lat, lon from transit_shape_point where feed_id = $1', [feedId]);
@@ -175,14 +175,14 @@ export async function readStoredFeed(db: Db, feedId: string, { pageTrips = LOAD_
   const draft: FeedDraft = {
     agencyTimezone: feed.agency_timezone,
     agencies: agencies.map((a) => ({ id: a.agency_id, name: a.name, url: a.url, timezone: a.timezone })),
-    stops: stops.map((s) => ({ id: s.stop_id, name: s.name, lat: s.lat ?? NaN, lon: s.lon ?? NaN, locationType: s.location_type, parentStation: s.parent_station, platformCode: s.platform_code })),
+    stops: stops.map((s) => ({ id: s.stop_id, name: s.name, lat: s.lat ?? NaN, lon: s.lon ?? NaN, locationType: s.location_type, parentStation: s.parent_station, platformCode: s.platform_code, wheelchairBoarding: s.wheelchair_boarding })),
     routes: new Map(routes.map((r) => [r.route_id, { id: r.route_id, agencyId: r.agency_id, shortName: r.short_name, longName: r.long_name, type: r.route_type, color: r.color }])),
     services: new Map(services.map((s) => [s.service_id, {
       days: s.weekdays, start: s.start_date === null ? -Infinity : dayOf(s.start_date), end: s.end_date === null ? Infinity : dayOf(s.end_date),
       added: new Set(s.added_dates.map(dayOf)), removed: new Set(s.removed_dates.map(dayOf)),
     } satisfies Service])),
     shapePoints: new Map(),
-    trips: new Map(trips.map((t) => [t.trip_id, { trip: { id: t.trip_id, routeId: t.route_id, serviceId: t.service_id, directionId: t.direction_id, headsign: t.headsign, shapeId: t.shape_id, blockId: t.block_id, frequencies: [] }, line: 0, calls: new TripCalls(stopNumbers) }])),
+    trips: new Map(trips.map((t) => [t.trip_id, { trip: { id: t.trip_id, routeId: t.route_id, serviceId: t.service_id, directionId: t.direction_id, headsign: t.headsign, shapeId: t.shape_id, blockId: t.block_id, wheelchairAccessible: t.wheelchair_accessible, frequencies: [] }, line: 0, calls: new TripCalls(stopNumbers) }])),
     transfers: transfers.map((t) => ({ fromStopId: t.from_stop_id, toStopId: t.to_stop_id, type: t.transfer_type, minTransferTime: t.min_transfer_time })),
   };
   // Stop times for a page of trips at a time: as row objects a whole feed of them would take several

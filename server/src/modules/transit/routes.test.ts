@@ -175,7 +175,7 @@ describe('realtime in, predictions out', () => {
   it('answers the next arrivals at a stop, live and scheduled', async () => {
     const arrivals = await server.request('GET', '/api/v1/transit/stops/C/arrivals?feed=line');
     expect(arrivals.status).toBe(200);
-    expect(arrivals.body.stop).toEqual({ id: 'C', name: 'Stop C', timeZone: 'UTC', station: null, platform: null }); // the feed's agency_timezone
+    expect(arrivals.body.stop).toEqual({ id: 'C', name: 'Stop C', timeZone: 'UTC', station: null, platform: null, wheelchairBoarding: null }); // the feed's agency_timezone
     const [live, scheduled] = arrivals.body.arrivals;
     // V1 is at 1300 m at 08:06, 30 s ahead of the timetable: C (08:10) in 210 s, announced 4% early.
     const predicted = at('08:06:00') + Math.round(0.96 * 210);
@@ -237,10 +237,12 @@ describe('realtime in, predictions out', () => {
 
   it('streams a station\'s arrivals, those of its stops, as a bus bound for one of them reports', async () => {
     const duty = await server.login('duty');
-    // C and D are the two bays of the station TERM, signed "2" and "A1".
-    const stops = ['stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station,platform_code', 'TERM,Terminal,0,0.022,1,,',
-      ...['A', 'B', 'C', 'D'].map((id, i) => `${id},Stop ${id},0,${lineLongitude(i * 1000).toFixed(6)},0,${i >= 2 ? 'TERM' : ''},${['', '', '2', 'A1'][i]}`)].join('\n') + '\n';
-    expect((await upload('terminal', zipFiles(lineFeed({ 'stops.txt': stops })), duty)).status).toBe(201);
+    // C and D are the two bays of the station TERM, signed "2" and "A1"; TERM is step-free, and so C, saying nothing itself.
+    const stops = ['stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station,platform_code,wheelchair_boarding', 'TERM,Terminal,0,0.022,1,,,1',
+      ...['A', 'B', 'C', 'D'].map((id, i) => `${id},Stop ${id},0,${lineLongitude(i * 1000).toFixed(6)},0,${i >= 2 ? 'TERM' : ''},${['', '', '2', 'A1'][i]},${['', '', '', '2'][i]}`)].join('\n') + '\n';
+    // T1's bus takes a wheelchair, T2's does not.
+    const trips = 'route_id,service_id,trip_id,trip_headsign,direction_id,wheelchair_accessible\nR1,ALL,T1,East,0,1\nR1,ALL,T2,East,0,2\n';
+    expect((await upload('terminal', zipFiles(lineFeed({ 'stops.txt': stops, 'trips.txt': trips })), duty)).status).toBe(201);
     const stream = await openEventStream(`${server.url}/api/v1/transit/stops/TERM/stream?feed=terminal`);
     const first = (await stream.next()).data;
     expect(first.stop).toMatchObject({ id: 'TERM', name: 'Terminal' });
@@ -248,11 +250,13 @@ describe('realtime in, predictions out', () => {
     expect(first.arrivals.map((arrival: { tripId: string; stopId: string; live: boolean }) => [arrival.tripId, arrival.stopId, arrival.live])).toEqual([['T1', 'C', false], ['T2', 'C', false]]);
     // Each says where to board; the station itself has no platform of its own.
     expect(first.arrivals.map((arrival: { platform: string | null }) => arrival.platform)).toEqual(['2', '2']);
-    expect(first.stop.platform).toBeNull();
+    expect(first.arrivals.map((arrival: { wheelchairAccessible: boolean | null }) => arrival.wheelchairAccessible)).toEqual([true, false]);
+    expect(first.stop).toMatchObject({ platform: null, wheelchairBoarding: true });
+    expect((await server.request('GET', '/api/v1/transit/stops/C/arrivals?feed=terminal')).body.stop.wheelchairBoarding).toBe(true);
     const bay = await server.request('GET', '/api/v1/transit/stops/D/arrivals?feed=terminal');
     expect(bay.body.arrivals.map((arrival: { tripId: string; terminates: boolean }) => [arrival.tripId, arrival.terminates])).toEqual([['T1', true], ['T2', true]]);
     expect(bay.body.stop.station).toEqual({ id: 'TERM', name: 'Terminal' }); // a bay's page links to its station's
-    expect(bay.body.stop.platform).toBe('A1');
+    expect(bay.body.stop).toMatchObject({ platform: 'A1', wheelchairBoarding: false });
     await server.request('POST', '/api/v1/transit/realtime?feed=terminal', { token: duty, body: { header: { gtfsRealtimeVersion: '2.0', timestamp: at('08:06:30') }, entity: [position('V9', 'T1', at('08:06:30'), 1200)] } });
     const second = (await stream.next()).data;
     expect(second.arrivals.filter((arrival: { tripId: string }) => arrival.tripId === 'T1').map((arrival: { stopId: string; vehicleId: string; terminates: boolean }) => [arrival.stopId, arrival.vehicleId, arrival.terminates])).toEqual([['C', 'V9', false]]);

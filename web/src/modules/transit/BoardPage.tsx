@@ -4,7 +4,7 @@
 import { useEffect } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { boardsAt, feedProblem, isHere, isUnknownPlace, Lateness, StreamBadge, Whereabouts, useClockText, useDateText, useFeed, useFeedProblemText, useRouteNames } from './common';
+import { boardsAt, feedProblem, isHere, Wheelchair, isUnknownPlace, Lateness, StreamBadge, Whereabouts, useClockText, useDateText, useFeed, useFeedProblemText, useRouteNames } from './common';
 import { minutesUntil, useNow, useStopArrivals } from './stream';
 
 const ROWS = 6;
@@ -68,6 +68,7 @@ export function BoardPage() {
                   <span className="board-dest">
                     <span className="board-headsign">{arrival.terminates ? t('transit.stop.terminates') : <><span className="board-towards">{t('transit.stop.headsign')}</span> {arrival.headsign}</>}</span>
                     {boardsAt(arrival, data.stop.id) && <span className="board-platform">{t('transit.platform', { code: arrival.platform })}</span>}
+                    <Wheelchair accessible={arrival.wheelchairAccessible} iconOnly className="board-wheelchair" />
                     {/* A bus here says so where the minutes stand; the row has no room to say it twice. */}
                     {!isHere(arrival) && <Whereabouts arrival={arrival} className="board-where" />}
                   </span>

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { boardsAt, isHere, Lateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useRouteNames, useWhereaboutsText, Whereabouts } from './common';
+import { boardsAt, isHere, Lateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useRouteNames, useWhereaboutsText, Whereabouts, Wheelchair } from './common';
 import { isDue, minutesUntil, useNow, useStopArrivals } from './stream';
 import type { Arrival } from './types';
 
@@ -38,6 +38,9 @@ export function StopPage() {
             <p className="stop-meta">
               <span>{t('transit.stop.stopId', { id: data.stop.id })}</span>
               {data.stop.platform && <span data-testid="stop-platform">{t('transit.platform', { code: data.stop.platform })}</span>}
+              {data.stop.wheelchairBoarding !== null && (
+                <span data-testid="stop-wheelchair">{data.stop.wheelchairBoarding ? <><span aria-hidden="true">♿ </span>{t('transit.stopWheelchair')}</> : t('transit.stopWheelchairNo')}</span>
+              )}
               <Link to={withFeed(`/board/${encodeURIComponent(data.stop.id)}`)}>{t('transit.stop.board')}</Link>
               {data.stop.station && (
                 <Link to={withFeed(`/go/stops/${encodeURIComponent(data.stop.station.id)}`)} data-testid="station-link">{t('transit.stop.station', { station: data.stop.station.name })}</Link>
@@ -72,6 +75,7 @@ export function StopPage() {
                         </span>
                         {arrival.live && <Lateness seconds={arrival.delaySeconds} />}
                         <Whereabouts arrival={arrival} distance />
+                        <Wheelchair accessible={arrival.wheelchairAccessible} />
                       </span>
                     </li>
                   );
@@ -118,7 +122,7 @@ function useAnnouncement(arrivals: Arrival[] | undefined, now: number, routeName
       headsign: bus.headsign,
       platform: at ? t('transit.platform', { code: bus.platform }) : '',
       when: where ? t('transit.stop.whenWhere', { when, where }) : when,
-      kind: bus.live ? t('transit.live') : t('transit.scheduled'),
+      kind: [bus.live ? t('transit.live') : t('transit.scheduled'), ...(bus.wheelchairAccessible === null ? [] : [t(bus.wheelchairAccessible ? 'transit.wheelchair' : 'transit.wheelchairNo')])].join(t('transit.stop.listSeparator')),
     });
   }
 }

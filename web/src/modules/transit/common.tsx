@@ -69,6 +69,22 @@ export function Lateness({ seconds, className = '' }: { seconds: number; classNa
   return <span className={`delay ${seconds >= LATE_SECONDS ? 'is-late' : ''} ${className}`}>{delayText(seconds)}</span>;
 }
 
+/**
+ * Whether the bus takes a wheelchair, as the feed says (its trip's wheelchair_accessible): the sign and
+ * words for yes, plain words for no (a wheelchair user needs both), nothing when the feed does not say.
+ * `iconOnly`: the display at the stop shows the sign alone, its words for screen readers.
+ */
+export function Wheelchair({ accessible, iconOnly = false, className = '' }: { accessible: boolean | null; iconOnly?: boolean; className?: string }) {
+  const { t } = useTranslation();
+  if (accessible === null || (iconOnly && !accessible)) return null;
+  if (!accessible) return <span className={`wheelchair is-no ${className}`}>{t('transit.wheelchairNo')}</span>;
+  return (
+    <span className={`wheelchair is-yes ${className}`} title={t('transit.wheelchair')}>
+      <span aria-hidden="true">♿</span>{iconOnly ? <span className="sr-only">{t('transit.wheelchair')}</span> : ` ${t('transit.wheelchair')}`}
+    </span>
+  );
+}
+
 /** A distance as a person would say it: to 10 m, and to 50 m beyond 200 m (a phone's fix, or a bus's, is no closer). */
 export const roundedMetres = (metres: number) => (metres < 200 ? Math.max(10, Math.round(metres / 10) * 10) : Math.round(metres / 50) * 50);
 

@@ -6,7 +6,7 @@ export const transitZh = {
   live: '实时', scheduled: '计划', liveLong: '实时预测（车辆位置）', scheduledLong: '按时刻表',
   due: '即将进站', minutes: '{{count}} 分钟', minuteUnit: '分钟',
   late: '晚点 {{count}} 分钟', early: '早 {{count}} 分钟', onTime: '准点',
-  platform: '{{code}} 号站台', away: '还有 {{count}} 站', atStop: '在本站候发', atStopNow: '正在上下客', here: '已到站', waitingAtStart: '首站候发', awayKm: '{{km}} 公里', awayMetres: '{{metres}} 米',
+  platform: '{{code}} 号站台', wheelchair: '无障碍车辆', wheelchairNo: '非无障碍车辆', stopWheelchair: '可无障碍上车', stopWheelchairNo: '本站无无障碍上车设施', away: '还有 {{count}} 站', atStop: '在本站候发', atStopNow: '正在上下客', here: '已到站', waitingAtStart: '首站候发', awayKm: '{{km}} 公里', awayMetres: '{{metres}} 米',
   network: {
     label: '公交网络', title: '选择公交网络', hint: '本市有多个公交网络，请先选择要查询的网络',
     summary: '{{routes}} 条线路，{{stops}} 个车站', choose: '选择公交网络',
@@ -23,7 +23,7 @@ export const transitZh = {
   stop: {
     title: '{{stop}} · 到站信息', stopId: '站号 {{id}}', route: '线路', headsign: '开往', arrives: '到站', status: '状态', delay: '晚点/早到',
     vehicle: '车辆', none: '未来一小时没有车次', updated: '更新于 {{time}}', board: '电子站牌', station: '{{station}}全部线路', announce: '{{route}}，开往{{headsign}}，{{when}}，{{kind}}。', announceAt: '{{route}}，开往{{headsign}}，在{{platform}}上车，{{when}}，{{kind}}。', announceTerminates: '{{route}}，终点站，不再载客，{{when}}，{{kind}}。', terminates: '终点站 · 不载客',
-    whenWhere: '{{when}}，{{where}}', announceNone: '未来一小时没有车次。', in: '{{count}} 分钟后到站', dueNow: '即将进站', hereNow: '已到站', back: '查找其他车站', caption: '下一班车，按到站时间排序',
+    whenWhere: '{{when}}，{{where}}', listSeparator: '，', announceNone: '未来一小时没有车次。', in: '{{count}} 分钟后到站', dueNow: '即将进站', hereNow: '已到站', back: '查找其他车站', caption: '下一班车，按到站时间排序',
     notFound: '没有站号为“{{id}}”的车站，请检查链接或重新查找。',
   },
   route: {
@@ -72,7 +72,7 @@ export const transitEn: WithSingulars<TransitMessages> = {
   live: 'Live', scheduled: 'Scheduled', liveLong: 'Live prediction (vehicle position)', scheduledLong: 'From the timetable',
   due: 'Due', minutes: '{{count}} min', minuteUnit: 'min',
   late: '{{count}} min late', early: '{{count}} min early', onTime: 'On time',
-  platform: 'Platform {{code}}', away: '{{count}} stops away', away_one: '1 stop away', atStop: 'Waiting here to leave', atStopNow: 'Boarding now', here: 'Here', waitingAtStart: 'at the first stop', awayKm: '{{km}} km', awayMetres: '{{metres}} m',
+  platform: 'Platform {{code}}', wheelchair: 'Wheelchair accessible', wheelchairNo: 'Not wheelchair accessible', stopWheelchair: 'Step-free boarding', stopWheelchairNo: 'No step-free boarding at this stop', away: '{{count}} stops away', away_one: '1 stop away', atStop: 'Waiting here to leave', atStopNow: 'Boarding now', here: 'Here', waitingAtStart: 'at the first stop', awayKm: '{{km}} km', awayMetres: '{{metres}} m',
   network: {
     label: 'Bus network', title: 'Choose a bus network', hint: 'The city has several bus networks: choose the one to look in first',
     summary: '{{routes}} routes, {{stops}} stops', choose: 'Choose a bus network',
@@ -89,7 +89,7 @@ export const transitEn: WithSingulars<TransitMessages> = {
   stop: {
     title: '{{stop}} · Arrivals', stopId: 'Stop {{id}}', route: 'Route', headsign: 'Towards', arrives: 'Arrives', status: 'Status', delay: 'Late/early',
     vehicle: 'Vehicle', none: 'No service in the next hour', updated: 'Updated {{time}}', board: 'Stop display', station: 'All routes at {{station}}', announce: '{{route}} towards {{headsign}}, {{when}}, {{kind}}.', announceAt: '{{route}} towards {{headsign}} from {{platform}}, {{when}}, {{kind}}.', announceTerminates: '{{route}}, terminates here, no boarding, {{when}}, {{kind}}.', terminates: 'Terminates here · no boarding',
-    whenWhere: '{{when}}, {{where}}', announceNone: 'No service in the next hour.', in: 'in {{count}} minutes', in_one: 'in 1 minute', dueNow: 'due now', hereNow: 'at the stop now', back: 'Find another stop', caption: 'Next buses, soonest first',
+    whenWhere: '{{when}}, {{where}}', listSeparator: ', ', announceNone: 'No service in the next hour.', in: 'in {{count}} minutes', in_one: 'in 1 minute', dueNow: 'due now', hereNow: 'at the stop now', back: 'Find another stop', caption: 'Next buses, soonest first',
     notFound: 'There is no stop numbered "{{id}}". Check the link, or find the stop again.',
   },
   route: {

@@ -60,17 +60,21 @@ function lineStops(from: Point, to: Point): Point[] {
   return stops;
 }
 
+/** Every sixth bus of a line's shift is an older high-floor one, without a ramp: the rest take a wheelchair. */
+const lowFloor = (block: string) => Number(block.slice(-2)) % 6 !== 0;
+
 /** The demo network as GTFS files (text), ready for zipFiles and import. */
 export function demoNetworkFeed(): Record<string, string> {
-  const stops: string[] = ['stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station,platform_code'];
+  const stops: string[] = ['stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station,platform_code,wheelchair_boarding'];
   // A hub at each district centre a line starts or ends at: a station whose bays are the lines' end stops.
   const hubs = new Set(LINES.flatMap((line) => [line.from, line.to]));
   for (const district of [...hubs].sort()) {
     const [lon, lat] = DISTRICT_CENTRES[district]!;
-    stops.push(`hub-${district},${hubName(district)},${lat.toFixed(6)},${lon.toFixed(6)},1,,`);
+    // Hubs are built step-free: their bays, saying nothing themselves, are too.
+    stops.push(`hub-${district},${hubName(district)},${lat.toFixed(6)},${lon.toFixed(6)},1,,,1`);
   }
   const routes: string[] = ['route_id,agency_id,route_short_name,route_long_name,route_type,route_color'];
-  const trips: string[] = ['route_id,service_id,trip_id,trip_headsign,direction_id,shape_id,block_id'];
+  const trips: string[] = ['route_id,service_id,trip_id,trip_headsign,direction_id,shape_id,block_id,wheelchair_accessible'];
   const stopTimes: string[] = ['trip_id,arrival_time,departure_time,stop_id,stop_sequence,timepoint'];
   const shapes: string[] = ['shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence'];
   const namer = new StopNamer(2021);
@@ -92,7 +96,7 @@ export function demoNetworkFeed(): Record<string, string> {
         const place = direction === 0 ? i : points.length - 1 - i;
         const hub = hubAt[place];
         const bay = hub ? baysAt.set(hub, (baysAt.get(hub) ?? 0) + 1).get(hub) : '';
-        stops.push(`${id},${names[place]},${(point[1] + offset).toFixed(6)},${point[0].toFixed(6)},0,${hub ? `hub-${hub}` : ''},${bay}`);
+        stops.push(`${id},${names[place]},${(point[1] + offset).toFixed(6)},${point[0].toFixed(6)},0,${hub ? `hub-${hub}` : ''},${bay},`);
         return id;
       });
       const shapeId = `${line.id}-${direction}`;
@@ -126,7 +130,7 @@ export function demoNetworkFeed(): Record<string, string> {
       const waiting = shift.standing[trip.direction]!;
       const index = waiting.findIndex((bus) => bus.free <= trip.departure);
       const bus = index >= 0 ? waiting.splice(index, 1)[0]! : { block: `${line.id}-${name}${String(++shift.buses).padStart(2, '0')}`, free: 0 };
-      trips.push(`${trip.row},${bus.block}`);
+      trips.push(`${trip.row},${bus.block},${lowFloor(bus.block) ? 1 : 2}`);
       shift.standing[1 - trip.direction]!.push({ block: bus.block, free: trip.arrival + layoverAfter(trip.arrival - trip.departure) });
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadTimetable, type LoadOptions } from './timetable.js';
+import { loadTimetable, wheelchairBoardingAt, type LoadOptions } from './timetable.js';
 import { MAX_FIELD_CHARS } from './csv.js';
 import { parseGtfsTime, parseGtfsDate, ZoneClock } from './time.js';
 import { TransitError } from '../errors.js';
@@ -108,6 +108,21 @@ describe('loading a feed into a timetable', () => {
     const feed = lineFeed();
     feed['trips.txt'] = feed['trips.txt']!.replace('T2,East,0', 'T2,East,west');
     expect(await problemsOf(feed)).toEqual(['trips.txt:3/direction_id: "west" is not 0 or 1']);
+  });
+
+  it('reads platforms and step-free access, a bay saying nothing taking its station\'s, and refuses other values', async () => {
+    const stops = 'stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station,platform_code,wheelchair_boarding\n'
+      + 'S,Station,0,0.02,1,,,1\nA,Stop A,0,0,0,,,2\nB,Stop B,0,0.009,0,,,\nC,Stop C,0,0.018,0,S,2,0\nD,Stop D,0,0.027,0,S,A1,2\n';
+    const trips = 'route_id,service_id,trip_id,trip_headsign,direction_id,wheelchair_accessible\nR1,ALL,T1,East,0,1\nR1,ALL,T2,East,0,2\n';
+    const timetable = await loadTimetable(zipFiles(lineFeed({ 'stops.txt': stops, 'trips.txt': trips })));
+    const stop = (id: string) => timetable.stops.get(id)!;
+    expect(['A', 'B', 'C', 'D'].map((id) => [stop(id).platformCode, stop(id).wheelchairBoarding, wheelchairBoardingAt(timetable.stops, stop(id))])).toEqual([
+      [null, false, false], [null, null, null], ['2', null, true], ['A1', false, false]]);
+    expect(['T1', 'T2'].map((id) => timetable.trips.get(id)!.wheelchairAccessible)).toEqual([true, false]);
+    expect((await loadTimetable(zipFiles(lineFeed()))).trips.get('T1')!.wheelchairAccessible).toBeNull();
+
+    expect(await problemsOf(lineFeed({ 'stops.txt': stops.replace('D,Stop D,0,0.027,0,S,A1,2', 'D,Stop D,0,0.027,0,S,A1,yes'), 'trips.txt': trips.replace('T2,East,0,2', 'T2,East,0,3') }))).toEqual([
+      'stops.txt:6/wheelchair_boarding: "yes" is not a whole number from 0 to 2', 'trips.txt:3/wheelchair_accessible: "3" is not a whole number from 0 to 2']);
   });
 
   it('names dangling references', async () => {

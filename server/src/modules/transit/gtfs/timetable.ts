@@ -13,6 +13,11 @@ export interface Stop {
   id: string; name: string; lat: number; lon: number; locationType: number; parentStation: string | null;
   /** platform_code: the platform or bay passengers board at ("3", "A2"), shown on a station's board; null when not given. */
   platformCode: string | null;
+  /**
+   * wheelchair_boarding: whether a wheelchair user can board here (1 true, 2 false), null when the feed
+   * says nothing (0 or empty); a stop of a station saying nothing has its station's (`wheelchairBoardingAt`).
+   */
+  wheelchairBoarding: boolean | null;
   x: number; y: number;
 }
 export interface Route { id: string; agencyId: string; shortName: string; longName: string; type: number; color: string }
@@ -40,6 +45,8 @@ export interface Trip {
   shapeId: string | null;
   /** The bus's day of work the trip belongs to (block_id): the trips one vehicle runs one after the other. */
   blockId: string | null;
+  /** wheelchair_accessible: whether its vehicle takes a wheelchair (1 true, 2 false), null when the feed says nothing. */
+  wheelchairAccessible: boolean | null;
   pattern: StopPattern;
   stopSequences: Int32Array;
   /** Scheduled arrival and departure at each stop, seconds since the start of the service day. */
@@ -99,6 +106,14 @@ export interface LoadOptions {
 }
 
 /** Reads a GTFS zip (path or bytes) into a timetable, or throws TransitError listing the feed's problems. */
+/** GTFS's accessibility values: 1 yes, 2 no, 0 (or nothing) not known. */
+const accessibility = (value: number | null): boolean | null => (value === 1 ? true : value === 2 ? false : null);
+
+/** Whether a wheelchair user can board at a stop: its own wheelchair_boarding, else its station's; null when neither says. */
+export function wheelchairBoardingAt(stops: ReadonlyMap<string, Stop>, stop: Stop): boolean | null {
+  return stop.wheelchairBoarding ?? (stop.parentStation ? stops.get(stop.parentStation)?.wheelchairBoarding ?? null : null);
+}
+
 export async function loadTimetable(source: string | Buffer, options: LoadOptions = {}): Promise<Timetable> {
   return buildTimetable(await readFeedFile(source, options));
 }
@@ -164,7 +179,8 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
     }
     const lat = absent ? null : number(row, 'stop_lat', 'stops.txt', line, problems, { required: needsPosition, min: -90, max: 90 });
     const lon = absent ? null : number(row, 'stop_lon', 'stops.txt', line, problems, { required: needsPosition, min: -180, max: 180 });
-    rawStops.push({ id, name: row('stop_name'), lat: lat ?? NaN, lon: lon ?? NaN, locationType, parentStation: row('parent_station') || null, platformCode: row('platform_code') || null });
+    const wheelchairBoarding = accessibility(number(row, 'wheelchair_boarding', 'stops.txt', line, problems, { integer: true, min: 0, max: 2 }));
+    rawStops.push({ id, name: row('stop_name'), lat: lat ?? NaN, lon: lon ?? NaN, locationType, parentStation: row('parent_station') || null, platformCode: row('platform_code') || null, wheelchairBoarding });
   }, options.onProgress);
   // Stop times keep a stop's number, not a string per row.
   const stopNumbers = new StopNumbers(rawStops.map((stop) => stop.id));
@@ -242,7 +258,8 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
     if (shapeId && shapePoints.size && !shapePoints.has(shapeId)) problems.add({ file: 'trips.txt', line, field: 'shape_id', reason: `unknown shape "${shapeId}"` });
     const direction = row('direction_id');
     if (direction && direction !== '0' && direction !== '1') problems.add({ file: 'trips.txt', line, field: 'direction_id', reason: `"${direction}" is not 0 or 1` });
-    drafts.set(id, { trip: { id, routeId, serviceId, directionId: direction === '1' ? 1 : direction === '0' ? 0 : null, headsign: row('trip_headsign'), shapeId, blockId: row('block_id') || null, frequencies: [] }, line, calls: new TripCalls(stopNumbers) });
+    const wheelchairAccessible = accessibility(number(row, 'wheelchair_accessible', 'trips.txt', line, problems, { integer: true, min: 0, max: 2 }));
+    drafts.set(id, { trip: { id, routeId, serviceId, directionId: direction === '1' ? 1 : direction === '0' ? 0 : null, headsign: row('trip_headsign'), shapeId, blockId: row('block_id') || null, wheelchairAccessible, frequencies: [] }, line, calls: new TripCalls(stopNumbers) });
   });
 
   const overfull = new Set<string>();
