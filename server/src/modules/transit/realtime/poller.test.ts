@@ -188,6 +188,11 @@ describe('realtime URLs registered over the API', () => {
     expect(poller.get('slow')!.state).toMatchObject({ failures: 1, consecutiveFailures: 1 });
     poller.add({ id: 'early', feedId: 'nofeed', url: `${base}/vehicles.pb`, intervalSeconds: 10, origin: 'config' });
     expect(await poller.pollOnce('early')).toEqual({ ok: false, error: 'unknown feed "nofeed"' });
+    // Why fetch refused, not just that it did.
+    poller.add({ id: 'closed', feedId: 'line', url: 'http://127.0.0.1:1/', intervalSeconds: 10, origin: 'config' });
+    poller.add({ id: 'blocked', feedId: 'line', url: 'http://127.0.0.1:6000/', intervalSeconds: 10, origin: 'config' });
+    expect(await poller.pollOnce('closed')).toEqual({ ok: false, error: expect.stringMatching(/^fetch failed: (bad port|ECONNREFUSED)$/) });
+    expect(await poller.pollOnce('blocked')).toEqual({ ok: false, error: 'fetch failed: bad port' });
   });
 
   it('takes the operator\'s TripUpdates from a polled feed', async () => {

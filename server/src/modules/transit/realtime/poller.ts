@@ -185,5 +185,7 @@ function describe(error: unknown): string {
   if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return 'timed out';
   if (err?.detail) return err.detail; // a refused FeedMessage (problem detail)
   if (err?.cause?.code) return `${err.message}: ${err.cause.code}`;
+  // Some of fetch's refusals carry a reason and no code: "bad port" for a port browsers never fetch from (25, 6000…).
+  if (err?.cause?.message) return `${err.message}: ${err.cause.message}`;
   return err?.message ?? String(error);
 }
