@@ -372,6 +372,49 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     }
   });
 
+  it('shows the operator\'s service alerts for a stop above its buses, in the page\'s language, on the page and the display', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const detour = {
+      id: 'detour-15', alert: {
+        active_period: [{ start: now - 600, end: now + 3600 }], informed_entity: [{ route_id: 'R15' }], cause: 'CONSTRUCTION', effect: 'DETOUR',
+        header_text: { translation: [{ text: '15路因施工绕行', language: 'zh-CN' }, { text: 'Route 15 detours for roadworks', language: 'en' }] },
+        description_text: { translation: [{ text: '请到临时站候车。', language: 'zh-CN' }] },
+        url: { translation: [{ text: 'https://bus.example/15' }] },
+      },
+    };
+    const lift = { id: 'lift', alert: { informed_entity: [{ stop_id: 'S05' }], effect: 'ACCESSIBILITY_ISSUE', header_text: { translation: [{ text: '电梯维修' }] }, url: { translation: [{ text: 'javascript:alert(1)' }] } } };
+    const pushed = await server.request('POST', `/api/v1/transit/realtime?feed=${FEED}`, { token: duty, body: { header: { gtfs_realtime_version: '2.0', timestamp: now }, entity: [detour, lift] } });
+    expect(pushed.body).toMatchObject({ alerts: 2, alertsInvalid: 0 });
+    try {
+      const page = await newPage({ width: 390, height: 844 });
+      await page.goto(`${server.url}/go/stops/S05?feed=${FEED}`);
+      await page.waitForSelector('.service-alert');
+      const alerts = page.getByTestId('service-alerts');
+      expect(await alerts.getAttribute('aria-label')).toBe('服务通告');
+      expect(await alerts.locator('.service-alert').allInnerTexts()).toEqual([expect.stringMatching(/^⚠\s*绕行\s*15路因施工绕行\s*请到临时站候车。\s*详情$/), expect.stringMatching(/^⚠\s*无障碍设施故障\s*电梯维修$/)]);
+      expect(await alerts.locator('a').evaluateAll((links) => links.map((link) => link.getAttribute('href')))).toEqual(['https://bus.example/15']);
+      // Above the buses.
+      expect(await page.evaluate(() => document.querySelector('.service-alerts')!.compareDocumentPosition(document.querySelector('.arrival-list')!) & Node.DOCUMENT_POSITION_FOLLOWING)).toBeTruthy();
+      await expectAccessible(page, 'stop page with alerts');
+
+      // Another stop of route 15 has its detour, not S05's lift.
+      await page.goto(`${server.url}/go/stops/S12?feed=${FEED}`);
+      await page.waitForSelector('.arrival');
+      expect(await page.locator('.service-alert').allInnerTexts()).toEqual([expect.stringContaining('15路因施工绕行')]);
+
+      const board = await newPage({ width: 1920, height: 1080 });
+      await board.goto(`${server.url}/board/S05?feed=${FEED}&lang=en`);
+      await board.waitForSelector('.board-alerts .service-alert');
+      expect(await board.locator('.board-alerts .alert-header').allTextContents()).toEqual(['Route 15 detours for roadworks', '电梯维修']);
+      expect(await board.locator('.board-alerts a').count()).toBe(0); // nobody can follow a link on a screen at a stop
+      // The rows still fit the screen.
+      expect(await board.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight)).toBe(true);
+    } finally {
+      // An empty message: the pushed alerts are withdrawn.
+      await server.request('POST', `/api/v1/transit/realtime?feed=${FEED}`, { token: duty, body: { header: { gtfs_realtime_version: '2.0', timestamp: now }, entity: [] } });
+    }
+  });
+
   it('says at once that a stop or route does not exist, in Chinese, with the way back', async () => {
     const page = await newPage({ width: 390, height: 844 });
     // The server answers 404 at once: no "Loading…" while a refusal is asked again.

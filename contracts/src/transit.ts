@@ -93,6 +93,25 @@ export interface Arrival {
   source: 'vehicle' | 'operator' | 'timetable';
 }
 
+/** A text in one language (GTFS-Realtime TranslatedString); `language` null when the feed does not say (its default). */
+export interface TranslatedText { text: string; language: string | null }
+
+/**
+ * A service alert in force that concerns the stop (GTFS-Realtime Alert): a detour, a stop closed, a line
+ * not running. `cause` and `effect` are the spec's names (DETOUR, NO_SERVICE, …) or null; texts come in
+ * the languages the operator gave, for the page to pick its own; `url` only http(s) links.
+ */
+export interface ServiceAlert {
+  id: string;
+  cause: string | null;
+  effect: string | null;
+  header: TranslatedText[];
+  description: TranslatedText[];
+  url: TranslatedText[];
+  /** POSIX seconds; null: open-ended. None: always. */
+  activePeriods: Array<{ start: number | null; end: number | null }>;
+}
+
 export interface StopArrivals {
   /** The feed the stop is in (the request may not have named it). */
   feed: string;
@@ -110,6 +129,8 @@ export interface StopArrivals {
     wheelchairBoarding: boolean | null;
   };
   arrivals: Arrival[];
+  /** The operator's alerts in force for the stop, its station, or a route, trip or agency calling there. */
+  alerts: ServiceAlert[];
 }
 
 /** The city's target: 97% of arrival announcements within the window of their horizon. */

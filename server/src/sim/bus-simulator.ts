@@ -88,7 +88,7 @@ export class DemoBuses {
     const timetable = transit.runtime(DEMO_BUS_FEED).timetable;
     const simulator = timetable === this.timetable ? this.simulator : this.drive(timetable);
     const message = simulator.feedMessageAt(Math.floor(this.now() / 1000));
-    const result = await this.app.transit.service.ingestRealtime(DEMO_BUS_FEED, message);
+    const result = await this.app.transit.service.ingestRealtime(DEMO_BUS_FEED, message, 'demo');
     this.ticks++;
     return result;
   }

@@ -6,6 +6,7 @@ import { wheelchairBoardingAt, type Trip } from './gtfs/timetable.js';
 import { tripRuns } from './tracking/frequencies.js';
 import { isFresh, type FeedRuntime, type TrackedVehicle } from './feed-runtime.js';
 import { atFirstStop, reportedStandingAt } from './tracking/tracker.js';
+import { alertsFor, scopeOf } from './realtime/alerts.js';
 
 export interface ArrivalOptions { limit: number; windowSeconds: number }
 
@@ -28,7 +29,13 @@ export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, opt
   const shown = arrivals.filter((a) => a.predictedArrival >= now - 60 && !(isStation && a.terminates));
   const parent = stop.parentStation && feed.timetable.stopsOfStation.has(stop.parentStation) ? feed.timetable.stops.get(stop.parentStation) : undefined;
   const stationOf = parent ? { id: parent.id, name: parent.name } : null;
-  return { feed: feed.id, stop: { id: stop.id, name: stop.name, timeZone: feed.timetable.agencyTimezone, station: stationOf, platform: stop.platformCode, wheelchairBoarding: wheelchairBoardingAt(feed.timetable.stops, stop) }, arrivals: shown.slice(0, options.limit) };
+  const alerts = feed.alertSources.size === 0 ? [] : alertsFor(feed.alertSources.values(), scopeOf(feed.timetable, stopId, served), now);
+  return {
+    feed: feed.id,
+    stop: { id: stop.id, name: stop.name, timeZone: feed.timetable.agencyTimezone, station: stationOf, platform: stop.platformCode, wheelchairBoarding: wheelchairBoardingAt(feed.timetable.stops, stop) },
+    arrivals: shown.slice(0, options.limit),
+    alerts,
+  };
 }
 
 /** Where the bus is, for arrivals no bus we track runs yet (the timetable, the operator, a block's next trip). */

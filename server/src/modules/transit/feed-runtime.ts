@@ -1,6 +1,7 @@
 // One feed in memory: its timetable, the tracker and prediction engine its positions go through, its live
 // vehicles, the operator's TripUpdates taken, and how right its announcements were. What the stop boards,
 // the outgoing feeds and the headway monitor read; the service (service.ts) loads, feeds and replaces it.
+import type { AlertSource } from './realtime/alerts.js';
 import type { Timetable, Trip } from './gtfs/timetable.js';
 import { Tracker, type TripRun } from './tracking/tracker.js';
 import type { VehiclePing } from './tracking/positions.js';
@@ -33,6 +34,8 @@ export interface RealtimeCounters {
   tripUpdates: number; tripUpdatesUsed: number; tripUpdatesStale: number; tripUpdatesUnmatched: number; tripUpdatesInvalid: number;
   /** Of those used: runs the timetable does not have (duplicated or added by the operator). */
   tripUpdatesAdded: number;
+  /** Service alerts received, and those unusable (realtime/alerts.ts). */
+  alerts: number; alertsInvalid: number;
 }
 
 /** Where a stop of a feed lies (its district code), or null. */
@@ -46,9 +49,11 @@ export class FeedRuntime {
   readonly vehicles = new Map<string, LiveVehicle>();
   /** The ids of the vehicles last placed on each trip (a copy counts under the trip it copies): a stop board looks up the trips calling there, not every vehicle. */
   private readonly onTrip = new Map<Trip, Set<string>>();
-  readonly counters: RealtimeCounters = { messages: 0, badMessages: 0, positions: 0, accepted: 0, stale: 0, invalid: 0, unmatched: 0, tripUpdates: 0, tripUpdatesUsed: 0, tripUpdatesStale: 0, tripUpdatesUnmatched: 0, tripUpdatesInvalid: 0, tripUpdatesAdded: 0 };
+  readonly counters: RealtimeCounters = { messages: 0, badMessages: 0, positions: 0, accepted: 0, stale: 0, invalid: 0, unmatched: 0, tripUpdates: 0, tripUpdatesUsed: 0, tripUpdatesStale: 0, tripUpdatesUnmatched: 0, tripUpdatesInvalid: 0, tripUpdatesAdded: 0, alerts: 0, alertsInvalid: 0 };
   /** The operator's latest TripUpdate of each trip run (key `tripId@serviceDay`), for trips without a tracked vehicle. */
   readonly operatorTrips = new Map<string, OperatorTrip>();
+  /** The operator's service alerts, by the source they came from (a polled URL's id, or pushes). */
+  readonly alertSources = new Map<string, AlertSource>();
 
   constructor(readonly id: string, readonly timetable: Timetable, model: LearnedModel, placeOf: PlaceOfStop = () => null) {
     this.tracker = new Tracker(timetable);

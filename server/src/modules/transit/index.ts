@@ -55,7 +55,8 @@ export async function registerTransit(
   const polls = new Counter({ name: 'citypulse_transit_realtime_polls_total', help: 'Polls of realtime feed URLs, by feed and outcome', labelNames: ['feed', 'outcome'], registers: [ctx.metrics] });
   const poller = new RealtimePoller(
     { clock: ctx.clock, logger: ctx.logger, timeoutMs: POLL_TIMEOUT_MS, maxBytes: ctx.config.bodyLimitBytes },
-    async (feedId, body) => ({ ...(await service.ingestRealtime(feedId, body)) }),
+    // Each URL is a source of its own: its alerts replace only what it said before.
+    async (feedId, body, sourceId) => ({ ...(await service.ingestRealtime(feedId, body, `poll:${sourceId}`)) }),
     (source, ok) => polls.inc({ feed: source.feedId, outcome: ok ? 'ok' : 'failed' }),
   );
   ctx.config.transitRealtimeSources.forEach((source, i) => poller.add({ id: `config-${i + 1}`, ...source, intervalSeconds: ctx.config.transitPollSeconds, origin: 'config' }));

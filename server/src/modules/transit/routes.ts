@@ -43,7 +43,7 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
 
   app.post('/api/v1/transit/realtime', {
     config: { permission: 'transit:ingest' },
-    schema: { tags: ['transit'], summary: 'Push a GTFS-Realtime FeedMessage (protobuf, or its JSON form) of vehicle positions', querystring: FeedQuery },
+    schema: { tags: ['transit'], summary: 'Push a GTFS-Realtime FeedMessage (protobuf, or its JSON form): vehicle positions, trip updates, service alerts (a message with alerts, or an empty one, replaces the alerts pushed before)', querystring: FeedQuery },
   }, async (request) => {
     const { feed } = request.query as { feed?: string };
     return transit.ingestRealtime(feed, request.body);

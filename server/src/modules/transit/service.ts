@@ -11,7 +11,8 @@ import { DEFAULT_MAX_FEED_BYTES } from './gtfs/feed-files.js';
 import { feedNotices, type FeedNotice } from './gtfs/notices.js';
 import { LearnedModel } from './prediction/history.js';
 import { agencyNames, deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
-import { decodeFeedMessageInSlices, pingsOf } from './realtime/feed-message.js';
+import { decodeFeedMessageInSlices, pingsOf, type FeedMessageObject } from './realtime/feed-message.js';
+import { alertsOf } from './realtime/alerts.js';
 import { pauseEvery } from './slices.js';
 import { TransitError, TransitErrorCode } from './errors.js';
 import { keepSchedule, operatorTripsOf } from './realtime/trip-updates.js';
@@ -30,6 +31,8 @@ const INGEST_SLICE_MS = 10;
 export interface IngestReport {
   positions: number; accepted: number; stale: number; invalid: number; unmatched: number; tripUpdates: number;
   tripUpdatesUsed: number; tripUpdatesStale: number; tripUpdatesUnmatched: number; tripUpdatesInvalid: number; tripUpdatesAdded: number;
+  /** Service alerts taken, and those unusable (no header text, or informing about nothing). */
+  alerts: number; alertsInvalid: number;
 }
 
 /** What an import wrote (rows per table), and what it found valid but doubtful in the feed. */
@@ -52,7 +55,8 @@ export class TransitService {
   private readonly feeds = new Map<string, FeedRuntime>();
   /**
    * 'vehicle' (feedId, LiveVehicle) after each accepted position, 'operatorTrip' (feedId, OperatorTrip)
-   * after each TripUpdate taken — what the per-stop streams listen to; 'feedDeleted' (feedId).
+   * after each TripUpdate taken, 'alerts' (feedId) when a source's alerts change — what the per-stop streams
+   * listen to; 'feedDeleted' (feedId).
    */
   readonly changes = new EventEmitter().setMaxListeners(0);
   /**
@@ -177,11 +181,11 @@ export class TransitService {
    * order), and a big one in slices, letting other requests in between: a whole fleet in one message, or
    * 90,000 vehicles to match without a trip id (6 s of work), must not hold up the stop boards.
    */
-  ingestRealtime(feedId: string | undefined, body: Buffer | unknown): Promise<IngestReport> {
-    return this.ingestTurns(() => this.ingestNow(feedId, body));
+  ingestRealtime(feedId: string | undefined, body: Buffer | unknown, source = 'push'): Promise<IngestReport> {
+    return this.ingestTurns(() => this.ingestNow(feedId, body, source));
   }
 
-  private async ingestNow(feedId: string | undefined, body: Buffer | unknown): Promise<IngestReport> {
+  private async ingestNow(feedId: string | undefined, body: Buffer | unknown, source: string): Promise<IngestReport> {
     const feed = this.runtime(feedId);
     const counters = feed.counters;
     const pause = pauseEvery(INGEST_SLICE_MS);
@@ -216,7 +220,25 @@ export class TransitService {
     counters.unmatched += report.unmatched;
     counters.tripUpdates += tripUpdates;
     const operator = this.takeTripUpdates(feed, message, now);
-    return { ...report, tripUpdatesUsed: operator.used, tripUpdatesStale: operator.stale, tripUpdatesUnmatched: operator.unmatched, tripUpdatesInvalid: operator.invalid, tripUpdatesAdded: operator.added };
+    const alerts = this.takeAlerts(feed, message, source, now, pings.length + invalid + tripUpdates > 0);
+    return { ...report, tripUpdatesUsed: operator.used, tripUpdatesStale: operator.stale, tripUpdatesUnmatched: operator.unmatched, tripUpdatesInvalid: operator.invalid, tripUpdatesAdded: operator.added, ...alerts };
+  }
+
+  /**
+   * A message with alerts states all of its source's alerts (GTFS-Realtime's full dataset): they replace
+   * what the source said before. So does an empty message: its source has none left. A message of vehicles
+   * or trip updates alone leaves the alerts as they are (they often come from another URL).
+   */
+  private takeAlerts(feed: FeedRuntime, message: FeedMessageObject, source: string, now: number, hasOthers: boolean) {
+    const { alerts, invalid } = alertsOf(message);
+    if (alerts.length + invalid > 0 || !hasOthers) {
+      const before = feed.alertSources.get(source);
+      feed.alertSources.set(source, { receivedAt: now, alerts });
+      if (alerts.length > 0 || (before?.alerts.length ?? 0) > 0) this.changes.emit('alerts', feed.id);
+    }
+    feed.counters.alerts += alerts.length;
+    feed.counters.alertsInvalid += invalid;
+    return { alerts: alerts.length, alertsInvalid: invalid };
   }
 
   /** Keeps the operator's TripUpdates of a message (newer than what is held per trip run), forgetting stale ones. */

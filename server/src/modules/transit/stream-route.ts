@@ -70,11 +70,17 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
   const onOperatorTrip = (feedId: string, trip: OperatorTrip) => {
     if (watching.size > 0) wake(feedId, trip.stopIds);
   };
+  // An alert may concern any stop of the feed (a whole route, the agency): every stream of it looks again.
+  const onAlerts = (feedId: string) => {
+    for (const [key, streams] of watching) if (key.startsWith(`${feedId}\u0000`)) for (const notify of streams) notify();
+  };
   transit.changes.on('vehicle', onVehicle);
   transit.changes.on('operatorTrip', onOperatorTrip);
+  transit.changes.on('alerts', onAlerts);
   app.addHook('onClose', async () => {
     transit.changes.off('vehicle', onVehicle);
     transit.changes.off('operatorTrip', onOperatorTrip);
+    transit.changes.off('alerts', onAlerts);
   });
 
   app.get('/api/v1/transit/stops/:id/stream', {

@@ -4,7 +4,7 @@
 import { useEffect } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { boardsAt, feedProblem, isHere, Wheelchair, isUnknownPlace, Lateness, StreamBadge, Whereabouts, useClockText, useDateText, useFeed, useFeedProblemText, useRouteNames } from './common';
+import { boardsAt, feedProblem, isHere, ServiceAlerts, Wheelchair, isUnknownPlace, Lateness, StreamBadge, Whereabouts, useClockText, useDateText, useFeed, useFeedProblemText, useRouteNames } from './common';
 import { minutesUntil, useNow, useStopArrivals } from './stream';
 
 const ROWS = 6;
@@ -41,6 +41,7 @@ export function BoardPage() {
         </div>
       </header>
       <main className="board-body">
+        {data && !unknown && <ServiceAlerts alerts={data.alerts} compact />}
         <h2 className="board-next">{t('transit.board.next')}</h2>
         {problem ? (
           <div className="board-message board-not-found" role="alert" data-testid="feed-problem">

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { boardsAt, isHere, Lateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useRouteNames, useWhereaboutsText, Whereabouts, Wheelchair } from './common';
+import { boardsAt, isHere, Lateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useRouteNames, useWhereaboutsText, ServiceAlerts, Whereabouts, Wheelchair } from './common';
 import { isDue, minutesUntil, useNow, useStopArrivals } from './stream';
 import type { Arrival } from './types';
 
@@ -48,6 +48,7 @@ export function StopPage() {
               <Link to={withFeed('/go')}>{t('transit.stop.back')}</Link>
             </p>
             <p className="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcement">{announcement}</p>
+            <ServiceAlerts alerts={data.alerts} />
             {data.arrivals.length === 0 ? (
               <p className="go-empty">{t('transit.stop.none')}</p>
             ) : (

@@ -10,7 +10,7 @@ import { ApiError, query } from '../../app/api';
 import { dateFormat } from '../../app/format';
 import { transitQueries } from './queries';
 import type { StreamState } from './stream';
-import type { Arrival } from './types';
+import type { Arrival, ServiceAlert, TranslatedText } from './types';
 import './transit.css';
 
 /**
@@ -206,4 +206,46 @@ export function LoadingOrError({ query: state, notFound, children }: { query: { 
   if (state.error) return <p className="go-error" role="alert">{t('common.error', { message: state.error.message })}</p>;
   if (state.isPending) return <p aria-busy="true">{t('common.loading')}</p>;
   return <>{children}</>;
+}
+
+/**
+ * The operator's text in the page's language: the translation in it ("zh" takes "zh-CN"), else the one in
+ * no stated language (the feed's default), else the first given; null when there is none.
+ */
+export function inLanguage(texts: TranslatedText[], language: string): string | null {
+  const base = language.toLowerCase().split('-')[0]!;
+  const match = texts.find((text) => text.language?.toLowerCase().split('-')[0] === base) ?? texts.find((text) => text.language === null) ?? texts[0];
+  return match?.text ?? null;
+}
+
+/** Effects said in words before the alert's own header (the rest, OTHER_EFFECT and the like, say nothing more). */
+const EFFECTS = new Set(['NO_SERVICE', 'REDUCED_SERVICE', 'SIGNIFICANT_DELAYS', 'DETOUR', 'ADDITIONAL_SERVICE', 'MODIFIED_SERVICE', 'STOP_MOVED', 'ACCESSIBILITY_ISSUE']);
+
+/**
+ * The operator's service alerts for the stop (a detour, a stop closed): what the bus is about to do
+ * differently, above the times, in the page's language. `compact`: the headers alone, for the display.
+ */
+export function ServiceAlerts({ alerts, compact = false }: { alerts: ServiceAlert[]; compact?: boolean }) {
+  const { t, i18n } = useTranslation();
+  if (alerts.length === 0) return null;
+  return (
+    <section className={compact ? 'board-alerts' : 'service-alerts'} aria-label={t('transit.alerts.title')} data-testid="service-alerts">
+      <ul>
+        {alerts.map((alert) => {
+          const header = inLanguage(alert.header, i18n.language);
+          const description = compact ? null : inLanguage(alert.description, i18n.language);
+          const url = compact ? null : inLanguage(alert.url, i18n.language);
+          return (
+            <li key={alert.id} className="service-alert" data-effect={alert.effect ?? undefined}>
+              <span aria-hidden="true">⚠ </span>
+              {alert.effect && EFFECTS.has(alert.effect) && <span className="alert-effect">{t(`transit.alerts.effect.${alert.effect}`)}</span>}
+              <strong className="alert-header">{header}</strong>
+              {description && <span className="alert-description">{description}</span>}
+              {url && <a className="alert-link" href={url} target="_blank" rel="noopener noreferrer">{t('transit.alerts.more')}</a>}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
 }

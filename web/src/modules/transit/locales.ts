@@ -7,6 +7,10 @@ export const transitZh = {
   due: '即将进站', minutes: '{{count}} 分钟', minuteUnit: '分钟',
   late: '晚点 {{count}} 分钟', early: '早 {{count}} 分钟', onTime: '准点',
   platform: '{{code}} 号站台', wheelchair: '无障碍车辆', wheelchairNo: '非无障碍车辆', stopWheelchair: '可无障碍上车', stopWheelchairNo: '本站无无障碍上车设施', away: '还有 {{count}} 站', atStop: '在本站候发', atStopNow: '正在上下客', here: '已到站', waitingAtStart: '首站候发', awayKm: '{{km}} 公里', awayMetres: '{{metres}} 米',
+  alerts: {
+    title: '服务通告', more: '详情',
+    effect: { NO_SERVICE: '停运', REDUCED_SERVICE: '减少班次', SIGNIFICANT_DELAYS: '严重延误', DETOUR: '绕行', ADDITIONAL_SERVICE: '加开班次', MODIFIED_SERVICE: '调整运营', STOP_MOVED: '站点迁移', ACCESSIBILITY_ISSUE: '无障碍设施故障' },
+  },
   network: {
     label: '公交网络', title: '选择公交网络', hint: '本市有多个公交网络，请先选择要查询的网络',
     summary: '{{routes}} 条线路，{{stops}} 个车站', choose: '选择公交网络',
@@ -73,6 +77,10 @@ export const transitEn: WithSingulars<TransitMessages> = {
   due: 'Due', minutes: '{{count}} min', minuteUnit: 'min',
   late: '{{count}} min late', early: '{{count}} min early', onTime: 'On time',
   platform: 'Platform {{code}}', wheelchair: 'Wheelchair accessible', wheelchairNo: 'Not wheelchair accessible', stopWheelchair: 'Step-free boarding', stopWheelchairNo: 'No step-free boarding at this stop', away: '{{count}} stops away', away_one: '1 stop away', atStop: 'Waiting here to leave', atStopNow: 'Boarding now', here: 'Here', waitingAtStart: 'at the first stop', awayKm: '{{km}} km', awayMetres: '{{metres}} m',
+  alerts: {
+    title: 'Service alerts', more: 'More',
+    effect: { NO_SERVICE: 'No service', REDUCED_SERVICE: 'Reduced service', SIGNIFICANT_DELAYS: 'Major delays', DETOUR: 'Detour', ADDITIONAL_SERVICE: 'Extra service', MODIFIED_SERVICE: 'Service changed', STOP_MOVED: 'Stop moved', ACCESSIBILITY_ISSUE: 'Step-free access out of order' },
+  },
   network: {
     label: 'Bus network', title: 'Choose a bus network', hint: 'The city has several bus networks: choose the one to look in first',
     summary: '{{routes}} routes, {{stops}} stops', choose: 'Choose a bus network',

@@ -223,16 +223,17 @@ function verifyEntity(entity: Record<string, unknown>): string | null {
  * Every enum value name of GTFS-Realtime (FULL_DATASET, STOPPED_AT, …), read off the bindings: a name that
  * is none of them ("PARKED") would otherwise be dropped without a word by fromObject.
  */
-const ENUM_NAMES: ReadonlySet<string> = (() => {
-  const names = new Set<string>();
+const ENUM_NAMES: ReadonlyMap<string, number> = (() => {
+  const names = new Map<string, number>();
   const seen = new Set<unknown>();
   const isEnum = (value: object) => Object.keys(value).length > 0 && Object.entries(value).every(([name, number]) => typeof number === 'number' && /^[A-Z0-9_]+$/.test(name));
   const walk = (value: unknown) => {
     if (!value || seen.has(value)) return;
     seen.add(value);
     for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-      if (inner && typeof inner === 'object' && isEnum(inner)) Object.keys(inner).forEach((name) => names.add(name));
-      else if (inner && (typeof inner === 'object' || typeof inner === 'function') && /^[A-Z]/.test(key)) walk(inner);
+      if (inner && typeof inner === 'object' && isEnum(inner)) {
+        for (const [name, number] of Object.entries(inner)) if (!names.has(name)) names.set(name, number as number);
+      } else if (inner && (typeof inner === 'object' || typeof inner === 'function') && /^[A-Z]/.test(key)) walk(inner);
     }
   };
   walk(GtfsRealtimeBindings.transit_realtime);
@@ -240,8 +241,9 @@ const ENUM_NAMES: ReadonlySet<string> = (() => {
 })();
 
 /**
- * Replaces the enum names (strings) found along a dotted path, through arrays, by 0; true if there were
- * any, false also when a string there is no enum name at all (then it stays, and is refused).
+ * Replaces the enum names (strings) found along a dotted path, through arrays, by their numbers (not 0,
+ * which not every enum has: an alert's cause and effect start at 1); true if there were any, false also
+ * when a string there is no enum name at all (then it stays, and is refused).
  */
 function setAsideNames(value: unknown, path: string[]): boolean {
   if (Array.isArray(value)) return value.map((inner) => setAsideNames(inner, path)).some(Boolean);
@@ -253,11 +255,11 @@ function setAsideNames(value: unknown, path: string[]): boolean {
     const list = record[key!] as unknown[];
     const names = list.some((item) => typeof item === 'string');
     if (list.some((item) => typeof item === 'string' && !ENUM_NAMES.has(item))) return false;
-    record[key!] = list.map((item) => (typeof item === 'string' ? 0 : item));
+    record[key!] = list.map((item) => (typeof item === 'string' ? ENUM_NAMES.get(item)! : item));
     return names;
   }
   if (typeof record[key!] !== 'string' || !ENUM_NAMES.has(record[key!] as string)) return false;
-  record[key!] = 0;
+  record[key!] = ENUM_NAMES.get(record[key!] as string)!;
   return true;
 }
 

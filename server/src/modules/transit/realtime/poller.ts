@@ -45,7 +45,7 @@ export class RealtimePoller {
   constructor(
     private readonly ctx: { clock: Clock; logger: Logger; timeoutMs: number; maxBytes: number },
     /** Takes a decoded body (Buffer for protobuf, parsed JSON otherwise); throws on a refused message. */
-    private readonly ingest: (feedId: string, body: Buffer | unknown) => Promise<Record<string, unknown>>,
+    private readonly ingest: (feedId: string, body: Buffer | unknown, sourceId: string) => Promise<Record<string, unknown>>,
     private readonly onOutcome: (source: PollSource, ok: boolean) => void = () => undefined,
   ) {}
 
@@ -116,7 +116,7 @@ export class RealtimePoller {
     let outcome: PollOutcome;
     try {
       const body = await this.fetchBody(source.url);
-      outcome = { ok: true, report: await this.ingest(source.feedId, body) };
+      outcome = { ok: true, report: await this.ingest(source.feedId, body, source.id) };
     } catch (error) {
       outcome = { ok: false, error: describe(error) };
     }

@@ -1,0 +1,153 @@
+// Service alerts over HTTP: pushed as GTFS-Realtime (JSON and protobuf), picked out for each stop by what
+// they name, in force only within their periods, replaced by their source's next message, and streamed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../../../test/harness.js';
+import { openEventStream } from '../../../test/event-stream.js';
+import { manualClock } from '../../platform/clock.js';
+import { lineFeed, uploadFeed, zipFiles } from './testing/feed.js';
+import { FeedMessage } from './realtime/feed-message.js';
+
+const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday; the line feed runs in UTC
+const at = (clock: string) => DAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60;
+const clock = manualClock(at('08:00') * 1000);
+let server: TestServer;
+let duty: string;
+
+/** The line feed (route R1: A, B, C, D) and route R2, whose trip T3 calls at C and D only. */
+function twoRoutes() {
+  const feed = lineFeed();
+  feed['routes.txt'] += 'R2,2,Cross Street,3\n';
+  feed['trips.txt'] += 'R2,ALL,T3,North,0\n';
+  feed['stop_times.txt'] += 'T3,08:20:00,08:20:00,C,1\nT3,08:25:00,08:25:00,D,2\n';
+  return feed;
+}
+
+const header = (time = clock.now() / 1000) => ({ gtfs_realtime_version: '2.0', timestamp: time });
+const alert = (id: string, informed: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) => ({
+  id, alert: { informed_entity: informed, header_text: { translation: [{ text: `alert ${id}` }] }, ...extra },
+});
+
+async function push(entity: unknown[], source?: string) {
+  if (source) return server.app.transit.service.ingestRealtime('alerts', { header: header(), entity }, source);
+  const response = await server.request('POST', '/api/v1/transit/realtime?feed=alerts', { token: duty, body: { header: header(), entity } });
+  expect(response.status).toBe(200);
+  return response.body;
+}
+
+async function alertsAt(stop: string): Promise<string[]> {
+  const response = await server.request('GET', `/api/v1/transit/stops/${stop}/arrivals?feed=alerts`);
+  expect(response.status).toBe(200);
+  return response.body.alerts.map((shown: { id: string }) => shown.id).sort();
+}
+
+beforeAll(async () => {
+  server = await startServer({ clock });
+  duty = await server.login('duty');
+  expect((await uploadFeed(server.url, duty, 'alerts', zipFiles(twoRoutes()))).status).toBe(201);
+});
+afterAll(async () => server?.close());
+
+describe('service alerts', () => {
+  it('reach the stops they concern: by stop, route, route and stop together, trip, route type and agency', async () => {
+    const report = await push([
+      alert('route-1', [{ route_id: 'R1' }]),
+      alert('route-2', [{ route_id: 'R2' }]),
+      alert('stop-b', [{ stop_id: 'B' }]),
+      alert('route-2-at-d', [{ route_id: 'R2', stop_id: 'D' }]),
+      alert('trip-3', [{ trip: { trip_id: 'T3' } }]),
+      alert('buses', [{ route_type: 3 }]),
+      alert('trams', [{ route_type: 0 }]),
+      alert('agency', [{ agency_id: 'A1' }]),
+      alert('elsewhere', [{ stop_id: 'NOWHERE' }]),
+    ]);
+    expect(report).toMatchObject({ positions: 0, alerts: 9, alertsInvalid: 0 });
+    expect(await alertsAt('A')).toEqual(['agency', 'buses', 'route-1']);
+    expect(await alertsAt('B')).toEqual(['agency', 'buses', 'route-1', 'stop-b']);
+    expect(await alertsAt('C')).toEqual(['agency', 'buses', 'route-1', 'route-2', 'trip-3']);
+    expect(await alertsAt('D')).toEqual(['agency', 'buses', 'route-1', 'route-2', 'route-2-at-d', 'trip-3']);
+  });
+
+  it('are shown within their periods only, with their texts in every language given and web links alone', async () => {
+    const now = clock.now() / 1000;
+    await push([
+      alert('now', [{ stop_id: 'A' }], {
+        active_period: [{ start: now - 600, end: now + 600 }], cause: 'CONSTRUCTION', effect: 'DETOUR',
+        header_text: { translation: [{ text: '绕行', language: 'zh' }, { text: 'Detour', language: 'en' }] },
+        description_text: { translation: [{ text: 'Board at the corner', language: 'en' }] },
+        url: { translation: [{ text: 'https://bus.example/detour', language: 'en' }, { text: 'javascript:alert(1)', language: 'zh' }] },
+      }),
+      alert('open-ended', [{ stop_id: 'A' }], { active_period: [{ start: now - 60 }] }),
+      alert('over', [{ stop_id: 'A' }], { active_period: [{ start: now - 7200, end: now - 3600 }] }),
+      alert('later', [{ stop_id: 'A' }], { active_period: [{ start: now + 3600, end: now + 7200 }] }),
+    ]);
+    const response = await server.request('GET', '/api/v1/transit/stops/A/arrivals?feed=alerts');
+    expect(response.body.alerts.map((shown: { id: string }) => shown.id).sort()).toEqual(['now', 'open-ended']);
+    expect(response.body.alerts.find((shown: { id: string }) => shown.id === 'now')).toEqual({
+      id: 'now', cause: 'CONSTRUCTION', effect: 'DETOUR',
+      header: [{ text: '绕行', language: 'zh' }, { text: 'Detour', language: 'en' }],
+      description: [{ text: 'Board at the corner', language: 'en' }],
+      url: [{ text: 'https://bus.example/detour', language: 'en' }],
+      activePeriods: [{ start: now - 600, end: now + 600 }],
+    });
+    clock.advance(3600_000);
+    expect(await alertsAt('A')).toEqual(['later', 'open-ended']);
+    clock.set(at('08:00') * 1000);
+  });
+
+  it('count and skip an alert without a header text or without anything it informs about', async () => {
+    const report = await push([
+      alert('fine', [{ stop_id: 'A' }]),
+      { id: 'no-header', alert: { informed_entity: [{ stop_id: 'A' }] } },
+      { id: 'about-nothing', alert: { header_text: { translation: [{ text: 'x' }] } } },
+      { id: 'empty-selector', alert: { informed_entity: [{}], header_text: { translation: [{ text: 'x' }] } } },
+    ]);
+    expect(report).toMatchObject({ alerts: 1, alertsInvalid: 3 });
+    expect(await alertsAt('A')).toEqual(['fine']);
+    const stats = await server.request('GET', '/api/v1/transit/realtime/stats?feed=alerts', { token: duty });
+    expect(stats.body.alertsInvalid).toBeGreaterThanOrEqual(3);
+  });
+
+  it('are replaced by their source\'s next message with alerts or an empty one, not by vehicles alone, and other sources keep theirs', async () => {
+    await push([alert('one', [{ stop_id: 'A' }]), alert('two', [{ stop_id: 'A' }])]);
+    await push([alert('polled', [{ stop_id: 'A' }])], 'poll:alerts-url');
+    expect(await alertsAt('A')).toEqual(['one', 'polled', 'two']);
+    // The pushed set restated without "two".
+    await push([alert('one', [{ stop_id: 'A' }])]);
+    expect(await alertsAt('A')).toEqual(['one', 'polled']);
+    // Positions alone leave it.
+    const vehicle = { id: 'V1', vehicle: { vehicle: { id: 'V1' }, trip: { trip_id: 'T1' }, position: { latitude: 0, longitude: 0.0045 }, timestamp: clock.now() / 1000 } };
+    expect(await push([vehicle])).toMatchObject({ accepted: 1, alerts: 0 });
+    expect(await alertsAt('A')).toEqual(['one', 'polled']);
+    // An empty message: none left from pushes; the polled URL's stay.
+    await push([]);
+    expect(await alertsAt('A')).toEqual(['polled']);
+    // A source not heard from in an hour has stopped: its alerts are no longer shown.
+    clock.advance(3601_000);
+    expect(await alertsAt('A')).toEqual([]);
+    clock.set(at('08:00') * 1000);
+    await push([], 'poll:alerts-url');
+  });
+
+  it('come in protobuf too, enum names and all, and reach the stop\'s stream as soon as they are taken', async () => {
+    const stream = await openEventStream(`${server.url}/api/v1/transit/stops/B/stream?feed=alerts`);
+    expect((await stream.next()).data.alerts).toEqual([]);
+    const bytes = FeedMessage.encode(FeedMessage.fromObject({
+      header: { gtfsRealtimeVersion: '2.0', timestamp: clock.now() / 1000 },
+      entity: [{ id: 'closed', alert: { informedEntity: [{ stopId: 'B' }], cause: 'MAINTENANCE', effect: 'NO_SERVICE', headerText: { translation: [{ text: 'Stop B closed' }] } } }],
+    })).finish();
+    const response = await fetch(`${server.url}/api/v1/transit/realtime?feed=alerts`, { method: 'POST', body: new Blob([new Uint8Array(bytes)]), headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${duty}` } });
+    expect(await response.json()).toMatchObject({ alerts: 1 });
+    const next = (await stream.next()).data;
+    expect(next.alerts).toMatchObject([{ id: 'closed', cause: 'MAINTENANCE', effect: 'NO_SERVICE', header: [{ text: 'Stop B closed', language: null }] }]);
+    stream.close();
+  });
+
+  it('in JSON take the spec\'s enum names and refuse others, naming the field', async () => {
+    const bad = await server.request('POST', '/api/v1/transit/realtime?feed=alerts', { token: duty, body: { header: header(), entity: [alert('x', [{ stop_id: 'A' }], { effect: 'CLOSED' })] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body['invalid-params']).toEqual([{ name: '/entity/0/alert/effect', reason: 'enum value expected' }]);
+    const good = await push([alert('x', [{ stop_id: 'A' }], { cause: 'WEATHER', effect: 'SIGNIFICANT_DELAYS' })]);
+    expect(good).toMatchObject({ alerts: 1 });
+    expect((await server.request('GET', '/api/v1/transit/stops/A/arrivals?feed=alerts')).body.alerts[0]).toMatchObject({ cause: 'WEATHER', effect: 'SIGNIFICANT_DELAYS' });
+  });
+});

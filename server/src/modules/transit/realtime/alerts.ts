@@ -1,0 +1,145 @@
+// Service alerts (GTFS-Realtime Alert): what an operator tells passengers beyond times (a detour, a stop
+// closed, a line not running), read from the messages it pushes or we poll, kept per source, and picked
+// out for a stop: those naming the stop, its station or bays, a route or trip calling there, or the agency.
+import type { ServiceAlert, TranslatedText } from '@citypulse/contracts';
+import type { Timetable } from '../gtfs/timetable.js';
+import type { FeedMessageObject } from './feed-message.js';
+
+/** What one informed_entity names; its fields all hold together (route 15 at stop X), an absent one is any. */
+export interface AlertSelector {
+  agencyId: string | null;
+  routeId: string | null;
+  routeType: number | null;
+  tripId: string | null;
+  stopId: string | null;
+}
+
+export interface HeldAlert extends ServiceAlert {
+  selectors: AlertSelector[];
+}
+
+/** The alerts of one source (a polled URL, pushes), as its latest message carrying alerts gave them. */
+export interface AlertSource {
+  receivedAt: number;
+  alerts: HeldAlert[];
+}
+
+/**
+ * Alerts from a source not heard from in an hour are no longer shown: the source has stopped, and what it
+ * said may well be over. (A source that is still there restates its alerts in every message.)
+ */
+export const ALERT_SOURCE_SECONDS = 3600;
+
+type EntityObject = NonNullable<FeedMessageObject['entity']>[number];
+type AlertObject = NonNullable<EntityObject['alert']>;
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
+
+function translated(value: AlertObject['headerText']): TranslatedText[] {
+  const out: TranslatedText[] = [];
+  for (const translation of value?.translation ?? []) {
+    const words = text(translation.text);
+    if (words) out.push({ text: words, language: text(translation.language) });
+  }
+  return out;
+}
+
+const seconds = (value: unknown): number | null => {
+  const number = Number(value);
+  return value === undefined || value === null || !Number.isFinite(number) || number <= 0 ? null : number;
+};
+
+/**
+ * The alerts of a message, and how many were unusable: without a header text or without any entity they
+ * inform about (both required by the spec), or with an empty informed_entity (which would name everything).
+ */
+export function alertsOf(message: FeedMessageObject): { alerts: HeldAlert[]; invalid: number } {
+  const alerts: HeldAlert[] = [];
+  let invalid = 0;
+  for (const entity of message.entity ?? []) {
+    const alert = entity.alert;
+    if (!alert || entity.isDeleted) continue;
+    const selectors: AlertSelector[] = [];
+    let empty = false;
+    for (const informed of alert.informedEntity ?? []) {
+      const selector: AlertSelector = {
+        agencyId: text(informed.agencyId), routeId: text(informed.routeId), routeType: typeof informed.routeType === 'number' ? informed.routeType : null,
+        tripId: text(informed.trip?.tripId), stopId: text(informed.stopId),
+      };
+      if (Object.values(selector).every((value) => value === null)) empty = true;
+      else selectors.push(selector);
+    }
+    const header = translated(alert.headerText);
+    if (selectors.length === 0 || empty || header.length === 0) {
+      invalid++;
+      continue;
+    }
+    alerts.push({
+      id: entity.id,
+      cause: typeof alert.cause === 'string' ? alert.cause : null,
+      effect: typeof alert.effect === 'string' ? alert.effect : null,
+      header,
+      description: translated(alert.descriptionText),
+      // Only web links: a passenger page must not link whatever a feed says (javascript:, file:).
+      url: translated(alert.url).filter((link) => /^https?:\/\//i.test(link.text)),
+      activePeriods: (alert.activePeriod ?? []).map((period: { start?: unknown; end?: unknown }) => ({ start: seconds(period.start), end: seconds(period.end) })),
+      selectors,
+    });
+  }
+  return { alerts, invalid };
+}
+
+/** Whether the alert is in force at `now`: within one of its periods, or always when it gives none. */
+export const activeAt = (alert: ServiceAlert, now: number) =>
+  alert.activePeriods.length === 0 || alert.activePeriods.some((period) => (period.start ?? -Infinity) <= now && now < (period.end ?? Infinity));
+
+/** What calls at a stop (or a station's bays): the places, and the routes, route types, agencies and trips there. */
+export interface StopScope {
+  places: Set<string>;
+  routes: Set<string>;
+  routeTypes: Set<number>;
+  agencies: Set<string>;
+  trips: Set<string>;
+}
+
+export function scopeOf(timetable: Timetable, stopId: string, served: string[]): StopScope {
+  const scope: StopScope = { places: new Set([stopId, ...served]), routes: new Set(), routeTypes: new Set(), agencies: new Set(), trips: new Set() };
+  const station = timetable.stops.get(stopId)?.parentStation;
+  if (station) scope.places.add(station);
+  for (const id of served) {
+    for (const { trip } of timetable.tripsByStop.get(id) ?? []) {
+      scope.trips.add(trip.id);
+      if (scope.routes.has(trip.routeId)) continue;
+      scope.routes.add(trip.routeId);
+      const route = timetable.routes.get(trip.routeId);
+      if (route) {
+        scope.routeTypes.add(route.type);
+        scope.agencies.add(route.agencyId);
+      }
+    }
+  }
+  return scope;
+}
+
+const selects = (selector: AlertSelector, scope: StopScope) =>
+  (selector.stopId === null || scope.places.has(selector.stopId))
+  && (selector.routeId === null || scope.routes.has(selector.routeId))
+  && (selector.routeType === null || scope.routeTypes.has(selector.routeType))
+  // A feed of one agency may leave routes' agency_id empty ('' here): they are that agency's.
+  && (selector.agencyId === null || scope.agencies.has(selector.agencyId) || scope.agencies.has(''))
+  && (selector.tripId === null || scope.trips.has(selector.tripId));
+
+/** The alerts in force at `now` that concern the stop, each once (by id), from sources still heard from. */
+export function alertsFor(sources: Iterable<AlertSource>, scope: StopScope, now: number): ServiceAlert[] {
+  const out: ServiceAlert[] = [];
+  const seen = new Set<string>();
+  for (const source of sources) {
+    if (source.receivedAt < now - ALERT_SOURCE_SECONDS) continue;
+    for (const { selectors, ...alert } of source.alerts) {
+      if (seen.has(alert.id) || !activeAt(alert, now) || !selectors.some((selector) => selects(selector, scope))) continue;
+      seen.add(alert.id);
+      out.push(alert);
+    }
+  }
+  return out;
+}
