@@ -142,6 +142,31 @@ describe('service alerts', () => {
     stream.close();
   });
 
+  it('are republished in our own GTFS-Realtime alerts feed, those in force, as they came', async () => {
+    const now = clock.now() / 1000;
+    await push([
+      alert('detour', [{ route_id: 'R1', stop_id: 'B' }, { trip: { trip_id: 'T3' } }], {
+        active_period: [{ start: now - 60 }], cause: 'CONSTRUCTION', effect: 'DETOUR',
+        header_text: { translation: [{ text: '绕行', language: 'zh' }, { text: 'Detour' }] }, url: { translation: [{ text: 'https://bus.example/d' }] },
+      }),
+      alert('later', [{ agency_id: 'A1' }], { active_period: [{ start: now + 3600 }] }),
+    ]);
+    const response = await fetch(`${server.url}/gtfs-rt/alerts?feed=alerts`);
+    expect(response.headers.get('content-type')).toContain('application/x-protobuf');
+    const message = FeedMessage.toObject(FeedMessage.decode(new Uint8Array(await response.arrayBuffer())), { enums: String, longs: Number });
+    expect(message.header).toMatchObject({ gtfsRealtimeVersion: '2.0', incrementality: 'FULL_DATASET', timestamp: now });
+    expect(message.entity).toEqual([{
+      id: 'detour',
+      alert: {
+        activePeriod: [{ start: now - 60 }], informedEntity: [{ routeId: 'R1', stopId: 'B' }, { trip: { tripId: 'T3' } }], cause: 'CONSTRUCTION', effect: 'DETOUR',
+        headerText: { translation: [{ text: '绕行', language: 'zh' }, { text: 'Detour' }] }, url: { translation: [{ text: 'https://bus.example/d' }] },
+      },
+    }]);
+    expect((await server.request('GET', '/gtfs-rt/alerts?feed=alerts&format=json')).body.entity.map((entity: { id: string }) => entity.id)).toEqual(['detour']);
+    await push([]);
+    expect((await server.request('GET', '/gtfs-rt/alerts?feed=alerts&format=json')).body.entity).toEqual([]);
+  });
+
   it('in JSON take the spec\'s enum names and refuse others, naming the field', async () => {
     const bad = await server.request('POST', '/api/v1/transit/realtime?feed=alerts', { token: duty, body: { header: header(), entity: [alert('x', [{ stop_id: 'A' }], { effect: 'CLOSED' })] } });
     expect(bad.status).toBe(400);

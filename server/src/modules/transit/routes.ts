@@ -4,7 +4,8 @@ import { Type } from 'typebox';
 import type { TransitService } from './service.js';
 import type { FeedRuntime } from './feed-runtime.js';
 import { encodeFeedMessage } from './realtime/feed-message.js';
-import { tripUpdatesMessage, vehiclePositionsMessage } from './realtime/feeds-out.js';
+import { alertsMessage, tripUpdatesMessage, vehiclePositionsMessage } from './realtime/feeds-out.js';
+import { alertsInForce } from './realtime/alerts.js';
 import { PREDICTION_ACCURACY_GOAL } from '@citypulse/contracts';
 
 const FeedQuery = Type.Object({ feed: Type.Optional(Type.String({ description: 'Feed id (optional when there is one feed)' })) }, { additionalProperties: false });
@@ -99,6 +100,8 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
       }],
     ['/gtfs-rt/vehicle-positions', 'GTFS-Realtime VehiclePositions of every live vehicle',
       (runtime, at) => vehiclePositionsMessage(runtime.live(at), at, (run) => runtime.copyIdOf(run))],
+    ['/gtfs-rt/alerts', 'GTFS-Realtime Alerts: the operator\'s service alerts in force, as the passenger pages show them',
+      (runtime, at) => alertsMessage(alertsInForce(runtime.alertSources.values(), at), at)],
   ];
   for (const [path, summary, build] of feeds) {
     app.get(path, { config: { public: true }, schema: { tags: ['transit'], summary, querystring: FeedFormat } }, async (request, reply) => {

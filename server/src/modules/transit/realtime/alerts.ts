@@ -143,3 +143,21 @@ export function alertsFor(sources: Iterable<AlertSource>, scope: StopScope, now:
   }
   return out;
 }
+
+/**
+ * Every alert in force at `now`, each once (by id), from sources still heard from: what our own alerts
+ * feed republishes, so that other systems reading our feeds see what the passengers' pages show.
+ */
+export function alertsInForce(sources: Iterable<AlertSource>, now: number): HeldAlert[] {
+  const out: HeldAlert[] = [];
+  const seen = new Set<string>();
+  for (const source of sources) {
+    if (source.receivedAt < now - ALERT_SOURCE_SECONDS) continue;
+    for (const alert of source.alerts) {
+      if (seen.has(alert.id) || !activeAt(alert, now)) continue;
+      seen.add(alert.id);
+      out.push(alert);
+    }
+  }
+  return out;
+}

@@ -1,9 +1,10 @@
-// Our GTFS-Realtime feeds, both FULL_DATASET. Trip updates: per live vehicle its predicted arrivals at
+// Our GTFS-Realtime feeds, all FULL_DATASET. Trip updates: per live vehicle its predicted arrivals at
 // the stops ahead, and at the stops of the next trip of its block; per run no vehicle of ours is on, what
 // the operator's TripUpdates said of it. Vehicle positions: one per live vehicle. Built to pass the
 // GTFS-Realtime validator's rules (header version and timestamp, POSIX times, stop_time_updates sorted by
 // stop_sequence with increasing times, departure not before arrival, unique vehicle ids,
-// schedule_relationship populated).
+// schedule_relationship populated). Alerts: the operator's in force, as taken (every one informs about
+// something, E032/E033, and has a header text).
 // See: https://gtfs.org/documentation/realtime/reference/ and the validator rules E001-E052, W001-W009.
 import type { TrackedVehicle as Live } from '../feed-runtime.js';
 import { reportedStandingAt, type TripRun } from '../tracking/tracker.js';
@@ -12,6 +13,7 @@ import { formatDayNumber } from '../gtfs/time.js';
 import { formatSecondOfDay, isFrequencyBased, isHeadwayBased } from '../tracking/frequencies.js';
 import type { OperatorTrip } from './trip-updates.js';
 import type { FollowOn } from '../prediction/next-trip.js';
+import type { HeldAlert } from './alerts.js';
 
 function header(now: number) {
   return { gtfsRealtimeVersion: '2.0', incrementality: 'FULL_DATASET', timestamp: now };
@@ -210,6 +212,32 @@ export function vehiclePositionsMessage(vehicles: Iterable<Live>, now: number, c
         timestamp: Math.min(ping.time, now),
       },
     });
+  }
+  return { header: header(now), entity };
+}
+
+const translatedString = (texts: Array<{ text: string; language: string | null }>) =>
+  ({ translation: texts.map(({ text, language }) => (language === null ? { text } : { text, language })) });
+
+export function alertsMessage(alerts: Iterable<HeldAlert>, now: number) {
+  const entity = [];
+  for (const alert of alerts) {
+    const body: Record<string, unknown> = {
+      activePeriod: alert.activePeriods.map(({ start, end }) => ({ ...(start === null ? {} : { start }), ...(end === null ? {} : { end }) })),
+      informedEntity: alert.selectors.map((selector) => ({
+        ...(selector.agencyId === null ? {} : { agencyId: selector.agencyId }),
+        ...(selector.routeId === null ? {} : { routeId: selector.routeId }),
+        ...(selector.routeType === null ? {} : { routeType: selector.routeType }),
+        ...(selector.tripId === null ? {} : { trip: { tripId: selector.tripId } }),
+        ...(selector.stopId === null ? {} : { stopId: selector.stopId }),
+      })),
+      headerText: translatedString(alert.header),
+    };
+    if (alert.cause) body.cause = alert.cause;
+    if (alert.effect) body.effect = alert.effect;
+    if (alert.description.length > 0) body.descriptionText = translatedString(alert.description);
+    if (alert.url.length > 0) body.url = translatedString(alert.url);
+    entity.push({ id: alert.id, alert: body });
   }
   return { header: header(now), entity };
 }
