@@ -118,7 +118,11 @@ describe('service alerts', () => {
     const vehicle = { id: 'V1', vehicle: { vehicle: { id: 'V1' }, trip: { trip_id: 'T1' }, position: { latitude: 0, longitude: 0.0045 }, timestamp: clock.now() / 1000 } };
     expect(await push([vehicle])).toMatchObject({ accepted: 1, alerts: 0 });
     expect(await alertsAt('A')).toEqual(['one', 'polled']);
-    // An empty message: none left from pushes; the polled URL's stay.
+    // Another system pushing to the feed is a source of its own: its empty message leaves these alone.
+    const other = await server.login('huangpu');
+    expect((await server.request('POST', '/api/v1/transit/realtime?feed=alerts', { token: other, body: { header: header(), entity: [] } })).status).toBe(200);
+    expect(await alertsAt('A')).toEqual(['one', 'polled']);
+    // An empty message from the same pusher: none left from it; the polled URL's stay.
     await push([]);
     expect(await alertsAt('A')).toEqual(['polled']);
     // A source not heard from in an hour has stopped: its alerts are no longer shown.

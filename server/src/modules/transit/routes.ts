@@ -6,6 +6,7 @@ import type { FeedRuntime } from './feed-runtime.js';
 import { encodeFeedMessage } from './realtime/feed-message.js';
 import { alertsMessage, tripUpdatesMessage, vehiclePositionsMessage } from './realtime/feeds-out.js';
 import { alertsInForce } from './realtime/alerts.js';
+import { principalOf } from '../../platform/http/auth-hook.js';
 import { PREDICTION_ACCURACY_GOAL } from '@citypulse/contracts';
 
 const FeedQuery = Type.Object({ feed: Type.Optional(Type.String({ description: 'Feed id (optional when there is one feed)' })) }, { additionalProperties: false });
@@ -47,7 +48,10 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
     schema: { tags: ['transit'], summary: 'Push a GTFS-Realtime FeedMessage (protobuf, or its JSON form): vehicle positions, trip updates, service alerts (a message with alerts, or an empty one, replaces the alerts pushed before)', querystring: FeedQuery },
   }, async (request) => {
     const { feed } = request.query as { feed?: string };
-    return transit.ingestRealtime(feed, request.body);
+    // Each user or token pushing is a source of its own: one system's empty message of positions must not
+    // withdraw the alerts another system pushed to the same feed.
+    const pusher = principalOf(request);
+    return transit.ingestRealtime(feed, request.body, `push:${pusher.kind}:${pusher.id}`);
   });
 
   app.get('/api/v1/transit/realtime/stats', {
