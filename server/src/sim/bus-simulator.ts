@@ -3,6 +3,7 @@
 // in real time, its positions going through the same ingest path as an operator's GTFS-Realtime (in
 // process, no token needed), so the passenger pages, the stop boards and the headway monitor show live
 // buses as soon as the server is up.
+import { createHash } from 'node:crypto';
 import type { App } from '../app.js';
 import type { Logger } from '../platform/logger.js';
 import { zipFiles } from '../modules/transit/gtfs/zip-writer.js';
@@ -19,8 +20,6 @@ const REPORT_EVERY_SECONDS = 10;
 export class DemoBuses {
   private timer: NodeJS.Timeout | null = null;
   private simulator: BusSimulator | null = null;
-  /** The timetable the simulator drives: an operator may import another network as the demo feed. */
-  private timetable: Timetable | null = null;
   /** Reports sent, and the last ingest report (for the log). */
   ticks = 0;
 
@@ -42,25 +41,14 @@ export class DemoBuses {
     }
     let imported = false;
     const network = demoNetworkFeed();
-    const stored = transit.feedIds().includes(DEMO_BUS_FEED) ? transit.runtime(DEMO_BUS_FEED).timetable : null;
-    // A demo database from an earlier version keeps an earlier network (without the night service, the
-    // blocks, the stops' present names, the hubs' bay numbers or step-free access): it is replaced by the
-    // one this version generates, keeping what was learned and recorded.
-    const trips = network['trips.txt']!.trimEnd().split('\n').slice(1);
-    const flag = (value: boolean | null | undefined) => (value === true ? '1' : value === false ? '2' : '');
-    const restopped = () => network['stops.txt']!.trimEnd().split('\n').slice(1).some((row) => {
-      const fields = row.split(',');
-      const stop = stored!.stops.get(fields[0]!);
-      return stop?.name !== fields[1] || (stop.platformCode ?? '') !== fields[6] || flag(stop.wheelchairBoarding) !== fields[7];
-    });
-    const retripped = () => trips.some((row) => {
-      const fields = row.split(',');
-      return flag(stored!.trips.get(fields[2]!)?.wheelchairAccessible) !== fields[7];
-    });
-    const outdated = stored !== null && (stored.trips.size !== trips.length || stored.tripsByBlock.size === 0 || restopped() || retripped());
-    if (!stored || outdated) {
-      const { counts } = await transit.importFeed(DEMO_BUS_FEED, zipFiles(network), 'demo bus network');
-      this.log.info({ feed: DEMO_BUS_FEED, counts }, outdated ? 'demo bus network updated' : 'demo bus network imported');
+    // The network is imported under a name that fingerprints it: a demo database from an earlier version
+    // (an earlier network: no night service, other stop names, no bay numbers…) gets the one this version
+    // generates, keeping what was learned and recorded; an unchanged one is not imported again.
+    const source = `demo bus network ${createHash('sha256').update(JSON.stringify(network)).digest('hex').slice(0, 16)}`;
+    const stored = (await transit.listFeeds()).find((feed) => feed.id === DEMO_BUS_FEED);
+    if (stored?.source !== source) {
+      const { counts } = await transit.importFeed(DEMO_BUS_FEED, zipFiles(network), source);
+      this.log.info({ feed: DEMO_BUS_FEED, counts }, stored ? 'demo bus network updated' : 'demo bus network imported');
       imported = true;
     }
     // The demo city's passenger pages stay on its buses when another feed is imported beside them.
@@ -71,7 +59,6 @@ export class DemoBuses {
   }
 
   private drive(timetable: Timetable): BusSimulator {
-    this.timetable = timetable;
     this.simulator = new BusSimulator(timetable, { seed: 1, stopReports: true });
     return this.simulator;
   }
@@ -86,9 +73,10 @@ export class DemoBuses {
     const transit = this.app.transit.service;
     if (!transit.feedIds().includes(DEMO_BUS_FEED)) return null;
     const timetable = transit.runtime(DEMO_BUS_FEED).timetable;
-    const simulator = timetable === this.timetable ? this.simulator : this.drive(timetable);
+    // An operator may have imported another network as the demo feed: the buses drive the one stored.
+    const simulator = timetable === this.simulator.timetable ? this.simulator : this.drive(timetable);
     const message = simulator.feedMessageAt(Math.floor(this.now() / 1000));
-    const result = await this.app.transit.service.ingestRealtime(DEMO_BUS_FEED, message, 'demo');
+    const result = await transit.ingestRealtime(DEMO_BUS_FEED, message, 'demo');
     this.ticks++;
     return result;
   }

@@ -111,8 +111,16 @@ describe('service alerts', () => {
     await push([alert('one', [{ stop_id: 'A' }]), alert('two', [{ stop_id: 'A' }])]);
     await push([alert('polled', [{ stop_id: 'A' }])], 'poll:alerts-url');
     expect(await alertsAt('A')).toEqual(['one', 'polled', 'two']);
+    // Restated as it was: the streams are not woken for nothing.
+    let changes = 0;
+    const counted = () => changes++;
+    server.app.transit.service.changes.on('alerts', counted);
+    await push([alert('one', [{ stop_id: 'A' }]), alert('two', [{ stop_id: 'A' }])]);
+    expect(changes).toBe(0);
     // The pushed set restated without "two".
     await push([alert('one', [{ stop_id: 'A' }])]);
+    expect(changes).toBe(1);
+    server.app.transit.service.changes.off('alerts', counted);
     expect(await alertsAt('A')).toEqual(['one', 'polled']);
     // Positions alone leave it.
     const vehicle = { id: 'V1', vehicle: { vehicle: { id: 'V1' }, trip: { trip_id: 'T1' }, position: { latitude: 0, longitude: 0.0045 }, timestamp: clock.now() / 1000 } };

@@ -6,7 +6,7 @@ import { wheelchairBoardingAt, type Trip } from './gtfs/timetable.js';
 import { tripRuns } from './tracking/frequencies.js';
 import { isFresh, type FeedRuntime, type TrackedVehicle } from './feed-runtime.js';
 import { atFirstStop, reportedStandingAt } from './tracking/tracker.js';
-import { alertsFor, scopeOf } from './realtime/alerts.js';
+import { alertsFor, alertsInForce, scopeOf } from './realtime/alerts.js';
 
 export interface ArrivalOptions { limit: number; windowSeconds: number }
 
@@ -29,7 +29,9 @@ export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, opt
   const shown = arrivals.filter((a) => a.predictedArrival >= now - 60 && !(isStation && a.terminates));
   const parent = stop.parentStation && feed.timetable.stopsOfStation.has(stop.parentStation) ? feed.timetable.stops.get(stop.parentStation) : undefined;
   const stationOf = parent ? { id: parent.id, name: parent.name } : null;
-  const alerts = feed.alertSources.size === 0 ? [] : alertsFor(feed.alertSources.values(), scopeOf(feed.timetable, stopId, served), now);
+  // What calls at the stop is worked out only when some alert is in force (a stop board is asked often).
+  const inForce = alertsInForce(feed.alertSources.values(), now);
+  const alerts = inForce.length === 0 ? [] : alertsFor(inForce, scopeOf(feed.timetable, stopId, served));
   return {
     feed: feed.id,
     stop: { id: stop.id, name: stop.name, timeZone: feed.timetable.agencyTimezone, station: stationOf, platform: stop.platformCode, wheelchairBoarding: wheelchairBoardingAt(feed.timetable.stops, stop) },

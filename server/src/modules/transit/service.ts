@@ -226,15 +226,17 @@ export class TransitService {
 
   /**
    * A message with alerts states all of its source's alerts (GTFS-Realtime's full dataset): they replace
-   * what the source said before. So does an empty message: its source has none left. A message of vehicles
-   * or trip updates alone leaves the alerts as they are (they often come from another URL).
+   * what the source said before. So does an empty message: its source has none left (and is forgotten). A
+   * message of vehicles or trip updates alone leaves the alerts as they are (they often come from another
+   * URL). The stop streams hear of it only when the alerts changed: a source restates them every poll.
    */
   private takeAlerts(feed: FeedRuntime, message: FeedMessageObject, source: string, now: number, hasOthers: boolean) {
     const { alerts, invalid } = alertsOf(message);
     if (alerts.length + invalid > 0 || !hasOthers) {
-      const before = feed.alertSources.get(source);
-      feed.alertSources.set(source, { receivedAt: now, alerts });
-      if (alerts.length > 0 || (before?.alerts.length ?? 0) > 0) this.changes.emit('alerts', feed.id);
+      const before = feed.alertSources.get(source)?.alerts ?? [];
+      if (alerts.length > 0) feed.alertSources.set(source, { receivedAt: now, alerts });
+      else feed.alertSources.delete(source);
+      if (JSON.stringify(alerts) !== JSON.stringify(before)) this.changes.emit('alerts', feed.id);
     }
     feed.counters.alerts += alerts.length;
     feed.counters.alertsInvalid += invalid;

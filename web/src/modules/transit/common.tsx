@@ -218,9 +218,6 @@ export function inLanguage(texts: TranslatedText[], language: string): string | 
   return match?.text ?? null;
 }
 
-/** Effects said in words before the alert's own header (the rest, OTHER_EFFECT and the like, say nothing more). */
-const EFFECTS = new Set(['NO_SERVICE', 'REDUCED_SERVICE', 'SIGNIFICANT_DELAYS', 'DETOUR', 'ADDITIONAL_SERVICE', 'MODIFIED_SERVICE', 'STOP_MOVED', 'ACCESSIBILITY_ISSUE']);
-
 /**
  * The operator's service alerts for the stop (a detour, a stop closed): what the bus is about to do
  * differently, above the times, in the page's language. `compact`: the headers alone, for the display.
@@ -238,7 +235,8 @@ export function ServiceAlerts({ alerts, compact = false }: { alerts: ServiceAler
           return (
             <li key={alert.id} className="service-alert" data-effect={alert.effect ?? undefined}>
               <span aria-hidden="true">⚠ </span>
-              {alert.effect && EFFECTS.has(alert.effect) && <span className="alert-effect">{t(`transit.alerts.effect.${alert.effect}`)}</span>}
+              {/* The effects the locales have words for (OTHER_EFFECT and the like say nothing more than the header). */}
+              {alert.effect && i18n.exists(`transit.alerts.effect.${alert.effect}`) && <span className="alert-effect">{t(`transit.alerts.effect.${alert.effect}`)}</span>}
               <strong className="alert-header">{header}</strong>
               {description && <span className="alert-description">{description}</span>}
               {url && <a className="alert-link" href={url} target="_blank" rel="noopener noreferrer">{t('transit.alerts.more')}</a>}

@@ -50,7 +50,7 @@ export class BusSimulator {
   private readonly realisedRuns = new Map<string, RealisedTrip>();
   private readonly options: SimulatorOptions;
 
-  constructor(private readonly timetable: Timetable, options: Partial<SimulatorOptions> = {}) {
+  constructor(readonly timetable: Timetable, options: Partial<SimulatorOptions> = {}) {
     this.options = { seed: 1, gpsNoiseMetres: 8, stopReports: false, ...options };
   }
 

@@ -44,9 +44,9 @@ export const MAX_CALLS_PER_TRIP = 10_000;
 
 /**
  * Rows are held in memory while a feed is read (stop times packed, about 25 bytes each; shape points
- * and the other files' rows as objects, 60 bytes and more). A feed under the size limit can still be too big for the heap
- * this process was given: reading stops with a problem once the heap is this full, rather than the
- * process dying of it with everything else it serves. Half the limit: the limit counts the young
+ * and the other files' rows as objects, 60 bytes and more). A feed under the size limit can still be too
+ * big for the heap this process was given: reading stops with a problem once the heap is this full,
+ * rather than the process dying of it with everything else it serves. Half the limit: the limit counts the young
  * generation too, and with a small heap V8 gives up on live rows well before it (near 60% at 160 MB).
  */
 const HEAP_FULL_SHARE = 0.5;

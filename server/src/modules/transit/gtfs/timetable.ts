@@ -105,7 +105,6 @@ export interface LoadOptions {
   maxBytes?: number;
 }
 
-/** Reads a GTFS zip (path or bytes) into a timetable, or throws TransitError listing the feed's problems. */
 /** GTFS's accessibility values: 1 yes, 2 no, 0 (or nothing) not known. */
 const accessibility = (value: number | null): boolean | null => (value === 1 ? true : value === 2 ? false : null);
 
@@ -114,6 +113,7 @@ export function wheelchairBoardingAt(stops: ReadonlyMap<string, Stop>, stop: Sto
   return stop.wheelchairBoarding ?? (stop.parentStation ? stops.get(stop.parentStation)?.wheelchairBoarding ?? null : null);
 }
 
+/** Reads a GTFS zip (path or bytes) into a timetable, or throws TransitError listing the feed's problems. */
 export async function loadTimetable(source: string | Buffer, options: LoadOptions = {}): Promise<Timetable> {
   return buildTimetable(await readFeedFile(source, options));
 }

@@ -129,24 +129,9 @@ const selects = (selector: AlertSelector, scope: StopScope) =>
   && (selector.agencyId === null || scope.agencies.has(selector.agencyId) || scope.agencies.has(''))
   && (selector.tripId === null || scope.trips.has(selector.tripId));
 
-/** The alerts in force at `now` that concern the stop, each once (by id), from sources still heard from. */
-export function alertsFor(sources: Iterable<AlertSource>, scope: StopScope, now: number): ServiceAlert[] {
-  const out: ServiceAlert[] = [];
-  const seen = new Set<string>();
-  for (const source of sources) {
-    if (source.receivedAt < now - ALERT_SOURCE_SECONDS) continue;
-    for (const { selectors, ...alert } of source.alerts) {
-      if (seen.has(alert.id) || !activeAt(alert, now) || !selectors.some((selector) => selects(selector, scope))) continue;
-      seen.add(alert.id);
-      out.push(alert);
-    }
-  }
-  return out;
-}
-
 /**
  * Every alert in force at `now`, each once (by id), from sources still heard from: what our own alerts
- * feed republishes, so that other systems reading our feeds see what the passengers' pages show.
+ * feed republishes, and what a stop's alerts are picked from.
  */
 export function alertsInForce(sources: Iterable<AlertSource>, now: number): HeldAlert[] {
   const out: HeldAlert[] = [];
@@ -160,4 +145,9 @@ export function alertsInForce(sources: Iterable<AlertSource>, now: number): Held
     }
   }
   return out;
+}
+
+/** Of the alerts in force, those that concern the stop, as passengers are given them (without their selectors). */
+export function alertsFor(inForce: readonly HeldAlert[], scope: StopScope): ServiceAlert[] {
+  return inForce.filter((alert) => alert.selectors.some((selector) => selects(selector, scope))).map(({ selectors: _, ...alert }) => alert);
 }

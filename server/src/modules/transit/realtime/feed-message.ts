@@ -220,8 +220,8 @@ function verifyEntity(entity: Record<string, unknown>): string | null {
 }
 
 /**
- * Every enum value name of GTFS-Realtime (FULL_DATASET, STOPPED_AT, …), read off the bindings: a name that
- * is none of them ("PARKED") would otherwise be dropped without a word by fromObject.
+ * Every enum value name of GTFS-Realtime (FULL_DATASET, STOPPED_AT, …) with its number, read off the
+ * bindings: a name that is none of them ("PARKED") would otherwise be dropped without a word by fromObject.
  */
 const ENUM_NAMES: ReadonlyMap<string, number> = (() => {
   const names = new Map<string, number>();
