@@ -62,8 +62,18 @@ export function nearestOnPath(path: Path, x: number, y: number, fromAlong = -Inf
   let best: PathMatch | null = null;
   const { xs, ys, along } = path;
   if (xs.length === 1) return { along: 0, offset: Math.hypot(x - xs[0]!, y - ys[0]!) };
-  for (let i = 0; i + 1 < xs.length; i++) {
-    if (along[i + 1]! < fromAlong || along[i]! > toAlong) continue;
+  // Distances along only grow, so the segments in the window are a run of them: the first found by
+  // bisection (a vehicle's window is a few hundred metres of a path that may have thousands of points).
+  let i = 0;
+  if (fromAlong > 0) {
+    let high = xs.length - 1;
+    while (i < high) {
+      const middle = (i + high) >> 1;
+      if (along[middle + 1]! < fromAlong) i = middle + 1;
+      else high = middle;
+    }
+  }
+  for (; i + 1 < xs.length && !(along[i]! > toAlong); i++) {
     const ax = xs[i]!, ay = ys[i]!;
     const dx = xs[i + 1]! - ax, dy = ys[i + 1]! - ay;
     const lengthSquared = dx * dx + dy * dy;

@@ -366,16 +366,19 @@ function reportedIndex(trip: Trip, ping: VehiclePing, from: number): number {
 function firstNear(path: Path, x: number, y: number, maxOffset: number): number | null {
   const nearest = nearestOnPath(path, x, y);
   if (!nearest || nearest.offset > maxOffset) return null;
-  let along = nearest.along;
-  // Walk the path from its start and take the first stretch that comes within the same band.
+  // Walk the path from its start and take the first stretch that comes within the same band. Each
+  // stretch is measured on its own, in one pass: this runs for every vehicle's first report.
   const band = nearest.offset + 50;
   const { xs, ys, along: at } = path;
-  for (let i = 0; i + 1 < xs.length; i++) {
-    if (at[i]! >= along) break;
-    const candidate = nearestOnPath(path, x, y, at[i]!, at[i + 1]!);
-    if (candidate && candidate.offset <= band) { along = candidate.along; break; }
+  for (let i = 0; i + 1 < xs.length && at[i]! < nearest.along; i++) {
+    const ax = xs[i]!, ay = ys[i]!;
+    const dx = xs[i + 1]! - ax, dy = ys[i + 1]! - ay;
+    const lengthSquared = dx * dx + dy * dy;
+    let t = lengthSquared > 0 ? ((x - ax) * dx + (y - ay) * dy) / lengthSquared : 0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    if (Math.hypot(x - (ax + t * dx), y - (ay + t * dy)) <= band) return at[i]! + t * (at[i + 1]! - at[i]!);
   }
-  return along;
+  return nearest.along;
 }
 
 /**
