@@ -98,7 +98,7 @@ describe('demo buses inside serve', () => {
     expect(accessible.filter((value) => value === true).length).toBeGreaterThan(1000);
   }, 120_000);
 
-  it('drive a network imported again under the demo id, and stop when the feed is removed', async () => {
+  it('drive a network imported again under the demo id, never replace it at the next start, and stop when the feed is removed', async () => {
     const transit = server.app.transit.service;
     const buses = new DemoBuses(server.app, pino({ level: 'silent' }), () => clock.now());
     await buses.prepare();
@@ -116,6 +116,13 @@ describe('demo buses inside serve', () => {
     expect(one.unmatched + one.invalid).toBe(0);
     const routes = new Set([...transit.runtime(DEMO_BUS_FEED).timetable.trips.values()].map((trip) => trip.routeId));
     expect(routes).toEqual(new Set(['1']));
+    // The next start leaves it as the operator imported it, and drives it.
+    const restarted = new DemoBuses(server.app, pino({ level: 'silent' }), () => clock.now());
+    expect(await restarted.prepare()).toBe(false);
+    expect((await transit.listFeeds()).find((feed) => feed.id === DEMO_BUS_FEED)!.source).toBe('upload');
+    expect(new Set([...transit.runtime(DEMO_BUS_FEED).timetable.trips.values()].map((trip) => trip.routeId))).toEqual(new Set(['1']));
+    clock.advance(10_000);
+    expect((await restarted.report())!.accepted).toBeGreaterThan(2);
 
     await transit.deleteFeed(DEMO_BUS_FEED);
     clock.advance(10_000);

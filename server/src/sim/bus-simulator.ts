@@ -16,6 +16,8 @@ import { demoCatalogue } from '../modules/vitals/catalogue/index.js';
 
 export const DEMO_BUS_FEED = 'haicheng';
 const REPORT_EVERY_SECONDS = 10;
+/** How the demo network's import is named (with its fingerprint after it): any other name is an operator's import. */
+const DEMO_SOURCE = 'demo bus network';
 
 export class DemoBuses {
   private timer: NodeJS.Timeout | null = null;
@@ -44,9 +46,12 @@ export class DemoBuses {
     // The network is imported under a name that fingerprints it: a demo database from an earlier version
     // (an earlier network: no night service, other stop names, no bay numbers…) gets the one this version
     // generates, keeping what was learned and recorded; an unchanged one is not imported again.
-    const source = `demo bus network ${createHash('sha256').update(JSON.stringify(network)).digest('hex').slice(0, 16)}`;
+    const source = `${DEMO_SOURCE} ${createHash('sha256').update(JSON.stringify(network)).digest('hex').slice(0, 16)}`;
     const stored = (await transit.listFeeds()).find((feed) => feed.id === DEMO_BUS_FEED);
-    if (stored?.source !== source) {
+    if (stored && !stored.source.startsWith(DEMO_SOURCE)) {
+      // An operator imported a network of their own under the demo's id: it is theirs, never replaced.
+      this.log.info({ feed: DEMO_BUS_FEED, source: stored.source }, 'demo bus network not imported: the feed holds a network imported by an operator, which the demo buses drive');
+    } else if (stored?.source !== source) {
       const { counts } = await transit.importFeed(DEMO_BUS_FEED, zipFiles(network), source);
       this.log.info({ feed: DEMO_BUS_FEED, counts }, stored ? 'demo bus network updated' : 'demo bus network imported');
       imported = true;
