@@ -90,4 +90,23 @@ describe('FeedMessages decoded an entity at a time', () => {
     expect(await refusedWith(decodeFeedMessageInSlices({ entity: [vehicle(1)] }, pauseEvery(0)))).toEqual({ name: '/header/gtfsRealtimeVersion', reason: 'required' });
     expect(await refusedWith(decodeFeedMessageInSlices({ header: { gtfsRealtimeVersion: '2.0', timestamp: T * 1000 } }, pauseEvery(0)))).toMatchObject({ name: '/header/timestamp' });
   });
+
+  it('take each enum field\'s own names in JSON, and refuse a name of another enum, naming the field', async () => {
+    const header = { gtfsRealtimeVersion: '2.0', timestamp: T };
+    const update = (trip: string, stop: string) => ({ id: 'tu', trip_update: { trip: { trip_id: 'T9', schedule_relationship: trip }, stop_time_update: [{ stop_sequence: 3, schedule_relationship: stop }] } });
+    // UNSCHEDULED is 2 in a trip and 3 in a stop time update; SKIPPED is only a stop time update's.
+    const read = decodeFeedMessage({ header, entity: [update('UNSCHEDULED', 'SKIPPED'), update('ADDED', 'UNSCHEDULED')] });
+    expect(read.entity!.map((entity) => [entity.tripUpdate!.trip.scheduleRelationship, entity.tripUpdate!.stopTimeUpdate![0]!.scheduleRelationship])).toEqual([['UNSCHEDULED', 'SKIPPED'], ['ADDED', 'UNSCHEDULED']]);
+    const refused = async (body: Record<string, unknown>) => refusedWith(decodeFeedMessageInSlices(body, pauseEvery(0)));
+    expect(await refused({ header, entity: [update('SKIPPED', 'SCHEDULED')] })).toEqual({ name: '/entity/0/tripUpdate/trip/scheduleRelationship', reason: 'enum value expected' });
+    expect(await refused({ header, entity: [update('SCHEDULED', 'CANCELED')] })).toEqual({ name: '/entity/0/tripUpdate/stopTimeUpdate/scheduleRelationship', reason: 'enum value expected' });
+    // An effect given as the cause: fromObject would leave the cause unknown without a word.
+    const alert = { id: 'a', alert: { cause: 'DETOUR', effect: 'DETOUR', informed_entity: [{ stop_id: 'A' }], header_text: { translation: [{ text: 'Detour' }] } } };
+    expect(await refused({ header, entity: [alert] })).toEqual({ name: '/entity/0/alert/cause', reason: 'enum value expected' });
+    expect(await refused({ header, entity: [{ ...vehicle(1), vehicle: { ...vehicle(1).vehicle, currentStatus: 'FULL' } }] })).toEqual({ name: '/entity/0/vehicle/currentStatus', reason: 'enum value expected' });
+    // A differential feed's header misspelled would be read as a full dataset.
+    expect(await refused({ header: { ...header, incrementality: 'DIFFERENTAL' } })).toEqual({ name: '/header/incrementality', reason: 'FULL_DATASET or DIFFERENTIAL expected' });
+    expect(await refused({ header: { ...header, incrementality: 7 } })).toMatchObject({ name: '/header/incrementality' });
+    expect(decodeFeedMessage({ header: { ...header, incrementality: 'DIFFERENTIAL' } }).header.incrementality).toBe('DIFFERENTIAL');
+  });
 });

@@ -136,6 +136,13 @@ function* jsonMessage(body: unknown): Generator<void, FeedMessageObject, void> {
     if (typeof header !== 'object' || Array.isArray(header)) throw refusal('/header', 'object expected');
     const timestamp = (header as Record<string, unknown>).timestamp;
     if (timestamp !== undefined && timestamp !== null && !isWholeSeconds(timestamp)) throw refusal('/header/timestamp', 'POSIX seconds expected (a whole number)');
+    // Read as FULL_DATASET by fromObject when it is no name of its enum: a differential feed misread as whole.
+    const incrementality = (header as Record<string, unknown>).incrementality;
+    const modes: Enum = names(realtime.FeedHeader.Incrementality);
+    const known = typeof incrementality === 'string' ? Object.hasOwn(modes, incrementality) : Object.values(modes).includes(incrementality as number);
+    if (incrementality !== undefined && incrementality !== null && !known) {
+      throw refusal('/header/incrementality', 'FULL_DATASET or DIFFERENTIAL expected');
+    }
     message.header = FeedHeader.toObject(fromObject(FeedHeader, header as Record<string, unknown>, '/header'), AS_OBJECT) as HeaderObject;
   }
   const list = top.entity;
@@ -219,47 +226,55 @@ function verifyEntity(entity: Record<string, unknown>): string | null {
   return null;
 }
 
-/**
- * Every enum value name of GTFS-Realtime (FULL_DATASET, STOPPED_AT, …) with its number, read off the
- * bindings: a name that is none of them ("PARKED") would otherwise be dropped without a word by fromObject.
- */
-const ENUM_NAMES: ReadonlyMap<string, number> = (() => {
-  const names = new Map<string, number>();
-  const seen = new Set<unknown>();
-  const isEnum = (value: object) => Object.keys(value).length > 0 && Object.entries(value).every(([name, number]) => typeof number === 'number' && /^[A-Z0-9_]+$/.test(name));
-  const walk = (value: unknown) => {
-    if (!value || seen.has(value)) return;
-    seen.add(value);
-    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-      if (inner && typeof inner === 'object' && isEnum(inner)) {
-        for (const [name, number] of Object.entries(inner)) if (!names.has(name)) names.set(name, number as number);
-      } else if (inner && (typeof inner === 'object' || typeof inner === 'function') && /^[A-Z]/.test(key)) walk(inner);
-    }
-  };
-  walk(GtfsRealtimeBindings.transit_realtime);
-  return names;
-})();
+const realtime = GtfsRealtimeBindings.transit_realtime;
+type Enum = Readonly<Record<string, number>>;
+/** The bindings' enums, whose types are TypeScript enums: at run time only the names are own keys. */
+const names = (values: object) => values as Enum;
 
 /**
- * Replaces the enum names (strings) found along a dotted path, through arrays, by their numbers (not 0,
- * which not every enum has: an alert's cause and effect start at 1); true if there were any, false also
- * when a string there is no enum name at all (then it stays, and is refused).
+ * The enum of each enum field of an entity, by the field's name: every name means one enum, except
+ * scheduleRelationship, whose values differ between a stop time update and a trip ("UNSCHEDULED" is 3 in
+ * one and 2 in the other, "SKIPPED" only in the first). A name is checked against its own field's enum:
+ * fromObject quietly drops one of another enum ("cause": "DETOUR", an effect), leaving the default.
  */
-function setAsideNames(value: unknown, path: string[]): boolean {
-  if (Array.isArray(value)) return value.map((inner) => setAsideNames(inner, path)).some(Boolean);
+const ENUM_FIELDS: Readonly<Record<string, Enum>> = {
+  scheduleRelationship: names(realtime.TripDescriptor.ScheduleRelationship),
+  currentStatus: names(realtime.VehiclePosition.VehicleStopStatus),
+  congestionLevel: names(realtime.VehiclePosition.CongestionLevel),
+  occupancyStatus: names(realtime.VehiclePosition.OccupancyStatus),
+  cause: names(realtime.Alert.Cause),
+  effect: names(realtime.Alert.Effect),
+  severityLevel: names(realtime.Alert.SeverityLevel),
+};
+const STOP_TIME_RELATIONSHIP: Enum = names(realtime.TripUpdate.StopTimeUpdate.ScheduleRelationship);
+
+/** The enum of the field at the end of a dotted path (`tripUpdate.stopTimeUpdate.scheduleRelationship`), if it is one. */
+function enumAt(path: string[]): Enum | undefined {
+  const field = path[path.length - 1]!;
+  return field === 'scheduleRelationship' && path[path.length - 2] === 'stopTimeUpdate' ? STOP_TIME_RELATIONSHIP : ENUM_FIELDS[field];
+}
+
+/**
+ * Replaces the enum names (strings) found along a dotted path, through arrays, by their numbers in the
+ * field's own enum; true if there were any, false also when a string there is not a name of that enum
+ * (then it stays, and is refused).
+ */
+function setAsideNames(value: unknown, path: string[], known = enumAt(path)): boolean {
+  if (!known) return false;
+  if (Array.isArray(value)) return value.map((inner) => setAsideNames(inner, path, known)).some(Boolean);
   if (!value || typeof value !== 'object' || path.length === 0) return false;
   const record = value as Record<string, unknown>;
   const [key, ...rest] = path;
-  if (rest.length > 0) return setAsideNames(record[key!], rest);
+  if (rest.length > 0) return setAsideNames(record[key!], rest, known);
+  const numberOf = (item: unknown) => (typeof item === 'string' && Object.hasOwn(known, item) ? known[item]! : item);
   if (Array.isArray(record[key!])) {
     const list = record[key!] as unknown[];
-    const names = list.some((item) => typeof item === 'string');
-    if (list.some((item) => typeof item === 'string' && !ENUM_NAMES.has(item))) return false;
-    record[key!] = list.map((item) => (typeof item === 'string' ? ENUM_NAMES.get(item)! : item));
-    return names;
+    if (list.some((item) => typeof item === 'string' && !Object.hasOwn(known, item))) return false;
+    record[key!] = list.map(numberOf);
+    return list.some((item) => typeof item === 'string');
   }
-  if (typeof record[key!] !== 'string' || !ENUM_NAMES.has(record[key!] as string)) return false;
-  record[key!] = ENUM_NAMES.get(record[key!] as string)!;
+  if (typeof record[key!] !== 'string' || !Object.hasOwn(known, record[key!] as string)) return false;
+  record[key!] = numberOf(record[key!]);
   return true;
 }
 
