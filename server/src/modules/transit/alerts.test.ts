@@ -140,6 +140,23 @@ describe('service alerts', () => {
     await push([], 'poll:alerts-url');
   });
 
+  it('from a DIFFERENTIAL source are added, replaced and deleted one by one, the rest kept', async () => {
+    const differential = (entity: unknown[]) => server.app.transit.service.ingestRealtime('alerts', { header: { ...header(), incrementality: 'DIFFERENTIAL' }, entity }, 'poll:changes');
+    await differential([alert('d1', [{ stop_id: 'B' }]), alert('d2', [{ stop_id: 'B' }])]);
+    await differential([alert('d3', [{ stop_id: 'B' }])]);
+    expect(await alertsAt('B')).toEqual(['d1', 'd2', 'd3']);
+    // d1 deleted, d2 restated to concern stop C instead: d3 stays.
+    await differential([{ id: 'd1', is_deleted: true }, alert('d2', [{ stop_id: 'C' }])]);
+    expect(await alertsAt('B')).toEqual(['d3']);
+    expect(await alertsAt('C')).toEqual(['d2']);
+    // Nothing changed: nothing goes (a full dataset's empty message would clear them all).
+    await differential([]);
+    expect(await alertsAt('B')).toEqual(['d3']);
+    await differential([{ id: 'd2', is_deleted: true }, { id: 'd3', is_deleted: true }]);
+    expect([...await alertsAt('B'), ...await alertsAt('C')]).toEqual([]);
+    expect(server.app.transit.service.runtime('alerts').alertSources.has('poll:changes')).toBe(false);
+  });
+
   it('come in protobuf too, enum names and all, and reach the stop\'s stream as soon as they are taken', async () => {
     const stream = await openEventStream(`${server.url}/api/v1/transit/stops/B/stream?feed=alerts`);
     expect((await stream.next()).data.alerts).toEqual([]);

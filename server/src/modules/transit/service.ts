@@ -12,7 +12,7 @@ import { feedNotices, type FeedNotice } from './gtfs/notices.js';
 import { LearnedModel } from './prediction/history.js';
 import { agencyNames, deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
 import { decodeFeedMessageInSlices, pingsOf, type FeedMessageObject } from './realtime/feed-message.js';
-import { alertsOf } from './realtime/alerts.js';
+import { alertsOf, type HeldAlert } from './realtime/alerts.js';
 import { pauseEvery } from './slices.js';
 import { TransitError, TransitErrorCode } from './errors.js';
 import { keepSchedule, operatorTripsOf } from './realtime/trip-updates.js';
@@ -228,15 +228,26 @@ export class TransitService {
    * A message with alerts states all of its source's alerts (GTFS-Realtime's full dataset): they replace
    * what the source said before. So does an empty message: its source has none left (and is forgotten). A
    * message of vehicles or trip updates alone leaves the alerts as they are (they often come from another
-   * URL). The stop streams hear of it only when the alerts changed: a source restates them every poll.
+   * URL). A DIFFERENTIAL message states only what changed: its alerts are added or replace those of the
+   * same id, those it deletes (is_deleted) go, and the rest stay. The stop streams hear of it only when
+   * the alerts changed: a source restates them every poll.
    */
   private takeAlerts(feed: FeedRuntime, message: FeedMessageObject, source: string, now: number, hasOthers: boolean) {
-    const { alerts, invalid } = alertsOf(message);
-    if (alerts.length + invalid > 0 || !hasOthers) {
-      const before = feed.alertSources.get(source)?.alerts ?? [];
-      if (alerts.length > 0) feed.alertSources.set(source, { receivedAt: now, alerts });
+    const { alerts, invalid, deleted } = alertsOf(message);
+    const before = feed.alertSources.get(source)?.alerts ?? [];
+    let after: HeldAlert[] | null = null;
+    if (message.header?.incrementality === 'DIFFERENTIAL') {
+      const held = new Map(before.map((alert) => [alert.id, alert]));
+      for (const id of deleted) held.delete(id);
+      for (const alert of alerts) held.set(alert.id, alert);
+      after = [...held.values()];
+    } else if (alerts.length + invalid > 0 || !hasOthers) {
+      after = alerts;
+    }
+    if (after) {
+      if (after.length > 0) feed.alertSources.set(source, { receivedAt: now, alerts: after });
       else feed.alertSources.delete(source);
-      if (JSON.stringify(alerts) !== JSON.stringify(before)) this.changes.emit('alerts', feed.id);
+      if (JSON.stringify(after) !== JSON.stringify(before)) this.changes.emit('alerts', feed.id);
     }
     feed.counters.alerts += alerts.length;
     feed.counters.alertsInvalid += invalid;

@@ -51,13 +51,16 @@ const seconds = (value: unknown): number | null => {
 
 /**
  * The alerts of a message, and how many were unusable: without a header text or without any entity they
- * inform about (both required by the spec), or with an empty informed_entity (which would name everything).
+ * inform about (both required by the spec), or with an empty informed_entity (which would name everything);
+ * and the ids of the entities it deletes (is_deleted, which a DIFFERENTIAL message uses).
  */
-export function alertsOf(message: FeedMessageObject): { alerts: HeldAlert[]; invalid: number } {
+export function alertsOf(message: FeedMessageObject): { alerts: HeldAlert[]; invalid: number; deleted: string[] } {
   const alerts: HeldAlert[] = [];
+  const deleted: string[] = [];
   let invalid = 0;
   for (const entity of message.entity ?? []) {
     const alert = entity.alert;
+    if (entity.isDeleted) deleted.push(entity.id);
     if (!alert || entity.isDeleted) continue;
     const selectors: AlertSelector[] = [];
     let empty = false;
@@ -86,7 +89,7 @@ export function alertsOf(message: FeedMessageObject): { alerts: HeldAlert[]; inv
       selectors,
     });
   }
-  return { alerts, invalid };
+  return { alerts, invalid, deleted };
 }
 
 /** Whether the alert is in force at `now`: within one of its periods, or always when it gives none. */

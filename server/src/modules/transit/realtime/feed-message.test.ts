@@ -96,7 +96,7 @@ describe('FeedMessages decoded an entity at a time', () => {
     const update = (trip: string, stop: string) => ({ id: 'tu', trip_update: { trip: { trip_id: 'T9', schedule_relationship: trip }, stop_time_update: [{ stop_sequence: 3, schedule_relationship: stop }] } });
     // UNSCHEDULED is 2 in a trip and 3 in a stop time update; SKIPPED is only a stop time update's.
     const read = decodeFeedMessage({ header, entity: [update('UNSCHEDULED', 'SKIPPED'), update('ADDED', 'UNSCHEDULED')] });
-    expect(read.entity!.map((entity) => [entity.tripUpdate!.trip.scheduleRelationship, entity.tripUpdate!.stopTimeUpdate![0]!.scheduleRelationship])).toEqual([['UNSCHEDULED', 'SKIPPED'], ['ADDED', 'UNSCHEDULED']]);
+    expect(read.entity!.map((entity: { tripUpdate?: { trip: { scheduleRelationship?: string }; stopTimeUpdate?: Array<{ scheduleRelationship?: string }> } }) => [entity.tripUpdate!.trip.scheduleRelationship, entity.tripUpdate!.stopTimeUpdate![0]!.scheduleRelationship])).toEqual([['UNSCHEDULED', 'SKIPPED'], ['ADDED', 'UNSCHEDULED']]);
     const refused = async (body: Record<string, unknown>) => refusedWith(decodeFeedMessageInSlices(body, pauseEvery(0)));
     expect(await refused({ header, entity: [update('SKIPPED', 'SCHEDULED')] })).toEqual({ name: '/entity/0/tripUpdate/trip/scheduleRelationship', reason: 'enum value expected' });
     expect(await refused({ header, entity: [update('SCHEDULED', 'CANCELED')] })).toEqual({ name: '/entity/0/tripUpdate/stopTimeUpdate/scheduleRelationship', reason: 'enum value expected' });
