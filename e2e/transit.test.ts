@@ -402,6 +402,13 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
       await page.waitForSelector('.arrival');
       expect(await page.locator('.service-alert').allInnerTexts()).toEqual([expect.stringContaining('15路因施工绕行')]);
 
+      // Route 15's line diagram: its detour, and the lift of S05, a stop it calls at, above the diagram.
+      await page.goto(`${server.url}/go/routes/R15?feed=${FEED}&lang=en`);
+      await page.waitForSelector('.service-alert');
+      expect(await page.locator('.alert-header').allTextContents()).toEqual(['Route 15 detours for roadworks', '电梯维修']);
+      expect(await page.evaluate(() => document.querySelector('.service-alerts')!.compareDocumentPosition(document.querySelector('.direction')!) & Node.DOCUMENT_POSITION_FOLLOWING)).toBeTruthy();
+      await expectAccessible(page, 'route page with alerts');
+
       const board = await newPage({ width: 1920, height: 1080 });
       await board.goto(`${server.url}/board/S05?feed=${FEED}&lang=en`);
       await board.waitForSelector('.board-alerts .service-alert');

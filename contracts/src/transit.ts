@@ -37,7 +37,11 @@ export interface DiagramVehicle {
 }
 
 /** `GET /api/v1/transit/routes/:id`: the line diagram; `timeZone` is the feed's, in which its times are shown. */
-export interface RouteDiagram { feed: string; route: RouteSummary; at: number; timeZone: string; directions: DiagramDirection[] }
+export interface RouteDiagram {
+  feed: string; route: RouteSummary; at: number; timeZone: string; directions: DiagramDirection[];
+  /** The operator's service alerts in force that concern the route: it, its trips, its type or agency, or a stop it calls at (not another route's at that stop). */
+  alerts: ServiceAlert[];
+}
 
 export interface DiagramDirection {
   directionId: number;

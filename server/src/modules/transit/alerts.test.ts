@@ -65,6 +65,11 @@ describe('service alerts', () => {
     expect(await alertsAt('B')).toEqual(['agency', 'buses', 'route-1', 'stop-b']);
     expect(await alertsAt('C')).toEqual(['agency', 'buses', 'route-1', 'route-2', 'trip-3']);
     expect(await alertsAt('D')).toEqual(['agency', 'buses', 'route-1', 'route-2', 'route-2-at-d', 'trip-3']);
+    // A route's line diagram: the route, its trips, type and agency, and a stop it calls at (B is on R1
+    // only); route 2's alert at D is not route 1's.
+    const routeAlerts = async (route: string) => (await server.request('GET', `/api/v1/transit/routes/${route}?feed=alerts`)).body.alerts.map((shown: { id: string }) => shown.id).sort();
+    expect(await routeAlerts('R1')).toEqual(['agency', 'buses', 'route-1', 'stop-b']);
+    expect(await routeAlerts('R2')).toEqual(['agency', 'buses', 'route-2', 'route-2-at-d', 'trip-3']);
   });
 
   it('are shown within their periods only, with their texts in every language given and web links alone', async () => {

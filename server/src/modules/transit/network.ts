@@ -7,6 +7,7 @@ import { atFirstStop, reportedStandingAt, scheduledTimeAt } from './tracking/tra
 import { isFrequencyBased, tripRuns } from './tracking/frequencies.js';
 import { currentDelay } from './prediction/baselines.js';
 import { stopsServed } from './arrivals.js';
+import { alertsFor, alertsInForce, routeScopeOf } from './realtime/alerts.js';
 import { combineRows, DEFAULT_HEADWAY_OPTIONS, routeHeadways, stopKey, type ObservationBreak, type RouteHeadways, type StopPass } from './headways.js';
 import { openGaps, standingAt, type OpenGap } from './open-gaps.js';
 import type { TransitService } from './service.js';
@@ -203,7 +204,9 @@ export function routeDiagram(service: TransitService, feed: FeedRuntime, routeId
       length: Math.round(pattern.distances[pattern.distances.length - 1]!),
     });
   }
-  return { feed: feed.id, route: routeSummary(route), at: now, timeZone: feed.timetable.agencyTimezone, directions };
+  const inForce = alertsInForce(feed.alertSources.values(), now);
+  const alerts = inForce.length === 0 ? [] : alertsFor(inForce, routeScopeOf(feed.timetable, routeId));
+  return { feed: feed.id, route: routeSummary(route), at: now, timeZone: feed.timetable.agencyTimezone, directions, alerts };
 }
 
 /** Keeps the stop passings of live vehicles for a few hours, for headways over HTTP. */

@@ -1,13 +1,14 @@
 // /go/routes/:id — a route's line diagram: per direction, the stops in order and the buses on the way,
 // with bunched buses (closer than a quarter of the scheduled headway) and big gaps (over 1.5 times)
 // marked; a bus waiting at its first stop before its time (a layover) is shown as waiting, with the time
-// it leaves, and is in no gap. The strip drawing is decoration for sighted users; the same facts are in the text: a summary
+// it leaves, and is in no gap. The operator's service alerts for the line (a detour, a stop closed) come
+// first. The strip drawing is decoration for sighted users; the same facts are in the text: a summary
 // per direction and the stop list with the buses approaching each stop.
 import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { LoadingOrError, PassengerLayout, useClockText, useDelayText, useFeed } from './common';
+import { LoadingOrError, PassengerLayout, ServiceAlerts, useClockText, useDelayText, useFeed } from './common';
 import { transitQueries } from './queries';
 import type { DiagramDirection, DiagramVehicle } from './types';
 
@@ -30,6 +31,7 @@ export function RoutePage() {
         {diagram.data && (
           <>
             <h1>{t('transit.route.title', { line })}{diagram.data.route.longName && <span className="route-long-name">{diagram.data.route.longName}</span>}</h1>
+            <ServiceAlerts alerts={diagram.data.alerts} />
             <div className="diagram-legend" aria-hidden="true">
               <span><span className="legend-bus" /> {t('transit.route.legendBus')}</span>
               <span><span className="legend-bunching" /> {t('transit.route.legendBunching')}</span>

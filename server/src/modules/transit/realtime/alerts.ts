@@ -2,7 +2,7 @@
 // closed, a line not running), read from the messages it pushes or we poll, kept per source, and picked
 // out for a stop: those naming the stop, its station or bays, a route or trip calling there, or the agency.
 import type { ServiceAlert, TranslatedText } from '@citypulse/contracts';
-import type { Timetable } from '../gtfs/timetable.js';
+import type { Timetable, Trip } from '../gtfs/timetable.js';
 import type { FeedMessageObject } from './feed-message.js';
 
 /** What one informed_entity names; its fields all hold together (route 15 at stop X), an absent one is any. */
@@ -96,8 +96,8 @@ export function alertsOf(message: FeedMessageObject): { alerts: HeldAlert[]; inv
 export const activeAt = (alert: ServiceAlert, now: number) =>
   alert.activePeriods.length === 0 || alert.activePeriods.some((period) => (period.start ?? -Infinity) <= now && now < (period.end ?? Infinity));
 
-/** What calls at a stop (or a station's bays): the places, and the routes, route types, agencies and trips there. */
-export interface StopScope {
+/** What an alert may name to concern a stop (or a station's bays) or a route: the places, and the routes, route types, agencies and trips there. */
+export interface AlertScope {
   places: Set<string>;
   routes: Set<string>;
   routeTypes: Set<number>;
@@ -105,26 +105,45 @@ export interface StopScope {
   trips: Set<string>;
 }
 
-export function scopeOf(timetable: Timetable, stopId: string, served: string[]): StopScope {
-  const scope: StopScope = { places: new Set([stopId, ...served]), routes: new Set(), routeTypes: new Set(), agencies: new Set(), trips: new Set() };
+export function scopeOf(timetable: Timetable, stopId: string, served: string[]): AlertScope {
+  const places = new Set([stopId, ...served]);
   const station = timetable.stops.get(stopId)?.parentStation;
-  if (station) scope.places.add(station);
-  for (const id of served) {
-    for (const { trip } of timetable.tripsByStop.get(id) ?? []) {
-      scope.trips.add(trip.id);
-      if (scope.routes.has(trip.routeId)) continue;
-      scope.routes.add(trip.routeId);
-      const route = timetable.routes.get(trip.routeId);
-      if (route) {
-        scope.routeTypes.add(route.type);
-        scope.agencies.add(route.agencyId);
-      }
+  if (station) places.add(station);
+  return scopeOfTrips(timetable, places, served.flatMap((id) => (timetable.tripsByStop.get(id) ?? []).map((call) => call.trip)));
+}
+
+/**
+ * What a route's alerts are picked by: the route, its type, agency and trips, and every stop it calls at
+ * (and their stations): "stop X closed" concerns those riding the line through X; "route 2 at stop X" does
+ * not concern route 1.
+ */
+export function routeScopeOf(timetable: Timetable, routeId: string): AlertScope {
+  const trips = timetable.tripsByRoute.get(routeId) ?? [];
+  const places = new Set<string>();
+  for (const stopId of new Set(trips.flatMap((trip) => trip.pattern.stopIds))) {
+    places.add(stopId);
+    const station = timetable.stops.get(stopId)?.parentStation;
+    if (station) places.add(station);
+  }
+  return scopeOfTrips(timetable, places, trips);
+}
+
+function scopeOfTrips(timetable: Timetable, places: Set<string>, trips: Iterable<Trip>): AlertScope {
+  const scope: AlertScope = { places, routes: new Set(), routeTypes: new Set(), agencies: new Set(), trips: new Set() };
+  for (const trip of trips) {
+    scope.trips.add(trip.id);
+    if (scope.routes.has(trip.routeId)) continue;
+    scope.routes.add(trip.routeId);
+    const route = timetable.routes.get(trip.routeId);
+    if (route) {
+      scope.routeTypes.add(route.type);
+      scope.agencies.add(route.agencyId);
     }
   }
   return scope;
 }
 
-const selects = (selector: AlertSelector, scope: StopScope) =>
+const selects = (selector: AlertSelector, scope: AlertScope) =>
   (selector.stopId === null || scope.places.has(selector.stopId))
   && (selector.routeId === null || scope.routes.has(selector.routeId))
   && (selector.routeType === null || scope.routeTypes.has(selector.routeType))
@@ -150,7 +169,7 @@ export function alertsInForce(sources: Iterable<AlertSource>, now: number): Held
   return out;
 }
 
-/** Of the alerts in force, those that concern the stop, as passengers are given them (without their selectors). */
-export function alertsFor(inForce: readonly HeldAlert[], scope: StopScope): ServiceAlert[] {
+/** Of the alerts in force, those that concern the stop or route, as passengers are given them (without their selectors). */
+export function alertsFor(inForce: readonly HeldAlert[], scope: AlertScope): ServiceAlert[] {
   return inForce.filter((alert) => alert.selectors.some((selector) => selects(selector, scope))).map(({ selectors: _, ...alert }) => alert);
 }
