@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 /**
- * A bus at A at 08:00 and 1300 m on at 08:06, seen by an engine on `model` and by one with no history
+ * A bus just past A at 08:00:20 (first seen on its way: nothing learned of the first segment) and 1300 m on at 08:06, seen by an engine on `model` and by one with no history
  * and `plainOptions`: what each announced for C and D at 08:06 (rounded), and the tracker and engine to go on.
  */
 function announceAt1300(model: LearnedModel, options: Partial<EngineOptions>, plainOptions: Partial<EngineOptions>) {
@@ -26,7 +26,7 @@ function announceAt1300(model: LearnedModel, options: Partial<EngineOptions>, pl
   const engine = new PredictionEngine(timetable, model, options);
   const plain = new PredictionEngine(timetable, new LearnedModel(), plainOptions);
   let announced: number[] = [], raw: number[] = [];
-  for (const p of [ping('08:00:00', 0), ping('08:06:00', 1300)]) {
+  for (const p of [ping('08:00:20', 60), ping('08:06:00', 1300)]) {
     const update = tracker.observe(p)!;
     engine.learn(update);
     plain.learn(update);

@@ -39,7 +39,8 @@ const fastRun = (day: number) => [ping('08:00:00', 0, 'T1', day), ...[1, 2, 3, 4
 
 describe('the prediction engine', () => {
   it('without history carries the vehicle\'s delay forward, like the baseline', () => {
-    const [engine, timetableOnly, delay] = run([ping('08:00:00', 0), ping('08:06:00', 1300)], [new PredictionEngine(timetable, undefined, { earlyShare: 0 }), new TimetablePredictor(), new DelayCarriedForwardPredictor()]);
+    // First seen on its way (at its first stop, the engine would learn the first segment from its departure).
+    const [engine, timetableOnly, delay] = run([ping('08:00:20', 60), ping('08:06:00', 1300)], [new PredictionEngine(timetable, undefined, { earlyShare: 0 }), new TimetablePredictor(), new DelayCarriedForwardPredictor()]);
     // At 1300 m at 08:06 the timetable says 08:06:30: 30 s early. C (08:10) and D (08:15) come 30 s early.
     expect(delay).toEqual([at('08:09:30'), at('08:14:30')]);
     expect(engine).toEqual(delay);
@@ -47,7 +48,7 @@ describe('the prediction engine', () => {
   });
 
   it('announces each stop a small share of its horizon early', () => {
-    const [early] = run([ping('08:00:00', 0), ping('08:06:00', 1300)], [new PredictionEngine(timetable, undefined, { earlyShare: 0.1 })]);
+    const [early] = run([ping('08:00:20', 60), ping('08:06:00', 1300)], [new PredictionEngine(timetable, undefined, { earlyShare: 0.1 })]);
     // 210 s and 510 s ahead without the shift: 21 s and 51 s earlier.
     expect(early).toEqual([at('08:09:30') - 21, at('08:14:30') - 51]);
   });
@@ -117,6 +118,41 @@ describe('the prediction engine', () => {
     // The next day a bus waiting at A is expected to leave late too.
     const [waiting] = run([{ ...pings[0]!, time: at('08:00:10') + 86_400 }], [engine]);
     expect(waiting![0]).toBeGreaterThan(at('08:05:00') + 86_400 + 40);
+  });
+
+  it('learns the first segment from when the bus left its first stop, not from when it came to the stand', async () => {
+    // The trips' shape starts 300 m before A (the way in to the stand): the bus is seen reaching A at
+    // 07:52, stands there until 08:00, and then runs 1000 m to B in 4 minutes.
+    const base = lineFeed();
+    const approach = await loadTimetable(zipFiles(lineFeed({
+      'shapes.txt': `shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence\nS1,0,${lineLongitude(-300).toFixed(6)},1\nS1,0,0,2\nS1,0,${lineLongitude(3000).toFixed(6)},3\n`,
+      'trips.txt': base['trips.txt']!.trimEnd().split('\n').map((row, i) => `${row},${i === 0 ? 'shape_id' : 'S1'}`).join('\n') + '\n',
+    })));
+    const pings: VehiclePing[] = [ping('07:50:00', -300), ping('07:51:00', -150), ping('07:52:00', 0)];
+    for (let t = at('07:52:20'); t <= at('08:05:00'); t += 20) {
+      pings.push({ ...ping('07:52:00', 0), time: t, lon: lineLongitude(t < at('08:00:00') ? 3 : 3 + ((t - at('08:00:00')) * 1000) / 240) });
+    }
+    const tracker = new Tracker(approach);
+    const engine = new PredictionEngine(approach, undefined, { earlyShare: 0 });
+    for (const p of pings) {
+      const update = tracker.observe(p);
+      if (update) { engine.learn(update); engine.predict(update); }
+    }
+    const firstSegment = engine.model.segments.get('A>B')!;
+    expect(firstSegment.count()).toBe(1);
+    // About 230 s of the timetable's 300: the 8 minutes at the stand are not running time.
+    const ratio = firstSegment.estimate(0, 8, 1, 0);
+    expect(ratio).toBeGreaterThan(0.7);
+    expect(ratio).toBeLessThan(0.9);
+  });
+
+  it('never announces a stop before now, however far its learned shift moves it', () => {
+    // Every calibration cell learned that buses come 150 s before the raw estimate: shifted 90-210 s.
+    const model = new LearnedModel();
+    for (let cell = 0; cell < 5 * 31; cell++) for (let i = 0; i < 400; i++) model.calibration.record(cell, -150, 60, 0);
+    // 100 m from D, about 30 s away: shifted, it would be announced before now.
+    const [times] = run([ping('08:13:00', 2600), ping('08:14:00', 2900)], [new PredictionEngine(timetable, model)]);
+    expect(times).toEqual([at('08:14:00')]);
   });
 
   it('predicts nothing for a vehicle off its route or past its last stop', () => {

@@ -276,7 +276,10 @@ export class PredictionEngine implements ArrivalPredictor {
         const lateness = leftAt - (run.serviceStart + trip.departures[0]!);
         if (Math.abs(lateness) < 1800) this.model.departure(trip.routeId).record(dayType, this.hourAt(time), lateness);
       }
-      const previous = run.passTimes[index - 1]!;
+      // A bus seen at its first stop ran the first segment from when it left (a layover is no running
+      // time: a bus that came to the stand minutes early would teach the segment minutes more); when it
+      // left is unknown when it was not seen clearing the stop, and then nothing is learned.
+      const previous = index === 1 && state.waitedAtFirstStop ? run.departedAt : run.passTimes[index - 1]!;
       if (!Number.isFinite(previous)) continue;
       const observed = time - previous;
       if (observed < 0 || observed > 3600) continue;
@@ -368,8 +371,10 @@ export class PredictionEngine implements ArrivalPredictor {
       out[index - run.nextIndex] = clock;
     }
     if (o.carriedDelayWeight > 0) this.blendCarriedDelay(update, out, state);
-    if (o.calibrate) return this.announce(state, update, out);
-    if (o.earlyShare > 0) for (let i = 0; i < out.length; i++) out[i] = out[i]! - o.earlyShare * (out[i]! - now);
+    if (o.calibrate) this.announce(state, update, out);
+    else if (o.earlyShare > 0) for (let i = 0; i < out.length; i++) out[i] = out[i]! - o.earlyShare * (out[i]! - now);
+    // A bus not yet at a stop gets there no sooner than now, whatever the shifts and biases say.
+    for (let i = 0; i < out.length; i++) if (out[i]! < now) out[i] = now;
     return out;
   }
 

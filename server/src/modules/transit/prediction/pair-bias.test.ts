@@ -18,12 +18,12 @@ beforeAll(async () => {
   timetable = await loadTimetable(zipFiles(lineFeed()));
 });
 
-/** A bus at A at 08:00 and 1300 m on (heading to C) at 08:06: what an engine on `model` announced for C and D. */
+/** A bus just past A at 08:00:20 and 1300 m on (heading to C) at 08:06: what an engine on `model` announced for C and D. */
 function announceAt1300(model: LearnedModel, options: Partial<EngineOptions>) {
   const tracker = new Tracker(timetable);
   const engine = new PredictionEngine(timetable, model, options);
   let announced: number[] = [];
-  for (const p of [ping('08:00:00', 0), ping('08:06:00', 1300)]) {
+  for (const p of [ping('08:00:20', 60), ping('08:06:00', 1300)]) {
     const update = tracker.observe(p)!;
     engine.learn(update);
     announced = Array.from(engine.predict(update)!, Math.round);
