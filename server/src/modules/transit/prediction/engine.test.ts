@@ -169,8 +169,24 @@ describe('the prediction engine', () => {
     expect(run(probe, [new PredictionEngine(timetable, restored)])).toEqual(run(probe, [new PredictionEngine(timetable, engine.model)]));
   });
 
+  it('forgets the first segments and departures of a model saved before they were learned from the departure', () => {
+    const engine = new PredictionEngine(timetable);
+    run(fastRun(0), [engine]);
+    engine.model.segment('A>B').record(0, 8, 720, 300); // a layover taken for running time
+    engine.model.departure('R1').record(0, 8, -264);
+    const saved = engine.model.toJSON();
+    expect(saved.version).toBe(2);
+    const current = new PredictionEngine(timetable, LearnedModel.fromJSON(JSON.parse(JSON.stringify(saved))));
+    expect(current.model.segments.has('A>B')).toBe(true);
+    const old = new PredictionEngine(timetable, LearnedModel.fromJSON(JSON.parse(JSON.stringify({ ...saved, version: 1 }))));
+    expect(old.model.segments.has('A>B')).toBe(false);
+    expect(old.model.departures.size).toBe(0);
+    expect(old.model.segments.get('B>C')!.count()).toBe(1); // the rest is kept
+    expect(old.model.toJSON().version).toBe(2);
+  });
+
   it('refuses a model that is not one', () => {
-    expect(() => LearnedModel.fromJSON({ version: 2 })).toThrow(TransitError);
+    expect(() => LearnedModel.fromJSON({ version: 3 })).toThrow(TransitError);
     expect(() => LearnedModel.fromJSON({ version: 1, segments: { 'A>B': [999, 1, 1, 1] }, departures: {}, network: [] })).toThrow(/segments.A>B has a bad group/);
   });
 });

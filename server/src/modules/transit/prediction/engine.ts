@@ -182,6 +182,11 @@ export class PredictionEngine implements ArrivalPredictor {
   constructor(private readonly timetable: Timetable, readonly model: LearnedModel = new LearnedModel(), options: Partial<EngineOptions> = {}) {
     this.clock = timetable.clock;
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+    if (model.layoversInFirstSegments) {
+      for (const trip of timetable.trips.values()) this.model.segments.delete(this.keysOf(trip)[1] ?? '');
+      this.model.departures.clear();
+      model.layoversInFirstSegments = false;
+    }
   }
 
   private keysOf(trip: Trip): string[] {

@@ -79,7 +79,8 @@ export class SlotStats {
 }
 
 export interface LearnedModelJson {
-  version: 1;
+  /** 2 since first segments are learned from the departure; a version 1 model's may hold layovers. */
+  version: 1 | 2;
   /** Segment key "fromStop>toStop" to [slot, observed, scheduled, count, ...] for the slots seen. */
   segments: Record<string, number[]>;
   /** Route id to the same, for departure lateness at the first stop (seconds). */
@@ -123,6 +124,12 @@ export class LearnedModel {
   readonly bias = new Map<string, RunningMean>();
   network = new SlotStats();
   readonly calibration = new WindowCalibration();
+  /**
+   * Read from a model saved before first segments were learned from when a bus left its first stop: those
+   * (and the routes' departure lateness, worked out through them) may hold whole layovers, and are
+   * forgotten by the engine that takes the model (it knows which segments come first).
+   */
+  layoversInFirstSegments = false;
 
   segment(key: string): SlotStats {
     let stats = this.segments.get(key);
@@ -181,7 +188,7 @@ export class LearnedModel {
       return out;
     };
     return {
-      version: 1,
+      version: 2,
       segments: Object.fromEntries([...this.segments].map(([key, stats]) => [key, pack(stats)])),
       departures: Object.fromEntries([...this.departures].map(([key, stats]) => [key, pack(stats)])),
       network: pack(this.network),
@@ -195,7 +202,8 @@ export class LearnedModel {
 
   static fromJSON(json: unknown): LearnedModel {
     const bad = (reason: string) => new TransitError(TransitErrorCode.InvalidModel, `not a learned model: ${reason}`);
-    if (!json || typeof json !== 'object' || (json as LearnedModelJson).version !== 1) throw bad('version 1 expected');
+    const version = json && typeof json === 'object' ? (json as LearnedModelJson).version : undefined;
+    if (version !== 1 && version !== 2) throw bad('version 1 or 2 expected');
     const data = json as LearnedModelJson;
     const unpack = (packed: unknown, where: string) => {
       if (!Array.isArray(packed) || packed.length % 4 !== 0) throw bad(`${where} must be groups of [slot, observed, scheduled, count]`);
@@ -210,6 +218,7 @@ export class LearnedModel {
       return stats;
     };
     const model = new LearnedModel();
+    model.layoversInFirstSegments = version === 1;
     for (const [key, packed] of Object.entries(data.segments ?? {})) model.segments.set(key, unpack(packed, `segments.${key}`));
     for (const [key, packed] of Object.entries(data.departures ?? {})) model.departures.set(key, unpack(packed, `departures.${key}`));
     model.network = unpack(data.network ?? [], 'network');
