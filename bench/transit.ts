@@ -234,9 +234,6 @@ async function benchFleet() {
   const results: Record<string, Record<'first' | 'steady', { p50: number[]; p99: number[]; max: number[] }>> = {};
   for (let round = 0; round < rounds; round++) {
     for (const make of [() => judged(new PredictionEngine(timetable)), () => new PredictionEngine(timetable) as ArrivalPredictor, () => new DelayCarriedForwardPredictor() as ArrivalPredictor]) {
-      // Each contender starts on a clean heap, as a server does, not paying for the garbage of the one before
-      // (a major collection in its first seconds); the collector is exposed by `npm run bench:transit`.
-      (globalThis as { gc?: () => void }).gc?.();
       const predictor = make();
       const tracker = new Tracker(timetable);
       const cars = fleet(timetable, vehicles, start);
