@@ -475,6 +475,19 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     };
     expect(await stopRow('S01')).toBe('在本站候发');
     expect(await stopRow('S02')).toBe('还有 1 站 · 600 米 · 首站候发');
+    // Announced a little early (so that nobody misses it), a bus still standing at its first stop is not early.
+    const hedged = await newPage();
+    await hedged.route('**/api/v1/transit/stops/*/stream**', (route) => route.abort());
+    await hedged.route('**/api/v1/transit/stops/S01/arrivals**', async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      for (const arrival of body.arrivals) if (arrival.tripId === nextOut.tripId) arrival.delaySeconds = -75;
+      await route.fulfill({ response, json: body });
+    });
+    await hedged.goto(`${server.url}/go/stops/S01?feed=${FEED}`);
+    const row = hedged.locator(`li.arrival[data-trip="${nextOut.tripId}"]`);
+    await row.locator('.delay').waitFor();
+    expect(await row.locator('.delay').textContent()).toBe('准点');
   });
 
   for (const viewport of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }]) {

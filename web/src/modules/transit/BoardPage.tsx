@@ -4,7 +4,7 @@
 import { useEffect } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { boardsAt, feedProblem, isHere, ServiceAlerts, Wheelchair, isUnknownPlace, Lateness, StreamBadge, Whereabouts, useClockText, useDateText, useFeed, useFeedProblemText, useRouteNames } from './common';
+import { boardsAt, feedProblem, isHere, ServiceAlerts, Wheelchair, isUnknownPlace, ArrivalLateness, StreamBadge, Whereabouts, useClockText, useDateText, useFeed, useFeedProblemText, useRouteNames } from './common';
 import { minutesUntil, useNow, useStopArrivals } from './stream';
 
 const ROWS = 6;
@@ -75,7 +75,7 @@ export function BoardPage() {
                   </span>
                   <span className="board-kind">
                     <span className={`kind kind-${arrival.live ? 'live' : 'scheduled'}`}><span aria-hidden="true">{arrival.live ? '◉ ' : '◷ '}</span>{arrival.live ? t('transit.live') : t('transit.scheduled')}</span>
-                    {arrival.live && <Lateness seconds={arrival.delaySeconds} className="board-delay" />}
+                    {arrival.live && <ArrivalLateness arrival={arrival} className="board-delay" />}
                   </span>
                   <span className="board-minutes">
                     {isHere(arrival) ? <strong className="board-due">{t('transit.here')}</strong>

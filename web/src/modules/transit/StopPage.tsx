@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { boardsAt, isHere, Lateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useRouteNames, useWhereaboutsText, ServiceAlerts, Whereabouts, Wheelchair } from './common';
+import { boardsAt, isHere, ArrivalLateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useRouteNames, useWhereaboutsText, ServiceAlerts, Whereabouts, Wheelchair } from './common';
 import { isDue, minutesUntil, useNow, useStopArrivals } from './stream';
 import type { Arrival } from './types';
 
@@ -74,7 +74,7 @@ export function StopPage() {
                         <span className={`kind kind-${arrival.live ? 'live' : 'scheduled'}`} title={arrival.live ? t('transit.liveLong') : t('transit.scheduledLong')}>
                           <span aria-hidden="true">{arrival.live ? '◉ ' : '◷ '}</span>{arrival.live ? t('transit.live') : t('transit.scheduled')}
                         </span>
-                        {arrival.live && <Lateness seconds={arrival.delaySeconds} />}
+                        {arrival.live && <ArrivalLateness arrival={arrival} />}
                         <Whereabouts arrival={arrival} distance />
                         <Wheelchair accessible={arrival.wheelchairAccessible} />
                       </span>

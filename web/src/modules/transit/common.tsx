@@ -70,6 +70,15 @@ export function Lateness({ seconds, className = '' }: { seconds: number; classNa
 }
 
 /**
+ * How late a live arrival is, as the rows show it. A bus still standing at its first stop is on time
+ * unless it is expected to leave late: its time may be announced a little early (so that nobody misses
+ * it), but the bus is not early, and "1 min early" beside a bus that has not moved reads as if it were.
+ */
+export function ArrivalLateness({ arrival, className = '' }: { arrival: Pick<Arrival, 'delaySeconds' | 'waitingAtFirstStop'>; className?: string }) {
+  return <Lateness seconds={arrival.waitingAtFirstStop ? Math.max(0, arrival.delaySeconds) : arrival.delaySeconds} className={className} />;
+}
+
+/**
  * Whether the bus takes a wheelchair, as the feed says (its trip's wheelchair_accessible): the sign and
  * words for yes, plain words for no (a wheelchair user needs both), nothing when the feed does not say.
  * `iconOnly`: the display at the stop shows the sign alone, its words for screen readers.
