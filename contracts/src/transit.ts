@@ -101,7 +101,7 @@ export interface Arrival {
 export interface TranslatedText { text: string; language: string | null }
 
 /**
- * A service alert in force that concerns the stop (GTFS-Realtime Alert): a detour, a stop closed, a line
+ * A service alert in force that concerns the stop or route asked about (GTFS-Realtime Alert): a detour, a stop closed, a line
  * not running. `cause` and `effect` are the spec's names (DETOUR, NO_SERVICE, …) or null; texts come in
  * the languages the operator gave, for the page to pick its own; `url` only http(s) links.
  */

@@ -45,7 +45,7 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
 
   app.post('/api/v1/transit/realtime', {
     config: { permission: 'transit:ingest' },
-    schema: { tags: ['transit'], summary: 'Push a GTFS-Realtime FeedMessage (protobuf, or its JSON form): vehicle positions, trip updates, service alerts (a message with alerts, or an empty one, replaces the alerts pushed before)', querystring: FeedQuery },
+    schema: { tags: ['transit'], summary: 'Push a GTFS-Realtime FeedMessage (protobuf, or its JSON form): vehicle positions, trip updates, service alerts (a message with alerts, or an empty one, replaces the alerts pushed before; a DIFFERENTIAL one changes only those it names)', querystring: FeedQuery },
   }, async (request) => {
     const { feed } = request.query as { feed?: string };
     // Each user or token pushing is a source of its own: one system's empty message of positions must not

@@ -12,7 +12,7 @@ import { feedNotices, type FeedNotice } from './gtfs/notices.js';
 import { LearnedModel } from './prediction/history.js';
 import { agencyNames, deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
 import { decodeFeedMessageInSlices, pingsOf, type FeedMessageObject } from './realtime/feed-message.js';
-import { alertsOf, type HeldAlert } from './realtime/alerts.js';
+import { alertsAfter, alertsOf } from './realtime/alerts.js';
 import { pauseEvery } from './slices.js';
 import { TransitError, TransitErrorCode } from './errors.js';
 import { keepSchedule, operatorTripsOf } from './realtime/trip-updates.js';
@@ -225,33 +225,22 @@ export class TransitService {
   }
 
   /**
-   * A message with alerts states all of its source's alerts (GTFS-Realtime's full dataset): they replace
-   * what the source said before. So does an empty message: its source has none left (and is forgotten). A
-   * message of vehicles or trip updates alone leaves the alerts as they are (they often come from another
-   * URL). A DIFFERENTIAL message states only what changed: its alerts are added or replace those of the
-   * same id, those it deletes (is_deleted) go, and the rest stay. The stop streams hear of it only when
-   * the alerts changed: a source restates them every poll.
+   * Takes a message's alerts as its source's (realtime/alerts.ts `alertsAfter`). The stop streams hear of
+   * it only when the source's alerts changed: a source restates them every poll.
    */
   private takeAlerts(feed: FeedRuntime, message: FeedMessageObject, source: string, now: number, hasOthers: boolean) {
-    const { alerts, invalid, deleted } = alertsOf(message);
+    const taken = alertsOf(message);
     const before = feed.alertSources.get(source)?.alerts ?? [];
-    let after: HeldAlert[] | null = null;
-    if (message.header?.incrementality === 'DIFFERENTIAL') {
-      const held = new Map(before.map((alert) => [alert.id, alert]));
-      for (const id of deleted) held.delete(id);
-      for (const alert of alerts) held.set(alert.id, alert);
-      after = [...held.values()];
-    } else if (alerts.length + invalid > 0 || !hasOthers) {
-      after = alerts;
-    }
+    const after = alertsAfter(before, message, taken, hasOthers);
     if (after) {
+      // A source with none left is forgotten, not kept empty.
       if (after.length > 0) feed.alertSources.set(source, { receivedAt: now, alerts: after });
       else feed.alertSources.delete(source);
       if (JSON.stringify(after) !== JSON.stringify(before)) this.changes.emit('alerts', feed.id);
     }
-    feed.counters.alerts += alerts.length;
-    feed.counters.alertsInvalid += invalid;
-    return { alerts: alerts.length, alertsInvalid: invalid };
+    feed.counters.alerts += taken.alerts.length;
+    feed.counters.alertsInvalid += taken.invalid;
+    return { alerts: taken.alerts.length, alertsInvalid: taken.invalid };
   }
 
   /** Keeps the operator's TripUpdates of a message (newer than what is held per trip run), forgetting stale ones. */

@@ -228,8 +228,8 @@ export function inLanguage(texts: TranslatedText[], language: string): string | 
 }
 
 /**
- * The operator's service alerts for the stop (a detour, a stop closed): what the bus is about to do
- * differently, above the times, in the page's language. `compact`: the headers alone, for the display.
+ * The operator's service alerts for the stop or line (a detour, a stop closed): what the buses are about
+ * to do differently, above the times or the diagram, in the page's language. `compact`: the headers alone, for the display.
  */
 export function ServiceAlerts({ alerts, compact = false }: { alerts: ServiceAlert[]; compact?: boolean }) {
   const { t, i18n } = useTranslation();

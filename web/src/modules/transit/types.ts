@@ -3,8 +3,10 @@ import type { RouteSummary } from '@citypulse/contracts';
 
 export type { Arrival, ServiceAlert, TranslatedText, DiagramDirection, DiagramVehicle, GapStatus, PredictionAccuracy, RouteDiagram, RouteSummary, StopArrivals, TransitNetworks } from '@citypulse/contracts';
 
-/** A stop found by search; `towards`: where the buses leaving it go (tells the two kerbs of a place apart). */
-/** A stop found by name, or near a place (then `distance`, metres). */
+/**
+ * A stop found by name, or near a place (then `distance`, metres); `towards`: where the buses leaving it
+ * go (tells the two kerbs of a place apart).
+ */
 export interface StopFound { id: string; name: string; distance?: number; routes: RouteSummary[]; towards: string[] }
 
 export interface HeadwayRow {

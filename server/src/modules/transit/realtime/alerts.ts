@@ -1,6 +1,7 @@
 // Service alerts (GTFS-Realtime Alert): what an operator tells passengers beyond times (a detour, a stop
 // closed, a line not running), read from the messages it pushes or we poll, kept per source, and picked
-// out for a stop: those naming the stop, its station or bays, a route or trip calling there, or the agency.
+// out for a stop (those naming the stop, its station or bays, a route or trip calling there, or the
+// agency) or for a route (the route, its trips, or a stop it calls at).
 import type { ServiceAlert, TranslatedText } from '@citypulse/contracts';
 import type { Timetable, Trip } from '../gtfs/timetable.js';
 import type { FeedMessageObject } from './feed-message.js';
@@ -90,6 +91,24 @@ export function alertsOf(message: FeedMessageObject): { alerts: HeldAlert[]; inv
     });
   }
   return { alerts, invalid, deleted };
+}
+
+/**
+ * A source's alerts after a message from it, or null when the message leaves them as they were. A message
+ * with alerts states all of its source's alerts (GTFS-Realtime's full dataset): they replace what the
+ * source said before. So does an empty message: its source has none left. A message of vehicles or trip
+ * updates alone (`hasOthers`) leaves the alerts as they are (they often come from another URL). A
+ * DIFFERENTIAL message states only what changed: its alerts are added or replace those of the same id,
+ * those it deletes (is_deleted) go, and the rest stay.
+ */
+export function alertsAfter(before: readonly HeldAlert[], message: FeedMessageObject, taken: ReturnType<typeof alertsOf>, hasOthers: boolean): HeldAlert[] | null {
+  if (message.header?.incrementality === 'DIFFERENTIAL') {
+    const held = new Map(before.map((alert) => [alert.id, alert]));
+    for (const id of taken.deleted) held.delete(id);
+    for (const alert of taken.alerts) held.set(alert.id, alert);
+    return [...held.values()];
+  }
+  return taken.alerts.length + taken.invalid > 0 || !hasOthers ? taken.alerts : null;
 }
 
 /** Whether the alert is in force at `now`: within one of its periods, or always when it gives none. */

@@ -1,5 +1,5 @@
 // GTFS-Realtime in and out: decoding pushed FeedMessages (protobuf or their JSON form) into vehicle
-// pings, and encoding our trip updates and vehicle positions.
+// pings (and the trip updates and service alerts they carry), and encoding our own feeds.
 // See: https://gtfs.org/documentation/realtime/reference/
 import GtfsRealtimeBindings from 'gtfs-realtime-bindings';
 import protobuf from 'protobufjs/minimal.js';
@@ -8,6 +8,32 @@ import { parseStopStatus, type VehiclePing } from '../tracking/positions.js';
 import { parseGtfsTime } from '../gtfs/time.js';
 
 export const { FeedMessage, FeedHeader, FeedEntity } = GtfsRealtimeBindings.transit_realtime;
+
+const realtime = GtfsRealtimeBindings.transit_realtime;
+type Enum = Readonly<Record<string, number>>;
+/** The bindings' enums, whose types are TypeScript enums: at run time only the names are own keys. */
+const names = (values: object) => values as Enum;
+
+/**
+ * The enum of each enum field of an entity, by the field's name: every name means one enum, except
+ * scheduleRelationship, whose values differ between a stop time update and a trip ("UNSCHEDULED" is 3 in
+ * one and 2 in the other, "SKIPPED" only in the first). A name is checked against its own field's enum:
+ * fromObject quietly drops one of another enum ("cause": "DETOUR", an effect), leaving the default.
+ */
+const ENUM_FIELDS: Readonly<Record<string, Enum>> = {
+  scheduleRelationship: names(realtime.TripDescriptor.ScheduleRelationship),
+  currentStatus: names(realtime.VehiclePosition.VehicleStopStatus),
+  congestionLevel: names(realtime.VehiclePosition.CongestionLevel),
+  occupancyStatus: names(realtime.VehiclePosition.OccupancyStatus),
+  cause: names(realtime.Alert.Cause),
+  effect: names(realtime.Alert.Effect),
+  severityLevel: names(realtime.Alert.SeverityLevel),
+};
+const STOP_TIME_RELATIONSHIP: Enum = names(realtime.TripUpdate.StopTimeUpdate.ScheduleRelationship);
+const INCREMENTALITY: Enum = names(realtime.FeedHeader.Incrementality);
+/** Whether a JSON value is one of the enum's names or numbers. */
+const isValueOf = (values: Enum, value: unknown) => (typeof value === 'string' ? Object.hasOwn(values, value) : Object.values(values).includes(value as number));
+
 export type FeedMessageObject = ReturnType<typeof FeedMessage.toObject>;
 
 /** snake_case names seen, in camelCase: a fleet's message repeats the same few names 100,000 times. */
@@ -138,9 +164,7 @@ function* jsonMessage(body: unknown): Generator<void, FeedMessageObject, void> {
     if (timestamp !== undefined && timestamp !== null && !isWholeSeconds(timestamp)) throw refusal('/header/timestamp', 'POSIX seconds expected (a whole number)');
     // Read as FULL_DATASET by fromObject when it is no name of its enum: a differential feed misread as whole.
     const incrementality = (header as Record<string, unknown>).incrementality;
-    const modes: Enum = names(realtime.FeedHeader.Incrementality);
-    const known = typeof incrementality === 'string' ? Object.hasOwn(modes, incrementality) : Object.values(modes).includes(incrementality as number);
-    if (incrementality !== undefined && incrementality !== null && !known) {
+    if (incrementality !== undefined && incrementality !== null && !isValueOf(INCREMENTALITY, incrementality)) {
       throw refusal('/header/incrementality', 'FULL_DATASET or DIFFERENTIAL expected');
     }
     message.header = FeedHeader.toObject(fromObject(FeedHeader, header as Record<string, unknown>, '/header'), AS_OBJECT) as HeaderObject;
@@ -225,28 +249,6 @@ function verifyEntity(entity: Record<string, unknown>): string | null {
   }
   return null;
 }
-
-const realtime = GtfsRealtimeBindings.transit_realtime;
-type Enum = Readonly<Record<string, number>>;
-/** The bindings' enums, whose types are TypeScript enums: at run time only the names are own keys. */
-const names = (values: object) => values as Enum;
-
-/**
- * The enum of each enum field of an entity, by the field's name: every name means one enum, except
- * scheduleRelationship, whose values differ between a stop time update and a trip ("UNSCHEDULED" is 3 in
- * one and 2 in the other, "SKIPPED" only in the first). A name is checked against its own field's enum:
- * fromObject quietly drops one of another enum ("cause": "DETOUR", an effect), leaving the default.
- */
-const ENUM_FIELDS: Readonly<Record<string, Enum>> = {
-  scheduleRelationship: names(realtime.TripDescriptor.ScheduleRelationship),
-  currentStatus: names(realtime.VehiclePosition.VehicleStopStatus),
-  congestionLevel: names(realtime.VehiclePosition.CongestionLevel),
-  occupancyStatus: names(realtime.VehiclePosition.OccupancyStatus),
-  cause: names(realtime.Alert.Cause),
-  effect: names(realtime.Alert.Effect),
-  severityLevel: names(realtime.Alert.SeverityLevel),
-};
-const STOP_TIME_RELATIONSHIP: Enum = names(realtime.TripUpdate.StopTimeUpdate.ScheduleRelationship);
 
 /** The enum of the field at the end of a dotted path (`tripUpdate.stopTimeUpdate.scheduleRelationship`), if it is one. */
 function enumAt(path: string[]): Enum | undefined {

@@ -74,21 +74,47 @@ export function nearestOnPath(path: Path, x: number, y: number, fromAlong = -Inf
     }
   }
   for (; i + 1 < xs.length && !(along[i]! > toAlong); i++) {
-    const ax = xs[i]!, ay = ys[i]!;
-    const dx = xs[i + 1]! - ax, dy = ys[i + 1]! - ay;
-    const lengthSquared = dx * dx + dy * dy;
     const span = along[i + 1]! - along[i]!;
     // Only the part of the segment inside the window counts: clamp the parameter, then measure.
     const low = span > 0 && fromAlong > along[i]! ? (fromAlong - along[i]!) / span : 0;
     const high = span > 0 && toAlong < along[i + 1]! ? (toAlong - along[i]!) / span : 1;
-    let t = lengthSquared > 0 ? ((x - ax) * dx + (y - ay) * dy) / lengthSquared : 0;
-    t = t < low ? low : t > high ? high : t;
-    const px = ax + t * dx, py = ay + t * dy;
-    const offset = Math.hypot(x - px, y - py);
-    const position = along[i]! + t * span;
-    if (!best || offset < best.offset - 1e-9) best = { along: position, offset };
+    const t = clamp(footOnSegment(path, i, x, y), low, high);
+    const offset = offsetFrom(path, i, t, x, y);
+    if (!best || offset < best.offset - 1e-9) best = { along: along[i]! + t * span, offset };
   }
   return best;
+}
+
+/**
+ * The distance along the path of its first point within `maxOffset` of (x, y), looking only before
+ * `before` metres; null when there is none. Each segment is measured once: this runs for every
+ * vehicle's first report (where a looping path passes the same place twice, the first pass).
+ */
+export function firstWithin(path: Path, x: number, y: number, maxOffset: number, before: number): number | null {
+  const { xs, along } = path;
+  for (let i = 0; i + 1 < xs.length && along[i]! < before; i++) {
+    const t = clamp(footOnSegment(path, i, x, y), 0, 1);
+    if (offsetFrom(path, i, t, x, y) <= maxOffset) return along[i]! + t * (along[i + 1]! - along[i]!);
+  }
+  return null;
+}
+
+const clamp = (value: number, low: number, high: number) => (value < low ? low : value > high ? high : value);
+
+/** Where the perpendicular from (x, y) meets the line of segment i, as a share of the segment (0 at its start; 0 for a segment of no length). */
+function footOnSegment(path: Path, i: number, x: number, y: number): number {
+  const { xs, ys } = path;
+  const ax = xs[i]!, ay = ys[i]!;
+  const dx = xs[i + 1]! - ax, dy = ys[i + 1]! - ay;
+  const lengthSquared = dx * dx + dy * dy;
+  return lengthSquared > 0 ? ((x - ax) * dx + (y - ay) * dy) / lengthSquared : 0;
+}
+
+/** The distance from (x, y) to the point `t` of the way along segment i. */
+function offsetFrom(path: Path, i: number, t: number, x: number, y: number): number {
+  const { xs, ys } = path;
+  const ax = xs[i]!, ay = ys[i]!;
+  return Math.hypot(x - (ax + t * (xs[i + 1]! - ax)), y - (ay + t * (ys[i + 1]! - ay)));
 }
 
 /** Distance along the path of each point, in order, never going backwards (stops placed on a shape). */

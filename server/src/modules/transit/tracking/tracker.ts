@@ -1,7 +1,7 @@
 // Tracking: each vehicle position matched to a trip run (a trip on one service day) and to its progress
 // along the trip's path; stops the vehicle went past get a passing time interpolated between the two pings
 // around them. The tracker only ever looks at the current ping and what it kept from earlier ones.
-import { nearestOnPath, type Path } from './geometry.js';
+import { firstWithin, nearestOnPath, type Path } from './geometry.js';
 import { serviceRuns, type Timetable, type Trip } from '../gtfs/timetable.js';
 import type { VehiclePing } from './positions.js';
 import { formatSecondOfDay, isFrequencyBased, nearestInstance, tripInstances, tripSpan } from './frequencies.js';
@@ -366,19 +366,7 @@ function reportedIndex(trip: Trip, ping: VehiclePing, from: number): number {
 function firstNear(path: Path, x: number, y: number, maxOffset: number): number | null {
   const nearest = nearestOnPath(path, x, y);
   if (!nearest || nearest.offset > maxOffset) return null;
-  // Walk the path from its start and take the first stretch that comes within the same band. Each
-  // stretch is measured on its own, in one pass: this runs for every vehicle's first report.
-  const band = nearest.offset + 50;
-  const { xs, ys, along: at } = path;
-  for (let i = 0; i + 1 < xs.length && at[i]! < nearest.along; i++) {
-    const ax = xs[i]!, ay = ys[i]!;
-    const dx = xs[i + 1]! - ax, dy = ys[i + 1]! - ay;
-    const lengthSquared = dx * dx + dy * dy;
-    let t = lengthSquared > 0 ? ((x - ax) * dx + (y - ay) * dy) / lengthSquared : 0;
-    t = t < 0 ? 0 : t > 1 ? 1 : t;
-    if (Math.hypot(x - (ax + t * dx), y - (ay + t * dy)) <= band) return at[i]! + t * (at[i + 1]! - at[i]!);
-  }
-  return nearest.along;
+  return firstWithin(path, x, y, nearest.offset + 50, nearest.along) ?? nearest.along;
 }
 
 /**
