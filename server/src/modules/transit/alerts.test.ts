@@ -6,6 +6,9 @@ import { openEventStream } from '../../../test/event-stream.js';
 import { manualClock } from '../../platform/clock.js';
 import { lineFeed, uploadFeed, zipFiles } from './testing/feed.js';
 import { FeedMessage } from './realtime/feed-message.js';
+import { alertsInForce } from './realtime/alerts.js';
+import { TransitService } from './service.js';
+import pino from 'pino';
 
 const DAY = Date.parse('2024-03-04T00:00:00Z') / 1000; // a Monday; the line feed runs in UTC
 const at = (clock: string) => DAY + Number(clock.slice(0, 2)) * 3600 + Number(clock.slice(3, 5)) * 60;
@@ -208,5 +211,46 @@ describe('service alerts', () => {
     const good = await push([alert('x', [{ stop_id: 'A' }], { cause: 'WEATHER', effect: 'SIGNIFICANT_DELAYS' })]);
     expect(good).toMatchObject({ alerts: 1 });
     expect((await server.request('GET', '/api/v1/transit/stops/A/arrivals?feed=alerts')).body.alerts[0]).toMatchObject({ cause: 'WEATHER', effect: 'SIGNIFICANT_DELAYS' });
+  });
+
+  it('are kept over a restart and a re-import, a DIFFERENTIAL source\'s too, and forgotten with the feed', async () => {
+    const start = clock.now() / 1000;
+    expect((await uploadFeed(server.url, duty, 'kept', zipFiles(twoRoutes()))).status).toBe(201);
+    const service = server.app.transit.service;
+    const full = (entity: unknown[]) => service.ingestRealtime('kept', { header: header(), entity }, 'push');
+    const differential = (entity: unknown[]) => service.ingestRealtime('kept', { header: { ...header(), incrementality: 'DIFFERENTIAL' }, entity }, 'poll:changes');
+    const stored = async () => (await server.db.query<{ source: string; received: number; ids: string }>(
+      `select source, extract(epoch from received_at)::float8 as received, (select string_agg(a->>'id', ',' order by a->>'id') from jsonb_array_elements(alerts) a) as ids
+       from transit_alert_source where feed_id = 'kept' order by source`)).map((row) => [row.source, Number(row.received), row.ids]);
+    const restartedIds = async () => {
+      const restarted = new TransitService({ db: server.db, logger: pino({ level: 'silent' }), clock });
+      await restarted.load();
+      return alertsInForce(restarted.runtime('kept').alertSources.values(), clock.now() / 1000).map((shown) => shown.id).sort();
+    };
+    await full([alert('closed-a', [{ stop_id: 'A' }], { effect: 'NO_SERVICE' })]);
+    await differential([alert('d1', [{ route_id: 'R2' }]), alert('d2', [{ route_id: 'R2' }])]);
+    await differential([{ id: 'd1', is_deleted: true }]);
+    expect(await stored()).toEqual([['poll:changes', start, 'd2'], ['push', start, 'closed-a']]);
+    expect(await restartedIds()).toEqual(['closed-a', 'd2']);
+    // The same alerts restated a minute later are not written again; after five minutes the time the
+    // source last spoke is, so that a restart knows the source is still there.
+    clock.set((start + 60) * 1000);
+    await full([alert('closed-a', [{ stop_id: 'A' }], { effect: 'NO_SERVICE' })]);
+    expect((await stored())[1]).toEqual(['push', start, 'closed-a']);
+    clock.set((start + 301) * 1000);
+    await full([alert('closed-a', [{ stop_id: 'A' }], { effect: 'NO_SERVICE' })]);
+    expect((await stored())[1]).toEqual(['push', start + 301, 'closed-a']);
+    // Restored as received: a source silent for an hour is still over after a restart.
+    clock.set((start + 3700) * 1000);
+    expect(await restartedIds()).toEqual(['closed-a']);
+    clock.set(start * 1000);
+    // A new timetable does not end the detour.
+    expect((await uploadFeed(server.url, duty, 'kept', zipFiles(twoRoutes()))).status).toBe(201);
+    expect((await server.request('GET', '/api/v1/transit/stops/A/arrivals?feed=kept')).body.alerts.map((shown: { id: string }) => shown.id)).toEqual(['closed-a']);
+    // A source left with none is forgotten in the database too, and a deleted feed takes its alerts along.
+    await full([]);
+    expect(await stored()).toEqual([['poll:changes', start, 'd2']]);
+    expect((await server.request('DELETE', '/api/v1/transit/feeds/kept', { token: await server.login('admin') })).status).toBe(204);
+    expect(await stored()).toEqual([]);
   });
 });

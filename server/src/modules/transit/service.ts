@@ -12,7 +12,8 @@ import { feedNotices, type FeedNotice } from './gtfs/notices.js';
 import { LearnedModel } from './prediction/history.js';
 import { agencyNames, deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
 import { decodeFeedMessageInSlices, pingsOf, type FeedMessageObject } from './realtime/feed-message.js';
-import { alertsAfter, alertsOf } from './realtime/alerts.js';
+import { alertsAfter, alertsOf, ALERT_SOURCE_SECONDS, type AlertSource } from './realtime/alerts.js';
+import { deleteAlertSource, deleteFeedAlerts, readAlertSources, saveAlertSource } from './alert-store.js';
 import { pauseEvery } from './slices.js';
 import { TransitError, TransitErrorCode } from './errors.js';
 import { keepSchedule, operatorTripsOf } from './realtime/trip-updates.js';
@@ -47,6 +48,12 @@ function inTurns() {
     return turn;
   };
 }
+
+/**
+ * A source restating the same alerts has the time it last spoke stored this often: after a restart its
+ * alerts are still in force for the rest of the hour a silent source keeps them, less this at most.
+ */
+const ALERT_SAVE_SECONDS = ALERT_SOURCE_SECONDS / 12;
 
 /** Positions newer than now + this are from the future. */
 const FUTURE_SECONDS = 60;
@@ -89,7 +96,9 @@ export class TransitService {
       } catch (error) {
         this.ctx.logger.warn({ err: error, feed: summary.id }, 'saved transit model unreadable; starting from the timetable');
       }
-      this.feeds.set(summary.id, new FeedRuntime(summary.id, buildTimetable(draft), model, this.placeOf));
+      const runtime = new FeedRuntime(summary.id, buildTimetable(draft), model, this.placeOf);
+      for (const [source, held] of await readAlertSources(this.ctx.db, summary.id)) runtime.alertSources.set(source, held);
+      this.feeds.set(summary.id, runtime);
     }
   }
 
@@ -164,13 +173,18 @@ export class TransitService {
     const previous = this.feeds.get(feedId);
     const runtime = new FeedRuntime(feedId, timetable, previous?.engine.model ?? new LearnedModel(), this.placeOf);
     // The figures of how right the feed's announcements were carry over (its live vehicles start afresh).
-    if (previous) runtime.accuracy.restore(previous.accuracy.minutesBetween(-Infinity, Infinity));
+    // So do the service alerts: a new timetable does not end a detour.
+    if (previous) {
+      runtime.accuracy.restore(previous.accuracy.minutesBetween(-Infinity, Infinity));
+      for (const [source, held] of previous.alertSources) runtime.alertSources.set(source, held);
+    }
     this.feeds.set(feedId, runtime);
     return { counts, notices };
   }
 
   async deleteFeed(feedId: string): Promise<void> {
     if (!(await deleteFeed(this.ctx.db, feedId))) throw new TransitError(TransitErrorCode.UnknownFeed, `unknown feed "${feedId}"`, [{ name: 'id', reason: 'unknown feed' }]);
+    await deleteFeedAlerts(this.ctx.db, feedId);
     this.feeds.delete(feedId);
     this.changes.emit('feedDeleted', feedId);
   }
@@ -220,23 +234,37 @@ export class TransitService {
     counters.unmatched += report.unmatched;
     counters.tripUpdates += tripUpdates;
     const operator = this.takeTripUpdates(feed, message, now);
-    const alerts = this.takeAlerts(feed, message, source, now, pings.length + invalid + tripUpdates > 0);
+    const alerts = await this.takeAlerts(feed, message, source, now, pings.length + invalid + tripUpdates > 0);
     return { ...report, tripUpdatesUsed: operator.used, tripUpdatesStale: operator.stale, tripUpdatesUnmatched: operator.unmatched, tripUpdatesInvalid: operator.invalid, tripUpdatesAdded: operator.added, ...alerts };
   }
 
   /**
    * Takes a message's alerts as its source's (realtime/alerts.ts `alertsAfter`). The stop streams hear of
-   * it only when the source's alerts changed: a source restates them every poll.
+   * it only when the source's alerts changed: a source restates them every poll. What is kept is stored
+   * first (a restart must not drop a detour, and a DIFFERENTIAL source never restates it), so that a
+   * failed write leaves the alerts as they were; a source restating the same alerts has the time it last
+   * spoke stored every few minutes only.
    */
-  private takeAlerts(feed: FeedRuntime, message: FeedMessageObject, source: string, now: number, hasOthers: boolean) {
+  private async takeAlerts(feed: FeedRuntime, message: FeedMessageObject, source: string, now: number, hasOthers: boolean) {
     const taken = alertsOf(message);
-    const before = feed.alertSources.get(source)?.alerts ?? [];
+    const held = feed.alertSources.get(source);
+    const before = held?.alerts ?? [];
     const after = alertsAfter(before, message, taken, hasOthers);
     if (after) {
+      const changed = JSON.stringify(after) !== JSON.stringify(before);
       // A source with none left is forgotten, not kept empty.
-      if (after.length > 0) feed.alertSources.set(source, { receivedAt: now, alerts: after });
-      else feed.alertSources.delete(source);
-      if (JSON.stringify(after) !== JSON.stringify(before)) this.changes.emit('alerts', feed.id);
+      if (after.length === 0) {
+        if (held) await deleteAlertSource(this.ctx.db.urgent(), feed.id, source);
+        feed.alertSources.delete(source);
+      } else {
+        const kept: AlertSource = { receivedAt: now, savedAt: held?.savedAt, alerts: after };
+        if (changed || !(now - (held?.savedAt ?? -Infinity) < ALERT_SAVE_SECONDS)) {
+          await saveAlertSource(this.ctx.db.urgent(), feed.id, source, kept);
+          kept.savedAt = now;
+        }
+        feed.alertSources.set(source, kept);
+      }
+      if (changed) this.changes.emit('alerts', feed.id);
     }
     feed.counters.alerts += taken.alerts.length;
     feed.counters.alertsInvalid += taken.invalid;

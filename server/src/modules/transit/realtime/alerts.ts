@@ -22,6 +22,8 @@ export interface HeldAlert extends ServiceAlert {
 /** The alerts of one source (a polled URL, pushes), as its latest message carrying alerts gave them. */
 export interface AlertSource {
   receivedAt: number;
+  /** When `receivedAt` was last written to the database (undefined: never). */
+  savedAt?: number;
   alerts: HeldAlert[];
 }
 
