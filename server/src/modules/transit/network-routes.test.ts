@@ -14,7 +14,7 @@ let server: TestServer;
 let duty: string;
 const clock = manualClock(at('07:50:00') * 1000);
 
-/** The line feed with a bus every 10 minutes: T1 leaves A at 08:00, T2 at 08:10, T3 at 08:20, T4 at 08:30; 5 minutes between stops. */
+/** The line feed with a bus every 10 minutes: T1 leaves A at 08:00, T2 at 08:10, ... T5 at 08:40; 5 minutes between stops. */
 function tenMinuteLine() {
   const times = (trip: string, start: number) => ['A', 'B', 'C', 'D'].map((stop, i) => {
     const minute = start + 5 * i;
@@ -22,8 +22,8 @@ function tenMinuteLine() {
     return `${trip},${text},${text},${stop},${i + 1}`;
   });
   return lineFeed({
-    'trips.txt': 'route_id,service_id,trip_id,trip_headsign,direction_id\nR1,ALL,T1,East,0\nR1,ALL,T2,East,0\nR1,ALL,T3,East,0\nR1,ALL,T4,East,0\n',
-    'stop_times.txt': ['trip_id,arrival_time,departure_time,stop_id,stop_sequence', ...times('T1', 0), ...times('T2', 10), ...times('T3', 20), ...times('T4', 30)].join('\n') + '\n',
+    'trips.txt': 'route_id,service_id,trip_id,trip_headsign,direction_id\nR1,ALL,T1,East,0\nR1,ALL,T2,East,0\nR1,ALL,T3,East,0\nR1,ALL,T4,East,0\nR1,ALL,T5,East,0\n',
+    'stop_times.txt': ['trip_id,arrival_time,departure_time,stop_id,stop_sequence', ...times('T1', 0), ...times('T2', 10), ...times('T3', 20), ...times('T4', 30), ...times('T5', 40)].join('\n') + '\n',
   });
 }
 
@@ -53,6 +53,8 @@ beforeAll(async () => {
   await report('V2', 'T2', '08:21:00', 2200);
   // V4 stands at A, where T4 leaves at 08:30: laying over, not nine minutes early.
   await report('V4', 'T4', '08:21:00', 10);
+  // V5 stands there too, a few metres on, for T5 at 08:40: it leaves after V4.
+  await report('V5', 'T5', '08:21:00', 20);
 });
 afterAll(async () => server?.close());
 
@@ -126,8 +128,10 @@ describe('route line diagram', () => {
     expect(east.stops.map((stop: { id: string }) => stop.id)).toEqual(['A', 'B', 'C', 'D']);
     // Leader first. V1 at 2600 m at 08:21 is due there at 08:13: 8 minutes late. V2, 400 m behind it, is
     // 2 minutes of timetable behind: under a quarter of the 10-minute headway, bunching.
-    expect(east.vehicles.map((vehicle: { vehicleId: string }) => vehicle.vehicleId)).toEqual(['V1', 'V2', 'V4']);
-    const [v1, v2, v4] = east.vehicles;
+    // The buses waiting at the first stop come last, the one leaving first first, wherever on the stand
+    // each stands.
+    expect(east.vehicles.map((vehicle: { vehicleId: string }) => vehicle.vehicleId)).toEqual(['V1', 'V2', 'V4', 'V5']);
+    const [v1, v2, v4, v5] = east.vehicles;
     expect(diagram.body.timeZone).toBe('UTC');
     expect(v1).toMatchObject({ tripId: 'T1', nextStop: 3, gapAhead: null, gapAheadSeconds: null, waitingUntil: null, reportedAt: at('08:21:00') });
     expect(v1.delaySeconds).toBeGreaterThanOrEqual(475);
@@ -137,6 +141,7 @@ describe('route line diagram', () => {
     expect(v2.gapAheadSeconds).toBeLessThanOrEqual(125);
     // V4 waits at the first stop until its time: on time, and in no gap (it is not 21 minutes behind V2).
     expect(v4).toMatchObject({ tripId: 'T4', waitingUntil: at('08:30:00'), delaySeconds: 0, gapAhead: null, gapAheadSeconds: null });
+    expect(v5).toMatchObject({ tripId: 'T5', waitingUntil: at('08:40:00'), gapAhead: null });
   });
 
   it('answers 404 naming the route for an unknown one', async () => {
@@ -182,7 +187,7 @@ describe('headways over HTTP', () => {
     expect(response.body).toMatchObject({ feed: 'line', from: at('07:50:00'), to: at('08:21:00'), passings: 4 });
     const [row] = response.body.items;
     expect(response.body.items).toHaveLength(1);
-    expect(row).toMatchObject({ routeId: 'R1', directionId: 0, route: { shortName: '1' }, headsign: 'East', stops: 2, headways: 2, scheduledMeanHeadway: 600, scheduledWait: 300, bunching: 2, gaps: 0, liveVehicles: 3 });
+    expect(row).toMatchObject({ routeId: 'R1', directionId: 0, route: { shortName: '1' }, headsign: 'East', stops: 2, headways: 2, scheduledMeanHeadway: 600, scheduledWait: 300, bunching: 2, gaps: 0, liveVehicles: 4 });
     // T1 (08:00) and T2 (08:10) were due to leave A by 08:11, ten minutes before now, and both ran; T3 (08:20) is not due yet.
     expect(row).toMatchObject({ tripsDue: 2, tripsSeen: 2 });
     // No stop waiting now: at B and C the last buses served their slots (08:15, 08:20) and the next are

@@ -162,6 +162,16 @@ function scheduledHeadwayNear(feed: FeedRuntime, trips: Trip[], now: number): nu
 }
 
 /**
+ * The order of a direction's vehicles: the leader first, and those waiting at the first stop last, the
+ * one leaving first first (where on the stand each stands says nothing of which leaves first).
+ */
+function leaderFirst(a: DiagramVehicle, b: DiagramVehicle): number {
+  if (a.waitingUntil !== null && b.waitingUntil !== null) return a.waitingUntil - b.waitingUntil || b.along - a.along;
+  if ((a.waitingUntil === null) !== (b.waitingUntil === null)) return a.waitingUntil === null ? -1 : 1;
+  return b.along - a.along;
+}
+
+/**
  * A route's line diagram: per direction, its stops in order and its live vehicles with the gap to the one
  * ahead. A vehicle waiting at its first stop before its departure (a layover, often long between the
  * peaks) is shown as waiting and left out of the gaps: the headway a passenger sees starts when a bus leaves.
@@ -186,7 +196,7 @@ export function routeDiagram(service: TransitService, feed: FeedRuntime, routeId
       const delaySeconds = Math.round(currentDelay({ run, time }));
       const standingAt = standingOnMain(vehicle, pattern);
       return [{ vehicleId: vehicle.ping.vehicleId, tripId: run.trip.id, ...where, delaySeconds, waitingUntil, standingAt, reportedAt: time, gapAheadSeconds: null, gapAhead: null } as DiagramVehicle];
-    }).sort((a, b) => b.along - a.along || (a.waitingUntil ?? 0) - (b.waitingUntil ?? 0));
+    }).sort(leaderFirst);
     // The gap to the vehicle ahead is how long the timetable takes from here to where that vehicle is:
     // the headway a passenger between them will see, compared with the scheduled headway.
     const onTheirWay = placed.filter((vehicle) => vehicle.waitingUntil === null);
