@@ -49,6 +49,20 @@ describe('tracking vehicles along their trips', () => {
     expect(other.observe(ping('08:11:00', 2900, { vehicleId: 'V2' }))!.passed.map((stop) => stop.index)).toEqual([2]);
   });
 
+  it('never dates the last stop before the one ahead of it, when that one lies within the terminal zone', async () => {
+    // C 30 m before D: D counts as reached 60 m short of it, but not before C.
+    const metres = [0, 1000, 2970, 3000];
+    const close = await loadTimetable(zipFiles(lineFeed({ 'stops.txt': ['stop_id,stop_name,stop_lat,stop_lon', ...['A', 'B', 'C', 'D'].map((id, i) => `${id},Stop ${id},0,${lineLongitude(metres[i]!).toFixed(6)}`)].join('\n') + '\n' })));
+    const tracker = new Tracker(close);
+    tracker.observe(ping('08:00:00', 0));
+    tracker.observe(ping('08:10:00', 2700));
+    const update = tracker.observe(ping('08:12:00', 3000))!;
+    expect(update.passed.map((stop) => stop.index)).toEqual([2, 3]);
+    // 270 of the 300 m from 2700 m, in 120 s: C at 08:11:48, and D with it.
+    expect(update.passed[0]!.time).toBeCloseTo(at('08:11:48'), 1);
+    expect(update.passed[1]!.time).toBeCloseTo(at('08:11:48'), 1);
+  });
+
   it('dates the departure from the first stop when the bus clears it, however long it stood there', () => {
     const tracker = new Tracker(timetable);
     tracker.observe(ping('07:50:00', 5));

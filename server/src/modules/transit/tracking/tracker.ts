@@ -212,8 +212,9 @@ export class Tracker {
     const reached = interpolate && stoppedAt >= 0 && distances[stoppedAt] === along
       ? Math.min(time, since + Math.max(0, scheduledTimeAt(run.trip, along) - scheduledTimeAt(run.trip, from))) : time;
     const last = distances.length - 1;
-    // Where each stop counts as reached: its own point, or the edge of the terminal zone for the last one.
-    const reachedAt = (index: number) => (index === last ? Math.max(distances[last]! - this.options.terminalMetres, Math.min(from, distances[last]!)) : distances[index]!);
+    // Where each stop counts as reached: its own point, or the edge of the terminal zone for the last one,
+    // but never before the stop ahead of it (one within the zone would be passed after the line's end).
+    const reachedAt = (index: number) => (index === last ? Math.max(distances[last]! - this.options.terminalMetres, distances[last - 1] ?? -Infinity, Math.min(from, distances[last]!)) : distances[index]!);
     const cleared = Math.min(distances[0]! + FIRST_STOP_METRES, distances[1] ?? Infinity);
     if (from < cleared && along >= cleared) run.departedAt = interpolate ? departureBetween(run.trip, cleared, from, since, along, time) : NaN;
     while (run.nextIndex < distances.length && reachedAt(run.nextIndex) <= along + 1e-6) {
