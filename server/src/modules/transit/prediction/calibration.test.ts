@@ -122,6 +122,37 @@ describe('the window calibration', () => {
     expect(model.calibration.shift(cellOfC, 1)).toBe(0);
   });
 
+  it('calibrates the stop a bus has nearly reached apart from the other stops announced as far ahead', () => {
+    // The cell of a stop under a minute ahead with the bus pulling in learned that such buses came 90 s
+    // after the raw estimate: a shift of -30 s (announce 30 s later) puts them all inside -60..+60 s.
+    const model = new LearnedModel();
+    const near = WindowCalibration.cellOf(30, 0, false, false, true);
+    expect(near).not.toBe(WindowCalibration.cellOf(30, 0, false));
+    for (let i = 0; i < 5; i++) model.calibration.record(near, 90, 30, 0);
+    const options = { earlyShare: 0, stopBiasStrength: 0, bandBiasWeight: 0, pairBiasWeight: 0, calibrationMinSamples: 5 };
+    const announce = (nearStopMetres: number, metres: number) => {
+      const tracker = new Tracker(timetable);
+      const engine = new PredictionEngine(timetable, model, { ...options, nearStopMetres });
+      const plain = new PredictionEngine(timetable, new LearnedModel(), { ...options, calibrate: false });
+      let announced: number[] = [], raw: number[] = [];
+      for (const p of [ping('08:00:20', 60), ping('08:09:00', metres)]) {
+        const update = tracker.observe(p)!;
+        engine.learn(update); plain.learn(update);
+        announced = Array.from(engine.predict(update)!, Math.round);
+        raw = Array.from(plain.predict(update)!, Math.round);
+      }
+      return { announced, raw };
+    };
+    // 100 m short of C (2000 m): C 30 s ahead; inside 150 m the near cell's shift applies to C alone.
+    const within = announce(150, 1900);
+    expect(within.raw[0]! - at('08:09:00')).toBe(30);
+    expect(within.announced[0]).toBe(within.raw[0]! + 30);
+    expect(within.announced[1]).toBe(within.raw[1]);
+    // Within 50 m only, the same bus 100 m out is an ordinary announcement (its cell has learned nothing).
+    const outside = announce(50, 1900);
+    expect(outside.announced).toEqual(outside.raw);
+  });
+
   it('adds a stop\'s bias for the band of horizon announced, and learns it from what the stop\'s bias left', () => {
     // D has been announced 6-12 minutes ahead 20 times and the bus came 120 s later each time: half of
     // that, shrunk by 20 samples' worth of zero, is 30 s. C, announced 3-6 minutes ahead, has none.

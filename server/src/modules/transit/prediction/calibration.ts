@@ -15,8 +15,8 @@ const BINS = (MAX_SHIFT - MIN_SHIFT) / STEP + 1;
 const REFRESH_SAMPLES = 20;
 /** Predicted horizons beyond this are not calibrated (the windows end at 30 minutes). */
 const MAX_HORIZON = 1800;
-/** Minutes 0-30 of predicted horizon, for each of five groups (see `cellOf`). */
-const CELLS = 5 * 31;
+/** Minutes 0-30 of predicted horizon, for each of six groups (see `cellOf`). */
+const CELLS = 6 * 31;
 
 /**
  * A cell's tally: per candidate shift, the (decayed) number of samples it would have put in the window.
@@ -91,11 +91,15 @@ export class WindowCalibration {
    * catch up a little, which moves the errors; a trip's last stop is a group of its own (timetables pad
    * the end of a line, and where a bus ends its trip is less certain than where it calls). A bus still
    * standing at its first stop is a group of its own too: its errors are those of when it will leave,
-   * not of how it runs, and it would otherwise count as early for as long as it stands.
+   * not of how it runs, and it would otherwise count as early for as long as it stands. So is the stop a
+   * bus has nearly reached: whether it stands at it or is pulling in, its error is that of the stop (the
+   * light before it, the kerb), not of running time; mixed with the other announcements of the same
+   * minute it took their shift, which is to announce later, and a bus 2 m from its stop was announced
+   * 25 s away.
    */
-  static cellOf(predictedHorizon: number, delay: number, lastStop: boolean, atFirstStop = false): number {
+  static cellOf(predictedHorizon: number, delay: number, lastStop: boolean, atFirstStop = false, nearNextStop = false): number {
     const minute = Math.min(30, Math.max(0, Math.floor(predictedHorizon / 60)));
-    const group = lastStop ? 3 : atFirstStop ? 4 : delay < -60 ? 0 : delay <= 120 ? 1 : 2;
+    const group = nearNextStop ? 5 : lastStop ? 3 : atFirstStop ? 4 : delay < -60 ? 0 : delay <= 120 ? 1 : 2;
     return group * 31 + minute;
   }
 
