@@ -747,6 +747,36 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
       expect(await announcement(page)).toBe('7路，开往黄浦江35号码头，即将进站，实时。');
     });
 
+    it('shows a timetabled bus due within the minute by its time, not as pulling in, on the stop page and the display', async () => {
+      // A pier whose next bus is timetabled only (no vehicle known to run it) and over 30 s away; the
+      // pages' clocks are then set to 20 s before it (the server's stays true).
+      const now = Math.floor(Date.now() / 1000);
+      let found: { pier: number; tripId: string; scheduledArrival: number } | undefined;
+      for (let pier = 11; pier < 20 && !found; pier++) {
+        const [first] = await arrivalsAt(pier);
+        if (first && !first.live && first.scheduledArrival > now + 30) found = { pier, ...first };
+      }
+      expect(found).toBeDefined();
+      const { pier, tripId, scheduledArrival } = found!;
+      const shown = utcClock(scheduledArrival);
+      const page = await newPage({ width: 390, height: 844 });
+      await page.clock.setFixedTime((scheduledArrival - 20) * 1000);
+      await page.goto(`${server.url}/go/stops/${harbourStop(pier)}?feed=${HARBOUR_FEED}`);
+      const row = page.locator(`.arrival[data-trip="${tripId}"].is-scheduled`);
+      await row.waitFor();
+      expect(await row.locator('.arrival-scheduled-time').textContent()).toBe(shown);
+      expect(await row.locator('.arrival-due').count()).toBe(0);
+      await page.waitForFunction((text) => document.querySelector('[data-testid="announcement"]')?.textContent === text, `7路，开往黄浦江35号码头，${shown} 到站，计划。`);
+      const board = await newPage({ width: 1920, height: 1080 });
+      await board.clock.setFixedTime((scheduledArrival - 20) * 1000);
+      await board.goto(`${server.url}/board/${harbourStop(pier)}?feed=${HARBOUR_FEED}`);
+      const boardRow = board.locator(`.board-row[data-trip="${tripId}"].is-scheduled`);
+      await boardRow.waitFor();
+      expect(await boardRow.locator('.board-scheduled-time').textContent()).toBe(shown);
+      expect(await boardRow.locator('.board-due').count()).toBe(0);
+      await screenshot(board, 'board-scheduled-due-1920x1080');
+    });
+
     it('says a bus its operator reports standing at the stop is here now, on the stop page and the display', async () => {
       const pier = 20;
       const now = Math.floor(Date.now() / 1000);

@@ -79,6 +79,8 @@ export function BoardPage() {
                   </span>
                   <span className="board-minutes">
                     {isHere(arrival) ? <strong className="board-due">{t('transit.here')}</strong>
+                      // A timetabled trip with no vehicle known to run it is not said to be pulling in: its time is shown.
+                      : minutes === 0 && !arrival.live ? <strong className="board-scheduled-time">{clockText(arrival.predictedArrival * 1000)}</strong>
                       : minutes === 0 ? <strong className="board-due">{t('transit.board.due')}</strong> : <><strong>{minutes}</strong><small>{t('transit.board.minutes')}</small></>}
                   </span>
                 </li>

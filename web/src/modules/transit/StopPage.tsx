@@ -23,7 +23,7 @@ export function StopPage() {
   const routeName = routes.routeName;
   const now = useNow();
   const clockText = useClockText(data?.stop.timeZone);
-  const announcement = useAnnouncement(routes.known ? data?.arrivals : undefined, now, routeName, data?.stop.id);
+  const announcement = useAnnouncement(routes.known ? data?.arrivals : undefined, now, routeName, clockText, data?.stop.id);
 
   useEffect(() => {
     if (data) document.title = t('transit.stop.title', { stop: data.stop.name });
@@ -67,8 +67,11 @@ export function StopPage() {
                       </span>
                       <span className="arrival-when">
                         {isHere(arrival) ? <strong className="arrival-due">{t('transit.here')}</strong>
+                          // No vehicle is known to run a timetabled trip: "due" would say a bus is pulling in that
+                          // may not come. Its time is what is known.
+                          : minutes === 0 && !arrival.live ? <strong className="arrival-minutes arrival-scheduled-time">{clockText(arrival.predictedArrival * 1000)}</strong>
                           : minutes === 0 ? <strong className="arrival-due">{t('transit.due')}</strong> : <><strong className="arrival-minutes">{minutes}</strong> {t('transit.minuteUnit')}</>}
-                        <span className="arrival-clock">{clockText(arrival.predictedArrival * 1000)}</span>
+                        {(minutes > 0 || arrival.live) && <span className="arrival-clock">{clockText(arrival.predictedArrival * 1000)}</span>}
                       </span>
                       <span className="arrival-status">
                         <span className={`kind kind-${arrival.live ? 'live' : 'scheduled'}`} title={arrival.live ? t('transit.liveLong') : t('transit.scheduledLong')}>
@@ -98,7 +101,7 @@ export function StopPage() {
  * about the same bus. Nothing is said until `arrivals` are given (the page holds them back until it has
  * the route names, so that the first words are the ones on the bus).
  */
-function useAnnouncement(arrivals: Arrival[] | undefined, now: number, routeName: (id: string) => string, stopId?: string): string {
+function useAnnouncement(arrivals: Arrival[] | undefined, now: number, routeName: (id: string) => string, clockText: (ms: number) => string, stopId?: string): string {
   const { t } = useTranslation();
   const whereabouts = useWhereaboutsText();
   const [text, setText] = useState('');
@@ -116,7 +119,8 @@ function useAnnouncement(arrivals: Arrival[] | undefined, now: number, routeName
   /** "15路，开往临港中心，3 分钟后到站，还有 2 站，实时。" (where the bus is, as it was when there was news). */
   function say(bus: Arrival, minutes: number): string {
     const where = minutes === 0 ? null : whereabouts(bus);
-    const when = isHere(bus) ? t('transit.stop.hereNow') : minutes === 0 ? t('transit.stop.dueNow') : t('transit.stop.in', { count: minutes });
+    const when = isHere(bus) ? t('transit.stop.hereNow') : minutes === 0 && !bus.live ? t('transit.stop.dueScheduled', { time: clockText(bus.predictedArrival * 1000) })
+      : minutes === 0 ? t('transit.stop.dueNow') : t('transit.stop.in', { count: minutes });
     const at = stopId !== undefined && boardsAt(bus, stopId);
     return t(bus.terminates ? 'transit.stop.announceTerminates' : at ? 'transit.stop.announceAt' : 'transit.stop.announce', {
       route: t('transit.line', { name: routeName(bus.routeId) }),

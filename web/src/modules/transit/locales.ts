@@ -27,7 +27,7 @@ export const transitZh = {
   stop: {
     title: '{{stop}} · 到站信息', stopId: '站号 {{id}}', route: '线路', headsign: '开往', arrives: '到站', status: '状态', delay: '晚点/早到',
     vehicle: '车辆', none: '未来一小时没有车次', updated: '更新于 {{time}}', board: '电子站牌', station: '{{station}}全部线路', announce: '{{route}}，开往{{headsign}}，{{when}}，{{kind}}。', announceAt: '{{route}}，开往{{headsign}}，在{{platform}}上车，{{when}}，{{kind}}。', announceTerminates: '{{route}}，终点站，不再载客，{{when}}，{{kind}}。', terminates: '终点站 · 不载客',
-    whenWhere: '{{when}}，{{where}}', listSeparator: '，', announceNone: '未来一小时没有车次。', in: '{{count}} 分钟后到站', dueNow: '即将进站', hereNow: '已到站', back: '查找其他车站', caption: '下一班车，按到站时间排序',
+    whenWhere: '{{when}}，{{where}}', listSeparator: '，', announceNone: '未来一小时没有车次。', in: '{{count}} 分钟后到站', dueNow: '即将进站', dueScheduled: '{{time}} 到站', hereNow: '已到站', back: '查找其他车站', caption: '下一班车，按到站时间排序',
     notFound: '没有站号为“{{id}}”的车站，请检查链接或重新查找。',
   },
   route: {
@@ -97,7 +97,7 @@ export const transitEn: WithSingulars<TransitMessages> = {
   stop: {
     title: '{{stop}} · Arrivals', stopId: 'Stop {{id}}', route: 'Route', headsign: 'Towards', arrives: 'Arrives', status: 'Status', delay: 'Late/early',
     vehicle: 'Vehicle', none: 'No service in the next hour', updated: 'Updated {{time}}', board: 'Stop display', station: 'All routes at {{station}}', announce: '{{route}} towards {{headsign}}, {{when}}, {{kind}}.', announceAt: '{{route}} towards {{headsign}} from {{platform}}, {{when}}, {{kind}}.', announceTerminates: '{{route}}, terminates here, no boarding, {{when}}, {{kind}}.', terminates: 'Terminates here · no boarding',
-    whenWhere: '{{when}}, {{where}}', listSeparator: ', ', announceNone: 'No service in the next hour.', in: 'in {{count}} minutes', in_one: 'in 1 minute', dueNow: 'due now', hereNow: 'at the stop now', back: 'Find another stop', caption: 'Next buses, soonest first',
+    whenWhere: '{{when}}, {{where}}', listSeparator: ', ', announceNone: 'No service in the next hour.', in: 'in {{count}} minutes', in_one: 'in 1 minute', dueNow: 'due now', dueScheduled: 'at {{time}}', hereNow: 'at the stop now', back: 'Find another stop', caption: 'Next buses, soonest first',
     notFound: 'There is no stop numbered "{{id}}". Check the link, or find the stop again.',
   },
   route: {
