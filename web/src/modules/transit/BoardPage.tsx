@@ -5,7 +5,7 @@ import { useEffect } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { boardsAt, feedProblem, isHere, ServiceAlerts, Wheelchair, isUnknownPlace, ArrivalLateness, StreamBadge, Whereabouts, useClockText, useDateText, useFeed, useFeedProblemText, useRouteNames } from './common';
-import { minutesUntil, useNow, useStopArrivals } from './stream';
+import { isDueUntracked, minutesUntil, useNow, useStopArrivals } from './stream';
 
 const ROWS = 6;
 
@@ -79,8 +79,7 @@ export function BoardPage() {
                   </span>
                   <span className="board-minutes">
                     {isHere(arrival) ? <strong className="board-due">{t('transit.here')}</strong>
-                      // A timetabled trip with no vehicle known to run it is not said to be pulling in: its time is shown.
-                      : minutes === 0 && !arrival.live ? <strong className="board-scheduled-time">{clockText(arrival.predictedArrival * 1000)}</strong>
+                      : isDueUntracked(arrival, now) ? <strong className="board-scheduled-time">{clockText(arrival.predictedArrival * 1000)}</strong>
                       : minutes === 0 ? <strong className="board-due">{t('transit.board.due')}</strong> : <><strong>{minutes}</strong><small>{t('transit.board.minutes')}</small></>}
                   </span>
                 </li>

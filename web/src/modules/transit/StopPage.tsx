@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { boardsAt, isHere, ArrivalLateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useRouteNames, useWhereaboutsText, ServiceAlerts, Whereabouts, Wheelchair } from './common';
-import { isDue, minutesUntil, useNow, useStopArrivals } from './stream';
+import { isDue, isDueUntracked, minutesUntil, useNow, useStopArrivals } from './stream';
 import type { Arrival } from './types';
 
 const LIMIT = 8;
@@ -55,6 +55,7 @@ export function StopPage() {
               <ol className="arrival-list" aria-label={t('transit.stop.caption')}>
                 {data.arrivals.map((arrival) => {
                   const minutes = minutesUntil(arrival.predictedArrival, now);
+                  const untracked = isDueUntracked(arrival, now);
                   return (
                     <li key={`${arrival.tripId}:${arrival.stopSequence}`} className={`arrival ${arrival.live ? 'is-live' : 'is-scheduled'}`} data-trip={arrival.tripId} data-predicted={arrival.predictedArrival}>
                       <Link className="arrival-route" to={withFeed(`/go/routes/${encodeURIComponent(arrival.routeId)}`)} aria-label={t('transit.line', { name: routeName(arrival.routeId) })}>
@@ -67,11 +68,9 @@ export function StopPage() {
                       </span>
                       <span className="arrival-when">
                         {isHere(arrival) ? <strong className="arrival-due">{t('transit.here')}</strong>
-                          // No vehicle is known to run a timetabled trip: "due" would say a bus is pulling in that
-                          // may not come. Its time is what is known.
-                          : minutes === 0 && !arrival.live ? <strong className="arrival-minutes arrival-scheduled-time">{clockText(arrival.predictedArrival * 1000)}</strong>
+                          : untracked ? <strong className="arrival-minutes arrival-scheduled-time">{clockText(arrival.predictedArrival * 1000)}</strong>
                           : minutes === 0 ? <strong className="arrival-due">{t('transit.due')}</strong> : <><strong className="arrival-minutes">{minutes}</strong> {t('transit.minuteUnit')}</>}
-                        {(minutes > 0 || arrival.live) && <span className="arrival-clock">{clockText(arrival.predictedArrival * 1000)}</span>}
+                        {!untracked && <span className="arrival-clock">{clockText(arrival.predictedArrival * 1000)}</span>}
                       </span>
                       <span className="arrival-status">
                         <span className={`kind kind-${arrival.live ? 'live' : 'scheduled'}`} title={arrival.live ? t('transit.liveLong') : t('transit.scheduledLong')}>
@@ -119,7 +118,7 @@ function useAnnouncement(arrivals: Arrival[] | undefined, now: number, routeName
   /** "15路，开往临港中心，3 分钟后到站，还有 2 站，实时。" (where the bus is, as it was when there was news). */
   function say(bus: Arrival, minutes: number): string {
     const where = minutes === 0 ? null : whereabouts(bus);
-    const when = isHere(bus) ? t('transit.stop.hereNow') : minutes === 0 && !bus.live ? t('transit.stop.dueScheduled', { time: clockText(bus.predictedArrival * 1000) })
+    const when = isHere(bus) ? t('transit.stop.hereNow') : isDueUntracked(bus, now) ? t('transit.stop.dueScheduled', { time: clockText(bus.predictedArrival * 1000) })
       : minutes === 0 ? t('transit.stop.dueNow') : t('transit.stop.in', { count: minutes });
     const at = stopId !== undefined && boardsAt(bus, stopId);
     return t(bus.terminates ? 'transit.stop.announceTerminates' : at ? 'transit.stop.announceAt' : 'transit.stop.announce', {

@@ -62,3 +62,9 @@ export const minutesUntil = (time: number, now: number) => Math.max(0, Math.floo
 
 /** A bus less than a minute away, or just past its time and still at the stop: "due", not "0 min". */
 export const isDue = (time: number, now: number) => minutesUntil(time, now) === 0;
+
+/**
+ * A timetabled bus (no vehicle known to run it) within its last minute: never said to be "due", which
+ * would claim a bus pulling in that may not come; its clock time is shown and said instead.
+ */
+export const isDueUntracked = (arrival: { live: boolean; predictedArrival: number }, now: number) => !arrival.live && isDue(arrival.predictedArrival, now);

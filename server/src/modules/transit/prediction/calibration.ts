@@ -16,7 +16,7 @@ const REFRESH_SAMPLES = 20;
 /** Predicted horizons beyond this are not calibrated (the windows end at 30 minutes). */
 const MAX_HORIZON = 1800;
 /** Minutes 0-30 of predicted horizon, for each of six groups (see `cellOf`). */
-const CELLS = 6 * 31;
+export const CALIBRATION_CELLS = 6 * 31;
 
 /**
  * A cell's tally: per candidate shift, the (decayed) number of samples it would have put in the window.
@@ -95,11 +95,11 @@ export class WindowCalibration {
    * bus has nearly reached: whether it stands at it or is pulling in, its error is that of the stop (the
    * light before it, the kerb), not of running time; mixed with the other announcements of the same
    * minute it took their shift, which is to announce later, and a bus 2 m from its stop was announced
-   * 25 s away.
+   * 25 s away. A bus still at its first stop is never near it in this sense: it stands there to leave.
    */
   static cellOf(predictedHorizon: number, delay: number, lastStop: boolean, atFirstStop = false, nearNextStop = false): number {
     const minute = Math.min(30, Math.max(0, Math.floor(predictedHorizon / 60)));
-    const group = nearNextStop ? 5 : lastStop ? 3 : atFirstStop ? 4 : delay < -60 ? 0 : delay <= 120 ? 1 : 2;
+    const group = nearNextStop && !atFirstStop ? 5 : lastStop ? 3 : atFirstStop ? 4 : delay < -60 ? 0 : delay <= 120 ? 1 : 2;
     return group * 31 + minute;
   }
 
@@ -149,7 +149,7 @@ export class WindowCalibration {
     if (!json || typeof json !== 'object') return 'calibration must be an object';
     for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
       const cell = Number(key);
-      if (!Number.isInteger(cell) || cell < 0 || cell >= CELLS) return `calibration.${key} is not a cell`;
+      if (!Number.isInteger(cell) || cell < 0 || cell >= CALIBRATION_CELLS) return `calibration.${key} is not a cell`;
       if (!Array.isArray(value) || value.length !== BINS + 2 || !value.every(Number.isFinite)) return `calibration.${key} must be [best, count, ${BINS} hits]`;
       this.cells.set(cell, new ShiftTally(Float64Array.from(value.slice(2) as number[]), value[1] as number));
     }

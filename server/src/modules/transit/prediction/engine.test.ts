@@ -4,6 +4,7 @@ import { lineFeed, lineLongitude, zipFiles } from '../testing/feed.js';
 import { Tracker } from '../tracking/tracker.js';
 import type { VehiclePing } from '../tracking/positions.js';
 import { PredictionEngine, type ArrivalPredictor } from './engine.js';
+import { CALIBRATION_CELLS } from './calibration.js';
 import { DelayCarriedForwardPredictor, TimetablePredictor } from './baselines.js';
 import { LearnedModel } from './history.js';
 import { TransitError } from '../errors.js';
@@ -149,7 +150,7 @@ describe('the prediction engine', () => {
   it('never announces a stop before now, however far its learned shift moves it', () => {
     // Every calibration cell learned that buses come 150 s before the raw estimate: shifted 90-210 s.
     const model = new LearnedModel();
-    for (let cell = 0; cell < 6 * 31; cell++) for (let i = 0; i < 400; i++) model.calibration.record(cell, -150, 60, 0); // six groups of 31 minutes
+    for (let cell = 0; cell < CALIBRATION_CELLS; cell++) for (let i = 0; i < 400; i++) model.calibration.record(cell, -150, 60, 0);
     // 100 m from D, about 30 s away: shifted, it would be announced before now.
     const [times] = run([ping('08:13:00', 2600), ping('08:14:00', 2900)], [new PredictionEngine(timetable, model)]);
     expect(times).toEqual([at('08:14:00')]);

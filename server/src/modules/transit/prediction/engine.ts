@@ -450,7 +450,7 @@ export class PredictionEngine implements ArrivalPredictor {
     while (kept < n && WindowCalibration.calibrated(raw[kept]! - now)) kept++;
     const delay = now - (run.serviceStart + scheduledTimeAt(run.trip, run.progress));
     const last = run.trip.arrivals.length - 1 - run.nextIndex;
-    const near = o.nearStopMetres > 0 && !state.atTerminal && run.trip.pattern.distances[run.nextIndex]! - run.progress <= o.nearStopMetres;
+    const near = o.nearStopMetres > 0 && run.trip.pattern.distances[run.nextIndex]! - run.progress <= o.nearStopMetres;
     for (let i = 0; i < kept; i++) cells[i] = WindowCalibration.cellOf(raw[i]! - now, delay, i === last, state.atTerminal, i === 0 && near);
     // Kept to learn from: at most one announcement a minute and the latest few (a vehicle reporting every
     // few seconds would otherwise keep hundreds); the same announcement twice counts once.
