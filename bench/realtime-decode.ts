@@ -1,10 +1,13 @@
 // A whole city's fleet in one GTFS-Realtime message (what a poll of an operator's feed brings): how long
 // it takes to decode and check, protobuf and JSON, and how long other work waits meanwhile when it is
 // decoded in 10 ms slices, as the server does. Beside it in the same run: the bindings decoding the same
-// message whole (FeedMessage.decode, or fromObject for JSON, then toObject) with none of our checks.
+// message whole (FeedMessage.decode, or fromObject for JSON, then toObject) with none of our checks, and
+// the JSON text parsed whole by JSON.parse before being decoded in slices (how the server read it before
+// it read the text a piece at a time). Last, once each: a 16 MB body nested 8 million deep.
 // Usage: npx tsx bench/realtime-decode.ts [--vehicles 20000] [--rounds 9]
 import { parseArgs } from 'node:util';
 import { FeedMessage, decodeFeedMessage, decodeFeedMessageInSlices } from '../server/src/modules/transit/realtime/feed-message.js';
+import { FeedJson } from '../server/src/modules/transit/realtime/feed-json.js';
 import { pauseEvery } from '../server/src/modules/transit/slices.js';
 import { fmt, median } from './stats.js';
 
@@ -26,6 +29,7 @@ const message = {
 const camel = JSON.parse(JSON.stringify(message).replace(/"([a-z]+)_([a-z_]+)":/g, (_, head: string, rest: string) => `"${head}${rest.replace(/(^|_)([a-z])/g, (__, ___, letter: string) => letter.toUpperCase())}":`));
 const bytes = Buffer.from(FeedMessage.encode(FeedMessage.fromObject(camel)).finish());
 const json = JSON.stringify(message);
+const jsonBytes = Buffer.from(json);
 const camelJson = JSON.stringify(camel);
 const AS_OBJECT = { longs: Number, enums: String, defaults: false };
 
@@ -49,7 +53,9 @@ const cases: Array<[string, () => unknown]> = [
   ['JSON: bindings, whole (baseline)', () => FeedMessage.toObject(FeedMessage.fromObject(JSON.parse(camelJson)), AS_OBJECT)],
   ['JSON.parse alone', () => JSON.parse(json)],
   ['JSON: ours, whole', () => decodeFeedMessage(JSON.parse(json))],
-  ['JSON: ours, in 10 ms slices', () => { const parsed = JSON.parse(json); return decodeFeedMessageInSlices(parsed, pauseEvery(10)); }],
+  ['JSON: parsed whole, then in slices', () => { const parsed = JSON.parse(json); return decodeFeedMessageInSlices(parsed, pauseEvery(10)); }],
+  ['JSON text: ours, whole', () => decodeFeedMessage(new FeedJson(jsonBytes))],
+  ['JSON text: ours, in 10 ms slices', () => decodeFeedMessageInSlices(new FeedJson(jsonBytes), pauseEvery(10))],
 ];
 const results = new Map<string, Array<{ ms: number; waited: number }>>();
 for (let round = 0; round < Number(args.rounds); round++) {
@@ -60,4 +66,16 @@ console.log(`medians of ${args.rounds} rounds; "longest wait": the longest a 1 m
 for (const [name] of cases) {
   const runs = results.get(name)!;
   console.log(`  ${name.padEnd(38)} ${fmt(median(runs.map((run) => run.ms))).padStart(5)} ms   longest wait ${fmt(median(runs.map((run) => run.waited)), 1).padStart(6)} ms`);
+}
+
+const levels = 8_000_000;
+const deep = Buffer.from(`{"header":{"gtfs_realtime_version":"2.0"},"entity":[${'['.repeat(levels)}${']'.repeat(levels)}]}`);
+const refused = (work: () => unknown) => async () => { try { await work(); } catch { /* refused, as it should be */ } };
+console.log(`${fmt(deep.length / 1e6, 0)} MB of JSON nested ${fmt(levels)} deep, once each`);
+for (const [name, work] of [
+  ['JSON.parse, then the decoder', refused(() => decodeFeedMessageInSlices(JSON.parse(deep.toString('utf8')), pauseEvery(10)))],
+  ['JSON text: ours, in 10 ms slices', refused(() => decodeFeedMessageInSlices(new FeedJson(deep), pauseEvery(10)))],
+] as const) {
+  const run = await measure(work);
+  console.log(`  ${name.padEnd(38)} ${fmt(run.ms).padStart(5)} ms   longest wait ${fmt(run.waited, 1).padStart(6)} ms`);
 }

@@ -166,9 +166,22 @@ describe('realtime in, predictions out', () => {
     // Enum names as the JSON form writes them are fine (nothing new in it: stale).
     const named = await server.request('POST', '/api/v1/transit/realtime', { token: duty, body: { header: { gtfs_realtime_version: '2.0', incrementality: 'FULL_DATASET', timestamp: at('08:06:00') }, entity: [] } });
     expect(named.status).toBe(200);
+    // JSON text is read a piece at a time (feed-json.ts): a body cut short, one nested a million deep (16 MB
+    // that JSON.parse took seconds over, holding every other request) and a field that would become the
+    // prototype are refused, naming where.
+    const rawOf = async (raw: string) => {
+      const response = await server.request('POST', '/api/v1/transit/realtime', { token: duty, raw, headers: { 'content-type': 'application/json' } });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      return response.body['invalid-params'][0];
+    };
+    expect(await rawOf('{"header":{"gtfs_realtime_version":"2.0"},"entity":[{"id":"x"')).toEqual({ name: 'body', reason: 'not JSON (the text ends inside the message: cut short?)' });
+    expect(await rawOf(`{"header":{"gtfs_realtime_version":"2.0"},"entity":[{"id":"x","vehicle":${'['.repeat(1e6)}${']'.repeat(1e6)}}]}`)).toEqual({ name: '/entity/0', reason: 'nested more than 32 levels deep' });
+    expect(await rawOf('{"header":{"gtfs_realtime_version":"2.0"},"entity":[{"id":"x","__proto__":{}}]}')).toEqual({ name: '/entity/0', reason: 'a field named __proto__ is not allowed' });
+    expect(await rawOf('')).toMatchObject({ name: 'body', reason: expect.stringMatching(/^not JSON/) });
 
     const stats = await server.request('GET', '/api/v1/transit/realtime/stats?feed=line', { token: duty });
-    expect(stats.body).toMatchObject({ feed: 'line', messages: 4, badMessages: 10, accepted: 2, stale: 2, invalid: 1 });
+    expect(stats.body).toMatchObject({ feed: 'line', messages: 4, badMessages: 14, accepted: 2, stale: 2, invalid: 1 });
     expect((await server.request('POST', '/api/v1/transit/realtime', { token: await server.login('viewer'), body: {} })).status).toBe(403);
   });
 

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { TransitService } from './service.js';
 import type { FeedRuntime } from './feed-runtime.js';
 import { encodeFeedMessage } from './realtime/feed-message.js';
+import { FeedJson } from './realtime/feed-json.js';
 import { alertsMessage, tripUpdatesMessage, vehiclePositionsMessage } from './realtime/feeds-out.js';
 import { alertsInForce } from './realtime/alerts.js';
 import { principalOf } from '../../platform/http/auth-hook.js';
@@ -43,15 +44,20 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
     reply.status(204);
   });
 
-  app.post('/api/v1/transit/realtime', {
-    config: { permission: 'transit:ingest' },
-    schema: { tags: ['transit'], summary: 'Push a GTFS-Realtime FeedMessage (protobuf, or its JSON form): vehicle positions, trip updates, service alerts (a message with alerts, or an empty one, replaces the alerts pushed before; a DIFFERENTIAL one changes only those it names)', querystring: FeedQuery },
-  }, async (request) => {
-    const { feed } = request.query as { feed?: string };
-    // Each user or token pushing is a source of its own: one system's empty message of positions must not
-    // withdraw the alerts another system pushed to the same feed.
-    const pusher = principalOf(request);
-    return transit.ingestRealtime(feed, request.body, `push:${pusher.kind}:${pusher.id}`);
+  // In a scope of its own, where a JSON body is kept as text: the decoder reads it a piece at a time
+  // (feed-json.ts), where parsing it whole first would hold every other request meanwhile.
+  void app.register(async (realtime) => {
+    realtime.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, new FeedJson(body as Buffer)));
+    realtime.post('/api/v1/transit/realtime', {
+      config: { permission: 'transit:ingest' },
+      schema: { tags: ['transit'], summary: 'Push a GTFS-Realtime FeedMessage (protobuf, or its JSON form): vehicle positions, trip updates, service alerts (a message with alerts, or an empty one, replaces the alerts pushed before; a DIFFERENTIAL one changes only those it names)', querystring: FeedQuery },
+    }, async (request) => {
+      const { feed } = request.query as { feed?: string };
+      // Each user or token pushing is a source of its own: one system's empty message of positions must not
+      // withdraw the alerts another system pushed to the same feed.
+      const pusher = principalOf(request);
+      return transit.ingestRealtime(feed, request.body, `push:${pusher.kind}:${pusher.id}`);
+    });
   });
 
   app.get('/api/v1/transit/realtime/stats', {

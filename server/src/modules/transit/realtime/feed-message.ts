@@ -6,6 +6,7 @@ import protobuf from 'protobufjs/minimal.js';
 import { TransitError, TransitErrorCode } from '../errors.js';
 import { parseStopStatus, type VehiclePing } from '../tracking/positions.js';
 import { parseGtfsTime } from '../gtfs/time.js';
+import { FeedJson, splitFeedJson, type EntityTexts } from './feed-json.js';
 
 export const { FeedMessage, FeedHeader, FeedEntity } = GtfsRealtimeBindings.transit_realtime;
 
@@ -65,12 +66,19 @@ function camelKeys(value: unknown, at: string, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((inner) => camelKeys(inner, at, depth + 1));
   // (Loops, not entries and fromEntries: a fleet's message has hundreds of thousands of fields.)
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) copy[key.includes('_') ? camel(key) : key] = camelKeys((value as Record<string, unknown>)[key], at, depth + 1);
+  for (const key of Object.keys(value)) {
+    // JSON.parse makes "__proto__" a field like any other; set on the copy it would be its prototype.
+    if (key === '__proto__') throw refusal(at, 'a field named __proto__ is not allowed');
+    copy[key.includes('_') ? camel(key) : key] = camelKeys((value as Record<string, unknown>)[key], at, depth + 1);
+  }
   return copy;
 }
 
-/** Decodes a pushed FeedMessage, protobuf bytes or JSON; a body that is neither is a 400 naming why. */
-export function decodeFeedMessage(body: Buffer | unknown): FeedMessageObject {
+/**
+ * Decodes a pushed FeedMessage: protobuf bytes, JSON text (FeedJson) or JSON already parsed; a body that
+ * is none is a 400 naming why.
+ */
+export function decodeFeedMessage(body: Buffer | FeedJson | unknown): FeedMessageObject {
   const steps = decoding(body);
   for (;;) {
     const step = steps.next();
@@ -83,7 +91,7 @@ export function decodeFeedMessage(body: Buffer | unknown): FeedMessageObject {
  * answered meanwhile: a whole city's fleet in one JSON message (20,000 vehicles) takes about 0.3 s to
  * decode and check. The message is taken or refused whole all the same, once every entity has been read.
  */
-export async function decodeFeedMessageInSlices(body: Buffer | unknown, pause: () => Promise<void> | undefined): Promise<FeedMessageObject> {
+export async function decodeFeedMessageInSlices(body: Buffer | FeedJson | unknown, pause: () => Promise<void> | undefined): Promise<FeedMessageObject> {
   const steps = decoding(body);
   for (;;) {
     const step = steps.next();
@@ -101,8 +109,8 @@ const refusal = (name: string, reason: string, detail = `${name} ${reason}`) =>
   new TransitError(TransitErrorCode.InvalidRealtime, `not a GTFS-Realtime FeedMessage: ${detail}`, [{ name, reason }]);
 
 /** A FeedMessage read one entity at a time (a step each), then checked as a whole. */
-function* decoding(body: Buffer | unknown): Generator<void, FeedMessageObject, void> {
-  const decoded: FeedMessageObject = Buffer.isBuffer(body) ? yield* protobufMessage(body) : yield* jsonMessage(body);
+function* decoding(body: Buffer | FeedJson | unknown): Generator<void, FeedMessageObject, void> {
+  const decoded: FeedMessageObject = Buffer.isBuffer(body) ? yield* protobufMessage(body) : body instanceof FeedJson ? yield* jsonText(body) : yield* jsonMessage(body);
   if (!decoded.header || !decoded.header.gtfsRealtimeVersion) {
     throw new TransitError(TransitErrorCode.InvalidRealtime, 'a FeedMessage needs a header with gtfs_realtime_version', [{ name: '/header/gtfsRealtimeVersion', reason: 'required' }]);
   }
@@ -150,8 +158,18 @@ function* protobufMessage(bytes: Buffer): Generator<void, FeedMessageObject, voi
   return message;
 }
 
-/** The JSON form: the header, then each entity checked (see checkEntity) and converted on its own. */
-function* jsonMessage(body: unknown): Generator<void, FeedMessageObject, void> {
+/** The JSON text: split (feed-json.ts), then read as the JSON form, each entity parsed when it is read. */
+function* jsonText(body: FeedJson): Generator<void, FeedMessageObject, void> {
+  const parts = yield* splitFeedJson(body, MAX_DEPTH);
+  if ('problem' in parts) throw refusal(parts.problem.name, parts.problem.reason);
+  return yield* jsonMessage(parts.frame, parts.entities);
+}
+
+/**
+ * The JSON form: the header, then each entity checked (see checkEntity) and converted on its own; the
+ * entities are `texts`, each parsed in its turn, when the message came as text.
+ */
+function* jsonMessage(body: unknown, texts: EntityTexts | null = null): Generator<void, FeedMessageObject, void> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw new TransitError(TransitErrorCode.InvalidRealtime, 'a FeedMessage in JSON is an object', [{ name: 'body', reason: 'not an object' }]);
   }
@@ -170,16 +188,26 @@ function* jsonMessage(body: unknown): Generator<void, FeedMessageObject, void> {
     message.header = FeedHeader.toObject(fromObject(FeedHeader, header as Record<string, unknown>, '/header'), AS_OBJECT) as HeaderObject;
   }
   const list = top.entity;
-  if (list === undefined || list === null) return message;
-  if (!Array.isArray(list)) throw refusal('/entity', 'array expected');
+  if (!texts && (list === undefined || list === null)) return message;
+  if (!texts && !Array.isArray(list)) throw refusal('/entity', 'array expected');
+  const count = texts ? texts.length : (list as unknown[]).length;
   const entities: EntityObject[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const entity = checkEntity(list[i], `/entity/${i}`);
+  for (let i = 0; i < count; i++) {
+    const entity = checkEntity(texts ? parsedEntity(texts.text(i), i) : (list as unknown[])[i], `/entity/${i}`);
     entities.push(FeedEntity.toObject(fromObject(FeedEntity, entity, `/entity/${i}`), AS_OBJECT) as EntityObject);
     yield;
   }
   if (entities.length) message.entity = entities;
   return message;
+}
+
+/** One entity's text (see feed-json.ts) parsed, or refused naming its place. */
+function parsedEntity(text: string, index: number): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw refusal(`/entity/${index}`, `not JSON (${(error as Error).message})`);
+  }
 }
 
 /** protobuf's fromObject, its refusals named by where they are (`/entity/3/vehicle/position`). */

@@ -5,6 +5,7 @@
 // (doubling up to MAX_BACKOFF_SECONDS) until one succeeds.
 import type { Logger } from '../../../platform/logger.js';
 import type { Clock } from '../../../platform/clock.js';
+import { FeedJson } from './feed-json.js';
 
 export interface PollSource {
   id: string;
@@ -157,22 +158,11 @@ export class RealtimePoller {
     if (bytes.length > this.ctx.maxBytes) throw new PollFailure(`body of ${bytes.length} bytes is over the limit of ${this.ctx.maxBytes}`);
     if (bytes.length === 0) throw new PollFailure('empty body');
     const type = response.headers.get('content-type') ?? '';
+    // JSON is read by the decoder a piece at a time (feed-json.ts), as a pushed body is. A server that says
+    // nothing useful about the type: JSON if it starts as JSON does (no FeedMessage's bytes start with "{",
+    // which would be a field 15 the spec does not have), else protobuf bytes.
     const firstChar = bytes.subarray(0, 64).toString('utf8').trimStart()[0];
-    if (type.includes('json')) {
-      try {
-        return JSON.parse(bytes.toString('utf8'));
-      } catch (error) {
-        throw new PollFailure(`not JSON: ${(error as Error).message}`);
-      }
-    }
-    // A server that says nothing useful about the type: JSON if it reads as JSON, else protobuf bytes.
-    if (firstChar === '{') {
-      try {
-        return JSON.parse(bytes.toString('utf8'));
-      } catch {
-        return bytes;
-      }
-    }
+    if (type.includes('json') || firstChar === '{') return new FeedJson(bytes);
     return bytes;
   }
 }
