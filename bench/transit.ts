@@ -10,7 +10,10 @@
 //      tracker alone.
 //   4. A stop's next arrivals (what a stop board asks for) with the same 20,000 vehicles live, at the
 //      Austin stops most trips call at, against the same stops with no vehicle live (timetable only).
-// Usage: npx tsx bench/transit.ts [--feed path/to/gtfs.zip] [--vehicles 20000] [--seconds 30] [--rounds 3] [--only replay|fleet|import|arrivals]
+//   5. Our GTFS-Realtime feeds of the same 20,000 vehicles (trip updates, vehicle positions), as the
+//      server builds them (an entity at a time, in 10 ms slices), against the whole message built and
+//      encoded at once (how it was built before): time, and the longest another request waited.
+// Usage: npx tsx bench/transit.ts [--feed path/to/gtfs.zip] [--vehicles 20000] [--seconds 30] [--rounds 3] [--only replay|fleet|import|arrivals|feeds]
 //          [--postgres postgres://user@host:port/db] [--stop-reports]
 import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,6 +35,9 @@ import { PredictionEngine, type ArrivalPredictor } from '../server/src/modules/t
 import { LiveAccuracy } from '../server/src/modules/transit/accuracy/live.js';
 import { FeedRuntime } from '../server/src/modules/transit/feed-runtime.js';
 import { stopArrivals } from '../server/src/modules/transit/arrivals.js';
+import { feedHeader, tripUpdateEntities, tripUpdatesMessage, vehiclePositionEntities, vehiclePositionsMessage } from '../server/src/modules/transit/realtime/feeds-out.js';
+import { encodeFeedInSlices, encodeFeedMessage } from '../server/src/modules/transit/realtime/feed-message.js';
+import { pauseEvery } from '../server/src/modules/transit/slices.js';
 import { LearnedModel } from '../server/src/modules/transit/prediction/history.js';
 import { DelayCarriedForwardPredictor } from '../server/src/modules/transit/prediction/baselines.js';
 import { replay } from '../server/src/modules/transit/accuracy/replay.js';
@@ -326,7 +332,55 @@ async function benchArrivals() {
   for (const [name, values] of Object.entries(times)) console.log(`  ${name.padEnd(24)} p50 ${fmt(percentile(values, 50), 2)} ms   p99 ${fmt(percentile(values, 99), 2)} ms`);
 }
 
+/** Wall time of `work`, and the longest a 1 ms timer waited meanwhile (what any other request waits). */
+async function measureWaits(work: () => unknown): Promise<{ ms: number; waited: number }> {
+  let waited = 0;
+  let last = performance.now();
+  const timer = setInterval(() => { const now = performance.now(); waited = Math.max(waited, now - last); last = now; }, 1);
+  const started = performance.now();
+  await work();
+  const ms = performance.now() - started;
+  waited = Math.max(waited, performance.now() - last);
+  clearInterval(timer);
+  return { ms, waited };
+}
+
+async function benchFeedsOut() {
+  if (!fs.existsSync(path.join(austinFolder, 'gtfs.zip'))) return console.log('feeds: skipped, the Austin feed is absent');
+  const timetable = await loadTimetable(path.join(austinFolder, 'gtfs.zip'));
+  const start = Date.parse('2016-11-25T08:00:00-06:00') / 1000;
+  const runtime = new FeedRuntime('austin', timetable, new LearnedModel());
+  const cars = fleet(timetable, Number(args.vehicles), start);
+  for (const second of [0, 10]) for (const car of cars) {
+    car.along += car.speed * 10;
+    runtime.observe({ time: start + second, vehicleId: car.id, tripId: car.trip.id, routeId: car.trip.routeId, ...pointAt(timetable, car.trip, car.along) });
+  }
+  const at = start + 10;
+  const copyIdOf = (run: Parameters<typeof runtime.copyIdOf>[0]) => runtime.copyIdOf(run);
+  const tripUpdates = () => { const tracked = [...runtime.live(at)]; return tripUpdateEntities(tracked, at, copyIdOf, runtime.operatorOnlyTrips(at, tracked), runtime.followOnTrips(at, tracked)); };
+  const cases: Array<[string, () => unknown]> = [
+    ['trip updates, whole message (before)', () => { const tracked = [...runtime.live(at)]; return encodeFeedMessage(tripUpdatesMessage(tracked, at, copyIdOf, runtime.operatorOnlyTrips(at, tracked), runtime.followOnTrips(at, tracked))); }],
+    ['trip updates, in slices (the server)', () => encodeFeedInSlices(feedHeader(at), tripUpdates(), 'protobuf', pauseEvery(10))],
+    ['trip updates JSON, whole (before)', () => { const tracked = [...runtime.live(at)]; return JSON.stringify(tripUpdatesMessage(tracked, at, copyIdOf, runtime.operatorOnlyTrips(at, tracked), runtime.followOnTrips(at, tracked))); }],
+    ['trip updates JSON, in slices', () => encodeFeedInSlices(feedHeader(at), tripUpdates(), 'json', pauseEvery(10))],
+    ['vehicle positions, whole (before)', () => encodeFeedMessage(vehiclePositionsMessage(runtime.live(at), at, copyIdOf))],
+    ['vehicle positions, in slices', () => encodeFeedInSlices(feedHeader(at), vehiclePositionEntities(runtime.live(at), at, copyIdOf), 'protobuf', pauseEvery(10))],
+  ];
+  const results = new Map<string, Array<{ ms: number; waited: number }>>();
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, work] of cases) results.set(name, [...(results.get(name) ?? []), await measureWaits(work)]);
+  }
+  const message = tripUpdatesMessage([...runtime.live(at)], at, copyIdOf);
+  const stopTimes = message.entity.reduce((sum, entity) => sum + entity.tripUpdate.stopTimeUpdate.length, 0);
+  console.log(`Our GTFS-Realtime feeds of ${fmt(message.entity.length)} live vehicles (${fmt(stopTimes)} stop time updates), medians of ${rounds} rounds`);
+  for (const [name] of cases) {
+    const runs = results.get(name)!;
+    console.log(`  ${name.padEnd(38)} ${fmt(median(runs.map((run) => run.ms))).padStart(6)} ms   longest wait ${fmt(median(runs.map((run) => run.waited)), 1).padStart(7)} ms`);
+  }
+}
+
 if (!args.only || args.only === 'replay') await benchReplay();
 if (!args.only || args.only === 'arrivals') await benchArrivals();
 if (!args.only || args.only === 'fleet') await benchFleet();
 if (!args.only || args.only === 'import') await benchImport();
+if (!args.only || args.only === 'feeds') await benchFeedsOut();

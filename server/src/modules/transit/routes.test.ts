@@ -219,7 +219,14 @@ describe('realtime in, predictions out', () => {
       }
     }
     const json = await server.request('GET', '/gtfs-rt/trip-updates?feed=line&format=json');
+    expect(json.headers.get('content-type')).toContain('application/json');
     expect(json.body.entity[0].tripUpdate.stopTimeUpdate[0].arrival.time).toBe(at('08:06:00') + Math.round(0.96 * 210));
+    // Built an entity at a time and streamed, with its length said; consumers asking at once get the same.
+    const together = await Promise.all([1, 2, 3].map(() => fetch(`${server.url}/gtfs-rt/trip-updates?feed=line`)));
+    const bodies = await Promise.all(together.map(async (each) => Buffer.from(await each.arrayBuffer())));
+    for (const [i, each] of together.entries()) expect(Number(each.headers.get('content-length'))).toBe(bodies[i]!.length);
+    expect(bodies.every((body) => body.equals(bodies[0]!))).toBe(true);
+    expect(FeedMessage.toObject(FeedMessage.decode(bodies[0]!), { longs: Number, enums: String }).entity).toEqual(message.entity);
   });
 
   it('publishes vehicle positions', async () => {

@@ -1,14 +1,20 @@
 // HTTP routes of the digital bus: thin — parse, call the service, answer.
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TransitService } from './service.js';
 import type { FeedRuntime } from './feed-runtime.js';
-import { encodeFeedMessage } from './realtime/feed-message.js';
+import { encodeFeedInSlices } from './realtime/feed-message.js';
+import { FeedSnapshots } from './realtime/feed-snapshots.js';
+import { pauseEvery } from './slices.js';
 import { FeedJson } from './realtime/feed-json.js';
-import { alertsMessage, tripUpdatesMessage, vehiclePositionsMessage } from './realtime/feeds-out.js';
+import { alertEntities, feedHeader, tripUpdateEntities, vehiclePositionEntities } from './realtime/feeds-out.js';
 import { alertsInForce } from './realtime/alerts.js';
 import { principalOf } from '../../platform/http/auth-hook.js';
 import { PREDICTION_ACCURACY_GOAL } from '@citypulse/contracts';
+
+/** Slices of work between which other requests are answered while a feed is built (see slices.ts). */
+const FEED_SLICE_MS = 10;
 
 const FeedQuery = Type.Object({ feed: Type.Optional(Type.String({ description: 'Feed id (optional when there is one feed)' })) }, { additionalProperties: false });
 
@@ -102,24 +108,30 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
   });
 
   const FeedFormat = Type.Object({ feed: Type.Optional(Type.String()), format: Type.Union([Type.Literal('protobuf'), Type.Literal('json')], { default: 'protobuf' }) }, { additionalProperties: false });
-  const feeds: [string, string, (runtime: FeedRuntime, at: number) => Parameters<typeof encodeFeedMessage>[0]][] = [
+  const feeds: [string, string, (runtime: FeedRuntime, at: number) => Iterable<object>][] = [
     ['/gtfs-rt/trip-updates', 'GTFS-Realtime TripUpdates: predicted arrivals of every live vehicle and of the next trip of its block, and the operator\'s for runs without one',
       (runtime, at) => {
         const tracked = [...runtime.live(at)]; // once, for our own updates and for what they leave to others
-        return tripUpdatesMessage(tracked, at, (run) => runtime.copyIdOf(run), runtime.operatorOnlyTrips(at, tracked), runtime.followOnTrips(at, tracked));
+        return tripUpdateEntities(tracked, at, (run) => runtime.copyIdOf(run), runtime.operatorOnlyTrips(at, tracked), runtime.followOnTrips(at, tracked));
       }],
     ['/gtfs-rt/vehicle-positions', 'GTFS-Realtime VehiclePositions of every live vehicle',
-      (runtime, at) => vehiclePositionsMessage(runtime.live(at), at, (run) => runtime.copyIdOf(run))],
+      (runtime, at) => vehiclePositionEntities(runtime.live(at), at, (run) => runtime.copyIdOf(run))],
     ['/gtfs-rt/alerts', 'GTFS-Realtime Alerts: the operator\'s service alerts in force, as the passenger pages show them',
-      (runtime, at) => alertsMessage(alertsInForce(runtime.alertSources.values(), at), at)],
+      (runtime, at) => alertEntities(alertsInForce(runtime.alertSources.values(), at))],
   ];
-  for (const [path, summary, build] of feeds) {
+  // Built an entity at a time, and shared by the consumers asking meanwhile (feed-snapshots.ts).
+  const snapshots = new FeedSnapshots();
+  for (const [path, summary, entitiesOf] of feeds) {
     app.get(path, { config: { public: true }, schema: { tags: ['transit'], summary, querystring: FeedFormat } }, async (request, reply) => {
       const { feed, format } = request.query as { feed?: string; format: 'protobuf' | 'json' };
-      const message = build(transit.runtime(feed), Math.floor(now() / 1000));
-      if (format === 'json') return message;
-      reply.type('application/x-protobuf');
-      return Buffer.from(encodeFeedMessage(message));
+      const runtime = transit.runtime(feed);
+      const body = await snapshots.get(`${runtime.id} ${path} ${format}`, () => {
+        const at = Math.floor(now() / 1000);
+        return encodeFeedInSlices(feedHeader(at), entitiesOf(runtime, at), format, pauseEvery(FEED_SLICE_MS));
+      });
+      reply.type(format === 'json' ? 'application/json; charset=utf-8' : 'application/x-protobuf');
+      reply.header('content-length', body.reduce((sum, chunk) => sum + chunk.length, 0));
+      return Readable.from(body);
     });
   }
 }

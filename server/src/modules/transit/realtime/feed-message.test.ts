@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FeedEntity, FeedMessage, decodeFeedMessage, decodeFeedMessageInSlices } from './feed-message.js';
+import { FeedEntity, FeedMessage, decodeFeedMessage, decodeFeedMessageInSlices, encodeFeedInSlices, encodeFeedMessage } from './feed-message.js';
 import { TransitError } from '../errors.js';
 import { pauseEvery } from '../slices.js';
 
@@ -108,5 +108,28 @@ describe('FeedMessages decoded an entity at a time', () => {
     expect(await refused({ header: { ...header, incrementality: 'DIFFERENTAL' } })).toEqual({ name: '/header/incrementality', reason: 'FULL_DATASET or DIFFERENTIAL expected' });
     expect(await refused({ header: { ...header, incrementality: 7 } })).toMatchObject({ name: '/header/incrementality' });
     expect(decodeFeedMessage({ header: { ...header, incrementality: 'DIFFERENTIAL' } }).header.incrementality).toBe('DIFFERENTIAL');
+  });
+
+  it('encode a feed an entity at a time into the bytes of the whole message, or its JSON', async () => {
+    const alert = { id: 'a', alert: { cause: 'CONSTRUCTION', effect: 'DETOUR', informedEntity: [{ stopId: 'A' }], headerText: { translation: [{ text: '改道', language: 'zh' }] } } };
+    const whole = { ...message(3), entity: [...message(3).entity, alert] };
+    const order: string[] = [];
+    setImmediate(() => order.push('another request'));
+    const encoded = async (entities: object[], format: 'protobuf' | 'json') => Buffer.concat(await encodeFeedInSlices(whole.header, entities, format, pauseEvery(0)));
+    const bytes = await encoded(whole.entity, 'protobuf');
+    order.push('encoded');
+    expect(order).toEqual(['another request', 'encoded']);
+    expect(Buffer.compare(bytes, Buffer.from(encodeFeedMessage(whole)))).toBe(0);
+    expect(decodeFeedMessage(bytes).entity).toHaveLength(5);
+    expect((await encoded(whole.entity, 'json')).toString()).toBe(JSON.stringify(whole));
+    // No entity at all: a header alone, and an empty list in JSON.
+    expect(Buffer.compare(await encoded([], 'protobuf'), Buffer.from(encodeFeedMessage({ header: whole.header })))).toBe(0);
+    expect(JSON.parse((await encoded([], 'json')).toString())).toEqual({ header: whole.header, entity: [] });
+    // A big feed comes in chunks of about 64 KB, which join into the same message.
+    const many = Array.from({ length: 3000 }, (_, i) => vehicle(i));
+    const chunks = await encodeFeedInSlices(whole.header, many, 'protobuf', pauseEvery(10));
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(chunks.slice(0, -1).every((chunk) => chunk.length >= 1 << 16 && chunk.length < (1 << 16) + 200)).toBe(true);
+    expect(Buffer.compare(Buffer.concat(chunks), Buffer.from(encodeFeedMessage({ header: whole.header, entity: many })))).toBe(0);
   });
 });

@@ -15,8 +15,17 @@ import type { OperatorTrip } from './trip-updates.js';
 import type { FollowOn } from '../prediction/next-trip.js';
 import type { HeldAlert } from './alerts.js';
 
-function header(now: number) {
+export function feedHeader(now: number) {
   return { gtfsRealtimeVersion: '2.0', incrementality: 'FULL_DATASET', timestamp: now };
+}
+
+/**
+ * A feed as its header and its entities, one at a time: a whole city's trip updates (20,000 vehicles,
+ * 600,000 stop times) are built and encoded an entity at a time, other requests answered in between.
+ */
+export interface FeedParts {
+  header: ReturnType<typeof feedHeader>;
+  entities: Iterable<object>;
 }
 
 /** The id a copy of a timetable trip is known by (the operator's, where it gave one). */
@@ -139,7 +148,10 @@ function operatorEntity(run: OperatorTrip, now: number, vehicleId: string | null
  * appears once (E052): an operator's update naming a vehicle already in the feed is published without it.
  */
 export function tripUpdatesMessage(vehicles: Iterable<Live>, now: number, copyIdOf: CopyIdOf = () => undefined, operatorTrips: Iterable<OperatorTrip> = [], followOns: Iterable<FollowOn> = []) {
-  const entity: TripUpdateEntity[] = [];
+  return { header: feedHeader(now), entity: [...tripUpdateEntities(vehicles, now, copyIdOf, operatorTrips, followOns)] };
+}
+
+export function* tripUpdateEntities(vehicles: Iterable<Live>, now: number, copyIdOf: CopyIdOf = () => undefined, operatorTrips: Iterable<OperatorTrip> = [], followOns: Iterable<FollowOn> = []): Generator<TripUpdateEntity> {
   const vehicleIds = new Set<string>();
   for (const live of uniqueVehicles(vehicles)) {
     const { run, predictions } = live;
@@ -150,7 +162,7 @@ export function tripUpdatesMessage(vehicles: Iterable<Live>, now: number, copyId
       return { stopSequence: run.trip.stopSequences[index]!, stopId: run.trip.pattern.stopIds[index]!, time, scheduled: run.serviceStart + run.trip.arrivals[index]! };
     });
     const trip = tripDescriptor(run, copyIdOf);
-    entity.push({
+    yield {
       id: `trip-${live.ping.vehicleId}`,
       tripUpdate: {
         trip: trip.descriptor,
@@ -159,7 +171,7 @@ export function tripUpdatesMessage(vehicles: Iterable<Live>, now: number, copyId
         stopTimeUpdate: stopTimeUpdates(calls),
         timestamp: Math.min(live.ping.time, now), // E012: never after the header
       },
-    });
+    };
   }
   for (const next of followOns) {
     const { trip } = next;
@@ -167,7 +179,7 @@ export function tripUpdatesMessage(vehicles: Iterable<Live>, now: number, copyId
       const scheduled = next.dayStart + arrival;
       return { stopSequence: trip.stopSequences[i]!, stopId: trip.pattern.stopIds[i]!, time: scheduled + next.delay, scheduled };
     });
-    entity.push({
+    yield {
       // Without the vehicle: it is named by the trip it runs now (E052).
       id: `next-${next.key}`,
       tripUpdate: {
@@ -175,7 +187,7 @@ export function tripUpdatesMessage(vehicles: Iterable<Live>, now: number, copyId
         stopTimeUpdate: stopTimeUpdates(calls),
         timestamp: now,
       },
-    });
+    };
   }
   const operator = [...operatorTrips].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   for (const run of operator) {
@@ -183,13 +195,15 @@ export function tripUpdatesMessage(vehicles: Iterable<Live>, now: number, copyId
     const published = operatorEntity(run, now, vehicleId);
     if (!published) continue;
     if (vehicleId) vehicleIds.add(vehicleId);
-    entity.push(published);
+    yield published;
   }
-  return { header: header(now), entity };
 }
 
 export function vehiclePositionsMessage(vehicles: Iterable<Live>, now: number, copyIdOf: CopyIdOf = () => undefined) {
-  const entity = [];
+  return { header: feedHeader(now), entity: [...vehiclePositionEntities(vehicles, now, copyIdOf)] };
+}
+
+export function* vehiclePositionEntities(vehicles: Iterable<Live>, now: number, copyIdOf: CopyIdOf = () => undefined) {
   for (const live of uniqueVehicles(vehicles)) {
     const { run, ping } = live;
     // Standing at a stop, as the operator reported and the tracker placed it there: that stop, STOPPED_AT.
@@ -199,7 +213,7 @@ export function vehiclePositionsMessage(vehicles: Iterable<Live>, now: number, c
     const position: Record<string, number> = { latitude: ping.lat, longitude: ping.lon };
     if (ping.bearing !== undefined && ping.bearing >= 0 && ping.bearing <= 360) position.bearing = ping.bearing; // E027
     if (ping.speed !== undefined && ping.speed >= 0 && ping.speed < 60) position.speed = ping.speed; // W004
-    entity.push({
+    yield {
       id: `vehicle-${ping.vehicleId}`,
       vehicle: {
         // A VehiclePosition has no trip_properties: the copy is named by the trip copied and its start.
@@ -211,16 +225,18 @@ export function vehiclePositionsMessage(vehicles: Iterable<Live>, now: number, c
         currentStatus: standing ? 'STOPPED_AT' : 'IN_TRANSIT_TO',
         timestamp: Math.min(ping.time, now),
       },
-    });
+    };
   }
-  return { header: header(now), entity };
 }
 
 const translatedString = (texts: Array<{ text: string; language: string | null }>) =>
   ({ translation: texts.map(({ text, language }) => (language === null ? { text } : { text, language })) });
 
 export function alertsMessage(alerts: Iterable<HeldAlert>, now: number) {
-  const entity = [];
+  return { header: feedHeader(now), entity: [...alertEntities(alerts)] };
+}
+
+export function* alertEntities(alerts: Iterable<HeldAlert>) {
   for (const alert of alerts) {
     const body: Record<string, unknown> = {
       activePeriod: alert.activePeriods.map(({ start, end }) => ({ ...(start === null ? {} : { start }), ...(end === null ? {} : { end }) })),
@@ -237,7 +253,6 @@ export function alertsMessage(alerts: Iterable<HeldAlert>, now: number) {
     if (alert.effect) body.effect = alert.effect;
     if (alert.description.length > 0) body.descriptionText = translatedString(alert.description);
     if (alert.url.length > 0) body.url = translatedString(alert.url);
-    entity.push({ id: alert.id, alert: body });
+    yield { id: alert.id, alert: body };
   }
-  return { header: header(now), entity };
 }

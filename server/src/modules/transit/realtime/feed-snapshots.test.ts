@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { FeedSnapshots } from './feed-snapshots.js';
+
+/** A build that takes `cost` ms of the fake clock and says which build it was. */
+function builds(clock: { now: number }) {
+  let count = 0;
+  const build = (cost: number) => async () => {
+    count++;
+    const which = `build ${count}`;
+    await new Promise((resolve) => setImmediate(resolve));
+    clock.now += cost;
+    return [Buffer.from(which)];
+  };
+  return { build, count: () => count };
+}
+
+describe('our outgoing feeds, as last built', () => {
+  it('build a cheap feed again for every request: each gets it as of now', async () => {
+    const clock = { now: 0 };
+    const snapshots = new FeedSnapshots(() => clock.now);
+    const get = async (key: string, build: () => Promise<Buffer[]>): Promise<string> => Buffer.concat(await snapshots.get(key, build)).toString();
+    const { build } = builds(clock);
+    expect(await get('f', build(5))).toBe('build 1');
+    expect(await get('f', build(5))).toBe('build 2');
+  });
+
+  it('reuse a costly build until the process has had four times as long for other work', async () => {
+    const clock = { now: 0 };
+    const snapshots = new FeedSnapshots(() => clock.now);
+    const get = async (key: string, build: () => Promise<Buffer[]>): Promise<string> => Buffer.concat(await snapshots.get(key, build)).toString();
+    const { build } = builds(clock);
+    expect(await get('f', build(1000))).toBe('build 1');
+    clock.now += 3999;
+    expect(await get('f', build(1000))).toBe('build 1');
+    // Another feed (or format) is a build of its own.
+    expect(await get('g', build(10))).toBe('build 2');
+    clock.now += 1;
+    expect(await get('f', build(1000))).toBe('build 3');
+  });
+
+  it('serve the requests that come while a build runs from that build', async () => {
+    const clock = { now: 0 };
+    const snapshots = new FeedSnapshots(() => clock.now);
+    const get = async (key: string, build: () => Promise<Buffer[]>): Promise<string> => Buffer.concat(await snapshots.get(key, build)).toString();
+    const { build, count } = builds(clock);
+    const answers = await Promise.all([get('f', build(5)), get('f', build(5)), get('f', build(5))]);
+    expect(answers).toEqual(['build 1', 'build 1', 'build 1']);
+    expect(count()).toBe(1);
+    expect(await get('f', build(5))).toBe('build 2');
+  });
+
+  it('pass a failed build on to every request waiting for it, and try again at the next', async () => {
+    const snapshots = new FeedSnapshots(() => 0);
+    const failing = async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      throw new Error('unknown feed');
+    };
+    const results = await Promise.allSettled([snapshots.get('f', failing), snapshots.get('f', failing)]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect((await snapshots.get('f', async () => [Buffer.from('built')]))[0]!.toString()).toBe('built');
+  });
+});
