@@ -34,4 +34,21 @@ describe('the vehicles live on a trip', () => {
     expect(on(t1, '08:21')).toEqual(['V2']);
     expect([...feed.liveOn(t1, at('08:21') + 1)]).toEqual([]);
   });
+
+  it('forgets a vehicle silent for six hours, so that a feed whose vehicle ids change does not grow without end', () => {
+    const feed = new FeedRuntime('line', timetable, new LearnedModel());
+    const t1 = timetable.trips.get('T1')!;
+    feed.observe(ping('OLD', 'T1', '08:00', 10));
+    feed.observe(ping('KEPT', 'T1', '09:00', 10));
+    expect(feed.tracker.runOf('OLD')?.trip).toBe(t1);
+    // Ten thousand positions later (one id each, as a feed that names its vehicles by trip), at 14:30.
+    for (let i = 0; i < 9_998; i++) feed.observe(ping(`trip-scoped-${i}`, 'T1', '14:30', 10));
+    expect(feed.vehicles.has('OLD')).toBe(false);
+    expect(feed.tracker.runOf('OLD')).toBeUndefined();
+    // Five and a half hours is not six: kept, as are the newest.
+    expect(feed.vehicles.has('KEPT')).toBe(true);
+    expect(feed.vehicles.size).toBe(9_999);
+    // Heard from again, it is placed from nothing, as any vehicle new to the feed.
+    expect(feed.observe(ping('OLD', 'T1', '08:00', 10)).run?.trip).toBe(t1);
+  });
 });

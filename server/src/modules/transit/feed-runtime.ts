@@ -41,6 +41,15 @@ export interface RealtimeCounters {
 /** Where a stop of a feed lies (its district code), or null. */
 export type PlaceOfStop = (feed: FeedRuntime, stopId: string) => string | null;
 
+/**
+ * A vehicle silent this long is forgotten, with its place on its trip. Without it a feed whose vehicle ids
+ * change (one per trip or per shift, or the entity's id when the descriptor is missing) would keep every
+ * id it ever sent: 10,000 trips a day is 300,000 vehicles a month.
+ */
+const VEHICLE_MEMORY_SECONDS = 6 * 3600;
+/** Positions taken between two looks for vehicles to forget. */
+const FORGET_EVERY = 10_000;
+
 export class FeedRuntime {
   readonly tracker: Tracker;
   readonly engine: PredictionEngine;
@@ -54,6 +63,8 @@ export class FeedRuntime {
   readonly operatorTrips = new Map<string, OperatorTrip>();
   /** The operator's service alerts, by the source they came from (a polled URL's id, or pushes). */
   readonly alertSources = new Map<string, AlertSource>();
+  private observed = 0;
+  private latest = -Infinity;
 
   constructor(readonly id: string, readonly timetable: Timetable, model: LearnedModel, placeOf: PlaceOfStop = () => null) {
     this.tracker = new Tracker(timetable);
@@ -89,7 +100,18 @@ export class FeedRuntime {
       ids.add(ping.vehicleId);
     }
     this.vehicles.set(ping.vehicleId, live);
+    this.latest = Math.max(this.latest, ping.time);
+    if (++this.observed % FORGET_EVERY === 0) this.forgetSilent(this.latest - VEHICLE_MEMORY_SECONDS);
     return live;
+  }
+
+  private forgetSilent(before: number) {
+    for (const [id, live] of this.vehicles) {
+      if (live.ping.time >= before) continue;
+      this.vehicles.delete(id);
+      if (live.run) this.onTrip.get(live.run.trip)?.delete(id);
+      this.tracker.forget(id);
+    }
   }
 
   /** Vehicles heard from in the last `STALE_SECONDS` before `now`, on a trip. */

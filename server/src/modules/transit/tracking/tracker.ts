@@ -101,6 +101,11 @@ export class Tracker {
     return this.runs.values();
   }
 
+  /** Drops what is kept of a vehicle (see FeedRuntime: vehicles silent for hours are forgotten). */
+  forget(vehicleId: string): void {
+    this.runs.delete(vehicleId);
+  }
+
   observe(ping: VehiclePing): TrackUpdate | null {
     this.counters.pings++;
     const [x, y] = this.timetable.projection.toXY(ping.lat, ping.lon);
