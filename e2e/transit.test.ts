@@ -576,6 +576,7 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
       method: 'POST', body: new Blob([new Uint8Array(zipFiles(zigzag))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` },
     });
     expect(imported.status).toBe(201);
+    const configured = server.app.transit.service.defaultFeed;
     try {
       const page = await newPage({ width: 1440, height: 900 }, duty);
       await page.goto(`${server.url}/ops/transit?feed=zigzag`);
@@ -598,7 +599,19 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
       expect(await english.getByTestId('feed-notices').locator('summary').textContent()).toMatch(/^2 GTFS notices: /);
       await english.getByTestId('feed-notices').locator('summary').click();
       expect(await english.getByTestId('feed-notices').locator('li').nth(1).textContent()).toBe('Route 1: 1 trip timed faster than its vehicles go between stops (2 stops concerned): a time or a stop\'s place is wrong (stop_times.txt from line 13)');
+      // Asked without ?feed=, the monitor opens on the city's default network (its passenger pages'), not
+      // on the first by name.
+      server.app.transit.service.defaultFeed = 'zigzag';
+      const unnamed = await newPage({ width: 1440, height: 900 }, duty);
+      await unnamed.goto(`${server.url}/ops/transit`);
+      await unnamed.getByTestId('feed-notices').waitFor();
+      expect(await unnamed.locator('#headway-feed').inputValue()).toBe('zigzag');
+      server.app.transit.service.defaultFeed = FEED;
+      await unnamed.goto(`${server.url}/ops/transit`);
+      await expect.poll(() => unnamed.locator('#headway-feed').inputValue()).toBe(FEED);
+      expect(await unnamed.getByTestId('feed-notices').count()).toBe(0);
     } finally {
+      server.app.transit.service.defaultFeed = configured;
       await server.request('DELETE', '/api/v1/transit/feeds/zigzag', { token: duty });
     }
   });

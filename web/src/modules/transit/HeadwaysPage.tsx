@@ -26,10 +26,14 @@ export function HeadwaysPage() {
   const [params, changeParams] = useQueryParams();
   const window = WINDOWS.includes(Number(params.get('window'))) ? Number(params.get('window')) : 60;
   const feeds = useQuery({ queryKey: ['transit', 'feeds'], queryFn: () => api<{ items: FeedSummary[] }>('/api/v1/transit/feeds') });
+  // The city's default network (the one its passenger pages show) first, not the first by name.
+  const networks = useQuery(transitQueries.networks());
   const feedIds = (feeds.data?.items ?? []).map((item) => item.id);
-  const feed = params.get('feed') || (feedIds.length > 1 ? feedIds[0] : undefined);
-  const headways = useQuery({ ...transitQueries.headways(feed, window * 60), enabled: feeds.isSuccess });
-  const accuracy = useQuery({ ...transitQueries.accuracy(feed, window * 60), enabled: feeds.isSuccess });
+  const preferred = networks.data?.default && feedIds.includes(networks.data.default) ? networks.data.default : feedIds[0];
+  const feed = params.get('feed') || (feedIds.length > 1 ? preferred : undefined);
+  const ready = feeds.isSuccess && !networks.isPending;
+  const headways = useQuery({ ...transitQueries.headways(feed, window * 60), enabled: ready });
+  const accuracy = useQuery({ ...transitQueries.accuracy(feed, window * 60), enabled: ready });
   const routeAccuracy = new Map((accuracy.data?.routes ?? []).map((route) => [route.routeId, route]));
   const goal = accuracy.data?.goal ?? 0.97;
 
