@@ -1,3 +1,5 @@
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../../test/harness.js';
 import { openEventStream } from '../../../test/event-stream.js';
@@ -387,6 +389,25 @@ describe('a big realtime message', () => {
     expect(order).toEqual(['another request', 'big message', 'small message']);
     expect(bigReport).toMatchObject({ positions: 3001, stale: 0 });
     expect(smallReport).toMatchObject({ positions: 1, accepted: 1, stale: 0 }); // V1's newer position, taken after its older one
+
+    // Our feed of them is big: gzipped for a consumer that takes gzip, the same bytes once unzipped.
+    const raw = (encoding?: string) => new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      http.get(`${server.url}/gtfs-rt/vehicle-positions?feed=slices`, { headers: encoding ? { 'accept-encoding': encoding } : {} }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+      }).on('error', reject);
+    });
+    const plain = await raw();
+    const zipped = await raw('deflate, gzip;q=0.8, br');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(FeedMessage.decode(plain.body).entity).toHaveLength(3001);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toBe('accept-encoding');
+    expect(Number(zipped.headers['content-length'])).toBe(zipped.body.length);
+    expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
+    expect(zipped.body.length).toBeLessThan(plain.body.length / 5);
+    expect((await raw('gzip;q=0, identity')).headers['content-encoding']).toBeUndefined();
     expect((await server.request('DELETE', '/api/v1/transit/feeds/slices', { token: duty })).status).toBe(204);
   });
 });

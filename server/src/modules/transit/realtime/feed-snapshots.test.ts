@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FeedSnapshots } from './feed-snapshots.js';
 
@@ -18,7 +19,7 @@ describe('our outgoing feeds, as last built', () => {
   it('build a cheap feed again for every request: each gets it as of now', async () => {
     const clock = { now: 0 };
     const snapshots = new FeedSnapshots(() => clock.now);
-    const get = async (key: string, build: () => Promise<Buffer[]>): Promise<string> => Buffer.concat(await snapshots.get(key, build)).toString();
+    const get = async (key: string, build: () => Promise<Buffer[]>): Promise<string> => Buffer.concat((await snapshots.get(key, build)).body).toString();
     const { build } = builds(clock);
     expect(await get('f', build(5))).toBe('build 1');
     expect(await get('f', build(5))).toBe('build 2');
@@ -27,7 +28,7 @@ describe('our outgoing feeds, as last built', () => {
   it('reuse a costly build until the process has had four times as long for other work', async () => {
     const clock = { now: 0 };
     const snapshots = new FeedSnapshots(() => clock.now);
-    const get = async (key: string, build: () => Promise<Buffer[]>): Promise<string> => Buffer.concat(await snapshots.get(key, build)).toString();
+    const get = async (key: string, build: () => Promise<Buffer[]>): Promise<string> => Buffer.concat((await snapshots.get(key, build)).body).toString();
     const { build } = builds(clock);
     expect(await get('f', build(1000))).toBe('build 1');
     clock.now += 3999;
@@ -41,7 +42,7 @@ describe('our outgoing feeds, as last built', () => {
   it('serve the requests that come while a build runs from that build', async () => {
     const clock = { now: 0 };
     const snapshots = new FeedSnapshots(() => clock.now);
-    const get = async (key: string, build: () => Promise<Buffer[]>): Promise<string> => Buffer.concat(await snapshots.get(key, build)).toString();
+    const get = async (key: string, build: () => Promise<Buffer[]>): Promise<string> => Buffer.concat((await snapshots.get(key, build)).body).toString();
     const { build, count } = builds(clock);
     const answers = await Promise.all([get('f', build(5)), get('f', build(5)), get('f', build(5))]);
     expect(answers).toEqual(['build 1', 'build 1', 'build 1']);
@@ -57,6 +58,18 @@ describe('our outgoing feeds, as last built', () => {
     };
     const results = await Promise.allSettled([snapshots.get('f', failing), snapshots.get('f', failing)]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
-    expect((await snapshots.get('f', async () => [Buffer.from('built')]))[0]!.toString()).toBe('built');
+    expect((await snapshots.get('f', async () => [Buffer.from('built')])).body[0]!.toString()).toBe('built');
+  });
+
+  it('gzip a build once, however many consumers ask for it so', async () => {
+    const snapshots = new FeedSnapshots(() => 0);
+    const body = [Buffer.from('stop time update, '.repeat(5000)), Buffer.from('and the last')];
+    const snapshot = await snapshots.get('f', async () => body);
+    expect(snapshot.length).toBe(body[0]!.length + body[1]!.length);
+    const [once, twice] = [snapshot.gzip(), snapshot.gzip()];
+    expect(once).toBe(twice);
+    const gzipped = Buffer.concat(await once);
+    expect(gunzipSync(gzipped).equals(Buffer.concat(body))).toBe(true);
+    expect(gzipped.length).toBeLessThan(snapshot.length / 10);
   });
 });
