@@ -1,6 +1,5 @@
 // HTTP routes of the digital bus: thin — parse, call the service, answer.
 import { Readable } from 'node:stream';
-import { negotiate } from '@fastify/accept-negotiator';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TransitService } from './service.js';
@@ -16,8 +15,6 @@ import { PREDICTION_ACCURACY_GOAL } from '@citypulse/contracts';
 
 /** Slices of work between which other requests are answered while a feed is built (see slices.ts). */
 const FEED_SLICE_MS = 10;
-/** A feed smaller than this is sent as it is: gzip would save next to nothing. */
-const GZIP_FROM_BYTES = 1024;
 
 const FeedQuery = Type.Object({ feed: Type.Optional(Type.String({ description: 'Feed id (optional when there is one feed)' })) }, { additionalProperties: false });
 
@@ -134,11 +131,10 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
       });
       reply.type(format === 'json' ? 'application/json; charset=utf-8' : 'application/x-protobuf');
       reply.header('vary', 'accept-encoding');
-      const gzip = snapshot.length >= GZIP_FROM_BYTES && negotiate(request.headers['accept-encoding'] ?? 'identity', ['gzip', 'identity']) === 'gzip';
-      const body = gzip ? await snapshot.gzip() : snapshot.body;
-      if (body !== snapshot.body) reply.header('content-encoding', 'gzip');
-      reply.header('content-length', body.reduce((sum, chunk) => sum + chunk.length, 0));
-      return Readable.from(body);
+      const { chunks, gzipped } = await snapshot.bodyFor(request.headers['accept-encoding']);
+      if (gzipped) reply.header('content-encoding', 'gzip');
+      reply.header('content-length', chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+      return Readable.from(chunks);
     });
   }
 }

@@ -71,5 +71,11 @@ describe('our outgoing feeds, as last built', () => {
     const gzipped = Buffer.concat(await once);
     expect(gunzipSync(gzipped).equals(Buffer.concat(body))).toBe(true);
     expect(gzipped.length).toBeLessThan(snapshot.length / 10);
+    // Sent gzipped to a consumer that takes it, as it is to one that does not (or refuses it).
+    expect(await snapshot.bodyFor('gzip, deflate, br')).toEqual({ chunks: await once, gzipped: true });
+    for (const accept of [undefined, 'identity', 'br', 'gzip;q=0, identity']) expect(await snapshot.bodyFor(accept)).toEqual({ chunks: body, gzipped: false });
+    // A feed too small to gain anything is sent as it is.
+    const small = await snapshots.get('g', async () => [Buffer.from('{"header":{},"entity":[]}')]);
+    expect((await small.bodyFor('gzip')).gzipped).toBe(false);
   });
 });

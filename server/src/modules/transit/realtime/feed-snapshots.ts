@@ -8,7 +8,10 @@
 // its size or less, compressed once per build on libuv's threads, off the event loop.
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import { negotiate } from '@fastify/accept-negotiator';
 
+/** A feed smaller than this is sent as it is: gzip would save next to nothing. */
+const GZIP_FROM_BYTES = 1024;
 /** A build cheaper than this is never reused. */
 const CHEAP_MS = 50;
 /** The most of the process's time the feeds' builds may take when asked for without pause. */
@@ -27,6 +30,12 @@ export class Snapshot {
   gzip(): Promise<Buffer[]> {
     this.gzipped ??= Readable.from(this.body).pipe(createGzip()).toArray().then((chunks) => chunks as Buffer[]);
     return this.gzipped;
+  }
+
+  /** The body to send to a consumer with this Accept-Encoding: gzipped when it takes gzip and it is worth it. */
+  async bodyFor(acceptEncoding: string | undefined): Promise<{ chunks: Buffer[]; gzipped: boolean }> {
+    const gzipped = this.length >= GZIP_FROM_BYTES && negotiate(acceptEncoding ?? 'identity', ['gzip', 'identity']) === 'gzip';
+    return { chunks: gzipped ? await this.gzip() : this.body, gzipped };
   }
 }
 
