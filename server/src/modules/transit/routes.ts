@@ -125,7 +125,7 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
     app.get(path, { config: { public: true }, schema: { tags: ['transit'], summary, querystring: FeedFormat } }, async (request, reply) => {
       const { feed, format } = request.query as { feed?: string; format: 'protobuf' | 'json' };
       const runtime = transit.runtime(feed);
-      const snapshot = await snapshots.get(`${runtime.id} ${path} ${format}`, () => {
+      const snapshot = await snapshots.get(runtime, `${path} ${format}`, () => {
         const at = Math.floor(now() / 1000);
         return encodeFeedInSlices(feedHeader(at), entitiesOf(runtime, at), format, pauseEvery(FEED_SLICE_MS));
       });

@@ -15,11 +15,14 @@ function builds(clock: { now: number }) {
   return { build, count: () => count };
 }
 
+/** The feed the snapshots are of (a runtime, in the server). */
+const feed = {};
+
 describe('our outgoing feeds, as last built', () => {
   it('build a cheap feed again for every request: each gets it as of now', async () => {
     const clock = { now: 0 };
     const snapshots = new FeedSnapshots(() => clock.now);
-    const get = async (key: string, build: () => Promise<Buffer[]>): Promise<string> => Buffer.concat((await snapshots.get(key, build)).body).toString();
+    const get = async (key: string, build: () => Promise<Buffer[]>): Promise<string> => Buffer.concat((await snapshots.get(feed, key, build)).body).toString();
     const { build } = builds(clock);
     expect(await get('f', build(5))).toBe('build 1');
     expect(await get('f', build(5))).toBe('build 2');
@@ -28,7 +31,7 @@ describe('our outgoing feeds, as last built', () => {
   it('reuse a costly build until the process has had four times as long for other work', async () => {
     const clock = { now: 0 };
     const snapshots = new FeedSnapshots(() => clock.now);
-    const get = async (key: string, build: () => Promise<Buffer[]>): Promise<string> => Buffer.concat((await snapshots.get(key, build)).body).toString();
+    const get = async (key: string, build: () => Promise<Buffer[]>): Promise<string> => Buffer.concat((await snapshots.get(feed, key, build)).body).toString();
     const { build } = builds(clock);
     expect(await get('f', build(1000))).toBe('build 1');
     clock.now += 3999;
@@ -37,12 +40,14 @@ describe('our outgoing feeds, as last built', () => {
     expect(await get('g', build(10))).toBe('build 2');
     clock.now += 1;
     expect(await get('f', build(1000))).toBe('build 3');
+    // The same feed imported again is another runtime: built anew at once.
+    expect(Buffer.concat((await snapshots.get({}, 'f', build(1000))).body).toString()).toBe('build 4');
   });
 
   it('serve the requests that come while a build runs from that build', async () => {
     const clock = { now: 0 };
     const snapshots = new FeedSnapshots(() => clock.now);
-    const get = async (key: string, build: () => Promise<Buffer[]>): Promise<string> => Buffer.concat((await snapshots.get(key, build)).body).toString();
+    const get = async (key: string, build: () => Promise<Buffer[]>): Promise<string> => Buffer.concat((await snapshots.get(feed, key, build)).body).toString();
     const { build, count } = builds(clock);
     const answers = await Promise.all([get('f', build(5)), get('f', build(5)), get('f', build(5))]);
     expect(answers).toEqual(['build 1', 'build 1', 'build 1']);
@@ -56,15 +61,15 @@ describe('our outgoing feeds, as last built', () => {
       await new Promise((resolve) => setImmediate(resolve));
       throw new Error('unknown feed');
     };
-    const results = await Promise.allSettled([snapshots.get('f', failing), snapshots.get('f', failing)]);
+    const results = await Promise.allSettled([snapshots.get(feed, 'f', failing), snapshots.get(feed, 'f', failing)]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
-    expect((await snapshots.get('f', async () => [Buffer.from('built')])).body[0]!.toString()).toBe('built');
+    expect((await snapshots.get(feed, 'f', async () => [Buffer.from('built')])).body[0]!.toString()).toBe('built');
   });
 
   it('gzip a build once, however many consumers ask for it so', async () => {
     const snapshots = new FeedSnapshots(() => 0);
     const body = [Buffer.from('stop time update, '.repeat(5000)), Buffer.from('and the last')];
-    const snapshot = await snapshots.get('f', async () => body);
+    const snapshot = await snapshots.get(feed, 'f', async () => body);
     expect(snapshot.length).toBe(body[0]!.length + body[1]!.length);
     const [once, twice] = [snapshot.gzip(), snapshot.gzip()];
     expect(once).toBe(twice);
@@ -75,7 +80,7 @@ describe('our outgoing feeds, as last built', () => {
     expect(await snapshot.bodyFor('gzip, deflate, br')).toEqual({ chunks: await once, gzipped: true });
     for (const accept of [undefined, 'identity', 'br', 'gzip;q=0, identity']) expect(await snapshot.bodyFor(accept)).toEqual({ chunks: body, gzipped: false });
     // A feed too small to gain anything is sent as it is.
-    const small = await snapshots.get('g', async () => [Buffer.from('{"header":{},"entity":[]}')]);
+    const small = await snapshots.get(feed, 'g', async () => [Buffer.from('{"header":{},"entity":[]}')]);
     expect((await small.bodyFor('gzip')).gzipped).toBe(false);
   });
 });

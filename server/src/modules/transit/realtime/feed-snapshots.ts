@@ -42,14 +42,20 @@ export class Snapshot {
 interface Entry { last: Snapshot | null; building: Promise<Snapshot> | null }
 
 export class FeedSnapshots {
-  private readonly entries = new Map<string, Entry>();
+  /**
+   * By the feed they were built from (its runtime): a feed imported again is a new runtime, whose feeds
+   * are built anew at once, and a feed removed takes its snapshots with it.
+   */
+  private readonly feeds = new WeakMap<object, Map<string, Entry>>();
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
-  /** The feed `key` as built by `build` now, or as last built when that is shared or reused (above). */
-  async get(key: string, build: () => Promise<Buffer[]>): Promise<Snapshot> {
-    let entry = this.entries.get(key);
-    if (!entry) this.entries.set(key, entry = { last: null, building: null });
+  /** The feed `key` of `feed` as built by `build` now, or as last built when that is shared or reused (above). */
+  async get(feed: object, key: string, build: () => Promise<Buffer[]>): Promise<Snapshot> {
+    let entries = this.feeds.get(feed);
+    if (!entries) this.feeds.set(feed, entries = new Map());
+    let entry = entries.get(key);
+    if (!entry) entries.set(key, entry = { last: null, building: null });
     if (entry.building) return entry.building;
     const last = entry.last;
     if (last && last.cost >= CHEAP_MS && this.now() - last.finishedAt < last.cost * (1 / SHARE - 1)) return last;
