@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { FeedMessage, decodeFeedMessage, decodeFeedMessageInSlices } from '../server/src/modules/transit/realtime/feed-message.js';
 import { FeedJson } from '../server/src/modules/transit/realtime/feed-json.js';
 import { pauseEvery } from '../server/src/modules/transit/slices.js';
-import { fmt, median } from './stats.js';
+import { fmt, measureWaits, median } from './stats.js';
 
 const { values: args } = parseArgs({ options: { vehicles: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '9' } } });
 const count = Number(args.vehicles);
@@ -33,19 +33,6 @@ const jsonBytes = Buffer.from(json);
 const camelJson = JSON.stringify(camel);
 const AS_OBJECT = { longs: Number, enums: String, defaults: false };
 
-/** Wall time of `work`, and the longest a 1 ms timer waited meanwhile (what any other request waits). */
-async function measure(work: () => unknown): Promise<{ ms: number; waited: number }> {
-  let waited = 0;
-  let last = performance.now();
-  const timer = setInterval(() => { const now = performance.now(); waited = Math.max(waited, now - last); last = now; }, 1);
-  const started = performance.now();
-  await work();
-  const ms = performance.now() - started;
-  waited = Math.max(waited, performance.now() - last);
-  clearInterval(timer);
-  return { ms, waited };
-}
-
 const cases: Array<[string, () => unknown]> = [
   ['protobuf: bindings, whole (baseline)', () => FeedMessage.toObject(FeedMessage.decode(bytes), AS_OBJECT)],
   ['protobuf: ours, whole', () => decodeFeedMessage(bytes)],
@@ -59,7 +46,7 @@ const cases: Array<[string, () => unknown]> = [
 ];
 const results = new Map<string, Array<{ ms: number; waited: number }>>();
 for (let round = 0; round < Number(args.rounds); round++) {
-  for (const [name, work] of cases) results.set(name, [...(results.get(name) ?? []), await measure(work)]);
+  for (const [name, work] of cases) results.set(name, [...(results.get(name) ?? []), await measureWaits(work)]);
 }
 console.log(`${fmt(count)} vehicles in one message: protobuf ${fmt(bytes.length / 1e6, 2)} MB, JSON ${fmt(json.length / 1e6, 2)} MB (JSON parsed inside the timing, as the server parses the body)`);
 console.log(`medians of ${args.rounds} rounds; "longest wait": the longest a 1 ms timer waited meanwhile, what another request would`);
@@ -76,6 +63,6 @@ for (const [name, work] of [
   ['JSON.parse, then the decoder', refused(() => decodeFeedMessageInSlices(JSON.parse(deep.toString('utf8')), pauseEvery(10)))],
   ['JSON text: ours, in 10 ms slices', refused(() => decodeFeedMessageInSlices(new FeedJson(deep), pauseEvery(10)))],
 ] as const) {
-  const run = await measure(work);
+  const run = await measureWaits(work);
   console.log(`  ${name.padEnd(38)} ${fmt(run.ms).padStart(5)} ms   longest wait ${fmt(run.waited, 1).padStart(6)} ms`);
 }

@@ -43,7 +43,7 @@ import { DelayCarriedForwardPredictor } from '../server/src/modules/transit/pred
 import { replay } from '../server/src/modules/transit/accuracy/replay.js';
 import type { VehiclePing } from '../server/src/modules/transit/tracking/positions.js';
 import { dataDirectory } from '../server/src/modules/transit/testing/data.js';
-import { fmt, median, percentile } from './stats.js';
+import { fmt, measureWaits, median, percentile } from './stats.js';
 
 const { values: args } = parseArgs({ options: {
   feed: { type: 'string', default: path.join(dataDirectory(), 'transit/nyc-subway-2026/gtfs.zip') },
@@ -330,19 +330,6 @@ async function benchArrivals() {
   }
   console.log(`A stop's next arrivals (the 50 Austin stops most trips call at, 5 times each, ${rounds} rounds; ${fmt(live)} vehicles live on a trip)`);
   for (const [name, values] of Object.entries(times)) console.log(`  ${name.padEnd(24)} p50 ${fmt(percentile(values, 50), 2)} ms   p99 ${fmt(percentile(values, 99), 2)} ms`);
-}
-
-/** Wall time of `work`, and the longest a 1 ms timer waited meanwhile (what any other request waits). */
-async function measureWaits(work: () => unknown): Promise<{ ms: number; waited: number }> {
-  let waited = 0;
-  let last = performance.now();
-  const timer = setInterval(() => { const now = performance.now(); waited = Math.max(waited, now - last); last = now; }, 1);
-  const started = performance.now();
-  await work();
-  const ms = performance.now() - started;
-  waited = Math.max(waited, performance.now() - last);
-  clearInterval(timer);
-  return { ms, waited };
 }
 
 async function benchFeedsOut() {

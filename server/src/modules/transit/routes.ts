@@ -6,15 +6,12 @@ import type { TransitService } from './service.js';
 import type { FeedRuntime } from './feed-runtime.js';
 import { encodeFeedInSlices } from './realtime/feed-message.js';
 import { FeedSnapshots } from './realtime/feed-snapshots.js';
-import { pauseEvery } from './slices.js';
+import { pauseEvery, SLICE_MS } from './slices.js';
 import { FeedJson } from './realtime/feed-json.js';
 import { alertEntities, feedHeader, tripUpdateEntities, vehiclePositionEntities } from './realtime/feeds-out.js';
 import { alertsInForce } from './realtime/alerts.js';
 import { principalOf } from '../../platform/http/auth-hook.js';
 import { PREDICTION_ACCURACY_GOAL } from '@citypulse/contracts';
-
-/** Slices of work between which other requests are answered while a feed is built (see slices.ts). */
-const FEED_SLICE_MS = 10;
 
 const FeedQuery = Type.Object({ feed: Type.Optional(Type.String({ description: 'Feed id (optional when there is one feed)' })) }, { additionalProperties: false });
 
@@ -127,13 +124,13 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
       const runtime = transit.runtime(feed);
       const snapshot = await snapshots.get(runtime, `${path} ${format}`, () => {
         const at = Math.floor(now() / 1000);
-        return encodeFeedInSlices(feedHeader(at), entitiesOf(runtime, at), format, pauseEvery(FEED_SLICE_MS));
+        return encodeFeedInSlices(feedHeader(at), entitiesOf(runtime, at), format, pauseEvery(SLICE_MS));
       });
       reply.type(format === 'json' ? 'application/json; charset=utf-8' : 'application/x-protobuf');
       reply.header('vary', 'accept-encoding');
-      const { chunks, gzipped } = await snapshot.bodyFor(request.headers['accept-encoding']);
+      const { chunks, gzipped, length } = await snapshot.bodyFor(request.headers['accept-encoding']);
       if (gzipped) reply.header('content-encoding', 'gzip');
-      reply.header('content-length', chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+      reply.header('content-length', length);
       return Readable.from(chunks);
     });
   }

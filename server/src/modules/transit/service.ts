@@ -14,7 +14,7 @@ import { agencyNames, deleteFeed, listFeeds, readStoredFeed, replaceFeed, type F
 import { decodeFeedMessageInSlices, pingsOf, type FeedMessageObject } from './realtime/feed-message.js';
 import { alertsAfter, alertsOf, ALERT_SOURCE_SECONDS, type AlertSource } from './realtime/alerts.js';
 import { deleteAlertSource, deleteFeedAlerts, readAlertSources, saveAlertSource } from './alert-store.js';
-import { pauseEvery } from './slices.js';
+import { pauseEvery, SLICE_MS } from './slices.js';
 import { TransitError, TransitErrorCode } from './errors.js';
 import { keepSchedule, operatorTripsOf } from './realtime/trip-updates.js';
 import { FeedRuntime, isFresh, type PlaceOfStop, type TrackedVehicle } from './feed-runtime.js';
@@ -22,11 +22,6 @@ import { stopArrivals, type ArrivalOptions } from './arrivals.js';
 
 export interface TransitContext { db: Db; logger: Logger; clock: Clock }
 
-/**
- * The longest a message's positions are tracked before other work gets a turn: a request waiting on the
- * event loop goes through a few such turns (authentication, the database, the answer).
- */
-const INGEST_SLICE_MS = 10;
 
 /** What became of a pushed FeedMessage's positions and TripUpdates. */
 export interface IngestReport {
@@ -202,7 +197,7 @@ export class TransitService {
   private async ingestNow(feedId: string | undefined, body: Buffer | unknown, source: string): Promise<IngestReport> {
     const feed = this.runtime(feedId);
     const counters = feed.counters;
-    const pause = pauseEvery(INGEST_SLICE_MS);
+    const pause = pauseEvery(SLICE_MS);
     let message;
     try {
       message = await decodeFeedMessageInSlices(body, pause);

@@ -2,6 +2,13 @@
 // vehicles) is decoded and tracked a little at a time, and other requests are answered in between.
 
 /**
+ * The longest the module's long jobs (a message's positions tracked, a feed built) work before other work
+ * gets a turn: a request waiting on the event loop goes through a few such turns (authentication, the
+ * database, the answer).
+ */
+export const SLICE_MS = 10;
+
+/**
  * A pause for every `ms` of work: `await pause()` between items hands the event loop to others once the
  * slice is used up, and costs a clock read otherwise.
  */

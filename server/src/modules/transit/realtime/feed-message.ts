@@ -187,13 +187,21 @@ function* jsonMessage(body: unknown, texts: EntityTexts | null = null): Generato
     }
     message.header = FeedHeader.toObject(fromObject(FeedHeader, header as Record<string, unknown>, '/header'), AS_OBJECT) as HeaderObject;
   }
-  const list = top.entity;
-  if (!texts && (list === undefined || list === null)) return message;
-  if (!texts && !Array.isArray(list)) throw refusal('/entity', 'array expected');
-  const count = texts ? texts.length : (list as unknown[]).length;
+  let count: number;
+  let entityAt: (index: number) => unknown;
+  if (texts) {
+    count = texts.length;
+    entityAt = (index) => parsedEntity(texts.text(index), index);
+  } else {
+    const list = top.entity;
+    if (list === undefined || list === null) return message;
+    if (!Array.isArray(list)) throw refusal('/entity', 'array expected');
+    count = list.length;
+    entityAt = (index) => list[index];
+  }
   const entities: EntityObject[] = [];
   for (let i = 0; i < count; i++) {
-    const entity = checkEntity(texts ? parsedEntity(texts.text(i), i) : (list as unknown[])[i], `/entity/${i}`);
+    const entity = checkEntity(entityAt(i), `/entity/${i}`);
     entities.push(FeedEntity.toObject(fromObject(FeedEntity, entity, `/entity/${i}`), AS_OBJECT) as EntityObject);
     yield;
   }

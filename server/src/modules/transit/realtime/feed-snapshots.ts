@@ -17,14 +17,17 @@ const CHEAP_MS = 50;
 /** The most of the process's time the feeds' builds may take when asked for without pause. */
 const SHARE = 0.2;
 
+const bytesIn = (chunks: Buffer[]) => chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+
 /** A feed as built: its body, in chunks, and the same gzipped once asked for. */
 export class Snapshot {
   private gzipped: Promise<Buffer[]> | null = null;
 
-  constructor(readonly body: Buffer[], readonly cost: number, readonly finishedAt: number) {}
+  /** Bytes in the body. */
+  readonly length: number;
 
-  get length(): number {
-    return this.body.reduce((sum, chunk) => sum + chunk.length, 0);
+  constructor(readonly body: Buffer[], readonly cost: number, readonly finishedAt: number) {
+    this.length = bytesIn(body);
   }
 
   gzip(): Promise<Buffer[]> {
@@ -33,9 +36,10 @@ export class Snapshot {
   }
 
   /** The body to send to a consumer with this Accept-Encoding: gzipped when it takes gzip and it is worth it. */
-  async bodyFor(acceptEncoding: string | undefined): Promise<{ chunks: Buffer[]; gzipped: boolean }> {
-    const gzipped = this.length >= GZIP_FROM_BYTES && negotiate(acceptEncoding ?? 'identity', ['gzip', 'identity']) === 'gzip';
-    return { chunks: gzipped ? await this.gzip() : this.body, gzipped };
+  async bodyFor(acceptEncoding: string | undefined): Promise<{ chunks: Buffer[]; gzipped: boolean; length: number }> {
+    if (this.length < GZIP_FROM_BYTES || negotiate(acceptEncoding ?? 'identity', ['gzip', 'identity']) !== 'gzip') return { chunks: this.body, gzipped: false, length: this.length };
+    const chunks = await this.gzip();
+    return { chunks, gzipped: true, length: bytesIn(chunks) };
   }
 }
 

@@ -19,15 +19,6 @@ export function feedHeader(now: number) {
   return { gtfsRealtimeVersion: '2.0', incrementality: 'FULL_DATASET', timestamp: now };
 }
 
-/**
- * A feed as its header and its entities, one at a time: a whole city's trip updates (20,000 vehicles,
- * 600,000 stop times) are built and encoded an entity at a time, other requests answered in between.
- */
-export interface FeedParts {
-  header: ReturnType<typeof feedHeader>;
-  entities: Iterable<object>;
-}
-
 /** The id a copy of a timetable trip is known by (the operator's, where it gave one). */
 export type CopyIdOf = (run: TripRun) => string | undefined;
 
