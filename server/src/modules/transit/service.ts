@@ -6,9 +6,9 @@ import { EventEmitter } from 'node:events';
 import type { Db } from '../../platform/db/types.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../../platform/clock.js';
-import { buildTimetable, readFeedFile, type LoadOptions } from './gtfs/timetable.js';
+import { buildTimetable, buildTimetableInSlices, readFeedFile, type LoadOptions } from './gtfs/timetable.js';
 import { DEFAULT_MAX_FEED_BYTES } from './gtfs/feed-files.js';
-import { feedNotices, type FeedNotice } from './gtfs/notices.js';
+import { feedNoticesInSlices, type FeedNotice } from './gtfs/notices.js';
 import { LearnedModel } from './prediction/history.js';
 import { agencyNames, deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
 import { decodeFeedMessageInSlices, pingsOf, type FeedMessageObject } from './realtime/feed-message.js';
@@ -162,8 +162,8 @@ export class TransitService {
 
   private async importNow(feedId: string, source: string | Buffer, sourceName: string, options: LoadOptions & { onRows?: (table: string, rows: number) => void }): Promise<FeedImport> {
     const draft = await readFeedFile(source, { maxBytes: this.maxFeedBytes, ...options });
-    const timetable = buildTimetable(draft); // checks what only whole trips show (order, times going back)
-    const notices = feedNotices(draft, timetable);
+    const timetable = await buildTimetableInSlices(draft); // checks what only whole trips show (order, times going back)
+    const notices = await feedNoticesInSlices(draft, timetable);
     const counts = await replaceFeed(this.ctx.db, feedId, draft, sourceName, notices, options.onRows);
     const previous = this.feeds.get(feedId);
     const runtime = new FeedRuntime(feedId, timetable, previous?.engine.model ?? new LearnedModel(), this.placeOf);

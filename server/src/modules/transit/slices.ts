@@ -22,3 +22,23 @@ export function pauseEvery(ms: number): () => Promise<void> | undefined {
     }));
   };
 }
+
+/**
+ * A long job written as a generator, yielding wherever it may stop for a while, run to its end at once:
+ * the same job serves a command, which has nothing else to do, and a server, which must answer meanwhile.
+ */
+export function runToEnd<T>(steps: Generator<unknown, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** The same job run in slices of `SLICE_MS` (or `pause`'s), letting other work in between. */
+export async function runInSlices<T>(steps: Generator<unknown, T>, pause: () => Promise<void> | undefined = pauseEvery(SLICE_MS)): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
+  }
+}

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildTimetable, readFeedFile } from './timetable.js';
-import { fastHops as hopsOf, feedNotices, maxKmh, noticeLine, noticesText, type CallPlaces } from './notices.js';
+import { buildTimetable, buildTimetableInSlices, readFeedFile } from './timetable.js';
+import { fastHops as hopsOf, feedNotices, feedNoticesInSlices, maxKmh, noticeLine, noticesText, type CallPlaces } from './notices.js';
 import { StopNumbers, TripCalls, type Call } from './trip-calls.js';
 import { lineFeed, listedOrderFeed, zipFiles } from '../testing/feed.js';
 import { demoNetworkFeed } from '../demo/network.js';
+import { pauseEvery } from '../slices.js';
 
 /** A feed read as an import reads it: its timetable, and the notices found in it. */
 async function load(zip: Buffer) {
@@ -89,5 +90,44 @@ describe('notices: a valid feed whose buses probably do not run as it says', () 
 
   it('finds nothing to say of the demo city\'s network', async () => {
     expect((await load(zipFiles(demoNetworkFeed()))).notices).toEqual([]);
+  });
+});
+
+/** What a timetable holds, as plain values: its trips with their patterns and times, and its indexes. */
+function digest(timetable: Awaited<ReturnType<typeof buildTimetableInSlices>>) {
+  const ids = (trips: Array<{ id: string }>) => trips.map((trip) => trip.id).join(' ');
+  return {
+    stops: [...timetable.stops.values()].map((stop) => [stop.id, stop.x, stop.y]),
+    trips: [...timetable.trips.values()].map((trip) => [trip.id, trip.directionId, trip.headsign, trip.pattern.key, [...trip.pattern.distances], [...trip.arrivals], [...trip.departures]]),
+    byRoute: [...timetable.tripsByRoute].map(([id, trips]) => [id, ids(trips)]),
+    byBlock: [...timetable.tripsByBlock].map(([id, trips]) => [id, ids(trips)]),
+    byStop: [...timetable.tripsByStop].map(([id, calls]) => [id, calls.map((call) => `${call.trip.id}@${call.index}`).join(' ')]),
+    stations: [...timetable.stopsOfStation],
+  };
+}
+
+describe('a feed built in slices, as a server imports it', () => {
+  it('gives the same timetable and notices as built at once, pausing after every trip', async () => {
+    const draft = await readFeedFile(zipFiles(demoNetworkFeed()));
+    const whole = buildTimetable(draft);
+    let pauses = 0;
+    const counted = () => { pauses++; return undefined; };
+    const sliced = await buildTimetableInSlices(draft, counted);
+    expect(digest(sliced)).toEqual(digest(whole));
+    expect(pauses).toBeGreaterThanOrEqual(whole.trips.size);
+    pauses = 0;
+    expect(await feedNoticesInSlices(draft, sliced, counted)).toEqual(feedNotices(draft, whole));
+    expect(pauses).toBeGreaterThanOrEqual(draft.trips.size);
+  });
+
+  it('lets other work run before it ends', async () => {
+    const draft = await readFeedFile(zipFiles(demoNetworkFeed()));
+    const order: string[] = [];
+    setImmediate(() => order.push('other work'));
+    // A slice of no length: each step hands the event loop over, as a long one does once its 10 ms are up.
+    const building = buildTimetableInSlices(draft, pauseEvery(-1)).then((timetable) => { order.push('timetable'); return timetable; });
+    await feedNoticesInSlices(draft, await building, pauseEvery(-1));
+    order.push('notices');
+    expect(order).toEqual(['other work', 'timetable', 'notices']);
   });
 });

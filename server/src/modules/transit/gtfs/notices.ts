@@ -10,6 +10,7 @@ import type { FeedNotice } from '@citypulse/contracts';
 import { pointAlong, type Path } from '../tracking/geometry.js';
 import type { FeedDraft, StopPattern, Timetable } from './timetable.js';
 import type { Call, TripCalls } from './trip-calls.js';
+import { runInSlices, runToEnd } from '../slices.js';
 
 export type { FeedNotice, FeedNoticeCode } from '@citypulse/contracts';
 
@@ -101,11 +102,22 @@ export function fastHops(calls: TripCalls, { xs, ys }: CallPlaces, limitKmh: num
  * commands that read a feed, not when a stored feed is loaded (its notices are stored with it).
  */
 export function feedNotices(draft: FeedDraft, timetable: Timetable): FeedNotice[] {
+  return runToEnd(noticeSteps(draft, timetable));
+}
+
+/** As feedNotices, letting other work in between (a server importing a feed). */
+export function feedNoticesInSlices(draft: FeedDraft, timetable: Timetable, pause?: () => Promise<void> | undefined): Promise<FeedNotice[]> {
+  return runInSlices(noticeSteps(draft, timetable), pause);
+}
+
+/** The notices' search, yielding after each trip (where it may pause). */
+function* noticeSteps(draft: FeedDraft, timetable: Timetable): Generator<void, FeedNotice[]> {
   const byPattern = new Map<StopPattern, FeedNotice[]>();
   /** Per stop pattern, its notice of fast travel: found on one trip, counted on each trip timed so. */
   const fastByPattern = new Map<StopPattern, FeedNotice>();
   const places = new Map<StopPattern, CallPlaces>();
   for (const { trip: read, calls } of draft.trips.values()) {
+    yield;
     const trip = timetable.trips.get(read.id);
     if (!trip) continue;
     const pattern = trip.pattern;

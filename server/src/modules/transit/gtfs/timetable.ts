@@ -8,6 +8,7 @@ import { TransitError } from '../errors.js';
 import { openZip, type ZipArchive } from './zip.js';
 import { checkInflatedSize, DEFAULT_MAX_FEED_BYTES, eachRow, MAX_CALLS_PER_TRIP, number, ProblemList } from './feed-files.js';
 import { parseGtfsDate, parseGtfsTime, ZoneClock } from './time.js';
+import { runInSlices, runToEnd } from '../slices.js';
 
 export interface Stop {
   id: string; name: string; lat: number; lon: number; locationType: number; parentStation: string | null;
@@ -319,6 +320,19 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
 
 /** Builds the in-memory timetable from checked rows: stop patterns, distances, interpolated times. */
 export function buildTimetable(draft: FeedDraft): Timetable {
+  return runToEnd(timetableSteps(draft));
+}
+
+/**
+ * As buildTimetable, letting other work in between: a city's feed takes a few hundred milliseconds to
+ * build (Austin's 10,000 trips about 0.2 s), which a server importing it must not spend in one go.
+ */
+export function buildTimetableInSlices(draft: FeedDraft, pause?: () => Promise<void> | undefined): Promise<Timetable> {
+  return runInSlices(timetableSteps(draft), pause);
+}
+
+/** The timetable's build, yielding after each shape, trip and route (where it may pause). */
+function* timetableSteps(draft: FeedDraft): Generator<void, Timetable> {
   const problems = new ProblemList(200);
   const { agencyTimezone, routes, services, shapePoints, trips: drafts } = draft;
   const located = draft.stops.filter((stop) => Number.isFinite(stop.lat));
@@ -333,6 +347,7 @@ export function buildTimetable(draft: FeedDraft): Timetable {
   for (const [id, points] of shapePoints) {
     points.sort((a, b) => a.sequence - b.sequence);
     shapes.set(id, makePath(points.map((point) => projection.toXY(point.lat, point.lon))));
+    yield;
   }
   const patterns = new Map<string, StopPattern>();
   const trips = new Map<string, Trip>();
@@ -372,10 +387,11 @@ export function buildTimetable(draft: FeedDraft): Timetable {
     const headsign = draft.trip.headsign || stops.get(stopIds[stopIds.length - 1]!)!.name;
     const directionGiven = draft.trip.directionId !== null;
     trips.set(draft.trip.id, { ...draft.trip, headsign, directionId: draft.trip.directionId ?? 0, directionGiven, pattern, stopSequences: calls.sequences(), arrivals, departures });
+    yield;
   }
   if (problems.problems.length) throw TransitError.invalidFeed(problems.problems);
 
-  inferDirections(trips.values());
+  yield* inferDirections(trips.values());
   const tripsByRoute = new Map<string, Trip[]>();
   const tripsByStop = new Map<string, Array<{ trip: Trip; index: number }>>();
   for (const trip of trips.values()) {
@@ -387,6 +403,7 @@ export function buildTimetable(draft: FeedDraft): Timetable {
       if (!calls) tripsByStop.set(stopId, calls = []);
       calls.push({ trip, index });
     });
+    yield;
   }
   const tripsByBlock = new Map<string, Trip[]>();
   for (const trip of trips.values()) {
@@ -410,7 +427,7 @@ export function buildTimetable(draft: FeedDraft): Timetable {
  * it. Without it a route's two directions would be drawn as one line and their headways mixed. A loop
  * (first and last stop close together) keeps 0: it has one direction.
  */
-function inferDirections(trips: Iterable<Trip>) {
+function* inferDirections(trips: Iterable<Trip>): Generator<void> {
   const byRoute = new Map<string, Trip[]>();
   for (const trip of trips) {
     if (trip.directionGiven) continue;
@@ -428,6 +445,7 @@ function inferDirections(trips: Iterable<Trip>) {
       const [x, y] = heading(trip.pattern);
       trip.directionId = rx * x + ry * y < 0 ? 1 : 0;
     }
+    yield;
   }
 }
 
