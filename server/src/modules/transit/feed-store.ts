@@ -4,6 +4,7 @@
 import type { BulkColumn, BulkType, Db } from '../../platform/db/types.js';
 import type { FeedDraft, Service } from './gtfs/timetable.js';
 import { StopNumbers, TripCalls } from './gtfs/trip-calls.js';
+import { pauseEvery, SLICE_MS } from './slices.js';
 import type { FeedCounts, FeedNotice, FeedSummary } from '@citypulse/contracts';
 
 /** Rows per bulkInsert call: the progress callback hears about each slice. */
@@ -96,7 +97,9 @@ export async function replaceFeed(db: Db, feedId: string, draft: FeedDraft, sour
       ], progress('stop_times'));
       tripIds = []; sequences = []; stopIds = []; arrivals = []; departures = [];
     };
+    const pause = pauseEvery(SLICE_MS); // a city's stop times take a while to lay out: others get turns
     for (const trip of trips) {
+      await pause();
       const calls = trip.calls;
       for (let i = 0; i < calls.length; i++) {
         tripIds.push(trip.trip.id); sequences.push(calls.sequence(i)); stopIds.push(calls.stopId(i)); arrivals.push(calls.arrival(i)); departures.push(calls.departure(i));
@@ -112,7 +115,10 @@ export async function replaceFeed(db: Db, feedId: string, draft: FeedDraft, sour
       ], progress('frequencies'));
     }
     const shapeIds: string[] = [], shapeSequences: number[] = [], lats: number[] = [], lons: number[] = [];
-    for (const [id, points] of draft.shapePoints) for (const point of points) { shapeIds.push(id); shapeSequences.push(point.sequence); lats.push(point.lat); lons.push(point.lon); }
+    for (const [id, points] of draft.shapePoints) {
+      await pause();
+      for (const point of points) { shapeIds.push(id); shapeSequences.push(point.sequence); lats.push(point.lat); lons.push(point.lon); }
+    }
     if (shapeIds.length) {
       await insertColumns(tx, 'transit_shape_point', feedId, [['shape_id', 'text', shapeIds], ['sequence', 'int4', shapeSequences], ['lat', 'float8', lats], ['lon', 'float8', lons]], progress('shapes'));
     }

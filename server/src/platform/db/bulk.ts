@@ -4,8 +4,11 @@
 // See: https://www.postgresql.org/docs/current/sql-copy.html (File Formats, Text Format)
 import type { BulkColumn } from './types.js';
 
-/** Rows per COPY statement: big enough to amortise each round trip, small enough to keep text chunks a few MB. */
-const COPY_ROWS = 50_000;
+/**
+ * Rows per COPY statement: big enough to amortise each round trip, small enough that encoding one (about
+ * 10 ms for stop times) does not hold up the requests a server answers meanwhile.
+ */
+const COPY_ROWS = 10_000;
 /** Rows per unnest statement (a server's parameter message stays a few MB). */
 const UNNEST_ROWS = 20_000;
 

@@ -70,11 +70,15 @@ export async function openPgliteThread(dataDir: string | null): Promise<Db> {
     run: async (sql: string, params?: unknown[]) => (await send({ op: 'run', sql, params, tx })) as number,
     bulkInsert: async (table: string, columns: BulkColumn[]) => {
       // All chunks are sent before the first is answered, so that the thread copies one while this one
-      // encodes the next; the thread runs them in order.
+      // encodes the next; the thread runs them in order. Between two, other work gets a turn: a feed's
+      // stop times are hundreds of thousands of rows, a second or so of encoding in all.
       const sent: Array<Promise<unknown>> = [];
       let rows = 0;
       for (const chunk of copyChunks(table, columns)) {
-        sent.push(send({ op: 'copy', sql: chunk.sql, text: chunk.text, tx }));
+        if (sent.length) await new Promise((resolve) => setImmediate(resolve));
+        const copied = send({ op: 'copy', sql: chunk.sql, text: chunk.text, tx });
+        copied.catch(() => undefined); // a chunk refused while the next is encoded: Promise.all below reports it
+        sent.push(copied);
         rows += chunk.rows;
       }
       await Promise.all(sent);
