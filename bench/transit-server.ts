@@ -1,17 +1,19 @@
 // The digital bus over HTTP on a real server (embedded mode, the seeded demo city): how long a stop
 // board's request for its arrivals takes while a whole fleet's positions are pushed (20,000 vehicles in one
 // protobuf message, placed on the demo network's trips running now) and while a consumer fetches the
-// GTFS-Realtime trip updates of that fleet, beside the same request on the idle server in the same run.
+// GTFS-Realtime trip updates of that fleet, and while a city's GTFS feed is imported over the API (Austin's,
+// 380,000 stop times), beside the same request on the idle server in the same run. The database is
+// the embedded one in its own thread, as `citypulse serve` runs it.
 // The requests come from a worker thread, so that sending them and timing them does not take the
 // server's event loop.
-// Run: npx tsx bench/transit-server.ts [--vehicles 20000] [--rounds 3]
+// Run: npx tsx bench/transit-server.ts [--vehicles 20000] [--rounds 3] [--feed gtfs.zip]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
-import { openPglite } from '../server/src/platform/db/pglite.js';
+import { openDatabase } from '../server/src/platform/db/open.js';
 import { migrate } from '../server/src/platform/db/migrate.js';
 import { allMigrations } from '../server/src/migrations.js';
 import { buildApp } from '../server/src/app.js';
@@ -23,23 +25,31 @@ import { zipFiles } from '../server/src/modules/transit/gtfs/zip-writer.js';
 import { demoNetworkFeed } from '../server/src/modules/transit/demo/network.js';
 import { fmt, median, percentile } from './stats.js';
 
-const { values: args } = parseArgs({ options: { vehicles: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '3' } } });
+const { values: args } = parseArgs({ options: {
+  vehicles: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '3' },
+  feed: { type: 'string', default: new URL('../../shared/data/transit/austin-capmetro-2016/gtfs.zip', import.meta.url).pathname },
+} });
 const vehicles = Number(args.vehicles);
 const rounds = Number(args.rounds);
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'citypulse-bench-transit-'));
-const { db } = await openPglite(path.join(dataDir, 'db'));
+const db = await openDatabase({ dataDir, databaseUrl: null });
 await migrate(db, allMigrations());
+// The server's clock runs at the demo network's morning peak today, whenever the bench runs: at night few
+// or no demo trips run to place a fleet on.
+let offsetMs = 0;
+const clock = { now: () => Date.now() + offsetMs };
 // Without background jobs: the demo's own buses would report meanwhile, and the figures are about the load below.
-const app = await buildApp(loadConfig({ CITYPULSE_DATA_DIR: dataDir }), { db, backgroundJobs: false, logger: pino({ level: 'warn' }) });
+const app = await buildApp(loadConfig({ CITYPULSE_DATA_DIR: dataDir }), { db, clock, backgroundJobs: false, logger: pino({ level: 'warn' }) });
 await seedDemoCity(app);
-const { token } = await app.auth.createApiToken({ name: 'bench', scopes: ['transit:ingest'], orgCode: app.vitals.service.rootOrgCode(), createdBy: null });
+const { token } = await app.auth.createApiToken({ name: 'bench', scopes: ['transit:ingest', 'transit:manage'], orgCode: app.vitals.service.rootOrgCode(), createdBy: null });
 await app.http.listen({ port: 0, host: '127.0.0.1' });
 const url = `http://127.0.0.1:${(app.http.server.address() as { port: number }).port}`;
 
 await app.transit.service.importFeed('haicheng', zipFiles(demoNetworkFeed()), 'bench');
 const runtime = app.transit.service.runtime('haicheng');
 const timetable = runtime.timetable;
+offsetMs = (timetable.clock.serviceDayStart(timetable.clock.localDay(Date.now() / 1000)) + 8 * 3600) * 1000 - Date.now();
 
 /** Each vehicle on a trip running now, where its timetable has it, a few metres apart from the others on it. */
 function fleetMessages(now: number, count: number): Uint8Array[] {
@@ -74,7 +84,7 @@ function fleetMessages(now: number, count: number): Uint8Array[] {
 const LOAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 (async () => {
-  const { url, token, stopPath, push, feed } = workerData;
+  const { url, token, stopPath, push, feed, zip } = workerData;
   const latencies = [];
   let busy = true;
   const done = [];
@@ -82,9 +92,10 @@ const { parentPort, workerData } = require('node:worker_threads');
   const timed = async (work) => { const began = performance.now(); await work(); return performance.now() - began; };
   if (push) done.push(timed(async () => { const response = await fetch(url + '/api/v1/transit/realtime?feed=haicheng', { method: 'POST', body: push, headers: { 'content-type': 'application/x-protobuf', authorization: 'Bearer ' + token } }); if (response.status !== 200) throw new Error('push: ' + response.status); await response.arrayBuffer(); }));
   if (feed) done.push(timed(async () => { const response = await fetch(url + '/gtfs-rt/trip-updates?feed=haicheng'); await response.arrayBuffer(); }));
+  if (zip) done.push(timed(async () => { const response = await fetch(url + '/api/v1/transit/feeds?id=bench-import', { method: 'POST', body: zip, headers: { 'content-type': 'application/zip', authorization: 'Bearer ' + token } }); if (response.status !== 201) throw new Error('import: ' + response.status); await response.arrayBuffer(); }));
   const all = Promise.all(done).then((times) => { busy = false; return times; });
   // A stop board asking every 20 ms, for as long as the work runs (for 2 s on the idle server).
-  const going = push || feed ? () => busy : () => performance.now() - started < 2000;
+  const going = push || feed || zip ? () => busy : () => performance.now() - started < 2000;
   do {
     const began = performance.now();
     const response = await fetch(url + stopPath);
@@ -96,9 +107,9 @@ const { parentPort, workerData } = require('node:worker_threads');
 })();
 `;
 
-async function scenario(push: Uint8Array | null, feed: boolean): Promise<{ latencies: number[]; times: number[] }> {
+async function scenario(push: Uint8Array | null, feed: boolean, zip: Buffer | null = null): Promise<{ latencies: number[]; times: number[] }> {
   const stopId = [...timetable.tripsByStop].sort((a, b) => b[1].length - a[1].length)[0]![0];
-  const worker = new Worker(LOAD, { eval: true, workerData: { url, token, stopPath: `/api/v1/transit/stops/${encodeURIComponent(stopId)}/arrivals?feed=haicheng`, push, feed } });
+  const worker = new Worker(LOAD, { eval: true, workerData: { url, token, stopPath: `/api/v1/transit/stops/${encodeURIComponent(stopId)}/arrivals?feed=haicheng`, push, feed, zip } });
   const result = await new Promise<{ latencies: number[]; times: number[] }>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
@@ -107,15 +118,17 @@ async function scenario(push: Uint8Array | null, feed: boolean): Promise<{ laten
   return result;
 }
 
-const names = ['idle server (baseline)', `pushing ${fmt(vehicles)} positions`, `pushing, and a consumer fetching trip updates`];
+const zip = fs.readFileSync(args.feed!);
+const names = ['idle server (baseline)', `pushing ${fmt(vehicles)} positions`, `pushing, and a consumer fetching trip updates`, `importing ${path.basename(path.dirname(args.feed!))} (${fmt(zip.length / 1e6, 1)} MB zip)`];
 const results = names.map(() => ({ p50: [] as number[], max: [] as number[], work: [] as number[] }));
 for (let round = 0; round < rounds; round++) {
-  const [first, second, third, fourth] = fleetMessages(Math.floor(Date.now() / 1000), vehicles);
+  const [first, second, third, fourth] = fleetMessages(Math.floor(clock.now() / 1000), vehicles);
   const idle = await scenario(null, false);
   for (const body of [first!, second!]) await scenario(body, false);
   const pushed = await scenario(third!, false);
   const both = await scenario(fourth!, true);
-  for (const [i, run] of [idle, pushed, both].entries()) {
+  const importing = await scenario(null, false, zip);
+  for (const [i, run] of [idle, pushed, both, importing].entries()) {
     results[i]!.p50.push(percentile(run.latencies, 50));
     results[i]!.max.push(Math.max(...run.latencies));
     results[i]!.work.push(Math.max(0, ...run.times));
@@ -124,7 +137,8 @@ for (let round = 0; round < rounds; round++) {
 console.log(`A stop's arrivals over HTTP, asked every 20 ms from another thread; ${fmt(vehicles)} vehicles on the demo network's trips running now; medians of ${rounds} rounds`);
 for (const [i, name] of names.entries()) {
   const entry = results[i]!;
-  console.log(`  ${name.padEnd(48)} p50 ${fmt(median(entry.p50), 1).padStart(6)} ms   max ${fmt(median(entry.max), 1).padStart(7)} ms${i > 0 ? `   (the push${i === 2 ? ' and the feed' : ''}: ${fmt(median(entry.work))} ms)` : ''}`);
+  console.log(`  ${name.padEnd(48)} p50 ${fmt(median(entry.p50), 1).padStart(6)} ms   max ${fmt(median(entry.max), 1).padStart(7)} ms${i > 0 ? `   (${['', 'the push', 'the push and the feed', 'the import'][i]}: ${fmt(median(entry.work))} ms)` : ''}`);
 }
 await app.http.close();
+await db.close();
 fs.rmSync(dataDir, { recursive: true, force: true });
