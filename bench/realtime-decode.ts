@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { FeedMessage, decodeFeedMessage, decodeFeedMessageInSlices } from '../server/src/modules/transit/realtime/feed-message.js';
 import { FeedJson } from '../server/src/modules/transit/realtime/feed-json.js';
-import { pauseEvery } from '../server/src/modules/transit/slices.js';
+import { pauseEvery } from '../server/src/platform/slices.js';
 import { fmt, measureWaits, median } from './stats.js';
 
 const { values: args } = parseArgs({ options: { vehicles: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '9' } } });

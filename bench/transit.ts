@@ -37,7 +37,7 @@ import { FeedRuntime } from '../server/src/modules/transit/feed-runtime.js';
 import { stopArrivals } from '../server/src/modules/transit/arrivals.js';
 import { feedHeader, tripUpdateEntities, tripUpdatesMessage, vehiclePositionEntities, vehiclePositionsMessage } from '../server/src/modules/transit/realtime/feeds-out.js';
 import { encodeFeedInSlices, encodeFeedMessage } from '../server/src/modules/transit/realtime/feed-message.js';
-import { pauseEvery } from '../server/src/modules/transit/slices.js';
+import { pauseEvery } from '../server/src/platform/slices.js';
 import { LearnedModel } from '../server/src/modules/transit/prediction/history.js';
 import { DelayCarriedForwardPredictor } from '../server/src/modules/transit/prediction/baselines.js';
 import { replay } from '../server/src/modules/transit/accuracy/replay.js';

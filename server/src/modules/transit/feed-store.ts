@@ -4,7 +4,7 @@
 import type { BulkColumn, BulkType, Db } from '../../platform/db/types.js';
 import type { FeedDraft, Service } from './gtfs/timetable.js';
 import { StopNumbers, TripCalls } from './gtfs/trip-calls.js';
-import { pauseEvery, SLICE_MS } from './slices.js';
+import { pauseEvery, SLICE_MS } from '../../platform/slices.js';
 import type { FeedCounts, FeedNotice, FeedSummary } from '@citypulse/contracts';
 
 /** Rows per bulkInsert call: the progress callback hears about each slice. */

@@ -6,7 +6,7 @@ import type { TransitService } from './service.js';
 import type { FeedRuntime } from './feed-runtime.js';
 import { encodeFeedInSlices } from './realtime/feed-message.js';
 import { FeedSnapshots } from './realtime/feed-snapshots.js';
-import { pauseEvery, SLICE_MS } from './slices.js';
+import { pauseEvery, SLICE_MS } from '../../platform/slices.js';
 import { FeedJson } from './realtime/feed-json.js';
 import { alertEntities, feedHeader, tripUpdateEntities, vehiclePositionEntities } from './realtime/feeds-out.js';
 import { alertsInForce } from './realtime/alerts.js';

@@ -14,7 +14,7 @@ import { agencyNames, deleteFeed, listFeeds, readStoredFeed, replaceFeed, type F
 import { decodeFeedMessageInSlices, pingsOf, type FeedMessageObject } from './realtime/feed-message.js';
 import { alertsAfter, alertsOf, ALERT_SOURCE_SECONDS, type AlertSource } from './realtime/alerts.js';
 import { deleteAlertSource, deleteFeedAlerts, readAlertSources, saveAlertSource } from './alert-store.js';
-import { pauseEvery, SLICE_MS } from './slices.js';
+import { pauseEvery, SLICE_MS } from '../../platform/slices.js';
 import { TransitError, TransitErrorCode } from './errors.js';
 import { keepSchedule, operatorTripsOf } from './realtime/trip-updates.js';
 import { FeedRuntime, isFresh, type PlaceOfStop, type TrackedVehicle } from './feed-runtime.js';

@@ -4,7 +4,7 @@ import { fastHops as hopsOf, feedNotices, feedNoticesInSlices, maxKmh, noticeLin
 import { StopNumbers, TripCalls, type Call } from './trip-calls.js';
 import { lineFeed, listedOrderFeed, zipFiles } from '../testing/feed.js';
 import { demoNetworkFeed } from '../demo/network.js';
-import { pauseEvery } from '../slices.js';
+import { pauseEvery } from '../../../platform/slices.js';
 
 /** A feed read as an import reads it: its timetable, and the notices found in it. */
 async function load(zip: Buffer) {

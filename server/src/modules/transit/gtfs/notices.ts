@@ -10,7 +10,7 @@ import type { FeedNotice } from '@citypulse/contracts';
 import { pointAlong, type Path } from '../tracking/geometry.js';
 import type { FeedDraft, StopPattern, Timetable } from './timetable.js';
 import type { Call, TripCalls } from './trip-calls.js';
-import { runInSlices, runToEnd } from '../slices.js';
+import { runInSlices, runToEnd } from '../../../platform/slices.js';
 
 export type { FeedNotice, FeedNoticeCode } from '@citypulse/contracts';
 

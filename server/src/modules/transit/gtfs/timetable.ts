@@ -8,7 +8,7 @@ import { TransitError } from '../errors.js';
 import { openZip, type ZipArchive } from './zip.js';
 import { checkInflatedSize, DEFAULT_MAX_FEED_BYTES, eachRow, MAX_CALLS_PER_TRIP, number, ProblemList } from './feed-files.js';
 import { parseGtfsDate, parseGtfsTime, ZoneClock } from './time.js';
-import { runInSlices, runToEnd } from '../slices.js';
+import { runInSlices, runToEnd } from '../../../platform/slices.js';
 
 export interface Stop {
   id: string; name: string; lat: number; lon: number; locationType: number; parentStation: string | null;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FeedJson } from './feed-json.js';
 import { decodeFeedMessage, decodeFeedMessageInSlices } from './feed-message.js';
 import { TransitError } from '../errors.js';
-import { pauseEvery } from '../slices.js';
+import { pauseEvery } from '../../../platform/slices.js';
 
 const T = 1_709_542_800;
 const vehicle = (i: number) => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FeedEntity, FeedMessage, decodeFeedMessage, decodeFeedMessageInSlices, encodeFeedInSlices, encodeFeedMessage } from './feed-message.js';
 import { TransitError } from '../errors.js';
-import { pauseEvery } from '../slices.js';
+import { pauseEvery } from '../../../platform/slices.js';
 
 const T = 1_709_542_800;
 const vehicle = (i: number) => ({

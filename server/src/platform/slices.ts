@@ -1,8 +1,9 @@
 // Long work on the event loop in slices: a big realtime message (a whole fleet, tens of thousands of
-// vehicles) is decoded and tracked a little at a time, and other requests are answered in between.
+// vehicles) is decoded and tracked a little at a time, a GTFS feed built, the vital signs' baselines
+// written out, and other requests are answered in between.
 
 /**
- * The longest the module's long jobs (a message's positions tracked, a feed built) work before other work
+ * The longest the modules' long jobs (a message's positions tracked, a feed built) work before other work
  * gets a turn: a request waiting on the event loop goes through a few such turns (authentication, the
  * database, the answer).
  */
