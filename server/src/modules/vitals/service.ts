@@ -5,6 +5,7 @@ import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/types.js';
 import type { EventBus } from '../../platform/bus.js';
 import type { Clock } from '../../platform/clock.js';
+import { pauseEvery, SLICE_MS } from '../../platform/slices.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import type { AuthService, OrgUnit } from '../../platform/auth/service.js';
 import type { Category, IndicatorDefinition, IndicatorStatus } from './types.js';
@@ -39,6 +40,8 @@ export type { SnapshotItem } from '@citypulse/contracts';
 
 /** A series is stale after this many reporting intervals without data. */
 const STALE_FACTOR = 3;
+/** Baseline rows a statement: about 3 MB of text, sent to the database thread in a few milliseconds. */
+const BASELINE_ROWS = 1_000;
 
 const STATUS_RANK: Record<IndicatorStatus, number> = { 'no-data': 0, normal: 1, stale: 2, warning: 3, critical: 4 };
 
@@ -272,8 +275,8 @@ export class VitalsService {
   /** Rebuilds the live state after a restart: latest values, learned baselines, alerts still firing. */
   async restore(): Promise<void> {
     await this.foldRollups(); // what a crash left unfolded
-    const [baseline] = await this.ctx.db.query<{ data: unknown }>(`select data from vitals_baseline where id = 1`);
-    if (baseline) this.engine.importBaselines(baseline.data);
+    const baselines = await this.savedBaselines();
+    if (baselines) this.engine.importBaselines(baselines);
     // Twice the staleness window: a series that went quiet shows as stale again, not as no-data.
     const latest = await latestValues(this.ctx.db, 2 * STALE_FACTOR);
     for (const row of latest) {
@@ -290,11 +293,43 @@ export class VitalsService {
     await this.alerts.reconcile(active, new Date(this.ctx.clock.now()));
   }
 
+  /**
+   * Writes the learnt baselines: the series are encoded in slices (requests are answered meanwhile),
+   * then replaced in one transaction, a thousand rows a statement, so that a crash mid-way leaves the
+   * previous save whole.
+   */
   async saveBaselines(): Promise<void> {
-    await this.ctx.db.query(
-      `insert into vitals_baseline (id, data, saved_at) values (1, $1, now()) on conflict (id) do update set data = excluded.data, saved_at = excluded.saved_at`,
-      [JSON.stringify(this.engine.exportBaselines())],
-    );
+    const pause = pauseEvery(SLICE_MS);
+    const indicators: string[] = [], orgs: string[] = [], refs: number[] = [], data: string[] = [];
+    for (const series of this.engine.exportedBaselineSeries()) {
+      indicators.push(series.indicator); orgs.push(series.org); refs.push(series.ref); data.push(series.data);
+      await pause();
+    }
+    const layout = JSON.stringify({ ...this.engine.baselineLayout(), series: [] });
+    await this.ctx.db.transaction(async (tx) => {
+      await tx.query(
+        `insert into vitals_baseline (id, data, saved_at) values (1, $1, now()) on conflict (id) do update set data = excluded.data, saved_at = excluded.saved_at`,
+        [layout],
+      );
+      await tx.query('delete from vitals_baseline_series');
+      for (let from = 0; from < indicators.length; from += BASELINE_ROWS) {
+        const to = from + BASELINE_ROWS;
+        await tx.bulkInsert('vitals_baseline_series', [
+          { name: 'indicator', type: 'text', values: indicators.slice(from, to) }, { name: 'org', type: 'text', values: orgs.slice(from, to) },
+          { name: 'ref', type: 'float8', values: refs.slice(from, to) }, { name: 'data', type: 'text', values: data.slice(from, to) },
+        ]);
+      }
+    });
+  }
+
+  /** The saved baselines as one document for importBaselines: the layout, with its series rows. */
+  private async savedBaselines(): Promise<unknown> {
+    const [saved] = await this.ctx.db.query<{ data: unknown }>(`select data from vitals_baseline where id = 1`);
+    if (!saved) return null;
+    const layout = typeof saved.data === 'string' ? JSON.parse(saved.data) : saved.data;
+    const series = await this.ctx.db.query<{ indicator: string; org: string; ref: number; data: string }>('select indicator, org, ref, data from vitals_baseline_series');
+    // A document saved before the rows (migration 004) holds its series itself.
+    return series.length && typeof layout === 'object' && layout !== null ? { ...layout, series } : layout;
   }
 
   private folding: Promise<number> | null = null;

@@ -665,21 +665,25 @@ export class RuleEngine {
 
   /** JSON-serialisable anomaly baselines of every series that has one. */
   exportBaselines(): ExportedBaselines {
-    const series: ExportedBaselines['series'] = [];
+    return { ...this.baselineLayout(), series: [...this.exportedBaselineSeries()] };
+  }
+
+  /** What a baseline export says of its layout, beside its series: importBaselines checks it. */
+  baselineLayout(): Omit<ExportedBaselines, 'series'> {
+    return { format: BASELINE_FORMAT, version: BASELINE_VERSION, timeZone: this.clock.timeZone, buckets: BUCKETS, stride: STRIDE };
+  }
+
+  /**
+   * The series of exportBaselines one at a time, each encoded as its turn comes: a city's are 18,000
+   * series of 3 KB, and a server saving them takes them in slices. A series that learns between two
+   * turns is exported as it is at its own.
+   */
+  *exportedBaselineSeries(): Generator<ExportedBaselines['series'][number]> {
     for (const entry of this.entries.values()) {
       for (const s of entry.series.values()) {
-        if (s.baseline === null) continue;
-        series.push({ indicator: entry.def.code, org: s.org, ref: s.ref, data: encodeBaseline(s.baseline) });
+        if (s.baseline !== null) yield { indicator: entry.def.code, org: s.org, ref: s.ref, data: encodeBaseline(s.baseline) };
       }
     }
-    return {
-      format: BASELINE_FORMAT,
-      version: BASELINE_VERSION,
-      timeZone: this.clock.timeZone,
-      buckets: BUCKETS,
-      stride: STRIDE,
-      series,
-    };
   }
 
   /**
