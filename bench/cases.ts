@@ -6,36 +6,24 @@
 //  3. training time on the Boston data (Jan-Jun 2015, 58k requests).
 // Run: npx tsx bench/cases.ts [--requests 2000] [--rounds 3] [--concurrency 4]
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { pino } from 'pino';
-import { openPglite } from '../server/src/platform/db/pglite.js';
-import { migrate } from '../server/src/platform/db/migrate.js';
-import { allMigrations } from '../server/src/migrations.js';
-import { buildApp } from '../server/src/app.js';
-import { loadConfig } from '../server/src/platform/config.js';
-import { seedDemoCity } from '../server/src/sim/demo-city.js';
 import { dateKey, readLabelledCsv } from '../server/src/modules/cases/classifier/evaluate.js';
 import { TextClassifier } from '../server/src/modules/cases/classifier/model.js';
 import { fmt, median, percentile } from './stats.js';
+import { startDemoServer } from './demo-server.js';
 
 const { values: args } = parseArgs({ options: { requests: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' }, concurrency: { type: 'string', default: '4' } } });
 const requestCount = Number(args.requests);
 const rounds = Number(args.rounds);
 const concurrency = Number(args.concurrency);
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'citypulse-bench-cases-'));
-const { db } = await openPglite(path.join(dataDir, 'db'));
-await migrate(db, allMigrations());
-const app = await buildApp(loadConfig({ CITYPULSE_DATA_DIR: dataDir }), { db, backgroundJobs: false, logger: pino({ level: 'warn' }) });
-await seedDemoCity(app);
+const server = await startDemoServer({ name: 'cases', database: 'in-process', backgroundJobs: false });
+const { app, db, url } = server;
 const districts = app.vitals.service.orgUnits().filter((o) => o.level === 'district');
-const { token } = await app.auth.createApiToken({ name: 'bench', scopes: ['cases:report'], orgCode: app.vitals.service.rootOrgCode(), createdBy: null });
-await app.http.listen({ port: 0, host: '127.0.0.1' });
-const url = `http://127.0.0.1:${(app.http.server.address() as { port: number }).port}`;
+const token = await server.token('bench', ['cases:report']);
 
 const services = ['urban.road.damage', 'urban.road.streetlight', 'urban.appearance.litter', 'environment.noise.construction'];
 const rowsFor = (round: number) => Array.from({ length: requestCount }, (_, i) => ({
@@ -101,8 +89,7 @@ for (let round = 1; round <= rounds; round++) {
   ours.push(result.rate);
   process.stdout.write(`  round ${round}: raw insert ${fmt(raw.at(-1)!)} cases/s | Open311 intake ${fmt(result.rate)} requests/s (${result.failed} failed)\n`);
 }
-await app.http.close();
-await db.close();
+await server.close();
 
 process.stdout.write('\nresults (medians over rounds)\n');
 process.stdout.write(`  Open311 intake over HTTP:           ${fmt(median(ours))} requests/s\n`);
@@ -158,4 +145,3 @@ if (!fs.existsSync(boston)) {
   process.stdout.write(`  baseline exact-title lookup:  p50 ${fmt(baseline.p50, 1)} µs, p99 ${fmt(baseline.p99, 1)} µs; top-1 ${baseline.top1.toFixed(3)}\n`);
   process.stdout.write(`  ratio p99 classifier / lookup: ${fmt(ml.p99 / baseline.p99, 1)}   (goal: classifier p99 < 5 ms)\n`);
 }
-fs.rmSync(dataDir, { recursive: true, force: true });

@@ -12,21 +12,15 @@
 // It also saves screenshots of the live demo at 1920x1080 and 3840x2160 under test-results/screens/.
 // Run: npx tsx bench/screen.ts [--rounds 5] [--window 20] [--warmup 20]
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import type { Page } from 'playwright-core';
-import { openPglite } from '../server/src/platform/db/pglite.js';
-import { migrate } from '../server/src/platform/db/migrate.js';
-import { allMigrations } from '../server/src/migrations.js';
-import { buildApp } from '../server/src/app.js';
-import { loadConfig } from '../server/src/platform/config.js';
-import { seedDemoCity } from '../server/src/sim/demo-city.js';
 import { VitalsSimulator } from '../server/src/sim/vitals-simulator.js';
 import { ensureWebBuilt } from '../web/scripts/ensure-built.mjs';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../e2e/browser.js';
 import { fmt, median } from './stats.js';
+import { startDemoServer } from './demo-server.js';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, window: { type: 'string', default: '20' }, warmup: { type: 'string', default: '20' } } });
 const rounds = Number(args.rounds);
@@ -40,21 +34,15 @@ const rebuilt = ensureWebBuilt({ quiet: true });
 const dist = path.resolve('web/dist');
 
 // --- the live demo city -------------------------------------------------------------------------
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'citypulse-bench-screen-'));
-const { db } = await openPglite(path.join(dataDir, 'db'));
-await migrate(db, allMigrations());
 const logger = pino({ level: 'warn' });
-const app = await buildApp(loadConfig({ CITYPULSE_DATA_DIR: dataDir }), { db, backgroundJobs: true, logger });
-await seedDemoCity(app);
+const server = await startDemoServer({ name: 'screen', database: 'in-process', backgroundJobs: true, logger });
+const { app, url } = server;
 const vitals = app.vitals.service;
 const simulator = new VitalsSimulator(vitals, logger);
 const seriesCount = simulator.prepare(vitals.orgUnits());
 simulator.start();
-const root = vitals.rootOrgCode();
-const wall = await app.auth.createApiToken({ name: 'bench wall', scopes: ['vitals:read'], orgCode: root, createdBy: null });
-const pusher = await app.auth.createApiToken({ name: 'bench pusher', scopes: ['vitals:ingest', 'vitals:read'], orgCode: root, createdBy: null });
-await app.http.listen({ port: 0, host: '127.0.0.1' });
-const url = `http://127.0.0.1:${(app.http.server.address() as { port: number }).port}`;
+const wall = { token: await server.token('bench wall', ['vitals:read']) };
+const pusher = { token: await server.token('bench pusher', ['vitals:ingest', 'vitals:read']) };
 process.stdout.write(`bench/screen: demo city with ${seriesCount} simulated series at ${url}${rebuilt ? ' (web app rebuilt)' : ''}; warming up ${args.warmup} s\n`);
 await new Promise((resolve) => setTimeout(resolve, Number(args.warmup) * 1000));
 
@@ -217,9 +205,7 @@ for (const viewport of [{ width: 1920, height: 1080 }, { width: 3840, height: 21
 await screenPage.context().close();
 await closeBrowser();
 simulator.stop();
-await app.http.close();
-await db.close();
-fs.rmSync(dataDir, { recursive: true, force: true });
+await server.close();
 
 const kb = (bytes: number) => `${fmt(bytes / 1024, 1)} KB`;
 const pct = (share: number) => `${fmt(share * 100, 1)}%`;

@@ -8,22 +8,15 @@
 // server's event loop.
 // Run: npx tsx bench/transit-server.ts [--vehicles 20000] [--rounds 3] [--feed gtfs.zip]
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { pino } from 'pino';
-import { openDatabase } from '../server/src/platform/db/open.js';
-import { migrate } from '../server/src/platform/db/migrate.js';
-import { allMigrations } from '../server/src/migrations.js';
-import { buildApp } from '../server/src/app.js';
-import { loadConfig } from '../server/src/platform/config.js';
-import { seedDemoCity } from '../server/src/sim/demo-city.js';
 import type { Trip } from '../server/src/modules/transit/gtfs/timetable.js';
 import { FeedMessage } from '../server/src/modules/transit/realtime/feed-message.js';
 import { zipFiles } from '../server/src/modules/transit/gtfs/zip-writer.js';
 import { demoNetworkFeed } from '../server/src/modules/transit/demo/network.js';
 import { fmt, median, percentile } from './stats.js';
+import { startDemoServer } from './demo-server.js';
 
 const { values: args } = parseArgs({ options: {
   vehicles: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '3' },
@@ -32,19 +25,14 @@ const { values: args } = parseArgs({ options: {
 const vehicles = Number(args.vehicles);
 const rounds = Number(args.rounds);
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'citypulse-bench-transit-'));
-const db = await openDatabase({ dataDir, databaseUrl: null });
-await migrate(db, allMigrations());
 // The server's clock runs at the demo network's morning peak today, whenever the bench runs: at night few
 // or no demo trips run to place a fleet on.
 let offsetMs = 0;
 const clock = { now: () => Date.now() + offsetMs };
 // Without background jobs: the demo's own buses would report meanwhile, and the figures are about the load below.
-const app = await buildApp(loadConfig({ CITYPULSE_DATA_DIR: dataDir }), { db, clock, backgroundJobs: false, logger: pino({ level: 'warn' }) });
-await seedDemoCity(app);
-const { token } = await app.auth.createApiToken({ name: 'bench', scopes: ['transit:ingest', 'transit:manage'], orgCode: app.vitals.service.rootOrgCode(), createdBy: null });
-await app.http.listen({ port: 0, host: '127.0.0.1' });
-const url = `http://127.0.0.1:${(app.http.server.address() as { port: number }).port}`;
+const server = await startDemoServer({ name: 'transit', database: 'thread', backgroundJobs: false, clock });
+const { app, url } = server;
+const token = await server.token('bench', ['transit:ingest', 'transit:manage']);
 
 await app.transit.service.importFeed('haicheng', zipFiles(demoNetworkFeed()), 'bench');
 const runtime = app.transit.service.runtime('haicheng');
@@ -139,6 +127,4 @@ for (const [i, name] of names.entries()) {
   const entry = results[i]!;
   console.log(`  ${name.padEnd(48)} p50 ${fmt(median(entry.p50), 1).padStart(6)} ms   max ${fmt(median(entry.max), 1).padStart(7)} ms${i > 0 ? `   (${['', 'the push', 'the push and the feed', 'the import'][i]}: ${fmt(median(entry.work))} ms)` : ''}`);
 }
-await app.http.close();
-await db.close();
-fs.rmSync(dataDir, { recursive: true, force: true });
+await server.close();

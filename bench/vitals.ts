@@ -5,37 +5,23 @@
 // Run: npx tsx bench/vitals.ts [--seconds 10] [--rounds 3] [--batch 2000] [--concurrency 4]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { openDatabase } from '../server/src/platform/db/open.js';
-import { migrate } from '../server/src/platform/db/migrate.js';
-import { allMigrations } from '../server/src/migrations.js';
-import { buildApp } from '../server/src/app.js';
-import { loadConfig } from '../server/src/platform/config.js';
-import { seedDemoCity } from '../server/src/sim/demo-city.js';
 import { normalBand } from '../server/src/sim/vitals-simulator.js';
 import { fmt, median, percentile } from './stats.js';
+import { startDemoServer } from './demo-server.js';
 
 const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, batch: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '4' } } });
 const seconds = Number(args.seconds);
 const rounds = Number(args.rounds);
 const batchSize = Number(args.batch);
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'citypulse-bench-'));
 // The same database the server opens in embedded mode: PGlite on disk, in its own thread.
-const db = await openDatabase({ dataDir, databaseUrl: null });
-await migrate(db, allMigrations());
-const config = loadConfig({ CITYPULSE_DATA_DIR: dataDir, CITYPULSE_BODY_LIMIT_BYTES: String(64 * 1024 * 1024) });
-const app = await buildApp(config, { db, backgroundJobs: true, logger: pino({ level: 'warn' }) });
-await seedDemoCity(app);
+const server = await startDemoServer({ name: 'vitals', database: 'thread', backgroundJobs: true, env: { CITYPULSE_BODY_LIMIT_BYTES: String(64 * 1024 * 1024) } });
+const { app, db, url, dataDir } = server;
 const vitals = app.vitals.service;
-const root = vitals.rootOrgCode();
-const { token } = await app.auth.createApiToken({ name: 'bench', scopes: ['vitals:ingest', 'vitals:read'], orgCode: root, createdBy: null });
-await app.http.listen({ port: 0, host: '127.0.0.1' });
-const url = `http://127.0.0.1:${(app.http.server.address() as { port: number }).port}`;
+const token = await server.token('bench', ['vitals:ingest', 'vitals:read']);
 
 // Probe series for the alert latency: fast 'up' indicators at street level, kept out of the load.
 const probeIndicators = vitals.indicators().filter((i) => i.direction === 'up' && i.criticalHigh !== null && i.frequencySeconds <= 300 && i.orgLevels.includes('street'));
@@ -184,6 +170,4 @@ process.stdout.write(`  ratio ingest / raw insert:         ${fmt(median(ours) / 
 process.stdout.write(`  ingest-to-alert (POST sent -> SSE), under load: p50 ${fmt(median(alertLatency))} ms, p99 ${fmt(percentile(alertLatency, 99))} ms over ${alertLatency.length} alerts   (goal p99 < 1000 ms)\n`);
 process.stdout.write(`  city snapshot (${vitals.indicators().length} indicators, ${seriesCount} series): p50 ${fmt(median(snapshotIdle), 1)} ms, p99 ${fmt(percentile(snapshotIdle, 99), 1)} ms   (goal p99 < 50 ms)\n`);
 
-await app.http.close();
-await db.close();
-fs.rmSync(dataDir, { recursive: true, force: true });
+await server.close();
