@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTimetable, buildTimetableInSlices, readFeedFile } from './timetable.js';
+import { buildTimetable, buildTimetableInSlices, readFeedFile, type Timetable } from './timetable.js';
 import { fastHops as hopsOf, feedNotices, feedNoticesInSlices, maxKmh, noticeLine, noticesText, type CallPlaces } from './notices.js';
 import { StopNumbers, TripCalls, type Call } from './trip-calls.js';
 import { lineFeed, listedOrderFeed, zipFiles } from '../testing/feed.js';
@@ -94,7 +94,7 @@ describe('notices: a valid feed whose buses probably do not run as it says', () 
 });
 
 /** What a timetable holds, as plain values: its trips with their patterns and times, and its indexes. */
-function digest(timetable: Awaited<ReturnType<typeof buildTimetableInSlices>>) {
+function digest(timetable: Timetable) {
   const ids = (trips: Array<{ id: string }>) => trips.map((trip) => trip.id).join(' ');
   return {
     stops: [...timetable.stops.values()].map((stop) => [stop.id, stop.x, stop.y]),
