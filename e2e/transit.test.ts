@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startServer, type TestServer } from '../server/test/harness.js';
 import { ensureWebBuilt } from '../web/scripts/ensure-built.mjs';
-import { listedOrderFeed, zipFiles } from '../server/src/modules/transit/testing/feed.js';
+import { lineFeed, listedOrderFeed, zipFiles } from '../server/src/modules/transit/testing/feed.js';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from './browser.js';
 import { seriousViolations } from './pages.js';
 
@@ -564,6 +564,10 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     const r15 = api.body.routes.find((route: { routeId: string }) => route.routeId === 'R15');
     expect(await row.locator('[data-testid="route-accuracy"]').textContent()).toBe(`${(r15.inWindow * 100).toFixed(1)}%`);
     expect(await page.getByTestId('feed-notices').count()).toBe(0); // a feed in good order: nothing to say of it
+    // Its calendar ends the day after tomorrow (a test feed's): the operators are told, as validators would.
+    const { service } = (await server.request('GET', '/api/v1/transit/feeds', { token: duty })).body.items.find((item: { id: string }) => item.id === FEED);
+    expect(service.daysLeft).toBe(2);
+    expect(await page.getByTestId('service-period').textContent()).toBe(`时刻表即将到期：最后运营日 ${service.until}，还剩 2 天，请及时导入新的 GTFS。`);
     await screenshot(page, 'ops-transit');
     await expectAccessible(page, 'headway monitor');
   });
@@ -613,6 +617,29 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     } finally {
       server.app.transit.service.defaultFeed = configured;
       await server.request('DELETE', '/api/v1/transit/feeds/zigzag', { token: duty });
+    }
+  });
+
+  it('says first when the feed shown is past its last service day, with the dates', async () => {
+    const ended = lineFeed({ 'calendar.txt': 'service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\nALL,1,1,1,1,1,0,0,20160104,20160129\n' });
+    const imported = await fetch(`${server.url}/api/v1/transit/feeds?id=ended`, {
+      method: 'POST', body: new Blob([new Uint8Array(zipFiles(ended))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` },
+    });
+    expect(imported.status).toBe(201);
+    const { service } = await imported.json();
+    try {
+      const page = await newPage({ width: 1440, height: 900 }, duty);
+      await page.goto(`${server.url}/ops/transit?feed=ended`);
+      const notice = page.getByTestId('service-period');
+      await notice.waitFor();
+      expect(await notice.textContent()).toBe(`时刻表已过期：运营日期 2016-01-04 至 2016-01-29，已结束 ${-service.daysLeft} 天。今天没有班次按它运行，请导入新的 GTFS。`);
+      await expectAccessible(page, 'headway monitor of an expired feed');
+      const english = await newPage({ width: 1440, height: 900 }, duty);
+      await english.goto(`${server.url}/ops/transit?feed=ended&lang=en`);
+      await english.getByTestId('service-period').waitFor();
+      expect(await english.getByTestId('service-period').textContent()).toBe(`The timetable has expired: it ran from 2016-01-04 to 2016-01-29, and ended ${-service.daysLeft} days ago. No trip runs by it today: import a new GTFS.`);
+    } finally {
+      await server.request('DELETE', '/api/v1/transit/feeds/ended', { token: duty });
     }
   });
 

@@ -200,6 +200,20 @@ export interface FeedNotice {
 /** Rows a GTFS import read, per table. */
 export interface FeedCounts { agencies: number; stops: number; routes: number; services: number; trips: number; stopTimes: number; frequencies: number; shapePoints: number; transfers: number }
 
+/**
+ * The days a feed's timetable covers (calendar.txt and calendar_dates.txt), in its own time zone, and
+ * where today stands: `startsIn` > 0, not yet in force; `daysLeft` < 0, past its last day (no bus runs
+ * by it); under 7, about to end (what GTFS validators warn of).
+ */
+export interface ServicePeriod {
+  /** The first and last day any service runs, YYYY-MM-DD. */
+  from: string;
+  until: string;
+  /** Days from today to `from`, and to `until`. */
+  startsIn: number;
+  daysLeft: number;
+}
+
 /** A feed as `GET /api/v1/transit/feeds` lists it. */
 export interface FeedSummary {
   id: string;
@@ -208,4 +222,6 @@ export interface FeedSummary {
   source: string;
   counts: FeedCounts;
   notices: FeedNotice[];
+  /** Null when none of its services ever runs (or the feed is stored but not loaded). */
+  service: ServicePeriod | null;
 }

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { buildTimetable, readFeedFile, type Timetable } from './gtfs/timetable.js';
 import { feedNotices, noticesText } from './gtfs/notices.js';
+import { servicePeriodText } from './gtfs/service-period.js';
 import { PredictionEngine } from './prediction/engine.js';
 import { LearnedModel } from './prediction/history.js';
 import { DelayCarriedForwardPredictor, TimetablePredictor } from './prediction/baselines.js';
@@ -126,12 +127,13 @@ export function registerTransitCommands(program: Command) {
         bar.start(0, 0, { phase: 'reading', rate: 0 });
         const tick = (phase: string, count: number) => { rows += count; bar.update(rows, { phase, rate: Math.round(rows / Math.max(0.001, (Date.now() - started) / 1000)) }); };
         const last = new Map<string, number>();
-        const { counts, notices } = await service.importFeed(feedId, file, file, {
+        const { counts, notices, service: period } = await service.importFeed(feedId, file, file, {
           onProgress: (name, total) => { tick(`reading ${name}`, total - (last.get(name) ?? 0)); last.set(name, total); },
           onRows: (table, count) => tick(`writing ${table}`, count),
         }).catch((error) => { bar.stop(); throw error; });
         bar.stop();
         process.stdout.write(`imported feed "${feedId}" in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.entries(counts).map(([name, count]) => `${count} ${name}`).join(', ')}\n`);
+        process.stdout.write(servicePeriodText(period));
         process.stdout.write(noticesText(notices));
       } catch (error) {
         if (error instanceof TransitError && error.invalidParams?.length) {

@@ -134,7 +134,8 @@ export async function replaceFeed(db: Db, feedId: string, draft: FeedDraft, sour
 }
 
 
-export async function listFeeds(db: Db): Promise<FeedSummary[]> {
+/** The feeds stored, as listed: what the database holds of them (the service layer adds what the timetable tells). */
+export async function listFeeds(db: Db): Promise<Array<Omit<FeedSummary, 'service'>>> {
   const rows = await db.query<{ id: string; agency_timezone: string; imported_at: Date | string; source: string; counts: FeedCounts | string; notices: FeedNotice[] | string }>(
     'select id, agency_timezone, imported_at, source, counts, notices from transit_feed order by id');
   return rows.map((row) => ({

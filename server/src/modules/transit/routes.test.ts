@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startServer, type TestServer } from '../../../test/harness.js';
 import { openEventStream } from '../../../test/event-stream.js';
 import { manualClock } from '../../platform/clock.js';
@@ -54,6 +54,21 @@ describe('GTFS feeds over the API', () => {
     const listed = await server.request('GET', '/api/v1/transit/feeds', { token: duty });
     expect(listed.body.items).toHaveLength(1);
     expect(listed.body.items[0]).toMatchObject({ id: 'line', agencyTimezone: 'UTC', counts: { stopTimes: 8 } });
+  });
+
+  it('says which days a feed covers, and how far today is from its last: one whose calendar has ended still imports', async () => {
+    const duty = await server.login('duty');
+    const today = Math.floor(clock.now() / 86_400_000); // the server's clock; the line feed's time zone is UTC
+    const ended = lineFeed({ 'calendar.txt': 'service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\nALL,1,1,1,1,1,0,0,20160104,20160129\n' });
+    const created = await upload('ended', zipFiles(ended), duty);
+    onTestFinished(async () => { await server.request('DELETE', '/api/v1/transit/feeds/ended', { token: duty }); }); // the tests below expect one feed
+    expect(created.status).toBe(201);
+    const period = { from: '2016-01-04', until: '2016-01-29', startsIn: Date.UTC(2016, 0, 4) / 86_400_000 - today, daysLeft: Date.UTC(2016, 0, 29) / 86_400_000 - today };
+    expect(created.body.service).toEqual(period);
+    expect(period.daysLeft).toBeLessThan(0);
+    const listed = await server.request('GET', '/api/v1/transit/feeds', { token: duty });
+    expect(listed.body.items.find((feed: { id: string }) => feed.id === 'ended').service).toEqual(period);
+    expect(listed.body.items.find((feed: { id: string }) => feed.id === 'line').service).toMatchObject({ from: '2024-01-01', until: '2030-12-31' });
   });
 
   it('imports a feed whose stops are listed out of order, and says so in the answer and beside the stored feed', async () => {

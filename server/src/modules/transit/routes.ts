@@ -28,15 +28,15 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
   app.post('/api/v1/transit/feeds', {
     config: { permission: 'transit:manage' },
     schema: {
-      tags: ['transit'], summary: 'Import a GTFS zip as feed `id`, replacing that feed whole (body: the zip); answers its row counts and notices',
+      tags: ['transit'], summary: 'Import a GTFS zip as feed `id`, replacing that feed whole (body: the zip); answers its row counts, notices and service period',
       querystring: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }) }, { additionalProperties: false }),
     },
   }, async (request, reply) => {
     const { id } = request.query as { id: string };
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const { counts, notices } = await transit.importFeed(id, body, 'upload');
+    const { counts, notices, service } = await transit.importFeed(id, body, 'upload');
     reply.status(201);
-    return { id, counts, notices };
+    return { id, counts, notices, service };
   });
 
   app.delete('/api/v1/transit/feeds/:id', {

@@ -9,8 +9,9 @@ import type { Clock } from '../../platform/clock.js';
 import { buildTimetable, buildTimetableInSlices, readFeedFile, type LoadOptions } from './gtfs/timetable.js';
 import { DEFAULT_MAX_FEED_BYTES } from './gtfs/feed-files.js';
 import { feedNoticesInSlices, type FeedNotice } from './gtfs/notices.js';
+import { servicePeriod, type ServicePeriod } from './gtfs/service-period.js';
 import { LearnedModel } from './prediction/history.js';
-import { agencyNames, deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts } from './feed-store.js';
+import { agencyNames, deleteFeed, listFeeds, readStoredFeed, replaceFeed, type FeedCounts, type FeedSummary } from './feed-store.js';
 import { decodeFeedMessageInSlices, pingsOf, type FeedMessageObject } from './realtime/feed-message.js';
 import { alertsAfter, alertsOf, ALERT_SOURCE_SECONDS, type AlertSource } from './realtime/alerts.js';
 import { deleteAlertSource, deleteFeedAlerts, readAlertSources, saveAlertSource } from './alert-store.js';
@@ -32,7 +33,7 @@ export interface IngestReport {
 }
 
 /** What an import wrote (rows per table), and what it found valid but doubtful in the feed. */
-export interface FeedImport { counts: FeedCounts; notices: FeedNotice[] }
+export interface FeedImport { counts: FeedCounts; notices: FeedNotice[]; service: ServicePeriod | null }
 
 /** Runs the work given to it one after the other, in the order given; a failure ends its own turn only. */
 function inTurns() {
@@ -101,8 +102,16 @@ export class TransitService {
     return [...this.feeds.keys()].sort();
   }
 
-  listFeeds() {
-    return listFeeds(this.ctx.db);
+  async listFeeds(): Promise<FeedSummary[]> {
+    return (await listFeeds(this.ctx.db)).map((feed) => ({ ...feed, service: this.servicePeriod(feed.id) }));
+  }
+
+  /** The days feed `feedId`'s timetable covers, against today in its time zone (null: never runs, or not loaded). */
+  servicePeriod(feedId: string): ServicePeriod | null {
+    const runtime = this.feeds.get(feedId);
+    if (!runtime) return null;
+    const { timetable } = runtime;
+    return servicePeriod(timetable.services.values(), timetable.clock.localDay(this.ctx.clock.now() / 1000));
   }
 
   /**
@@ -174,7 +183,7 @@ export class TransitService {
       for (const [source, held] of previous.alertSources) runtime.alertSources.set(source, held);
     }
     this.feeds.set(feedId, runtime);
-    return { counts, notices };
+    return { counts, notices, service: this.servicePeriod(feedId) };
   }
 
   async deleteFeed(feedId: string): Promise<void> {

@@ -12,7 +12,7 @@ import { formatShare } from '../../app/format';
 import { Loading, useFormatClock, useFormatTime } from '../ops/common';
 import { transitQueries } from './queries';
 import type { HeadwayRow, PredictionAccuracy } from './types';
-import { IRREGULAR_HEADWAY_CV, PREDICTION_ACCURACY_MIN_JUDGED, type FeedNotice, type FeedSummary } from '@citypulse/contracts';
+import { IRREGULAR_HEADWAY_CV, PREDICTION_ACCURACY_MIN_JUDGED, type FeedNotice, type FeedSummary, type ServicePeriod } from '@citypulse/contracts';
 import './transit.css';
 
 const WINDOWS = [30, 60, 120, 180];
@@ -34,6 +34,7 @@ export function HeadwaysPage() {
   const ready = feeds.isSuccess && !networks.isPending;
   const headways = useQuery({ ...transitQueries.headways(feed, window * 60), enabled: ready });
   const accuracy = useQuery({ ...transitQueries.accuracy(feed, window * 60), enabled: ready });
+  const shown = feeds.data?.items.find((item) => item.id === (feed ?? feedIds[0]));
   const routeAccuracy = new Map((accuracy.data?.routes ?? []).map((route) => [route.routeId, route]));
   const goal = accuracy.data?.goal ?? 0.97;
 
@@ -61,6 +62,7 @@ export function HeadwaysPage() {
           </span>
         )}
       </form>
+      {shown && <ServicePeriodNotice period={shown.service} />}
       {headways.data && headways.data.to - headways.data.from < window * 60 - 60 && (
         // Just after a start only short headways have both buses observed: say the figures read low.
         <p className="hint" data-testid="headways-partial">{observedMinutes(headways.data) === 0 ? t('transit.ops.partialUnderMinute') : t('transit.ops.partial', { minutes: observedMinutes(headways.data) })}</p>
@@ -71,7 +73,7 @@ export function HeadwaysPage() {
         </p>
       )}
       {accuracy.data && <AccuracySummary accuracy={accuracy.data} />}
-      <FeedNotices notices={feeds.data?.items.find((item) => item.id === (feed ?? feedIds[0]))?.notices ?? []} feed={feed} />
+      <FeedNotices notices={shown?.notices ?? []} feed={feed} />
       <Loading query={feeds.isSuccess ? headways : feeds}>
         {headways.data && headways.data.items.every((row) => row.headways === 0) && (
           // Passings but no headway yet: a headway needs two buses of a route passing the same stop.
@@ -152,6 +154,24 @@ function AccuracySummary({ accuracy }: { accuracy: PredictionAccuracy }) {
       <p className="secondary-name">{t('transit.ops.accuracyHint')}</p>
     </section>
   );
+}
+
+/**
+ * A feed not in force today (past its last service day, not yet begun, or with no service day at all): no
+ * bus runs by it, and the operator must read that before wondering why the figures below stay empty. A
+ * week before its last day it warns, as GTFS validators do (feed_expiration_date7_days).
+ */
+function ServicePeriodNotice({ period }: { period: ServicePeriod | null }) {
+  const { t } = useTranslation();
+  let text: string | null;
+  if (!period) text = t('transit.ops.serviceNone');
+  else if (period.daysLeft < 0) text = t('transit.ops.serviceEnded', { from: period.from, until: period.until, count: -period.daysLeft });
+  else if (period.startsIn > 0) text = t('transit.ops.serviceNotYet', { from: period.from, count: period.startsIn });
+  else if (period.daysLeft === 0) text = t('transit.ops.serviceLastDay', { until: period.until });
+  else if (period.daysLeft < 7) text = t('transit.ops.serviceEnding', { until: period.until, count: period.daysLeft });
+  else text = null;
+  if (!text) return null;
+  return <p className="service-period" data-testid="service-period">{text}</p>;
 }
 
 /**
