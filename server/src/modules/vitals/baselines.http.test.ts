@@ -48,11 +48,36 @@ describe('learnt baselines', () => {
     }
   });
 
+  it('are not taught again at a restart what they learnt before the save, and learn what came after it', async () => {
+    // The last day's latest values are replayed at a start, to find the conditions that still hold.
+    const base = Date.now() - 20 * 60_000;
+    const batch = Array.from({ length: 10 }, (_, i) => ({ indicator: PM25, org: 'dongshan', ts: base + i * 60_000, value: 30 + (i % 3) }));
+    expect((await server.request('POST', '/api/v1/vitals/observations', { token, body: batch })).status).toBe(200);
+    await server.app.vitals.service.saveBaselines();
+    const saved = baselinesOf(server.app);
+    const first = await restart();
+    try {
+      expect(baselinesOf(first)).toEqual(saved);
+    } finally {
+      await first.http.close();
+    }
+    // One value after the save, and the process stops before the next: the restart learns it, once.
+    expect((await server.request('POST', '/api/v1/vitals/observations', { token, body: [{ indicator: PM25, org: 'dongshan', ts: Date.now(), value: 45 }] })).status).toBe(200);
+    const live = baselinesOf(server.app);
+    expect(live).not.toEqual(saved);
+    const second = await restart();
+    try {
+      expect(baselinesOf(second)).toEqual(live);
+    } finally {
+      await second.http.close();
+    }
+  });
+
   it('reads a save made before the rows: one document holding its series', async () => {
     const saved = baselinesOf(server.app);
     expect(saved.series.length).toBeGreaterThan(0);
     await server.db.query('delete from vitals_baseline_series');
-    await server.db.query('update vitals_baseline set data = $1 where id = 1', [JSON.stringify({ ...saved.layout, series: saved.series })]);
+    await server.db.query('update vitals_baseline set data = $1, saved_at = $2 where id = 1', [JSON.stringify({ ...saved.layout, series: saved.series }), new Date()]);
     const restarted = await restart();
     try {
       expect(baselinesOf(restarted)).toEqual(saved);

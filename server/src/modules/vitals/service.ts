@@ -275,14 +275,16 @@ export class VitalsService {
   /** Rebuilds the live state after a restart: latest values, learned baselines, alerts still firing. */
   async restore(): Promise<void> {
     await this.foldRollups(); // what a crash left unfolded
-    const baselines = await this.savedBaselines();
-    if (baselines) this.engine.importBaselines(baselines);
+    const saved = await this.savedBaselines();
+    if (saved) this.engine.importBaselines(saved.baselines);
     // Twice the staleness window: a series that went quiet shows as stale again, not as no-data.
     const latest = await latestValues(this.ctx.db, 2 * STALE_FACTOR);
     for (const row of latest) {
       const indicator = this.indicatorCodes[row.indicatorId];
       const org = this.orgsById.get(row.orgId);
-      if (indicator && org) this.engine.observe(indicator, org.code, row.ts, row.value);
+      // A value from before the save is in the saved baselines already: learnt again, every restart
+      // would pull each series' normal towards its last value.
+      if (indicator && org) this.engine.observe(indicator, org.code, row.ts, row.value, { learn: !saved || row.ts > saved.savedAt });
     }
     // Replaying the latest values re-detects the conditions that still hold (the alert store keeps the
     // alerts already open); alerts open in the database whose condition is gone are resolved.
@@ -299,6 +301,7 @@ export class VitalsService {
    * previous save whole.
    */
   async saveBaselines(): Promise<void> {
+    const savedAt = this.ctx.clock.now(); // what arrived after this is not in the save (see restore)
     const pause = pauseEvery(SLICE_MS);
     const indicators: string[] = [], orgs: string[] = [], refs: number[] = [], data: string[] = [];
     for (const series of this.engine.exportedBaselineSeries()) {
@@ -308,8 +311,8 @@ export class VitalsService {
     const layout = JSON.stringify({ ...this.engine.baselineLayout(), series: [] });
     await this.ctx.db.transaction(async (tx) => {
       await tx.query(
-        `insert into vitals_baseline (id, data, saved_at) values (1, $1, now()) on conflict (id) do update set data = excluded.data, saved_at = excluded.saved_at`,
-        [layout],
+        `insert into vitals_baseline (id, data, saved_at) values (1, $1, $2) on conflict (id) do update set data = excluded.data, saved_at = excluded.saved_at`,
+        [layout, new Date(savedAt)],
       );
       await tx.query('delete from vitals_baseline_series');
       for (let from = 0; from < indicators.length; from += BASELINE_ROWS) {
@@ -322,14 +325,15 @@ export class VitalsService {
     });
   }
 
-  /** The saved baselines as one document for importBaselines: the layout, with its series rows. */
-  private async savedBaselines(): Promise<unknown> {
-    const [saved] = await this.ctx.db.query<{ data: unknown }>(`select data from vitals_baseline where id = 1`);
+  /** The saved baselines as one document for importBaselines (the layout, with its series rows), and when they were saved. */
+  private async savedBaselines(): Promise<{ baselines: unknown; savedAt: number } | null> {
+    const [saved] = await this.ctx.db.query<{ data: unknown; saved_at: Date | string }>(`select data, saved_at from vitals_baseline where id = 1`);
     if (!saved) return null;
     const layout = typeof saved.data === 'string' ? JSON.parse(saved.data) : saved.data;
     const series = await this.ctx.db.query<{ indicator: string; org: string; ref: number; data: string }>('select indicator, org, ref, data from vitals_baseline_series');
     // A document saved before the rows (migration 004) holds its series itself.
-    return series.length && typeof layout === 'object' && layout !== null ? { ...layout, series } : layout;
+    const baselines = series.length && typeof layout === 'object' && layout !== null ? { ...layout, series } : layout;
+    return { baselines, savedAt: new Date(saved.saved_at).getTime() };
   }
 
   private folding: Promise<number> | null = null;

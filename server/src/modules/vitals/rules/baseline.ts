@@ -94,8 +94,9 @@ function learn(buf: Float32Array, i: number, d: number, ref: number, anomalous: 
 
 /**
  * Scores `value` against the most specific trusted bucket, then learns it into the
- * hour-of-week, hour-of-day and all-hours buckets. Returns the robust z-score, or NaN
- * while no bucket has minSamples samples.
+ * hour-of-week, hour-of-day and all-hours buckets (unless `teach` is false: a value
+ * learnt before, seen again). Returns the robust z-score, or NaN while no bucket has
+ * minSamples samples.
  */
 export function scoreAndLearn(
   buf: Float32Array,
@@ -103,6 +104,7 @@ export function scoreAndLearn(
   hourOfWeek: number,
   value: number,
   p: BaselineParams,
+  teach = true,
 ): number {
   const d = value - ref;
   const iWeek = hourOfWeek * STRIDE;
@@ -114,6 +116,7 @@ export function scoreAndLearn(
   else if (buf[iAll]! >= p.minSamples) i = iAll;
   let z = NaN;
   if (i >= 0) z = (d - buf[i + 1]!) / sigmaOf(buf, i, ref, p);
+  if (!teach) return z;
   const anomalous = z > p.k || z < -p.k;
   learn(buf, iWeek, d, ref, anomalous, p);
   learn(buf, iDay, d, ref, anomalous, p);

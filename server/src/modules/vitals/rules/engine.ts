@@ -259,9 +259,10 @@ export class RuleEngine {
   /**
    * Feeds one observation. An observation older than the series' latest only teaches
    * the anomaly baseline; it cannot change the series' status, because the status
-   * describes the newest known value.
+   * describes the newest known value. With `learn: false` the value is scored but not
+   * taught: a restart replaying values the saved baselines already learnt.
    */
-  observe(indicator: string, org: string, ts: number, value: number): void {
+  observe(indicator: string, org: string, ts: number, value: number, { learn = true }: { learn?: boolean } = {}): void {
     const entry = this.entries.get(indicator);
     if (entry === undefined) {
       this.unknownIndicator++;
@@ -283,7 +284,7 @@ export class RuleEngine {
         b = s.baseline = newBaseline();
         s.ref = value;
       }
-      z = scoreAndLearn(b, s.ref, this.clock.hourOfWeek(ts), value, this.bp);
+      z = scoreAndLearn(b, s.ref, this.clock.hourOfWeek(ts), value, this.bp, learn);
     }
 
     const prevTs = s.lastTs;
