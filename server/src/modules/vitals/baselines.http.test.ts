@@ -33,7 +33,8 @@ describe('learnt baselines', () => {
     expect(saved.series.filter((s) => s.indicator === PM25).map((s) => s.org).sort()).toEqual([...orgs].sort());
 
     await server.app.vitals.service.saveBaselines();
-    await server.app.vitals.service.saveBaselines(); // again: the rows are replaced, not added to
+    // Again, twice at once (the 5-minute save and the shutdown's): the rows are replaced, not added to.
+    await Promise.all([server.app.vitals.service.saveBaselines(), server.app.vitals.service.saveBaselines()]);
     const [rows] = await server.db.query<{ n: number }>('select count(*)::int as n from vitals_baseline_series');
     expect(rows!.n).toBe(saved.series.length);
     const [layout] = await server.db.query<{ data: unknown }>('select data from vitals_baseline where id = 1');

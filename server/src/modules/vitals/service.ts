@@ -298,7 +298,8 @@ export class VitalsService {
   /**
    * Writes the learnt baselines: the series are encoded in slices (requests are answered meanwhile),
    * then replaced in one transaction, a thousand rows a statement, so that a crash mid-way leaves the
-   * previous save whole.
+   * previous save whole. The layout row is written first: two saves at once (the 5-minute one and the
+   * shutdown's) wait on its lock, and replace the rows one after the other.
    */
   async saveBaselines(): Promise<void> {
     const savedAt = this.ctx.clock.now(); // what arrived after this is not in the save (see restore)
