@@ -422,6 +422,45 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     }
   });
 
+  it('says when the next bus comes where none comes within the hour, on the stop page and the display', async () => {
+    // One trip a day, timed to have left three hours ago (UTC): the next is tomorrow's (or tonight's, just after midnight).
+    const start = Math.floor(Date.now() / 60_000) * 60 - 3 * 3600;
+    const clock = (seconds: number) => { const s = ((seconds % 86_400) + 86_400) % 86_400; return `${Math.floor(s / 3600)}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:00`; };
+    const feed = lineFeed({
+      'trips.txt': 'route_id,service_id,trip_id,trip_headsign,direction_id\nR1,ALL,T1,East,0\n',
+      'stop_times.txt': ['trip_id,arrival_time,departure_time,stop_id,stop_sequence', ...['A', 'B', 'C', 'D'].map((stop, i) => `T1,${clock(start + i * 300)},${clock(start + i * 300)},${stop},${i + 1}`)].join('\n') + '\n',
+    });
+    const imported = await fetch(`${server.url}/api/v1/transit/feeds?id=daily`, {
+      method: 'POST', body: new Blob([new Uint8Array(zipFiles(feed))]), headers: { 'content-type': 'application/zip', authorization: `Bearer ${duty}` },
+    });
+    expect(imported.status).toBe(201);
+    try {
+      const { next } = (await server.request('GET', '/api/v1/transit/stops/B/arrivals?feed=daily')).body;
+      expect(next).toMatchObject({ stopId: 'B', routeId: 'R1', tripId: 'T1', headsign: 'East' });
+      const at = new Date(next.scheduledArrival * 1000);
+      const time = `${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')}`;
+      const today = at.toISOString().slice(0, 10) === new Date().toISOString().slice(0, 10);
+      const page = await newPage({ width: 390, height: 844 });
+      await page.goto(`${server.url}/go/stops/B?feed=daily`);
+      await page.getByTestId('next-bus').waitFor();
+      expect(await page.getByTestId('next-bus').textContent()).toBe(`下一班：1路，开往East，${today ? '今天' : '明天'} ${time}`);
+      expect(await page.locator('.go-empty').textContent()).toContain('未来一小时没有车次');
+      await expect.poll(() => page.getByTestId('announcement').textContent()).toBe(`未来一小时没有车次。 下一班：1路，开往East，${today ? '今天' : '明天'} ${time}`);
+      const board = await newPage({ width: 1920, height: 1080 });
+      await board.goto(`${server.url}/board/B?feed=daily&lang=en`);
+      await board.getByTestId('next-bus').waitFor();
+      expect(await board.getByTestId('next-bus').textContent()).toBe(`Next bus: Route 1 to East, ${today ? 'today' : 'tomorrow'} at ${time}`);
+      await screenshot(board, 'board-next-bus-1920x1080');
+      // Where every bus ends its trip, none takes anyone on: none is timetabled to board.
+      await page.goto(`${server.url}/go/stops/D?feed=daily`);
+      await page.getByTestId('next-bus').waitFor();
+      expect(await page.getByTestId('next-bus').textContent()).toBe('本站暂无计划班次');
+      await expectAccessible(page, 'stop page with no bus within the hour');
+    } finally {
+      await server.request('DELETE', '/api/v1/transit/feeds/daily', { token: duty });
+    }
+  });
+
   it('says at once that a stop or route does not exist, in Chinese, with the way back', async () => {
     const page = await newPage({ width: 390, height: 844 });
     // The server answers 404 at once: no "Loading…" while a refusal is asked again.

@@ -133,9 +133,18 @@ export interface StopArrivals {
     wheelchairBoarding: boolean | null;
   };
   arrivals: Arrival[];
+  /**
+   * When no bus comes within the window (late at night, a line that runs on weekdays only): the next one
+   * the timetable has here to board, up to a week ahead; null when buses come within the window, or when
+   * none is timetabled (a feed past its last service day).
+   */
+  next: NextBus | null;
   /** The operator's alerts in force for the stop, its station, or a route, trip or agency calling there. */
   alerts: ServiceAlert[];
 }
+
+/** The next timetabled bus at a stop, past the arrivals listed. */
+export interface NextBus { stopId: string; routeId: string; tripId: string; headsign: string; scheduledArrival: number }
 
 /** The city's target: 97% of arrival announcements within the window of their horizon. */
 export const PREDICTION_ACCURACY_GOAL = 0.97;

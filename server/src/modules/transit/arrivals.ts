@@ -1,8 +1,8 @@
 // A stop's next arrivals, as the stop boards and apps show them: first-hand from the engine for the buses
 // tracked on their trips (and the next trip of their block), the operator's TripUpdates for trips no bus
 // of ours runs (and the runs it added), the timetable for the rest.
-import type { Arrival, StopArrivals } from '@citypulse/contracts';
-import { wheelchairBoardingAt, type Trip } from './gtfs/timetable.js';
+import type { Arrival, NextBus, StopArrivals } from '@citypulse/contracts';
+import { serviceRuns, wheelchairBoardingAt, type Trip } from './gtfs/timetable.js';
 import { tripRuns } from './tracking/frequencies.js';
 import { isFresh, type FeedRuntime, type TrackedVehicle } from './feed-runtime.js';
 import { atFirstStop, reportedStandingAt } from './tracking/tracker.js';
@@ -36,8 +36,37 @@ export function stopArrivals(feed: FeedRuntime, stopId: string, now: number, opt
     feed: feed.id,
     stop: { id: stop.id, name: stop.name, timeZone: feed.timetable.agencyTimezone, station: stationOf, platform: stop.platformCode, wheelchairBoarding: wheelchairBoardingAt(feed.timetable.stops, stop) },
     arrivals: shown.slice(0, options.limit),
+    next: shown.length ? null : nextBus(feed, served, now, now + options.windowSeconds),
     alerts,
   };
+}
+
+/** How many days ahead a stop with no bus in its window looks for the next: a weekend line's, past a holiday. */
+const NEXT_BUS_DAYS = 8;
+
+/**
+ * The first bus the timetable has boarding at `stopIds` after `after` (not one ending its trip there),
+ * or null: what a stop board says late at night instead of only "no bus in the next hour".
+ */
+function nextBus(feed: FeedRuntime, stopIds: string[], now: number, after: number): NextBus | null {
+  const { clock, services, tripsByStop } = feed.timetable;
+  const today = clock.localDay(now);
+  let best: NextBus | null = null;
+  for (let day = today - 1; day <= today + NEXT_BUS_DAYS; day++) {
+    const start = clock.serviceDayStart(day);
+    if (best && start >= best.scheduledArrival) break; // every trip of this day and later comes after it
+    for (const stopId of stopIds) {
+      for (const { trip, index } of tripsByStop.get(stopId) ?? []) {
+        if (endsAt(trip, index) || !serviceRuns(services.get(trip.serviceId), day)) continue;
+        for (const { offset } of tripRuns(trip, day)) {
+          const scheduled = start + trip.arrivals[index]! + offset;
+          if (scheduled <= after || (best && scheduled >= best.scheduledArrival)) continue;
+          best = { stopId, routeId: trip.routeId, tripId: trip.id, headsign: trip.headsign, scheduledArrival: scheduled };
+        }
+      }
+    }
+  }
+  return best;
 }
 
 /** Where the bus is, for arrivals no bus we track runs yet (the timetable, the operator, a block's next trip). */

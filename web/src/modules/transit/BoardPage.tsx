@@ -4,7 +4,7 @@
 import { useEffect } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { boardsAt, feedProblem, isHere, ServiceAlerts, Wheelchair, isUnknownPlace, ArrivalLateness, StreamBadge, Whereabouts, useClockText, useDateText, useFeed, useFeedProblemText, useRouteNames } from './common';
+import { boardsAt, feedProblem, isHere, ServiceAlerts, Wheelchair, isUnknownPlace, ArrivalLateness, StreamBadge, Whereabouts, useClockText, useDateText, useFeed, useFeedProblemText, useNextBusText, useRouteNames } from './common';
 import { isDueUntracked, minutesUntil, useNow, useStopArrivals } from './stream';
 
 const ROWS = 6;
@@ -21,6 +21,7 @@ export function BoardPage() {
   const now = useNow();
   const clockText = useClockText(data?.stop.timeZone);
   const dateText = useDateText(data?.stop.timeZone);
+  const nextBusText = useNextBusText(data?.stop.timeZone, routeName);
   // A display set to a stop that does not exist would otherwise wait to connect for ever.
   const problem = feedProblem(arrivals.error);
   const problemText = useFeedProblemText();
@@ -58,7 +59,10 @@ export function BoardPage() {
         ) : !data ? (
           <p className="board-message" aria-busy="true">{t('common.loading')}</p>
         ) : data.arrivals.length === 0 ? (
-          <p className="board-message">{t('transit.board.noService')}</p>
+          <div className="board-message">
+            <p>{t('transit.board.noService')}</p>
+            <p className="board-hint" data-testid="next-bus">{nextBusText(data.next, now)}</p>
+          </div>
         ) : (
           <ol className="board-rows">
             {data.arrivals.slice(0, ROWS).map((arrival) => {

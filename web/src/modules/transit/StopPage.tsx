@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { boardsAt, isHere, ArrivalLateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useRouteNames, useWhereaboutsText, ServiceAlerts, Whereabouts, Wheelchair } from './common';
+import { boardsAt, isHere, ArrivalLateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useNextBusText, useRouteNames, useWhereaboutsText, ServiceAlerts, Whereabouts, Wheelchair } from './common';
 import { isDue, isDueUntracked, minutesUntil, useNow, useStopArrivals } from './stream';
 import type { Arrival } from './types';
 
@@ -23,7 +23,9 @@ export function StopPage() {
   const routeName = routes.routeName;
   const now = useNow();
   const clockText = useClockText(data?.stop.timeZone);
-  const announcement = useAnnouncement(routes.known ? data?.arrivals : undefined, now, routeName, clockText, data?.stop.id);
+  const nextBusText = useNextBusText(data?.stop.timeZone, routeName);
+  const nextBus = data && data.arrivals.length === 0 ? nextBusText(data.next, now) : '';
+  const announcement = useAnnouncement(routes.known ? data?.arrivals : undefined, now, routeName, clockText, data?.stop.id, nextBus);
 
   useEffect(() => {
     if (data) document.title = t('transit.stop.title', { stop: data.stop.name });
@@ -50,7 +52,10 @@ export function StopPage() {
             <p className="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcement">{announcement}</p>
             <ServiceAlerts alerts={data.alerts} />
             {data.arrivals.length === 0 ? (
-              <p className="go-empty">{t('transit.stop.none')}</p>
+              <div className="go-empty">
+                <p>{t('transit.stop.none')}</p>
+                <p className="next-bus" data-testid="next-bus">{nextBus}</p>
+              </div>
             ) : (
               <ol className="arrival-list" aria-label={t('transit.stop.caption')}>
                 {data.arrivals.map((arrival) => {
@@ -100,16 +105,16 @@ export function StopPage() {
  * about the same bus. Nothing is said until `arrivals` are given (the page holds them back until it has
  * the route names, so that the first words are the ones on the bus).
  */
-function useAnnouncement(arrivals: Arrival[] | undefined, now: number, routeName: (id: string) => string, clockText: (ms: number) => string, stopId?: string): string {
+function useAnnouncement(arrivals: Arrival[] | undefined, now: number, routeName: (id: string) => string, clockText: (ms: number) => string, stopId?: string, nextBus = ''): string {
   const { t } = useTranslation();
   const whereabouts = useWhereaboutsText();
   const [text, setText] = useState('');
   const first = arrivals?.[0];
   const due = first ? isDue(first.predictedArrival, now) : false;
-  const news = !arrivals ? null : first ? [first.tripId, first.stopSequence, first.vehicleId ?? '', routeName(first.routeId), due].join('\u0000') : 'none';
+  const news = !arrivals ? null : first ? [first.tripId, first.stopSequence, first.vehicleId ?? '', routeName(first.routeId), due].join('\u0000') : `none\u0000${nextBus}`;
   useEffect(() => {
     if (news === null) return;
-    setText(first ? say(first, minutesUntil(first.predictedArrival, now)) : t('transit.stop.announceNone'));
+    setText(first ? say(first, minutesUntil(first.predictedArrival, now)) : [t('transit.stop.announceNone'), nextBus].filter(Boolean).join(' '));
     // The minutes are said as they are when there is news; their changes alone are not news.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [news, t]);

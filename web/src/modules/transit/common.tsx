@@ -10,7 +10,7 @@ import { ApiError, query } from '../../app/api';
 import { dateFormat } from '../../app/format';
 import { transitQueries } from './queries';
 import type { StreamState } from './stream';
-import type { Arrival, ServiceAlert, TranslatedText } from './types';
+import type { Arrival, NextBus, ServiceAlert, TranslatedText } from './types';
 import './transit.css';
 
 /**
@@ -165,6 +165,29 @@ export function useClockText(timeZone: string | undefined): (epochMs: number, se
 export function useDateText(timeZone: string | undefined): (epochMs: number) => string {
   const { i18n } = useTranslation();
   return (epochMs) => dateFormat(i18n.language, { ...zoneOf(timeZone), month: 'long', day: 'numeric', weekday: 'long' }).format(epochMs);
+}
+
+/**
+ * When the next bus comes, where none comes within the hour: "下一班：1路，开往滨江，明天 06:05", in the stop's
+ * time zone; what to say when none is timetabled at all (a feed past its last day).
+ */
+export function useNextBusText(timeZone: string | undefined, routeName: (routeId: string) => string): (next: NextBus | null, nowMs: number) => string {
+  const { t } = useTranslation();
+  const clockText = useClockText(timeZone);
+  const dateText = useDateText(timeZone);
+  // The stop's calendar day of a moment, as a number of days: Intl gives the date there, Date.UTC counts it.
+  const day = (epochMs: number) => {
+    const parts = Object.fromEntries(dateFormat('en-US', { ...zoneOf(timeZone), year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(epochMs).map((part) => [part.type, part.value]));
+    return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day)) / 86_400_000;
+  };
+  return (next, nowMs) => {
+    if (!next) return t('transit.noneAhead');
+    const at = next.scheduledArrival * 1000;
+    const days = day(at) - day(nowMs);
+    const time = clockText(at);
+    const when = days <= 0 ? t('transit.nextToday', { time }) : days === 1 ? t('transit.nextTomorrow', { time }) : t('transit.nextLater', { date: dateText(at), time });
+    return t('transit.nextBus', { route: t('transit.line', { name: routeName(next.routeId) }), headsign: next.headsign, when });
+  };
 }
 
 /**

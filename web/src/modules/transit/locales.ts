@@ -6,6 +6,8 @@ export const transitZh = {
   live: '实时', scheduled: '计划', liveLong: '实时预测（车辆位置）', scheduledLong: '按时刻表',
   due: '即将进站', minutes: '{{count}} 分钟', minuteUnit: '分钟',
   late: '晚点 {{count}} 分钟', early: '早 {{count}} 分钟', onTime: '准点',
+  nextBus: '下一班：{{route}}，开往{{headsign}}，{{when}}', nextToday: '今天 {{time}}', nextTomorrow: '明天 {{time}}', nextLater: '{{date}} {{time}}',
+  noneAhead: '本站暂无计划班次',
   platform: '{{code}} 号站台', wheelchair: '无障碍车辆', wheelchairNo: '非无障碍车辆', stopWheelchair: '可无障碍上车', stopWheelchairNo: '本站无无障碍上车设施', away: '还有 {{count}} 站', atStop: '在本站候发', atStopNow: '正在上下客', here: '已到站', waitingAtStart: '首站候发', awayKm: '{{km}} 公里', awayMetres: '{{metres}} 米',
   alerts: {
     title: '服务通告', more: '详情',
@@ -77,6 +79,8 @@ export type TransitMessages = typeof transitZh;
 
 export const transitEn: WithSingulars<TransitMessages> = {
   title: 'Digital bus', line: 'Route {{name}}', lineLabel: 'Route',
+  nextBus: 'Next bus: {{route}} to {{headsign}}, {{when}}', nextToday: 'today at {{time}}', nextTomorrow: 'tomorrow at {{time}}', nextLater: '{{date}} at {{time}}',
+  noneAhead: 'No bus is timetabled at this stop',
   streamLive: 'Live', streamConnecting: 'Connecting', streamDown: 'Live updates interrupted, reconnecting…',
   live: 'Live', scheduled: 'Scheduled', liveLong: 'Live prediction (vehicle position)', scheduledLong: 'From the timetable',
   due: 'Due', minutes: '{{count}} min', minuteUnit: 'min',

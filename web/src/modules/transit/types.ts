@@ -1,7 +1,7 @@
 // What the transit API answers (see server/src/modules/transit: routes.ts, network-routes.ts).
 import type { RouteSummary } from '@citypulse/contracts';
 
-export type { Arrival, ServiceAlert, TranslatedText, DiagramDirection, DiagramVehicle, GapStatus, PredictionAccuracy, RouteDiagram, RouteSummary, StopArrivals, TransitNetworks } from '@citypulse/contracts';
+export type { Arrival, NextBus, ServiceAlert, TranslatedText, DiagramDirection, DiagramVehicle, GapStatus, PredictionAccuracy, RouteDiagram, RouteSummary, StopArrivals, TransitNetworks } from '@citypulse/contracts';
 
 /**
  * A stop found by name, or near a place (then `distance`, metres); `towards`: where the buses leaving it
