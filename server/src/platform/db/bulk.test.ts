@@ -83,6 +83,16 @@ describe.each(implementations)('bulkInsert on %s', (_, open) => {
     expect(await db.query(`select id, label from ${table} order by id`)).toEqual([{ id: 5, label: 'row 5' }, { id: 7, label: 'after' }, { id: 8, label: 'after' }]);
   });
 
+  it('reports a statement refused early once, while the rows after it are still being sent, and writes none', async () => {
+    const table = await freshTable(db);
+    await db.bulkInsert(table, columns([5]));
+    // Id 5 again in the first statement: the database refuses it while the next statements are encoded and sent.
+    const ids = [5, ...range(2_000_000, 2_060_000)];
+    await expect(db.bulkInsert(table, columns(ids))).rejects.toThrow(/duplicate key/);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a refusal nobody awaited would surface by now
+    expect(await db.query(`select id from ${table}`)).toEqual([{ id: 5 }]);
+  });
+
   it('refuses a table or column name that is not plain, and columns of different lengths, before writing', async () => {
     const table = await freshTable(db);
     await expect(db.bulkInsert(`${table}; drop table ${table}`, columns([1]))).rejects.toThrow(/not a plain table name/);
