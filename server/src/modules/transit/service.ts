@@ -23,7 +23,6 @@ import { stopArrivals, type ArrivalOptions } from './arrivals.js';
 
 export interface TransitContext { db: Db; logger: Logger; clock: Clock }
 
-
 /** What became of a pushed FeedMessage's positions and TripUpdates. */
 export interface IngestReport {
   positions: number; accepted: number; stale: number; invalid: number; unmatched: number; tripUpdates: number;

@@ -7,6 +7,7 @@ import { TransitError, TransitErrorCode } from '../errors.js';
 import { parseStopStatus, type VehiclePing } from '../tracking/positions.js';
 import { parseGtfsTime } from '../gtfs/time.js';
 import { FeedJson, splitFeedJson, type EntityTexts } from './feed-json.js';
+import { runInSlices, runToEnd } from '../../../platform/slices.js';
 
 export const { FeedMessage, FeedHeader, FeedEntity } = GtfsRealtimeBindings.transit_realtime;
 
@@ -79,11 +80,7 @@ function camelKeys(value: unknown, at: string, depth = 0): unknown {
  * is none is a 400 naming why.
  */
 export function decodeFeedMessage(body: Buffer | FeedJson | unknown): FeedMessageObject {
-  const steps = decoding(body);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return runToEnd(decoding(body));
 }
 
 /**
@@ -91,13 +88,8 @@ export function decodeFeedMessage(body: Buffer | FeedJson | unknown): FeedMessag
  * answered meanwhile: a whole city's fleet in one JSON message (20,000 vehicles) takes about 0.3 s to
  * decode and check. The message is taken or refused whole all the same, once every entity has been read.
  */
-export async function decodeFeedMessageInSlices(body: Buffer | FeedJson | unknown, pause: () => Promise<void> | undefined): Promise<FeedMessageObject> {
-  const steps = decoding(body);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    await pause();
-  }
+export function decodeFeedMessageInSlices(body: Buffer | FeedJson | unknown, pause: () => Promise<void> | undefined): Promise<FeedMessageObject> {
+  return runInSlices(decoding(body), pause);
 }
 
 const AS_OBJECT = { longs: Number, enums: String, defaults: false };
