@@ -221,6 +221,8 @@ export interface ServicePeriod {
   /** Days from today to `from`, and to `until`. */
   startsIn: number;
   daysLeft: number;
+  /** What an operator must hear of it today: past its last day, not begun, its last day, ending within a week; null when none. */
+  warning: 'ended' | 'not-yet' | 'last-day' | 'ending' | null;
 }
 
 /** A feed as `GET /api/v1/transit/feeds` lists it. */

@@ -63,7 +63,7 @@ describe('GTFS feeds over the API', () => {
     const created = await upload('ended', zipFiles(ended), duty);
     onTestFinished(async () => { await server.request('DELETE', '/api/v1/transit/feeds/ended', { token: duty }); }); // the tests below expect one feed
     expect(created.status).toBe(201);
-    const period = { from: '2016-01-04', until: '2016-01-29', startsIn: Date.UTC(2016, 0, 4) / 86_400_000 - today, daysLeft: Date.UTC(2016, 0, 29) / 86_400_000 - today };
+    const period = { from: '2016-01-04', until: '2016-01-29', startsIn: Date.UTC(2016, 0, 4) / 86_400_000 - today, daysLeft: Date.UTC(2016, 0, 29) / 86_400_000 - today, warning: 'ended' };
     expect(created.body.service).toEqual(period);
     expect(period.daysLeft).toBeLessThan(0);
     const listed = await server.request('GET', '/api/v1/transit/feeds', { token: duty });

@@ -158,20 +158,22 @@ function AccuracySummary({ accuracy }: { accuracy: PredictionAccuracy }) {
 
 /**
  * A feed not in force today (past its last service day, not yet begun, or with no service day at all): no
- * bus runs by it, and the operator must read that before wondering why the figures below stay empty. A
- * week before its last day it warns, as GTFS validators do (feed_expiration_date7_days).
+ * bus runs by it, and the operator must read that before wondering why the figures below stay empty. Also
+ * its last week, as GTFS validators warn; which warning is the server's (`service.warning`).
  */
 function ServicePeriodNotice({ period }: { period: ServicePeriod | null }) {
   const { t } = useTranslation();
-  let text: string | null;
-  if (!period) text = t('transit.ops.serviceNone');
-  else if (period.daysLeft < 0) text = t('transit.ops.serviceEnded', { from: period.from, until: period.until, count: -period.daysLeft });
-  else if (period.startsIn > 0) text = t('transit.ops.serviceNotYet', { from: period.from, count: period.startsIn });
-  else if (period.daysLeft === 0) text = t('transit.ops.serviceLastDay', { until: period.until });
-  else if (period.daysLeft < 7) text = t('transit.ops.serviceEnding', { until: period.until, count: period.daysLeft });
-  else text = null;
-  if (!text) return null;
-  return <p className="service-period" data-testid="service-period">{text}</p>;
+  const text = (() => {
+    if (!period) return t('transit.ops.serviceNone');
+    switch (period.warning) {
+      case 'ended': return t('transit.ops.serviceEnded', { from: period.from, until: period.until, count: -period.daysLeft });
+      case 'not-yet': return t('transit.ops.serviceNotYet', { from: period.from, count: period.startsIn });
+      case 'last-day': return t('transit.ops.serviceLastDay', { until: period.until });
+      case 'ending': return t('transit.ops.serviceEnding', { until: period.until, count: period.daysLeft });
+      default: return null;
+    }
+  })();
+  return text && <p className="service-period" data-testid="service-period">{text}</p>;
 }
 
 /**

@@ -39,7 +39,8 @@ describe('the days a feed covers', () => {
 
   it('says where today stands, and a command warns of a feed ended, not begun, or ending within a week', () => {
     const services = [calendar('1111111', '20240101', '20240131')];
-    expect(servicePeriod(services, day('20240125'))).toEqual({ from: '2024-01-01', until: '2024-01-31', startsIn: -24, daysLeft: 6 });
+    expect(servicePeriod(services, day('20240125'))).toEqual({ from: '2024-01-01', until: '2024-01-31', startsIn: -24, daysLeft: 6, warning: 'ending' });
+    expect(servicePeriod(services, day('20240124'))?.warning).toBeNull();
     expect(servicePeriodText(servicePeriod(services, day('20240110')))).toBe('service: 2024-01-01 to 2024-01-31\n');
     expect(servicePeriodText(servicePeriod(services, day('20240125')))).toBe('service: 2024-01-01 to 2024-01-31; warning: ends in 6 days\n');
     expect(servicePeriodText(servicePeriod(services, day('20240131')))).toBe('service: 2024-01-01 to 2024-01-31; warning: today is its last day\n');

@@ -34,11 +34,16 @@ export function serviceDays(services: Iterable<Service>): { first: number; last:
 
 const isoDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
+/** A feed ending within this many days is warned of (the validators' feed_expiration_date7_days). */
+const ENDING_DAYS = 7;
+
 /** The feed's service period as the API gives it, against `today` (the feed's local day number). */
 export function servicePeriod(services: Iterable<Service>, today: number): ServicePeriod | null {
   const days = serviceDays(services);
   if (!days) return null;
-  return { from: isoDay(days.first), until: isoDay(days.last), startsIn: days.first - today, daysLeft: days.last - today };
+  const startsIn = days.first - today, daysLeft = days.last - today;
+  const warning = daysLeft < 0 ? 'ended' : startsIn > 0 ? 'not-yet' : daysLeft === 0 ? 'last-day' : daysLeft < ENDING_DAYS ? 'ending' : null;
+  return { from: isoDay(days.first), until: isoDay(days.last), startsIn, daysLeft, warning };
 }
 
 /** The period as a command prints it, with a warning when the feed is not in force today or ends within a week. */
@@ -46,9 +51,11 @@ export function servicePeriodText(period: ServicePeriod | null): string {
   if (!period) return 'service: none of the feed\'s services ever runs (calendar.txt, calendar_dates.txt): no bus runs by it\n';
   const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
   const line = `service: ${period.from} to ${period.until}`;
-  if (period.daysLeft < 0) return `${line}; warning: ended ${days(-period.daysLeft)} ago, no bus runs by it today\n`;
-  if (period.startsIn > 0) return `${line}; warning: starts in ${days(period.startsIn)}, no bus runs by it before\n`;
-  if (period.daysLeft === 0) return `${line}; warning: today is its last day\n`;
-  if (period.daysLeft < 7) return `${line}; warning: ends in ${days(period.daysLeft)}\n`;
-  return `${line}\n`;
+  switch (period.warning) {
+    case 'ended': return `${line}; warning: ended ${days(-period.daysLeft)} ago, no bus runs by it today\n`;
+    case 'not-yet': return `${line}; warning: starts in ${days(period.startsIn)}, no bus runs by it before\n`;
+    case 'last-day': return `${line}; warning: today is its last day\n`;
+    case 'ending': return `${line}; warning: ends in ${days(period.daysLeft)}\n`;
+    default: return `${line}\n`;
+  }
 }
