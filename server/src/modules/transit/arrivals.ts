@@ -3,7 +3,7 @@
 // of ours runs (and the runs it added), the timetable for the rest.
 import type { Arrival, NextBus, StopArrivals } from '@citypulse/contracts';
 import { serviceRuns, wheelchairBoardingAt, type Trip } from './gtfs/timetable.js';
-import { tripRuns } from './tracking/frequencies.js';
+import { isFrequencyBased, tripInstances, tripRuns } from './tracking/frequencies.js';
 import { isFresh, type FeedRuntime, type TrackedVehicle } from './feed-runtime.js';
 import { atFirstStop, reportedStandingAt } from './tracking/tracker.js';
 import { alertsFor, alertsInForce, scopeOf } from './realtime/alerts.js';
@@ -55,11 +55,24 @@ function nextBus(feed: FeedRuntime, stopIds: string[], now: number, after: numbe
   for (let day = today - 1; day <= today + NEXT_BUS_DAYS; day++) {
     const start = clock.serviceDayStart(day);
     if (best && start >= best.scheduledArrival) break; // every trip of this day and later comes after it
+    // A busy stop has a thousand calls and a few services: each service is asked once a day, and a day
+    // none runs (a feed past its last) is passed over whole.
+    const runs = new Map<string, boolean>();
+    let anyRuns = false;
+    for (const [id, service] of services) {
+      const running = serviceRuns(service, day);
+      runs.set(id, running);
+      anyRuns ||= running;
+    }
+    if (!anyRuns) continue;
     for (const stopId of stopIds) {
       for (const { trip, index } of tripsByStop.get(stopId) ?? []) {
-        if (endsAt(trip, index) || !serviceRuns(services.get(trip.serviceId), day)) continue;
-        for (const { offset } of tripRuns(trip, day)) {
-          const scheduled = start + trip.arrivals[index]! + offset;
+        if (endsAt(trip, index)) continue;
+        if (!runs.get(trip.serviceId)) continue;
+        // The trip's starts (each instance's, for one run to headways): its runs, without their keys.
+        const template = trip.departures[0]!;
+        for (const begins of isFrequencyBased(trip) ? tripInstances(trip) : [template]) {
+          const scheduled = start + trip.arrivals[index]! + begins - template;
           if (scheduled <= after || (best && scheduled >= best.scheduledArrival)) continue;
           best = { stopId, routeId: trip.routeId, tripId: trip.id, headsign: trip.headsign, scheduledArrival: scheduled };
         }
