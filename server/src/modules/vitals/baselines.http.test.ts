@@ -3,7 +3,7 @@
 // made before the rows existed, one JSON document, still read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { buildApp } from '../../app.js';
+import { buildApp, type App } from '../../app.js';
 import { startServer, type TestServer } from '../../../test/harness.js';
 
 let server: TestServer;
@@ -16,11 +16,19 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 /** The baselines an app holds, by series, in a fixed order. */
-const baselinesOf = (app: { vitals: { service: { engine: { exportBaselines(): { series: Array<{ indicator: string; org: string }> } } } } }) => {
+const baselinesOf = (app: App) => {
   const { series, ...layout } = app.vitals.service.engine.exportBaselines();
   return { layout, series: [...series].sort((a, b) => `${a.indicator} ${a.org}`.localeCompare(`${b.indicator} ${b.org}`)) };
 };
-const restart = () => buildApp(server.config, { db: server.db, backgroundJobs: false, logger: pino({ level: 'silent' }) });
+/** The baselines a second app on the same database starts with, as after a restart (it saves none: no background jobs). */
+async function baselinesAfterRestart() {
+  const restarted = await buildApp(server.config, { db: server.db, backgroundJobs: false, logger: pino({ level: 'silent' }) });
+  try {
+    return baselinesOf(restarted);
+  } finally {
+    await restarted.http.close();
+  }
+}
 
 describe('learnt baselines', () => {
   it('are saved a row per series, replaced whole by the next save, and read back after a restart', async () => {
@@ -41,12 +49,7 @@ describe('learnt baselines', () => {
     const doc = typeof layout!.data === 'string' ? JSON.parse(layout!.data) : layout!.data;
     expect(doc).toEqual({ ...saved.layout, series: [] });
 
-    const restarted = await restart();
-    try {
-      expect(baselinesOf(restarted)).toEqual(saved);
-    } finally {
-      await restarted.http.close();
-    }
+    expect(await baselinesAfterRestart()).toEqual(saved);
   });
 
   it('are not taught again at a restart what they learnt before the save, and learn what came after it', async () => {
@@ -56,22 +59,12 @@ describe('learnt baselines', () => {
     expect((await server.request('POST', '/api/v1/vitals/observations', { token, body: batch })).status).toBe(200);
     await server.app.vitals.service.saveBaselines();
     const saved = baselinesOf(server.app);
-    const first = await restart();
-    try {
-      expect(baselinesOf(first)).toEqual(saved);
-    } finally {
-      await first.http.close();
-    }
+    expect(await baselinesAfterRestart()).toEqual(saved);
     // One value after the save, and the process stops before the next: the restart learns it, once.
     expect((await server.request('POST', '/api/v1/vitals/observations', { token, body: [{ indicator: PM25, org: 'dongshan', ts: Date.now(), value: 45 }] })).status).toBe(200);
     const live = baselinesOf(server.app);
     expect(live).not.toEqual(saved);
-    const second = await restart();
-    try {
-      expect(baselinesOf(second)).toEqual(live);
-    } finally {
-      await second.http.close();
-    }
+    expect(await baselinesAfterRestart()).toEqual(live);
   });
 
   it('reads a save made before the rows: one document holding its series', async () => {
@@ -79,11 +72,6 @@ describe('learnt baselines', () => {
     expect(saved.series.length).toBeGreaterThan(0);
     await server.db.query('delete from vitals_baseline_series');
     await server.db.query('update vitals_baseline set data = $1, saved_at = $2 where id = 1', [JSON.stringify({ ...saved.layout, series: saved.series }), new Date()]);
-    const restarted = await restart();
-    try {
-      expect(baselinesOf(restarted)).toEqual(saved);
-    } finally {
-      await restarted.http.close();
-    }
+    expect(await baselinesAfterRestart()).toEqual(saved);
   });
 });

@@ -11,6 +11,7 @@ import type { AuthService, OrgUnit } from '../../platform/auth/service.js';
 import type { Category, IndicatorDefinition, IndicatorStatus } from './types.js';
 import type { SnapshotItem } from '@citypulse/contracts';
 import { loadCategories, loadIndicators, upsertCategories, upsertIndicators, type IndicatorRecord } from './catalogue-store.js';
+import { readBaselines, writeBaselines } from './baseline-store.js';
 import { applyRetention, foldRollups, insertObservations, latestValues, querySeries } from './observation-store.js';
 import { validateObservations } from './ingest.js';
 import { VitalsError, VitalsErrorCode } from './errors.js';
@@ -40,8 +41,6 @@ export type { SnapshotItem } from '@citypulse/contracts';
 
 /** A series is stale after this many reporting intervals without data. */
 const STALE_FACTOR = 3;
-/** Baseline rows a statement: about 3 MB of text, sent to the database thread in a few milliseconds. */
-const BASELINE_ROWS = 1_000;
 
 const STATUS_RANK: Record<IndicatorStatus, number> = { 'no-data': 0, normal: 1, stale: 2, warning: 3, critical: 4 };
 
@@ -275,7 +274,7 @@ export class VitalsService {
   /** Rebuilds the live state after a restart: latest values, learned baselines, alerts still firing. */
   async restore(): Promise<void> {
     await this.foldRollups(); // what a crash left unfolded
-    const saved = await this.savedBaselines();
+    const saved = await readBaselines(this.ctx.db);
     if (saved) this.engine.importBaselines(saved.baselines);
     // Twice the staleness window: a series that went quiet shows as stale again, not as no-data.
     const latest = await latestValues(this.ctx.db, 2 * STALE_FACTOR);
@@ -295,46 +294,16 @@ export class VitalsService {
     await this.alerts.reconcile(active, new Date(this.ctx.clock.now()));
   }
 
-  /**
-   * Writes the learnt baselines: the series are encoded in slices (requests are answered meanwhile),
-   * then replaced in one transaction, a thousand rows a statement, so that a crash mid-way leaves the
-   * previous save whole. The layout row is written first: two saves at once (the 5-minute one and the
-   * shutdown's) wait on its lock, and replace the rows one after the other.
-   */
+  /** Writes the learnt baselines, each series encoded in its turn in 10 ms slices: requests are answered meanwhile. */
   async saveBaselines(): Promise<void> {
-    const savedAt = this.ctx.clock.now(); // what arrived after this is not in the save (see restore)
+    const savedAt = this.ctx.clock.now(); // what arrives after this is not in the save (see restore)
     const pause = pauseEvery(SLICE_MS);
-    const indicators: string[] = [], orgs: string[] = [], refs: number[] = [], data: string[] = [];
-    for (const series of this.engine.exportedBaselineSeries()) {
-      indicators.push(series.indicator); orgs.push(series.org); refs.push(series.ref); data.push(series.data);
+    const series = [];
+    for (const one of this.engine.exportedBaselineSeries()) {
+      series.push(one);
       await pause();
     }
-    const layout = JSON.stringify({ ...this.engine.baselineLayout(), series: [] });
-    await this.ctx.db.transaction(async (tx) => {
-      await tx.query(
-        `insert into vitals_baseline (id, data, saved_at) values (1, $1, $2) on conflict (id) do update set data = excluded.data, saved_at = excluded.saved_at`,
-        [layout, new Date(savedAt)],
-      );
-      await tx.query('delete from vitals_baseline_series');
-      for (let from = 0; from < indicators.length; from += BASELINE_ROWS) {
-        const to = from + BASELINE_ROWS;
-        await tx.bulkInsert('vitals_baseline_series', [
-          { name: 'indicator', type: 'text', values: indicators.slice(from, to) }, { name: 'org', type: 'text', values: orgs.slice(from, to) },
-          { name: 'ref', type: 'float8', values: refs.slice(from, to) }, { name: 'data', type: 'text', values: data.slice(from, to) },
-        ]);
-      }
-    });
-  }
-
-  /** The saved baselines as one document for importBaselines (the layout, with its series rows), and when they were saved. */
-  private async savedBaselines(): Promise<{ baselines: unknown; savedAt: number } | null> {
-    const [saved] = await this.ctx.db.query<{ data: unknown; saved_at: Date | string }>(`select data, saved_at from vitals_baseline where id = 1`);
-    if (!saved) return null;
-    const layout = typeof saved.data === 'string' ? JSON.parse(saved.data) : saved.data;
-    const series = await this.ctx.db.query<{ indicator: string; org: string; ref: number; data: string }>('select indicator, org, ref, data from vitals_baseline_series');
-    // A document saved before the rows (migration 004) holds its series itself.
-    const baselines = series.length && typeof layout === 'object' && layout !== null ? { ...layout, series } : layout;
-    return { baselines, savedAt: new Date(saved.saved_at).getTime() };
+    await writeBaselines(this.ctx.db, this.engine.baselineLayout(), series, savedAt);
   }
 
   private folding: Promise<number> | null = null;
