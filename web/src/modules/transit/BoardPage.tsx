@@ -17,7 +17,7 @@ export function BoardPage() {
   const data = arrivals.data;
   // Without `?feed=` the server finds the stop's feed: the route names are that feed's.
   const { feed } = useFeed(data?.feed);
-  const { routeName } = useRouteNames(feed);
+  const { routeName, known: routesKnown } = useRouteNames(feed);
   const now = useNow();
   const clockText = useClockText(data?.stop.timeZone);
   const dateText = useDateText(data?.stop.timeZone);
@@ -61,7 +61,7 @@ export function BoardPage() {
         ) : data.arrivals.length === 0 ? (
           <div className="board-message">
             <p>{t('transit.board.noService')}</p>
-            <p className="board-hint" data-testid="next-bus">{nextBusText(data.next, now)}</p>
+            {routesKnown && <p className="board-hint" data-testid="next-bus">{nextBusText(data.next, now)}</p>}
           </div>
         ) : (
           <ol className="board-rows">

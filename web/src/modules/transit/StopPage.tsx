@@ -24,7 +24,8 @@ export function StopPage() {
   const now = useNow();
   const clockText = useClockText(data?.stop.timeZone);
   const nextBusText = useNextBusText(data?.stop.timeZone, routeName);
-  const nextBus = data && data.arrivals.length === 0 ? nextBusText(data.next, now) : '';
+  // Held back until the route names are in, as the announcement is: not "R1路" first, then "1路".
+  const nextBus = routes.known && data && data.arrivals.length === 0 ? nextBusText(data.next, now) : '';
   const announcement = useAnnouncement(routes.known ? data?.arrivals : undefined, now, routeName, clockText, data?.stop.id, nextBus);
 
   useEffect(() => {
@@ -54,7 +55,7 @@ export function StopPage() {
             {data.arrivals.length === 0 ? (
               <div className="go-empty">
                 <p>{t('transit.stop.none')}</p>
-                <p className="next-bus" data-testid="next-bus">{nextBus}</p>
+                {nextBus && <p className="next-bus" data-testid="next-bus">{nextBus}</p>}
               </div>
             ) : (
               <ol className="arrival-list" aria-label={t('transit.stop.caption')}>
