@@ -20,15 +20,21 @@ const baselinesOf = (app: App) => {
   const { series, ...layout } = app.vitals.service.engine.exportBaselines();
   return { layout, series: [...series].sort((a, b) => `${a.indicator} ${a.org}`.localeCompare(`${b.indicator} ${b.org}`)) };
 };
-/** The baselines a second app on the same database starts with, as after a restart (it saves none: no background jobs). */
-async function baselinesAfterRestart() {
-  const restarted = await buildApp(server.config, { db: server.db, backgroundJobs: false, logger: pino({ level: 'silent' }) });
+/**
+ * The baselines a second app on the same database starts with, as after a restart (it saves none: no
+ * background jobs), and what it logged of them.
+ */
+async function restart(config: Partial<typeof server.config> = {}) {
+  const logged: { level: number; msg: string; [key: string]: unknown }[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+  const restarted = await buildApp({ ...server.config, ...config }, { db: server.db, backgroundJobs: false, logger });
   try {
-    return baselinesOf(restarted);
+    return { baselines: baselinesOf(restarted), logged };
   } finally {
     await restarted.http.close();
   }
 }
+const baselinesAfterRestart = async () => (await restart()).baselines;
 
 describe('learnt baselines', () => {
   it('are saved a row per series, replaced whole by the next save, and read back after a restart', async () => {
@@ -73,5 +79,38 @@ describe('learnt baselines', () => {
     await server.db.query('delete from vitals_baseline_series');
     await server.db.query('update vitals_baseline set data = $1, saved_at = $2 where id = 1', [JSON.stringify({ ...saved.layout, series: saved.series }), new Date()]);
     expect(await baselinesAfterRestart()).toEqual(saved);
+  });
+
+  it('follow the city into a new time zone, each hour keeping what it learnt', async () => {
+    const saved = baselinesOf(server.app);
+    expect(saved.layout.timeZone).toBe('Asia/Shanghai');
+    // UTC is eight hours behind Shanghai the whole year.
+    const { baselines, logged } = await restart({ timezone: 'UTC' });
+    expect(logged.find((l) => l.msg === 'learnt baselines moved to the new time zone')).toMatchObject({ level: 40, hoursMoved: -8 });
+    expect(baselines.layout.timeZone).toBe('UTC');
+    expect(baselines.series.map((s) => [s.indicator, s.org])).toEqual(saved.series.map((s) => [s.indicator, s.org]));
+    // Shanghai's 08:00 on a Monday (hour of week 8) is 00:00 UTC (hour 0); its hours of day likewise.
+    const cells = (data: string) => new Float32Array(new Uint8Array(Buffer.from(data, 'base64')).buffer);
+    const before = cells(saved.series[0]!.data);
+    const after = cells(baselines.series[0]!.data);
+    const bucket = (buf: Float32Array, i: number) => [...buf.subarray(i * 3, i * 3 + 3)];
+    for (const h of [0, 8, 100, 167]) expect(bucket(after, (h - 8 + 168) % 168)).toEqual(bucket(before, h));
+    for (const h of [0, 8, 23]) expect(bucket(after, 168 + ((h - 8 + 24) % 24))).toEqual(bucket(before, 168 + h));
+    expect(bucket(after, 192)).toEqual(bucket(before, 192));
+  });
+
+  it('that cannot be used do not stop the start: the city learns afresh', async () => {
+    const [before] = await server.db.query<{ data: unknown }>('select data from vitals_baseline where id = 1');
+    try {
+      await server.db.query(`update vitals_baseline set data = '{"format":"something-else","version":7}' where id = 1`);
+      const { baselines, logged } = await restart();
+      expect(logged.find((l) => l.msg === 'saved baselines not used: learning afresh')).toMatchObject({ level: 40 });
+      expect(baselines.layout.timeZone).toBe('Asia/Shanghai');
+      // The server is up and answering.
+      const res = await server.request('GET', '/api/v1/vitals/health', { token });
+      expect(res.status).toBe(200);
+    } finally {
+      await server.db.query('update vitals_baseline set data = $1 where id = 1', [typeof before!.data === 'string' ? before!.data : JSON.stringify(before!.data)]);
+    }
   });
 });

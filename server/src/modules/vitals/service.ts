@@ -274,8 +274,7 @@ export class VitalsService {
   /** Rebuilds the live state after a restart: latest values, learned baselines, alerts still firing. */
   async restore(): Promise<void> {
     await this.foldRollups(); // what a crash left unfolded
-    const saved = await readBaselines(this.ctx.db);
-    if (saved) this.engine.importBaselines(saved.baselines);
+    const saved = await this.importSavedBaselines();
     // Twice the staleness window: a series that went quiet shows as stale again, not as no-data.
     const latest = await latestValues(this.ctx.db, 2 * STALE_FACTOR);
     for (const row of latest) {
@@ -292,6 +291,28 @@ export class VitalsService {
     const active = new Set(transitions.filter((t) => t.kind !== 'resolved').map((t) => t.key));
     await this.alerts.apply(transitions);
     await this.alerts.reconcile(active, new Date(this.ctx.clock.now()));
+  }
+
+  /**
+   * The saved baselines, loaded into the engine; null when there are none or they cannot be used (a
+   * save of another format, a time zone this runtime does not know): the city then starts learning
+   * afresh, and the next save replaces them. A start that refused would leave the city with no vital
+   * signs at all for the sake of a learnt normal that comes back in days.
+   */
+  private async importSavedBaselines(): Promise<{ savedAt: number } | null> {
+    const saved = await readBaselines(this.ctx.db);
+    if (!saved) return null;
+    try {
+      const { imported, skipped, hoursMoved } = this.engine.importBaselines(saved.baselines, this.ctx.clock.now());
+      if (hoursMoved !== 0) {
+        this.ctx.logger.warn({ hoursMoved, timeZone: this.ctx.config.timezone }, 'learnt baselines moved to the new time zone');
+      }
+      this.ctx.logger.info({ imported, skipped }, 'learnt baselines read');
+      return saved;
+    } catch (err) {
+      this.ctx.logger.warn({ err: (err as Error).message }, 'saved baselines not used: learning afresh');
+      return null;
+    }
   }
 
   /** Writes the learnt baselines, each series encoded in its turn in 10 ms slices: requests are answered meanwhile. */

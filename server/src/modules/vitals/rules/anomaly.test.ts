@@ -150,7 +150,7 @@ describe('baseline export and import', () => {
     const json = JSON.stringify(a.exportBaselines());
 
     const b = new RuleEngine([def]);
-    expect(b.importBaselines(JSON.parse(json))).toEqual({ imported: 1, skipped: 0 });
+    expect(b.importBaselines(JSON.parse(json))).toEqual({ imported: 1, skipped: 0, hoursMoved: 0 });
     expect(JSON.stringify(b.exportBaselines())).toBe(json);
 
     const h = 4 * WEEK_HOURS;
@@ -174,14 +174,34 @@ describe('baseline export and import', () => {
     expect(() => b.importBaselines(null)).toThrow(TypeError);
     expect(() => b.importBaselines({ ...doc, version: 99 })).toThrow(TypeError);
     expect(() => b.importBaselines({ ...doc, buckets: 24 })).toThrow(TypeError);
-    const ny = new RuleEngine([def], { anomaly: { timeZone: 'America/New_York' } });
-    expect(() => ny.importBaselines(doc)).toThrow(RangeError);
+    expect(() => b.importBaselines({ ...doc, timeZone: 'Mars/Olympus_Mons' })).toThrow(RangeError);
     const good = doc.series[0]!;
     const result = b.importBaselines({
       ...doc,
       series: [good, { ...good, indicator: 'NO.SUCH' }, { ...good, data: 'AAAA' }, { ...good, ref: 'x' }, 42],
     });
-    expect(result).toEqual({ imported: 1, skipped: 4 });
+    expect(result).toEqual({ imported: 1, skipped: 4, hoursMoved: 0 });
+  });
+
+  it('follows the city into another time zone: each hour keeps what it learnt', () => {
+    const noise = gaussian(5);
+    const shanghai = new RuleEngine([def]);
+    train(shanghai, 4 * WEEK_HOURS, noise);
+    const doc = shanghai.exportBaselines();
+    const h = 4 * WEEK_HOURS;
+    const at = T0 + h * HOUR; // January: New York UTC-5, Shanghai UTC+8
+
+    const ny = new RuleEngine([def], { anomaly: { timeZone: 'America/New_York' } });
+    expect(ny.importBaselines(doc, at)).toEqual({ imported: 1, skipped: 0, hoursMoved: -13 });
+    // A normal day raises nothing, and a spike is caught at once, as in the zone it was learnt in.
+    expect(train(ny, 24, noise, h)).toEqual([]);
+    ny.observe(LOAD, CITY, T0 + (h + 24) * HOUR, normalValue(h + 24, noise) + 10 * NOISE);
+    expect(ny.drainTransitions().map((t) => `${t.rule}:${t.kind}`)).toEqual(['anomaly:firing']);
+
+    // Taken as if learnt in New York, the hours are 13 out and the same normal day looks abnormal.
+    const unmoved = new RuleEngine([def], { anomaly: { timeZone: 'America/New_York' } });
+    unmoved.importBaselines({ ...doc, timeZone: 'America/New_York' }, at);
+    expect(train(unmoved, 24, noise, h).map((t) => t.rule)).toContain('anomaly');
   });
 
   it('resetBaseline forgets the learnt normal', () => {

@@ -161,3 +161,19 @@ export function decodeBaseline(text: string): Float32Array | null {
   }
   return buf;
 }
+
+/**
+ * The baseline moved to a clock `hours` ahead (local = old local + hours): what the hour-of-week
+ * bucket h learnt belongs to bucket h + hours, and likewise for the hours of the day; the all-hours
+ * bucket stays. A city whose time-zone setting changes keeps its learnt rhythm this way: the morning
+ * peak learnt at "00:00" under UTC is the one at 08:00 in Asia/Shanghai.
+ */
+export function shiftBaselineHours(buf: Float32Array, hours: number): Float32Array {
+  const out = newBaseline();
+  const move = (from: number, to: number) => out.set(buf.subarray(from * STRIDE, (from + 1) * STRIDE), to * STRIDE);
+  const mod = (n: number, m: number) => ((n % m) + m) % m;
+  for (let h = 0; h < WEEK_BUCKETS; h++) move(h, mod(h + hours, WEEK_BUCKETS));
+  for (let h = 0; h < DAY_BUCKETS; h++) move(WEEK_BUCKETS + h, WEEK_BUCKETS + mod(h + hours, DAY_BUCKETS));
+  move(ALL_BUCKET, ALL_BUCKET);
+  return out;
+}

@@ -25,6 +25,7 @@ import {
   expectedValue,
   newBaseline,
   scoreAndLearn,
+  shiftBaselineHours,
   type BaselineParams,
 } from './baseline.js';
 import { DeadlineHeap, type HeapNode } from './heap.js';
@@ -689,20 +690,30 @@ export class RuleEngine {
 
   /**
    * Loads baselines produced by exportBaselines, replacing those of the same series.
-   * Throws if the document is not a baseline export of this layout and time zone (a
-   * different zone would shift every hour-of-week bucket). Entries for unknown
-   * indicators, indicators without the anomaly rule, or with corrupt data are skipped.
+   * Throws if the document is not a baseline export of this layout, or names an unknown time zone.
+   * Learnt in another zone (the city's setting changed), every series is moved by the hours between
+   * the two zones' offsets at `at`, so the hours keep what they learnt (`hoursMoved`; with summer
+   * time in either zone this is right for the season of `at`, an hour off in the other). Entries for
+   * unknown indicators, indicators without the anomaly rule, or with corrupt data are skipped.
    * A series known only from the import is listed as `no-data` until it reports.
    */
-  importBaselines(data: unknown): { imported: number; skipped: number } {
+  importBaselines(data: unknown, at = Date.now()): { imported: number; skipped: number; hoursMoved: number } {
     if (typeof data !== 'object' || data === null) throw new TypeError('baselines: expected an object');
     const d = data as Partial<Record<keyof ExportedBaselines, unknown>>;
     if (d.format !== BASELINE_FORMAT || d.version !== BASELINE_VERSION) {
       throw new TypeError(`baselines: expected ${BASELINE_FORMAT} version ${BASELINE_VERSION}`);
     }
     if (d.buckets !== BUCKETS || d.stride !== STRIDE) throw new TypeError('baselines: bucket layout differs');
+    if (typeof d.timeZone !== 'string') throw new TypeError('baselines: timeZone must be a string');
+    let hoursMoved = 0;
     if (d.timeZone !== this.clock.timeZone) {
-      throw new RangeError(`baselines: learnt in time zone ${String(d.timeZone)}, engine uses ${this.clock.timeZone}`);
+      let learntIn: HourOfWeekClock;
+      try {
+        learntIn = new HourOfWeekClock(d.timeZone);
+      } catch {
+        throw new RangeError(`baselines: learnt in time zone ${d.timeZone}, which is not known here`);
+      }
+      hoursMoved = Math.round((this.clock.offsetMs(at) - learntIn.offsetMs(at)) / 3_600_000);
     }
     if (!Array.isArray(d.series)) throw new TypeError('baselines: series must be an array');
     let imported = 0;
@@ -718,11 +729,11 @@ export class RuleEngine {
         continue;
       }
       const s = entry.series.get(org) ?? this.createSeries(entry, org);
-      s.baseline = buf;
+      s.baseline = hoursMoved === 0 ? buf : shiftBaselineHours(buf, hoursMoved);
       s.ref = ref;
       imported++;
     }
-    return { imported, skipped };
+    return { imported, skipped, hoursMoved };
   }
 
   /** Samples in the all-hours bucket of a series, for diagnostics; 0 without a baseline. */
