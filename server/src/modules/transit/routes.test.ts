@@ -300,6 +300,23 @@ describe('realtime in, predictions out', () => {
     stream.close();
     expect((await server.request('DELETE', '/api/v1/transit/feeds/terminal', { token: duty })).status).toBeLessThan(300);
   });
+
+  it('ends a stop\'s stream, telling the page to reload, when its feed goes while an update is due', async () => {
+    const duty = await server.login('duty');
+    expect((await upload('going', zipFiles(lineFeed()), duty)).status).toBe(201);
+    clock.set(at('08:06:30') * 1000);
+    const stream = await openEventStream(`${server.url}/api/v1/transit/stops/D/stream?feed=going`);
+    expect((await stream.next()).event).toBe('arrivals');
+    // A bus reports (the stream's update is due within the second), and the feed is deleted before it is sent.
+    await server.request('POST', '/api/v1/transit/realtime?feed=going', { token: duty, body: { header: { gtfsRealtimeVersion: '2.0', timestamp: at('08:06:30') }, entity: [position('V7', 'T1', at('08:06:30'), 1200)] } });
+    expect((await server.request('DELETE', '/api/v1/transit/feeds/going', { token: duty })).status).toBe(204);
+    let event = await stream.next();
+    while (event.event === 'arrivals') event = await stream.next(); // sent before the delete landed
+    expect(event).toMatchObject({ event: 'reset', data: { reason: 'unknown feed "going"' } });
+    await expect(stream.next()).rejects.toThrow('the stream ended');
+    // The process is still up, and a page reloading finds the feed gone.
+    expect((await server.request('GET', '/api/v1/transit/stops/D/arrivals?feed=going')).status).toBe(404);
+  });
 });
 
 describe('arrivals of a frequency-based trip', () => {

@@ -115,7 +115,22 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
       pending = setTimeout(() => {
         pending = null;
         lastSent = Date.now();
-        send(arrivals());
+        let next: ReturnType<typeof arrivals>;
+        try {
+          next = arrivals();
+        } catch (error) {
+          // The stop or its feed is gone (the feed re-imported without it, or deleted) while an update was
+          // due: the page is told to reload, which finds the stop gone, and the stream ends. A throw here,
+          // in a timer, would take the whole process down.
+          if (error instanceof ProblemError && error.status === 404) {
+            response.end(`event: reset\ndata: ${JSON.stringify({ reason: error.message })}\n\n`);
+            close();
+          } else {
+            request.log.error({ err: error, stopId }, 'stop stream update failed');
+          }
+          return;
+        }
+        send(next);
       }, Math.max(0, THROTTLE_MS - (Date.now() - lastSent)));
     };
     const notify = () => {
