@@ -1,5 +1,6 @@
 // Polling realtime URLs against a real HTTP server on 127.0.0.1 serving good, failing and garbage feeds.
 import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
@@ -45,6 +46,21 @@ const feedServer = http.createServer((request, response) => {
   } else if (path === '/bad.json') {
     response.setHeader('content-type', 'application/json');
     response.end('{"header": ');
+  } else if (path === '/endless') {
+    // Chunked, so no length is declared, and it never ends: the poller must stop reading by itself.
+    response.setHeader('content-type', 'application/x-protobuf');
+    const chunk = Buffer.alloc(64 * 1024, 0x0a);
+    const pump = () => {
+      while (!response.destroyed && response.write(chunk));
+      if (!response.destroyed) response.once('drain', pump);
+    };
+    pump();
+  } else if (path === '/bomb') {
+    // 8 MB of zeros gzipped to about 8 KB: the declared length is the compressed one.
+    const packed = gzipSync(Buffer.alloc(8 << 20));
+    response.setHeader('content-encoding', 'gzip');
+    response.setHeader('content-length', packed.length);
+    response.end(packed);
   } else if (path === '/slow') {
     setTimeout(() => response.end(), 2000).unref(); // answers after the poller gave up
   } else {
@@ -194,6 +210,15 @@ describe('realtime URLs registered over the API', () => {
     poller.add({ id: 'blocked', feedId: 'line', url: 'http://127.0.0.1:6000/', intervalSeconds: 10, origin: 'config' });
     expect(await poller.pollOnce('closed')).toEqual({ ok: false, error: expect.stringMatching(/^fetch failed: (bad port|ECONNREFUSED)$/) });
     expect(await poller.pollOnce('blocked')).toEqual({ ok: false, error: 'fetch failed: bad port' });
+  });
+
+  it('stops reading a body past the limit, however long it says it is', async () => {
+    const poller = new RealtimePoller({ clock, logger: pino({ level: 'silent' }), timeoutMs: 10_000, maxBytes: 1 << 20 }, async (feedId, body) => ({ ...(await server.app.transit.service.ingestRealtime(feedId, body)) }));
+    poller.add({ id: 'endless', feedId: 'line', url: `${base}/endless`, intervalSeconds: 10, origin: 'config' });
+    poller.add({ id: 'bomb', feedId: 'line', url: `${base}/bomb`, intervalSeconds: 10, origin: 'config' });
+    // Given up on at the limit: not read until the timeout, nor inflated whole first.
+    expect(await poller.pollOnce('endless')).toEqual({ ok: false, error: 'body of more than 1048576 bytes is over the limit' });
+    expect(await poller.pollOnce('bomb')).toEqual({ ok: false, error: 'body of more than 1048576 bytes is over the limit' });
   });
 
   it('takes the operator\'s TripUpdates from a polled feed', async () => {

@@ -154,8 +154,7 @@ export class RealtimePoller {
       await response.body?.cancel().catch(() => undefined);
       throw new PollFailure(`body of ${declared} bytes is over the limit of ${this.ctx.maxBytes}`);
     }
-    const bytes = Buffer.from(await response.arrayBuffer());
-    if (bytes.length > this.ctx.maxBytes) throw new PollFailure(`body of ${bytes.length} bytes is over the limit of ${this.ctx.maxBytes}`);
+    const bytes = await readAtMost(response, this.ctx.maxBytes);
     if (bytes.length === 0) throw new PollFailure('empty body');
     const type = response.headers.get('content-type') ?? '';
     // JSON is read by the decoder a piece at a time (feed-json.ts), as a pushed body is. A server that says
@@ -168,6 +167,29 @@ export class RealtimePoller {
 }
 
 class PollFailure extends Error {}
+
+/**
+ * The body, read a chunk at a time and given up on as soon as it passes `limit`. The declared length
+ * does not bound it: a chunked body declares none, and a gzipped one declares its compressed size (a
+ * megabyte can inflate to a gigabyte), while fetch hands over the inflated bytes.
+ */
+async function readAtMost(response: Response, limit: number): Promise<Buffer> {
+  if (!response.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new PollFailure(`body of more than ${limit} bytes is over the limit`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, length);
+}
 
 function describe(error: unknown): string {
   if (error instanceof PollFailure) return error.message;
