@@ -13,6 +13,7 @@ import { AuthService } from './platform/auth/service.js';
 import { authRoutes } from './platform/auth/routes.js';
 import { registerAuthHook } from './platform/http/auth-hook.js';
 import { clientErrorAsProblem, frameworkErrorAsProblem, registerProblemHandling } from './platform/http/problems.js';
+import { registerUnfitValueCheck } from './platform/http/unfit-values.js';
 import { createMetrics, registerHttpMetrics } from './platform/http/metrics.js';
 import { registerVitals, type VitalsModule } from './modules/vitals/index.js';
 import { registerCases, type CasesModule } from './modules/cases/index.js';
@@ -60,6 +61,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     frameworkErrors: frameworkErrorAsProblem,
   }) as unknown as FastifyInstance; // pino's Logger is a FastifyBaseLogger; the generic does not see it
   registerProblemHandling(http);
+  registerUnfitValueCheck(http);
   await http.register(swagger, {
     openapi: {
       info: { title: 'CityPulse API', version: '0.1.0', description: "The city's vital signs, operations and services." },

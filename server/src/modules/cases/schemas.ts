@@ -1,11 +1,12 @@
 // Request schemas of the cases API: one schema validates a request and documents it.
 import { Type } from 'typebox';
+import { RowId } from '../../platform/http/row-id.js';
 import { ACTIONS, CASE_STATES } from './workflow.js';
 import { PRIORITIES, SOURCES } from './types.js';
 
 const literals = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const IdParams = Type.Object({ id: RowId() });
 
 export const NewCaseBody = Type.Object({
   title: Type.String({ minLength: 1, maxLength: 300 }),
@@ -46,7 +47,7 @@ export const TransitionBody = Type.Object({
 
 export const BulkBody = Type.Object({
   ...transitionFields,
-  items: Type.Array(Type.Object({ id: Type.Integer({ minimum: 1 }), version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 500 }),
+  items: Type.Array(Type.Object({ id: RowId(), version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 500 }),
 }, { additionalProperties: false });
 
 export const ListQuery = Type.Object({

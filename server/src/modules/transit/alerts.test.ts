@@ -213,6 +213,30 @@ describe('service alerts', () => {
     expect((await server.request('GET', '/api/v1/transit/stops/A/arrivals?feed=alerts')).body.alerts[0]).toMatchObject({ cause: 'WEATHER', effect: 'SIGNIFICANT_DELAYS' });
   });
 
+  it('with text the database cannot hold refuse the whole message, naming the field: nothing of it is taken', async () => {
+    const statsBefore = (await server.request('GET', '/api/v1/transit/realtime/stats?feed=alerts', { token: duty })).body;
+    const vehicle = { id: 'bus', vehicle: { vehicle: { id: 'V-NUL' }, trip: { trip_id: 'T1' }, position: { latitude: 0, longitude: 0.001 }, timestamp: clock.now() / 1000 } };
+    for (const [raw, name, reason] of [
+      [`{"header":{"gtfs_realtime_version":"2.0","timestamp":${clock.now() / 1000}},"entity":[${JSON.stringify(vehicle)},{"id":"a","alert":{"informed_entity":[{"stop_id":"A"}],"header_text":{"translation":[{"text":"closed \\u0000"}]}}}]}`,
+        '/entity/1/alert/headerText/translation/0/text', 'text cannot hold a NUL character'],
+      [`{"header":{"gtfs_realtime_version":"2.0","timestamp":${clock.now() / 1000}},"entity":[${JSON.stringify(vehicle)},{"id":"\\ud800","alert":{"informed_entity":[{"stop_id":"A"}],"header_text":{"translation":[{"text":"x"}]}}}]}`,
+        '/entity/1/id', 'not Unicode text (half of a surrogate pair)'],
+    ]) {
+      const response = await server.request('POST', '/api/v1/transit/realtime?feed=alerts', { token: duty, raw: raw!, headers: { 'content-type': 'application/json' } });
+      expect(response.status, raw).toBe(400);
+      expect(response.body['invalid-params']).toEqual([{ name, reason }]);
+    }
+    // The same in protobuf, whose strings can carry a NUL as well.
+    const bytes = FeedMessage.encode(FeedMessage.fromObject({ header: { gtfsRealtimeVersion: '2.0', timestamp: clock.now() / 1000 }, entity: [{ id: 'a', alert: { informedEntity: [{ stopId: 'A\u0000' }], headerText: { translation: [{ text: 'x' }] } } }] })).finish();
+    const protobuf = await fetch(`${server.url}/api/v1/transit/realtime?feed=alerts`, { method: 'POST', body: new Blob([new Uint8Array(bytes)]), headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${duty}` } });
+    expect(protobuf.status).toBe(400);
+    expect((await protobuf.json())['invalid-params']).toEqual([{ name: '/entity/0/alert/informedEntity/0/stopId', reason: 'text cannot hold a NUL character' }]);
+    // Not one position taken, and the refusals counted as bad messages.
+    const statsAfter = (await server.request('GET', '/api/v1/transit/realtime/stats?feed=alerts', { token: duty })).body;
+    expect(statsAfter.positions).toEqual(statsBefore.positions);
+    expect(statsAfter.badMessages).toBe(statsBefore.badMessages + 3);
+  });
+
   it('are kept over a restart and a re-import, a DIFFERENTIAL source\'s too, and forgotten with the feed', async () => {
     const start = clock.now() / 1000;
     expect((await uploadFeed(server.url, duty, 'kept', zipFiles(twoRoutes()))).status).toBe(201);

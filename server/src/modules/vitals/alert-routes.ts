@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { RowId } from '../../platform/http/row-id.js';
 import { principalOf } from '../../platform/http/auth-hook.js';
 import type { VitalsService } from './service.js';
 import { alertGroups, alertHistory, listAlerts } from './alert-store.js';
@@ -41,7 +42,7 @@ export function registerAlertRoutes(app: FastifyInstance, vitals: VitalsService,
 
   app.get('/api/v1/vitals/alerts/:id', {
     config: { permission: 'vitals:read' },
-    schema: { tags: ['alerts'], summary: 'One alert with its history', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) },
+    schema: { tags: ['alerts'], summary: 'One alert with its history', params: Type.Object({ id: RowId() }) },
   }, async (request) => {
     const { id } = request.params as { id: number };
     const alert = await vitals.alerts.get(id, principalOf(request).orgPath);
@@ -53,7 +54,7 @@ export function registerAlertRoutes(app: FastifyInstance, vitals: VitalsService,
     schema: {
       tags: ['alerts'],
       summary: 'Acknowledge an alert (idempotent: the first acknowledgement is kept)',
-      params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+      params: Type.Object({ id: RowId() }),
       body: Type.Optional(Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false })),
     },
   }, async (request) => {
@@ -68,7 +69,7 @@ export function registerAlertRoutes(app: FastifyInstance, vitals: VitalsService,
     schema: {
       tags: ['alerts'],
       summary: 'Silence an alert for a period (it stays recorded; notifications stop; a re-fire within the period stays silenced)',
-      params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+      params: Type.Object({ id: RowId() }),
       body: Type.Object({
         minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 24 * 60 })),
         until: Type.Optional(Type.String({ description: 'RFC 3339' })),

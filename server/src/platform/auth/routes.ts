@@ -4,6 +4,7 @@ import { principalOf } from '../http/auth-hook.js';
 import { forbidden } from '../errors.js';
 import { PERMISSIONS } from './roles.js';
 import type { AuthService } from './service.js';
+import { RowId } from '../http/row-id.js';
 
 const Login = Type.Object({
   username: Type.String({ minLength: 1, maxLength: 64 }),
@@ -96,7 +97,7 @@ export async function authRoutes(app: FastifyInstance, auth: AuthService): Promi
 
   app.delete('/api/v1/tokens/:id', {
     config: { permission: 'users:manage' },
-    schema: { tags: ['auth'], summary: 'Revoke an API token', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) },
+    schema: { tags: ['auth'], summary: 'Revoke an API token', params: Type.Object({ id: RowId() }) },
   }, async (request, reply) => {
     await auth.revokeApiToken((request.params as { id: number }).id, principalOf(request).orgPath);
     reply.status(204);

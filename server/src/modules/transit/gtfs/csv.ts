@@ -9,7 +9,19 @@ export interface CsvRecord {
   fields: string[];
   /** Why the record cannot be read (the file ended inside a quoted field); its fields are then partial. */
   problem?: string;
+  /** The field (its index) the problem is in, when it is one field's: a NUL, bytes that are not UTF-8. */
+  problemField?: number;
 }
+
+const NUL = 0;
+/** What the decoder puts for bytes that are not UTF-8. */
+const REPLACEMENT = 0xfffd;
+/** The replacement character written as UTF-8: a file may hold it as text, which is not a fault. */
+const REPLACEMENT_BYTES = Buffer.from([0xef, 0xbf, 0xbd]);
+const FAULTS: Record<number, string> = {
+  [NUL]: 'holds a NUL character, which text cannot',
+  [REPLACEMENT]: 'is not UTF-8 text (saved in another encoding, such as GBK?)',
+};
 
 /** No field of a GTFS file comes near this many characters (a long stop_desc is a few hundred). */
 export const MAX_FIELD_CHARS = 1_048_576;
@@ -27,15 +39,21 @@ export async function* csvRecords(input: Readable | AsyncIterable<Buffer | strin
   let first = true;
   let pendingCr = false;
   const decoder = new TextDecoder('utf-8');
+  /** The first fault of the record being read: its field and what is wrong. */
+  let fault: { field: number; reason: string } | null = null;
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
     let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     if (first) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       first = false;
     }
+    // Looked for character by character only in the rare chunk that has one (a replacement character
+    // is a fault only when the bytes did not hold it as text).
+    const watch = text.indexOf('\0') >= 0 || (text.indexOf('\ufffd') >= 0 && !(typeof chunk !== 'string' && chunk.includes(REPLACEMENT_BYTES)));
     let start = 0; // start of the unquoted run being copied into `field`
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
+      if (watch && (c === NUL || c === REPLACEMENT) && !fault) fault = { field: fields.length, reason: FAULTS[c]! };
       if (pendingCr) {
         pendingCr = false;
         if (c === 10) { start = i + 1; continue; }
@@ -63,7 +81,9 @@ export async function* csvRecords(input: Readable | AsyncIterable<Buffer | strin
         fields.push(field + text.slice(start, i));
         field = '';
         start = i + 1;
-        if (!(fields.length === 1 && fields[0] === '')) yield { line: recordLine, fields };
+        if (fault) yield { line: recordLine, fields, problem: fault.reason, problemField: fault.field };
+        else if (!(fields.length === 1 && fields[0] === '')) yield { line: recordLine, fields };
+        fault = null;
         fields = [];
         line++;
         recordLine = line;
@@ -92,7 +112,8 @@ export async function* csvRecords(input: Readable | AsyncIterable<Buffer | strin
   }
   if (field !== '' || fields.length > 0) {
     fields.push(field);
-    if (!(fields.length === 1 && fields[0] === '')) yield { line: recordLine, fields };
+    if (fault) yield { line: recordLine, fields, problem: fault.reason, problemField: fault.field };
+    else if (!(fields.length === 1 && fields[0] === '')) yield { line: recordLine, fields };
   }
 }
 

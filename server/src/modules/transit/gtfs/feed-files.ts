@@ -82,6 +82,10 @@ export async function eachRow(
       // Past so many problems the feed is refused anyway: reading on would only cost time and memory.
       if (problems.full) return true;
       if (!header) {
+        if (record.problem) {
+          problems.add({ file, line: 1, reason: record.problem });
+          return true;
+        }
         header = new CsvHeader(record.fields);
         const missing = (REQUIRED[file] ?? []).filter((column) => !header!.has(column));
         for (const column of missing) problems.add({ file, line: 1, field: column, reason: 'required column is missing' });
@@ -89,7 +93,8 @@ export async function eachRow(
         continue;
       }
       if (record.problem) {
-        problems.add({ file, line: record.line, reason: record.problem });
+        const field = record.problemField === undefined ? undefined : header.names[record.problemField]?.trim();
+        problems.add(field ? { file, line: record.line, field, reason: record.problem } : { file, line: record.line, reason: record.problem });
         continue;
       }
       const fields = record.fields;

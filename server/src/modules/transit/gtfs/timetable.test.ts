@@ -5,7 +5,7 @@ import { parseGtfsTime, parseGtfsDate, ZoneClock } from './time.js';
 import { TransitError } from '../errors.js';
 import { lineFeed, zipFiles } from '../testing/feed.js';
 
-async function problemsOf(files: Record<string, string> | Buffer, options: LoadOptions = {}) {
+async function problemsOf(files: Record<string, string | Buffer> | Buffer, options: LoadOptions = {}) {
   try {
     await loadTimetable(Buffer.isBuffer(files) ? files : zipFiles(files), options);
   } catch (error) {
@@ -73,6 +73,18 @@ describe('loading a feed into a timetable', () => {
     expect(await problemsOf(lineFeed({ 'stops.txt': stops + 'B,Stop B again,0,0.5\n' }))).toEqual(['stops.txt:6/stop_id: duplicate stop_id "B"']);
     const calendar = 'service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\nALL,1,1,1,1,1,1,1,20240101,20301231\n';
     expect(await problemsOf(lineFeed({ 'calendar.txt': calendar + 'ALL,0,0,0,0,0,1,1,20240101,20301231\n' }))).toEqual(['calendar.txt:3/service_id: duplicate service_id "ALL"']);
+  });
+
+  it('refuses text the database cannot hold, or that is not UTF-8, naming the line and the field', async () => {
+    const stops = (name: string) => `stop_id,stop_name,stop_lat,stop_lon\nA,Stop A,0,0\nB,${name},0,0.008993\nC,Stop C,0,0.017986\nD,Stop D,0,0.026979\n`;
+    // (The row is not read, so the stop times calling at B name it unknown after.)
+    expect((await problemsOf(lineFeed({ 'stops.txt': stops('Stop\u0000B') })))[0]).toBe('stops.txt:3/stop_name: holds a NUL character, which text cannot');
+    // 人民广场 saved as GBK, as a spreadsheet on a Chinese desktop may save it.
+    const gbk = Buffer.concat([Buffer.from(stops('').split('B,,')[0]! + 'B,'), Buffer.from([0xc8, 0xcb, 0xc3, 0xf1, 0xb9, 0xe3, 0xb3, 0xa1]), Buffer.from(',0,0.008993\nC,Stop C,0,0.017986\nD,Stop D,0,0.026979\n')]);
+    const files: Record<string, string | Buffer> = { ...lineFeed(), 'stops.txt': gbk };
+    expect((await problemsOf(zipFiles(files)))[0]).toBe('stops.txt:3/stop_name: is not UTF-8 text (saved in another encoding, such as GBK?)');
+    // The replacement character written as text is text like any other.
+    expect((await loadTimetable(zipFiles(lineFeed({ 'stops.txt': stops('Stop \ufffd B') })))).stops.get('B')!.name).toBe('Stop \ufffd B');
   });
 
   it('names a column some rows need once, not on every row', async () => {

@@ -6,12 +6,12 @@ import zlib from 'node:zlib';
  * Packs files into a zip archive, stored (the reader must handle stored entries too) or deflated.
  * `declaredSizes` overrides the inflated size an entry declares: a zip that lies about it, for tests.
  */
-export function zipFiles(files: Record<string, string>, options: { deflate?: boolean; declaredSizes?: Record<string, number> } = {}): Buffer {
+export function zipFiles(files: Record<string, string | Buffer>, options: { deflate?: boolean; declaredSizes?: Record<string, number> } = {}): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const [name, text] of Object.entries(files)) {
-    const plain = Buffer.from(text, 'utf8');
+    const plain = Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8');
     const data = options.deflate ? zlib.deflateRawSync(plain) : plain;
     const method = options.deflate ? 8 : 0;
     const size = options.declaredSizes?.[name] ?? plain.length;

@@ -8,6 +8,7 @@ import { parseStopStatus, type VehiclePing } from '../tracking/positions.js';
 import { parseGtfsTime } from '../gtfs/time.js';
 import { FeedJson, splitFeedJson, type EntityTexts } from './feed-json.js';
 import { runInSlices, runToEnd } from '../../../platform/slices.js';
+import { unfitValue } from '../../../platform/http/unfit-values.js';
 
 export const { FeedMessage, FeedHeader, FeedEntity } = GtfsRealtimeBindings.transit_realtime;
 
@@ -129,7 +130,7 @@ function* protobufMessage(bytes: Buffer): Generator<void, FeedMessageObject, voi
       const tag = reader.uint32();
       if (tag >>> 3 === 1) {
         at = '/header';
-        message.header = FeedHeader.toObject(FeedHeader.decode(reader, reader.uint32()), AS_OBJECT) as HeaderObject;
+        message.header = checkTexts(FeedHeader.toObject(FeedHeader.decode(reader, reader.uint32()), AS_OBJECT) as HeaderObject, at);
         continue;
       }
       if (tag >>> 3 !== 2) {
@@ -138,7 +139,9 @@ function* protobufMessage(bytes: Buffer): Generator<void, FeedMessageObject, voi
       }
       at = `/entity/${entities.length}`;
       entity = FeedEntity.toObject(FeedEntity.decode(reader, reader.uint32()), AS_OBJECT) as EntityObject;
+      checkTexts(entity, at);
     } catch (error) {
+      if (error instanceof TransitError) throw error;
       const reason = (error as Error).message;
       throw refusal(at, reason, at === 'body' ? reason : `${at}: ${reason}`);
     }
@@ -177,7 +180,7 @@ function* jsonMessage(body: unknown, texts: EntityTexts | null = null): Generato
     if (incrementality !== undefined && incrementality !== null && !isValueOf(INCREMENTALITY, incrementality)) {
       throw refusal('/header/incrementality', 'FULL_DATASET or DIFFERENTIAL expected');
     }
-    message.header = FeedHeader.toObject(fromObject(FeedHeader, header as Record<string, unknown>, '/header'), AS_OBJECT) as HeaderObject;
+    message.header = checkTexts(FeedHeader.toObject(fromObject(FeedHeader, header as Record<string, unknown>, '/header'), AS_OBJECT) as HeaderObject, '/header');
   }
   let count: number;
   let entityAt: (index: number) => unknown;
@@ -194,11 +197,22 @@ function* jsonMessage(body: unknown, texts: EntityTexts | null = null): Generato
   const entities: EntityObject[] = [];
   for (let i = 0; i < count; i++) {
     const entity = checkEntity(entityAt(i), `/entity/${i}`);
-    entities.push(FeedEntity.toObject(fromObject(FeedEntity, entity, `/entity/${i}`), AS_OBJECT) as EntityObject);
+    entities.push(checkTexts(FeedEntity.toObject(fromObject(FeedEntity, entity, `/entity/${i}`), AS_OBJECT) as EntityObject, `/entity/${i}`));
     yield;
   }
   if (entities.length) message.entity = entities;
   return message;
+}
+
+/**
+ * `part` (the header, an entity), refused naming the field when a text in it holds a NUL or half a
+ * surrogate pair: the database stores an alert's texts and ids and cannot take those, and refusing
+ * the message whole, before anything of it is taken, keeps a push from being half applied.
+ */
+function checkTexts<T>(part: T, at: string): T {
+  const unfit = unfitValue(part, at, { numbers: false });
+  if (unfit) throw refusal(unfit.name, unfit.reason);
+  return part;
 }
 
 /** One entity's text (see feed-json.ts) parsed, or refused naming its place. */
