@@ -56,6 +56,20 @@ describe('GTFS feeds over the API', () => {
     expect(listed.body.items[0]).toMatchObject({ id: 'line', agencyTimezone: 'UTC', counts: { stopTimes: 8 } });
   });
 
+  it('takes a zip by the types browsers and tools send it as, and refuses one sent as text with a 415, not as a broken zip', async () => {
+    const duty = await server.login('duty');
+    const send = (type: string) => fetch(`${server.url}/api/v1/transit/feeds?id=typed`, { method: 'POST', body: new Uint8Array(zipFiles(lineFeed())), headers: { 'content-type': type, authorization: `Bearer ${duty}` } });
+    const asText = await send('text/plain');
+    expect(asText.status).toBe(415);
+    expect(await asText.json()).toMatchObject({ code: 'unsupported_media_type', 'invalid-params': [{ name: 'content-type', reason: 'text/plain is not taken here' }] });
+    expect((await server.request('GET', '/api/v1/transit/feeds', { token: duty })).body.items.map((feed: { id: string }) => feed.id)).not.toContain('typed');
+    expect((await send('application/x-zip-compressed')).status).toBe(201); // a .zip uploaded from a browser on Windows
+    expect((await server.request('DELETE', '/api/v1/transit/feeds/typed', { token: duty })).status).toBe(204);
+    const pushed = await fetch(`${server.url}/api/v1/transit/realtime?feed=line`, { method: 'POST', body: '{"header":{"gtfs_realtime_version":"2.0"}}', headers: { 'content-type': 'text/plain', authorization: `Bearer ${duty}` } });
+    expect(pushed.status).toBe(415);
+    expect((await pushed.json())['invalid-params']).toEqual([{ name: 'content-type', reason: 'text/plain is not taken here' }]);
+  });
+
   it('says which days a feed covers, and how far today is from its last: one whose calendar has ended still imports', async () => {
     const duty = await server.login('duty');
     const today = Math.floor(clock.now() / 86_400_000); // the server's clock; the line feed's time zone is UTC

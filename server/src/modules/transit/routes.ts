@@ -11,12 +11,14 @@ import { FeedJson } from './realtime/feed-json.js';
 import { alertEntities, feedHeader, tripUpdateEntities, vehiclePositionEntities } from './realtime/feeds-out.js';
 import { alertsInForce } from './realtime/alerts.js';
 import { principalOf } from '../../platform/http/auth-hook.js';
+import { ProblemError } from '../../platform/errors.js';
 import { PREDICTION_ACCURACY_GOAL } from '@citypulse/contracts';
 
 const FeedQuery = Type.Object({ feed: Type.Optional(Type.String({ description: 'Feed id (optional when there is one feed)' })) }, { additionalProperties: false });
 
 export function registerTransitRoutes(app: FastifyInstance, transit: TransitService, now: () => number, pollSources: (feedId: string) => unknown[] = () => []): void {
-  for (const type of ['application/zip', 'application/octet-stream', 'application/x-protobuf', 'application/vnd.google.protobuf']) {
+  // (application/x-zip-compressed: what browsers on Windows call a .zip file they upload.)
+  for (const type of ['application/zip', 'application/x-zip-compressed', 'application/octet-stream', 'application/x-protobuf', 'application/vnd.google.protobuf']) {
     app.addContentTypeParser(type, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   }
 
@@ -33,7 +35,8 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
     },
   }, async (request, reply) => {
     const { id } = request.query as { id: string };
-    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    if (request.body !== undefined && !Buffer.isBuffer(request.body)) throw wrongMediaType(request.headers['content-type'], 'a GTFS feed is sent as application/zip (or application/octet-stream)');
+    const body = request.body ?? Buffer.alloc(0);
     const { counts, notices, service } = await transit.importFeed(id, body, 'upload');
     reply.status(201);
     return { id, counts, notices, service };
@@ -56,6 +59,8 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
       schema: { tags: ['transit'], summary: 'Push a GTFS-Realtime FeedMessage (protobuf, or its JSON form): vehicle positions, trip updates, service alerts (a message with alerts, or an empty one, replaces the alerts pushed before; a DIFFERENTIAL one changes only those it names)', querystring: FeedQuery },
     }, async (request) => {
       const { feed } = request.query as { feed?: string };
+      // Text of another type (text/plain, which Fastify reads as a string) is not a FeedMessage's form.
+      if (typeof request.body === 'string') throw wrongMediaType(request.headers['content-type'], 'a FeedMessage is sent as application/x-protobuf, or in its JSON form as application/json');
       // Each user or token pushing is a source of its own: one system's empty message of positions must not
       // withdraw the alerts another system pushed to the same feed.
       const pusher = principalOf(request);
@@ -134,4 +139,9 @@ export function registerTransitRoutes(app: FastifyInstance, transit: TransitServ
       return Readable.from(chunks);
     });
   }
+}
+
+/** A body of a type the route does not read as what it takes: a 415 saying which types it does. */
+function wrongMediaType(type: string | undefined, expected: string): ProblemError {
+  return new ProblemError(415, 'unsupported_media_type', 'Unsupported media type', `${expected}, not ${type ?? 'without a content type'}`, [{ name: 'content-type', reason: `${type ?? 'none'} is not taken here` }]);
 }

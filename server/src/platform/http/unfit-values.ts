@@ -56,8 +56,10 @@ function unfitInRequest(request: FastifyRequest): InvalidParam | null {
       }
     }
   }
+  // Parsed JSON only: a body a route reads itself (a Buffer, a FeedMessage's text, text sent as
+  // text/plain to a route that takes none) is the route's to judge, and to refuse by its type.
   const body = request.body;
-  if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && !isPlain(body))) return null;
+  if (body === null || typeof body !== 'object' || (!Array.isArray(body) && !isPlain(body))) return null;
   const found = unfitValue(body, '');
   return found && { ...found, name: found.name || 'body' };
 }
