@@ -14,6 +14,7 @@ import { authRoutes } from './platform/auth/routes.js';
 import { registerAuthHook } from './platform/http/auth-hook.js';
 import { clientErrorAsProblem, frameworkErrorAsProblem, registerProblemHandling } from './platform/http/problems.js';
 import { registerUnfitValueCheck } from './platform/http/unfit-values.js';
+import AjvCompiler from '@fastify/ajv-compiler';
 import { createMetrics, registerHttpMetrics } from './platform/http/metrics.js';
 import { registerVitals, type VitalsModule } from './modules/vitals/index.js';
 import { registerCases, type CasesModule } from './modules/cases/index.js';
@@ -40,6 +41,23 @@ export interface App {
   db: Db;
 }
 
+/**
+ * Schema validation, coercing query, path and header parameters (which arrive as text: "?limit=20",
+ * a repeated "?route=1&route=2" as an array) but not JSON bodies, whose types are the client's to get
+ * right: coerced, `{"title": 123}` became a case titled "123" and `{"version": "1"}` passed as a number.
+ */
+function validatorsByPart() {
+  const factory = AjvCompiler();
+  const options = { removeAdditional: false, allErrors: true } as const;
+  return (externalSchemas: unknown, ajvOptions: unknown) => {
+    const settings = (coerceTypes: 'array' | false) => ({ ...(ajvOptions as object), customOptions: { ...options, coerceTypes } });
+    const coercing = factory(externalSchemas as Parameters<typeof factory>[0], settings('array'));
+    const strict = factory(externalSchemas as Parameters<typeof factory>[0], settings(false));
+    // GeoReport v2 is a form-encoded protocol: its bodies are text (lat=31.23) like a query.
+    return (route: Parameters<typeof coercing>[0]) => (route.httpPart === 'body' && !(route.url ?? '').startsWith('/open311/') ? strict : coercing)(route);
+  };
+}
+
 /** Trusts the `hops` proxies nearest to this server (X-Forwarded-For read from the right). */
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
@@ -56,7 +74,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // One line per request at tens of thousands of observations a second is noise; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+    schemaController: { compilersFactory: { buildValidator: validatorsByPart() } },
     clientErrorHandler: clientErrorAsProblem,
     frameworkErrors: frameworkErrorAsProblem,
   }) as unknown as FastifyInstance; // pino's Logger is a FastifyBaseLogger; the generic does not see it

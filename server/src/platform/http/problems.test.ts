@@ -82,3 +82,28 @@ describe('a parameter or field the endpoint does not take', () => {
     expect((await response.json())['invalid-params']).toEqual([{ name: '/remember', reason: 'not a field this takes (it takes username, password)' }]);
   });
 });
+
+describe('types in a JSON body', () => {
+  it('are the client\'s to get right: a number for a string, an array for a string, text for a number are refused naming the field', async () => {
+    const duty = await server.login('duty');
+    const before = await server.db.query<{ n: number }>('select count(*)::int as n from cases_case');
+    for (const [body, name, reason] of [
+      [{ title: 123, org: 'haicheng' }, '/title', 'must be string'],
+      [{ title: ['pothole'], org: 'haicheng' }, '/title', 'must be string'],
+    ] as const) {
+      const response = await server.request('POST', '/api/v1/cases', { token: duty, body });
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.body['invalid-params']).toEqual([{ name, reason }]);
+    }
+    expect(await server.db.query('select count(*)::int as n from cases_case')).toEqual(before);
+    const created = await server.request('POST', '/api/v1/cases', { token: duty, body: { title: 'pothole', org: 'haicheng' } });
+    expect(created.status).toBe(201);
+    const transition = await server.request('POST', `/api/v1/cases/${created.body.id}/transitions`, { token: duty, body: { action: 'file', version: '1' } });
+    expect(transition.status).toBe(400);
+    expect(transition.body['invalid-params']).toEqual([{ name: '/version', reason: 'must be integer' }]);
+    // Query parameters arrive as text and are still read as the numbers they say.
+    const listed = await server.request('GET', '/api/v1/cases?limit=1', { token: duty });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toHaveLength(1);
+  });
+});
