@@ -12,7 +12,7 @@ import { createLogger, type Logger } from './platform/logger.js';
 import { AuthService } from './platform/auth/service.js';
 import { authRoutes } from './platform/auth/routes.js';
 import { registerAuthHook } from './platform/http/auth-hook.js';
-import { clientErrorAsProblem, frameworkErrorAsProblem, registerProblemHandling } from './platform/http/problems.js';
+import { clientErrorAsProblem, frameworkErrorAsProblem, MAX_PARAM_LENGTH, registerProblemHandling } from './platform/http/problems.js';
 import { registerUnfitValueCheck } from './platform/http/unfit-values.js';
 import AjvCompiler from '@fastify/ajv-compiler';
 import { createMetrics, registerHttpMetrics } from './platform/http/metrics.js';
@@ -75,6 +75,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     // One line per request at tens of thousands of observations a second is noise; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     schemaController: { compilersFactory: { buildValidator: validatorsByPart() } },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     clientErrorHandler: clientErrorAsProblem,
     frameworkErrors: frameworkErrorAsProblem,
   }) as unknown as FastifyInstance; // pino's Logger is a FastifyBaseLogger; the generic does not see it

@@ -107,3 +107,16 @@ describe('types in a JSON body', () => {
     expect(listed.body.items).toHaveLength(1);
   });
 });
+
+describe('long path parameters', () => {
+  it('reach the route up to the limit (a GTFS id has none), past it are a 414 naming the URL, not echoing it whole', async () => {
+    const reached = await server.request('GET', `/api/v1/transit/stops/${'a'.repeat(150)}/arrivals`);
+    expect(reached.status).toBe(404); // the route looked, and found no such stop
+    expect(reached.body.code).not.toBe('not_found'); // (a route's answer, not "no route")
+    const tooLong = await server.request('GET', `/api/v1/transit/stops/${'a'.repeat(5000)}/arrivals?x=1`);
+    expect(tooLong.status).toBe(414);
+    expect(tooLong.headers.get('content-type')).toContain('application/problem+json');
+    expect(tooLong.body).toMatchObject({ code: 'uri_too_long', 'invalid-params': [{ name: 'url', reason: 'a path segment over 4096 characters' }] });
+    expect(tooLong.body.instance.length).toBeLessThanOrEqual(1024);
+  });
+});

@@ -96,6 +96,8 @@ export function toProblem(error: unknown, bodyLimit?: number, routeSchema?: Reco
         : new ProblemError(413, 'payload_too_large', 'Payload too large', `the request body is larger than the ${byteSize(bodyLimit)} this server accepts`, [{ name: 'body', reason: `over ${bodyLimit} bytes` }], { limitBytes: bodyLimit });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ProblemError(415, 'unsupported_media_type', 'Unsupported media type', fastifyError.message, [{ name: 'content-type', reason: 'unsupported' }]);
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new ProblemError(414, 'uri_too_long', 'URI too long', `a path parameter is longer than the ${MAX_PARAM_LENGTH} characters this server reads`, [{ name: 'url', reason: `a path segment over ${MAX_PARAM_LENGTH} characters` }]);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new ProblemError(400, 'malformed_body', 'Malformed body', fastifyError.message, [{ name: 'body', reason: 'not valid JSON' }]);
@@ -123,8 +125,18 @@ export function registerProblemHandling(app: FastifyInstance): void {
   });
 }
 
+/**
+ * How long a path parameter may be (percent-encoded): Fastify's default of 100 left a stop whose GTFS id
+ * is longer (the spec sets no limit, and a Chinese name as an id is nine characters a character encoded)
+ * listed by the search but answering 414 on its own page.
+ */
+export const MAX_PARAM_LENGTH = 4096;
+/** A problem's `instance` is the request's URL, up to this: an answer should not echo a 20 KB URL back. */
+const MAX_INSTANCE_CHARS = 1024;
+
 function sendProblem(reply: FastifyReply, problem: ProblemError, url: string): void {
-  void reply.status(problem.status).type('application/problem+json').send(problemBody(problem, url));
+  const instance = url.length > MAX_INSTANCE_CHARS ? url.split('?')[0]!.slice(0, MAX_INSTANCE_CHARS) : url;
+  void reply.status(problem.status).type('application/problem+json').send(problemBody(problem, instance));
 }
 
 /**
