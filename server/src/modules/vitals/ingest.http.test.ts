@@ -77,6 +77,10 @@ describe('ingesting observations', () => {
     expect(reasons['/4/ts']).toBe('is more than 5 minutes in the future');
     expect(reasons['/7/ts']).toMatch(/UTC offset/);
     expect(await countRows(PM25)).toBe(before);
+    // One observation wrong three ways is one invalid observation, its three problems each named.
+    const empty = await server.request('POST', '/api/v1/vitals/observations', { token, body: [{}] });
+    expect(empty.body).toMatchObject({ detail: '1 of 1 observations are invalid; nothing was stored', invalidCount: 1 });
+    expect(empty.body['invalid-params'].map((p: { name: string }) => p.name)).toEqual(['/0/indicator', '/0/ts', '/0/value']);
   });
 
   it('refuses an org level the indicator is not reported at', async () => {

@@ -48,7 +48,8 @@ export function validateObservations(items: unknown, lookups: IngestLookups): Ob
   }
   const batch: ObservationBatch = { indicatorIds: [], orgIds: [], timestamps: [], epochMs: [], values: [] };
   const errors: InvalidParam[] = [];
-  let errorCount = 0;
+  let errorCount = 0; // problems found: an observation may have several
+  let invalidItems = 0; // observations with at least one
   const fail = (index: number, field: string, reason: string) => {
     errorCount++;
     if (errors.length < MAX_REPORTED_ERRORS) errors.push({ name: `/${index}${field ? `/${field}` : ''}`, reason });
@@ -59,6 +60,7 @@ export function validateObservations(items: unknown, lookups: IngestLookups): Ob
     const item = items[index] as Record<string, unknown>;
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       fail(index, '', 'must be an object {indicator, org?, ts, value}');
+      invalidItems++;
       continue;
     }
     const before = errorCount;
@@ -91,7 +93,10 @@ export function validateObservations(items: unknown, lookups: IngestLookups): Ob
     for (const key in item) {
       if (key !== 'indicator' && key !== 'org' && key !== 'ts' && key !== 'value') fail(index, key, 'is not a known field');
     }
-    if (errorCount !== before) continue;
+    if (errorCount !== before) {
+      invalidItems++;
+      continue;
+    }
     batch.indicatorIds.push(indicator!.id);
     batch.orgIds.push(org.id);
     batch.timestamps.push(new Date(ts as number).toISOString());
@@ -101,9 +106,9 @@ export function validateObservations(items: unknown, lookups: IngestLookups): Ob
   if (errorCount > 0) {
     throw new VitalsError(
       VitalsErrorCode.InvalidObservations,
-      `${errorCount} of ${items.length} observations are invalid; nothing was stored`,
+      `${invalidItems} of ${items.length} observations are invalid; nothing was stored`,
       errors,
-      { invalidCount: errorCount },
+      { invalidCount: invalidItems },
     );
   }
   return batch;
