@@ -87,6 +87,17 @@ describe('loading a feed into a timetable', () => {
     expect((await loadTimetable(zipFiles(lineFeed({ 'stops.txt': stops('Stop \ufffd B') })))).stops.get('B')!.name).toBe('Stop \ufffd B');
   });
 
+  it('refuses what cannot be read one way only: a file twice in the zip, a column given twice, a frequency ending before it starts', async () => {
+    expect(await problemsOf({ ...lineFeed(), 'old/stops.txt': lineFeed()['stops.txt']! })).toEqual(['stops.txt: the zip holds it 2 times (stops.txt, old/stops.txt); a feed holds each file once']);
+    expect((await problemsOf(lineFeed({ 'routes.txt': 'route_id,route_short_name,route_long_name,route_type,route_short_name\nR1,1,Main Street,3,2\n' })))[0])
+      .toBe('routes.txt:1/route_short_name: column given twice');
+    expect(await problemsOf(lineFeed({ 'frequencies.txt': 'trip_id,start_time,end_time,headway_secs\nT1,09:00:00,07:00:00,600\n' })))
+      .toEqual(['frequencies.txt:2/end_time: 07:00:00 is not after start_time 09:00:00']);
+    // A zip whose files sit in one folder is read as usual.
+    const nested = Object.fromEntries(Object.entries(lineFeed()).map(([name, text]) => [`feed/${name}`, text]));
+    expect((await loadTimetable(zipFiles(nested))).trips.size).toBe(2);
+  });
+
   it('names a column some rows need once, not on every row', async () => {
     const problems = await problemsOf(lineFeed({ 'stops.txt': 'stop_id,stop_name,stop_lon\nA,Stop A,0\nB,Stop B,0.008993\nC,Stop C,0.017986\nD,Stop D,0.026979\n' }));
     expect(problems).toEqual(['stops.txt:1/stop_lat: required column is missing (stops, stations and entrances need a position)']);

@@ -142,6 +142,10 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
   if (!archive.entries.has('calendar.txt') && !archive.entries.has('calendar_dates.txt')) {
     problems.add({ file: 'calendar.txt', reason: 'either calendar.txt or calendar_dates.txt is required' });
   }
+  // A feed zipped with an older copy beside it (stops.txt and old/stops.txt): which one is the feed's is not ours to guess.
+  for (const [file, where] of archive.duplicates) {
+    if (file.endsWith('.txt')) problems.add({ file, reason: `the zip holds it ${where.length} times (${where.join(', ')}); a feed holds each file once` });
+  }
   checkInflatedSize(archive, options.maxBytes ?? DEFAULT_MAX_FEED_BYTES, problems);
   if (problems.problems.length) throw TransitError.invalidFeed(problems.problems);
 
@@ -300,6 +304,7 @@ async function readFeed(archive: ZipArchive, options: LoadOptions): Promise<Feed
     if (start === null) problems.add({ file: 'frequencies.txt', line, field: 'start_time', reason: `"${row('start_time')}" is not a time H:MM:SS` });
     if (end === null) problems.add({ file: 'frequencies.txt', line, field: 'end_time', reason: `"${row('end_time')}" is not a time H:MM:SS` });
     if (start === null || end === null || headway === null) return;
+    if (end <= start) return problems.add({ file: 'frequencies.txt', line, field: 'end_time', reason: `${row('end_time')} is not after start_time ${row('start_time')}` });
     draft.trip.frequencies.push({ start, end, headway, exactTimes: row('exact_times') === '1' });
   });
 

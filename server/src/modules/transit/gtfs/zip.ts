@@ -11,6 +11,8 @@ export interface ZipEntryStream {
 
 export interface ZipArchive {
   entries: Map<string, ZipEntryStream>;
+  /** Names held by more than one entry (in different folders), with their paths: which one is meant is not known. */
+  duplicates: Map<string, string[]>;
   close(): void;
 }
 
@@ -22,10 +24,12 @@ export async function openZip(source: string | Buffer): Promise<ZipArchive> {
     else yauzl.fromBuffer(source, { lazyEntries: true }, done);
   });
   const entries = new Map<string, ZipEntryStream>();
+  const paths = new Map<string, string[]>();
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
       if (!entry.fileName.endsWith('/')) {
         const name = entry.fileName.split('/').pop()!;
+        paths.set(name, [...(paths.get(name) ?? []), entry.fileName]);
         if (!entries.has(name)) {
           entries.set(name, {
             name,
@@ -40,5 +44,6 @@ export async function openZip(source: string | Buffer): Promise<ZipArchive> {
     zip.on('error', reject);
     zip.readEntry();
   });
-  return { entries, close: () => zip.close() };
+  const duplicates = new Map([...paths].filter(([, where]) => where.length > 1));
+  return { entries, duplicates, close: () => zip.close() };
 }
