@@ -19,7 +19,7 @@ export function registerStreamRoute(app: FastifyInstance, vitals: VitalsService)
         token: Type.Optional(Type.String()),
         lastEventId: Type.Optional(Type.String()),
         events: Type.Optional(Type.String({ maxLength: 100 })),
-      }),
+      }, { additionalProperties: false }), // a misspelt "event=alert" would otherwise stream everything
     },
   }, (request, reply) => {
     const principal = principalOf(request);

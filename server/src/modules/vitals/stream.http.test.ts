@@ -122,6 +122,10 @@ describe('the live stream', () => {
       expect(response.status).toBe(400);
       expect(response.body['invalid-params'][0].name).toBe('events');
     }
+    // A misspelt parameter is named, not ignored into a stream of everything.
+    const misspelt = await server.request('GET', '/api/v1/vitals/stream?event=alert', { token: duty });
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.body['invalid-params'][0]).toMatchObject({ name: 'event', reason: expect.stringContaining('events') });
   });
 
   it('requires a token', async () => {
