@@ -3,7 +3,7 @@
 // written, where each was a 500 from the database or a limit quietly lifted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../../test/harness.js';
-import { unfitValue } from './unfit-values.js';
+import { hasUnfit, unfitValue } from './unfit-values.js';
 
 let server: TestServer;
 let duty: string;
@@ -77,5 +77,11 @@ describe('unfitValue', () => {
     expect(unfitValue({ a: 'fine', b: ['\u0000'] }, 'q')).toEqual({ name: 'q/b/0', reason: 'text cannot hold a NUL character' });
     expect(unfitValue({ 'a\u0000': 1 }, '')).toEqual({ name: 'body', reason: 'a field name holds a NUL character or half of a surrogate pair' });
     expect(unfitValue({ a: 'Zoë 🚧', n: -1.5e300, t: true, z: null }, '')).toBeNull();
+  });
+
+  it('is looked for first without naming, and the quick look agrees with the walk', () => {
+    const cases: unknown[] = [{ a: [1, 'ok', { 'x/y~z': Infinity }] }, { a: 'fine', b: ['\u0000'] }, { 'a\u0000': 1 }, { a: 'Zoë 🚧', n: -1.5e300 }, ['\ud800'], 'plain', NaN, { deep: [[[{ t: 'x\udc00y' }]]] }];
+    for (const value of cases) expect(hasUnfit(value), JSON.stringify(value)).toBe(unfitValue(value, '') !== null);
+    expect(hasUnfit({ n: Infinity }, false)).toBe(false); // text alone
   });
 });

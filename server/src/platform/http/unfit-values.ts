@@ -44,22 +44,27 @@ export function unfitValue(value: unknown, name: string, { numbers = true } = {}
 const isWellFormed = (text: string) => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 /**
- * Whether any text in `value` (its field names included) holds a NUL or half a surrogate pair: the
- * quick look, allocating nothing, for a reader that checks every entity of a fleet's message; the
- * rare value that fails it is then named by unfitValue.
+ * Whether `value` holds anything unfitValue would name: the quick look, allocating nothing, for every
+ * request body and every entity of a fleet's message; the rare value that fails it is then named by
+ * unfitValue (whose walk builds a path at every step: 94 ms for 20,000 vehicles, against 10 for this).
  */
-export function hasUnfitText(value: unknown): boolean {
+export function hasUnfit(value: unknown, numbers = true): boolean {
   if (typeof value === 'string') return value.indexOf('\0') !== -1 || !isWellFormed(value);
+  if (typeof value === 'number') return numbers && !Number.isFinite(value);
   if (value === null || typeof value !== 'object') return false;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (hasUnfitText(value[i])) return true;
+    for (let i = 0; i < value.length; i++) if (hasUnfit(value[i], numbers)) return true;
     return false;
   }
+  if (!isPlain(value)) return false;
   for (const key in value) {
-    if (hasUnfitText(key) || hasUnfitText((value as Record<string, unknown>)[key])) return true;
+    if (hasUnfit(key) || hasUnfit((value as Record<string, unknown>)[key], numbers)) return true;
   }
   return false;
 }
+
+/** Text alone: a NUL or half a surrogate pair anywhere in `value`, its field names included. */
+export const hasUnfitText = (value: unknown) => hasUnfit(value, false);
 
 /** Parsed JSON, not a Buffer or a body a route reads itself (a FeedMessage's text, a zip). */
 function isPlain(value: object): boolean {
@@ -72,7 +77,7 @@ function unfitInRequest(request: FastifyRequest): InvalidParam | null {
   for (const part of [request.params, request.query] as unknown[]) {
     if (part && typeof part === 'object') {
       for (const [key, value] of Object.entries(part)) {
-        const found = unfitValue(value, key);
+        const found = hasUnfit(value) ? unfitValue(value, key) : null;
         if (found) return found;
       }
     }
@@ -81,7 +86,7 @@ function unfitInRequest(request: FastifyRequest): InvalidParam | null {
   // text/plain to a route that takes none) is the route's to judge, and to refuse by its type.
   const body = request.body;
   if (body === null || typeof body !== 'object' || (!Array.isArray(body) && !isPlain(body))) return null;
-  const found = unfitValue(body, '');
+  const found = hasUnfit(body) ? unfitValue(body, '') : null;
   return found && { ...found, name: found.name || 'body' };
 }
 
