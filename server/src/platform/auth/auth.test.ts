@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, TEST_ADMIN_PASSWORD, type TestServer } from '../../../test/harness.js';
+import { PasswordCheckBusy, verifyPassword } from './passwords.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -28,6 +29,30 @@ describe('login', () => {
       expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
       expect(response.body).toMatchObject({ status: 401, code: 'unauthorized', detail: 'wrong username or password' });
     }
+  });
+
+  it('turns a login away with a 503 and Retry-After while the password checks queued are full, and takes it again after', async () => {
+    // Keep the queue topped up while the login is under way: two checks run, 32 wait.
+    const pending: Promise<unknown>[] = [];
+    const topUp = () => {
+      for (let i = 0; i < 40; i++) pending.push(verifyPassword('guess', 'scrypt$32768$8$1$c2FsdA==$a2V5').catch((error) => error));
+    };
+    topUp();
+    const timer = setInterval(topUp, 5);
+    let busy;
+    try {
+      busy = await server.request('POST', '/api/v1/auth/login', { body: { username: 'admin', password: TEST_ADMIN_PASSWORD } });
+    } finally {
+      clearInterval(timer);
+    }
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('5');
+    expect(busy.body).toMatchObject({ code: 'busy', retryAfterSeconds: 5 });
+    const outcomes = await Promise.all(pending);
+    expect(outcomes.some((outcome) => outcome instanceof PasswordCheckBusy)).toBe(true);
+    expect(outcomes.every((outcome) => outcome === false || outcome instanceof PasswordCheckBusy)).toBe(true);
+    // The queue drained, the same login goes through.
+    expect((await server.request('POST', '/api/v1/auth/login', { body: { username: 'admin', password: TEST_ADMIN_PASSWORD } })).status).toBe(200);
   });
 
   it('names the missing field of a malformed login', async () => {
@@ -108,6 +133,28 @@ describe('API tokens for machines', () => {
     // Revocation is cached for at most a few seconds; a fresh token check sees it.
     server.app.auth['tokenCache'].clear();
     expect((await server.request('POST', '/api/v1/vitals/observations', { token: device, body: [] })).status).toBe(401);
+  });
+
+  it('may do what their maker may, no more: a token holding users:manage alone mints no other scope, nor an admin', async () => {
+    const admin = await server.login('admin');
+    const managing = await server.request('POST', '/api/v1/tokens', { token: admin, body: { name: 'user desk', scopes: ['users:manage'] } });
+    expect(managing.status).toBe(201);
+    const desk = managing.body.token as string;
+    const escalated = await server.request('POST', '/api/v1/tokens', { token: desk, body: { name: 'more', scopes: ['users:manage', 'cases:manage', 'transit:manage'] } });
+    expect(escalated.status).toBe(403);
+    expect(escalated.body['invalid-params']).toEqual([{ name: 'scopes', reason: 'beyond your own permissions: cases:manage, transit:manage' }]);
+    const newAdmin = await server.request('POST', '/api/v1/users', { token: desk, body: { username: 'escadmin', password: 'a-long-password-123', displayName: 'x', role: 'admin', orgCode: 'haicheng' } });
+    expect(newAdmin.status).toBe(403);
+    expect(newAdmin.body['invalid-params'][0]).toMatchObject({ name: 'role' });
+    expect(await server.db.query(`select 1 from app_user where username = 'escadmin'`)).toEqual([]);
+    // Within its own permissions it may: a token of the same scope.
+    expect((await server.request('POST', '/api/v1/tokens', { token: desk, body: { name: 'same', scopes: ['users:manage'] } })).status).toBe(201);
+    // An operator's role may do less than an admin: an admin makes one.
+    expect((await server.request('POST', '/api/v1/users', { token: admin, body: { username: 'op2', password: 'a-long-password-123', displayName: 'x', role: 'operator', orgCode: 'huangpu' } })).status).toBe(201);
+    // A department that does not exist is named, not a 500 from the database's foreign key.
+    const noDepartment = await server.request('POST', '/api/v1/users', { token: admin, body: { username: 'staff9', password: 'a-long-password-123', displayName: 'x', role: 'department_staff', orgCode: 'haicheng', departmentCode: 'no_such_dept' } });
+    expect(noDepartment.status).toBe(400);
+    expect(noDepartment.body['invalid-params']).toEqual([{ name: 'departmentCode', reason: 'unknown department' }]);
   });
 
   it('refuse unknown scopes', async () => {

@@ -106,6 +106,9 @@ export class AuthService {
     if (!isRole(input.role)) throw badRequest(`unknown role ${input.role}`, [{ name: 'role', reason: `must be one of ${Object.keys(ROLES).join(', ')}` }]);
     const orgs = await this.orgs();
     if (!orgs.has(input.orgCode)) throw badRequest(`unknown org ${input.orgCode}`, [{ name: 'orgCode', reason: 'unknown org unit' }]);
+    if (input.departmentCode != null && !(await this.departments()).some((department) => department.code === input.departmentCode)) {
+      throw badRequest(`unknown department ${input.departmentCode}`, [{ name: 'departmentCode', reason: 'unknown department' }]);
+    }
     const hash = await hashPassword(input.password);
     const rows = await this.db.query<{ id: number }>(
       `insert into app_user (username, password_hash, display_name, role, org_code, department_code)
