@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { openEventStream } from '../../../test/event-stream.js';
+import { setHeartbeatMs } from '../http/event-stream.js';
 import { startServer, TEST_ADMIN_PASSWORD, type TestServer } from '../../../test/harness.js';
 import { PasswordCheckBusy, verifyPassword } from './passwords.js';
 
@@ -155,6 +157,19 @@ describe('API tokens for machines', () => {
     const noDepartment = await server.request('POST', '/api/v1/users', { token: admin, body: { username: 'staff9', password: 'a-long-password-123', displayName: 'x', role: 'department_staff', orgCode: 'haicheng', departmentCode: 'no_such_dept' } });
     expect(noDepartment.status).toBe(400);
     expect(noDepartment.body['invalid-params']).toEqual([{ name: 'departmentCode', reason: 'unknown department' }]);
+  });
+
+  it('revoked, end the live stream they hold open at its next heartbeat', async () => {
+    setHeartbeatMs(100);
+    onTestFinished(() => setHeartbeatMs(null));
+    const admin = await server.login('admin');
+    const created = await server.request('POST', '/api/v1/tokens', { token: admin, body: { name: 'wall display', scopes: ['vitals:read'] } });
+    const stream = await openEventStream(`${server.url}/api/v1/vitals/stream?token=${created.body.token}&events=alert`);
+    expect(stream.response.status).toBe(200);
+    expect((await server.request('DELETE', `/api/v1/tokens/${created.body.id}`, { token: admin })).status).toBe(204);
+    server.app.auth['tokenCache'].clear(); // (revocation is otherwise seen within the cache's 5 s)
+    expect(await stream.next()).toMatchObject({ event: 'unauthorized', data: { reason: expect.stringContaining('revoked') } });
+    await expect(stream.next()).rejects.toThrow('the stream ended');
   });
 
   it('refuse unknown scopes', async () => {

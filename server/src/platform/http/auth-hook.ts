@@ -12,6 +12,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | null;
+    /** Whether the caller's bearer still holds the route's permission (a long stream asks again): null on a public route. */
+    stillAuthorized: (() => Promise<boolean>) | null;
   }
 }
 
@@ -26,6 +28,7 @@ function bearerOf(request: FastifyRequest): string | null {
 
 export function registerAuthHook(app: FastifyInstance, auth: AuthService): void {
   app.decorateRequest('principal', null);
+  app.decorateRequest('stillAuthorized', null);
   app.addHook('onRoute', (route) => {
     const config = route.config as { permission?: Permission; public?: boolean } | undefined;
     if (route.url.startsWith('/docs')) return; // the OpenAPI UI is public by nature
@@ -43,6 +46,10 @@ export function registerAuthHook(app: FastifyInstance, auth: AuthService): void 
       throw forbidden(`this needs the ${config.permission} permission`);
     }
     request.principal = principal;
+    const permission = config.permission;
+    // A revoked token, or a session that expired, is refused by the next request; a stream open for hours
+    // asks with this (see serveEventStream).
+    request.stillAuthorized = () => auth.authenticate(bearer).then((again) => again.permissions.has(permission), () => false);
   });
 }
 

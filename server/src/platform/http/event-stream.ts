@@ -6,6 +6,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export const REPLAY_WINDOW_MS = 5 * 60_000;
 const HEARTBEAT_MS = 15_000;
+let heartbeatMs = HEARTBEAT_MS;
+/** For tests: heartbeats (and the bearer's checks) this often. */
+export function setHeartbeatMs(ms: number | null): void {
+  heartbeatMs = ms ?? HEARTBEAT_MS;
+}
 
 export interface StreamClient {
   /** Org path of the caller: what it may see. */
@@ -102,7 +107,8 @@ export function lastEventIdOf(request: FastifyRequest): number | null {
 /**
  * Takes over the response as an event stream on `hub` for a client described by `client`: headers,
  * a retry hint, a heartbeat comment every 15 s (so that proxies keep the connection), and clean-up when
- * either side goes away.
+ * either side goes away. At each heartbeat the caller's bearer is checked again: a revoked API token, or
+ * a session past its expiry, ends the stream (the events it would have seen are what it may no longer see).
  */
 export function serveEventStream<T, C extends StreamClient>(
   request: FastifyRequest,
@@ -120,7 +126,14 @@ export function serveEventStream<T, C extends StreamClient>(
     'x-accel-buffering': 'no',
   });
   response.write(`retry: 2000\n: connected, last event ${hub.lastId}\n\n`);
-  const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => {
+    response.write(': heartbeat\n\n');
+    void request.stillAuthorized?.().then((allowed) => {
+      if (allowed) return;
+      response.end('event: unauthorized\ndata: {"reason":"the token was revoked or the session expired; sign in again"}\n\n');
+      close();
+    });
+  }, heartbeatMs);
   const disconnect = hub.connect({
     ...client,
     send: (chunk: string) => {
