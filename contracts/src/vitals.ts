@@ -137,9 +137,13 @@ export interface Health extends HealthScore {
   at: string;
 }
 
-/** GET /api/v1/vitals/health/history: the scores kept once a minute. */
+/**
+ * GET /api/v1/vitals/health/history: the scores kept once a minute; over more than a day, the lowest of
+ * each `step` seconds (at most 1,440 points), so that a dip still shows on a week's chart.
+ */
 export interface HealthHistory {
   org: string;
+  step: number;
   items: Array<{ at: string; score: number | null; categories: CategoryHealth[] }>;
 }
 

@@ -5,7 +5,7 @@ import { principalOf } from '../../platform/http/auth-hook.js';
 import type { VitalsService } from './service.js';
 import { alertGroups, alertHistory, listAlerts } from './alert-store.js';
 import type { Db } from '../../platform/db/types.js';
-import { VitalsError, VitalsErrorCode } from './errors.js';
+import { MAX_SILENCE_MINUTES, silenceEnd } from './time.js';
 
 const AlertQuery = Type.Object({
   state: Type.Optional(Type.Union([Type.Literal('firing'), Type.Literal('resolved')])),
@@ -57,6 +57,11 @@ export function registerAlertRoutes(app: FastifyInstance, vitals: VitalsService,
       params: Type.Object({ id: RowId() }),
       body: Type.Optional(Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false })),
     },
+    // The body is optional, but the validator checks whatever is there, and a POST without one (no
+    // content type: `curl -X POST`) arrives as undefined, which is not an object: it is read as {}.
+    preValidation: async (request) => {
+      if (request.body === undefined) request.body = {};
+    },
   }, async (request) => {
     const principal = principalOf(request);
     const { id } = request.params as { id: number };
@@ -71,8 +76,8 @@ export function registerAlertRoutes(app: FastifyInstance, vitals: VitalsService,
       summary: 'Silence an alert for a period (it stays recorded; notifications stop; a re-fire within the period stays silenced)',
       params: Type.Object({ id: RowId() }),
       body: Type.Object({
-        minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 24 * 60 })),
-        until: Type.Optional(Type.String({ description: 'RFC 3339' })),
+        minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SILENCE_MINUTES })),
+        until: Type.Optional(Type.String({ description: `RFC 3339 date-time with an offset, in the future, at most ${MAX_SILENCE_MINUTES / 1440} days ahead` })),
         note: Type.Optional(Type.String({ maxLength: 1000 })),
       }, { additionalProperties: false }),
     },
@@ -80,11 +85,7 @@ export function registerAlertRoutes(app: FastifyInstance, vitals: VitalsService,
     const principal = principalOf(request);
     const { id } = request.params as { id: number };
     const body = request.body as { minutes?: number; until?: string; note?: string };
-    if ((body.minutes === undefined) === (body.until === undefined)) {
-      throw new VitalsError(VitalsErrorCode.InvalidQuery, 'give either minutes or until', [{ name: 'minutes', reason: 'exactly one of minutes and until is required' }]);
-    }
-    const until = body.until !== undefined ? new Date(body.until) : new Date(Date.now() + body.minutes! * 60_000);
-    if (Number.isNaN(until.getTime())) throw new VitalsError(VitalsErrorCode.InvalidQuery, 'until is not a valid time', [{ name: 'until', reason: 'not an RFC 3339 time' }]);
+    const until = silenceEnd(body, Date.now());
     return strip(await vitals.alerts.silence(id, principal.orgPath, principal.name, until, body.note ?? null));
   });
 }

@@ -137,3 +137,68 @@ describe('staleness and the health check', () => {
     expect(history.body.items.at(-1).score).toBe(health.body.score);
   });
 });
+
+describe('the end of a silence', () => {
+  let alertId: number;
+  beforeAll(async () => {
+    const high = pm25.criticalHigh * 1.5;
+    await send('xinhe', [[10, high], [9, high], [8, high], [7, high]]);
+    alertId = (await alertsOf('xinhe')).find((a) => a.rule === 'threshold' && a.state === 'firing').id;
+  });
+  const silence = (body: unknown) => server.request('POST', `/api/v1/vitals/alerts/${alertId}/silence`, { token: duty, body });
+  const alert = async () => (await server.request('GET', `/api/v1/vitals/alerts/${alertId}`, { token: duty })).body;
+
+  it('refuses an until that is not an RFC 3339 date-time with an offset, or past what PostgreSQL and a silence take, changing nothing', async () => {
+    const before = await alert();
+    const inEightDays = new Date(Date.now() + 8 * 86_400_000).toISOString();
+    for (const until of [
+      '+010000-01-01T00:00:00Z', // was a 500: "time zone displacement out of range"
+      '+275760-09-13T00:00:00Z',
+      '2027', // Date.parse reads these; RFC 3339 does not
+      'Tue, 01 Jan 2030 00:00:00 GMT',
+      '2030-01-01T00:00:00', // no offset
+      '2030-01-01', // no time
+      '2030-02-30T00:00:00Z', // no such day (Date.parse rolls it over to March)
+      '2030-01-01T24:00:00Z',
+      '2030-01-01T00:00:00+24:00',
+      inEightDays, // longer than any silence
+    ]) {
+      const response = await silence({ until });
+      expect(response.status, until).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(response.body['invalid-params'].map((p: { name: string }) => p.name), until).toEqual(['until']);
+    }
+    expect((await silence({ until: inEightDays })).body['invalid-params'][0].reason).toBe('more than 7 days ahead');
+    const after = await alert();
+    expect(after.silencedUntil).toBe(before.silencedUntil);
+    expect(after.history).toEqual(before.history);
+  });
+
+  it('accepts an RFC 3339 until with any offset within 7 days', async () => {
+    // Two days ahead, written in UTC+08:00, with fractional seconds and lower-case separators.
+    const end = Math.floor((Date.now() + 2 * 86_400_000) / 1000) * 1000 + 250;
+    const local = new Date(end + 8 * 3_600_000).toISOString().replace('T', 't').replace('Z', '+08:00');
+    const response = await silence({ until: local, note: 'pump replaced' });
+    expect(response.status).toBe(200);
+    expect(new Date(response.body.silencedUntil).getTime()).toBe(end);
+    const longest = await silence({ minutes: 7 * 24 * 60 });
+    expect(longest.status).toBe(200);
+  });
+});
+
+describe('acknowledging without a body', () => {
+  it('is accepted: the body is optional', async () => {
+    const high = pm25.criticalHigh * 1.5;
+    await send('dongshan', [[10, high], [9, high], [8, high], [7, high]]);
+    const id = (await alertsOf('dongshan')).find((a) => a.rule === 'threshold' && a.state === 'firing').id;
+    // No body and no content type, as `curl -X POST` sends it.
+    const response = await server.request('POST', `/api/v1/vitals/alerts/${id}/acknowledge`, { token: duty });
+    expect(response.status).toBe(200);
+    expect(response.body.acknowledgedBy).toBeTruthy();
+    const detail = await server.request('GET', `/api/v1/vitals/alerts/${id}`, { token: duty });
+    expect(detail.body.history.find((h: { kind: string }) => h.kind === 'acknowledged').note).toBeNull();
+    // A body that is there is still checked.
+    const bad = await server.request('POST', `/api/v1/vitals/alerts/${id}/acknowledge`, { token: duty, body: { nope: 1 } });
+    expect(bad.status).toBe(400);
+  });
+});

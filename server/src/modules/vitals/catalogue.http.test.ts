@@ -100,4 +100,25 @@ describe('the indicator catalogue over HTTP', () => {
     const response = await server.request('POST', '/api/v1/vitals/catalogue', { token: viewer, body: [] });
     expect(response.status).toBe(403);
   });
+
+  it('lets only principals of the city root import: a district operator is refused, changing nothing', async () => {
+    const json = await server.request('GET', '/api/v1/vitals/catalogue?format=json', { token: admin });
+    const pm25 = json.body.find((i: { code: string }) => i.code === 'AIR_QUALITY.PM25');
+    const changed = { ...pm25, criticalHigh: pm25.criticalHigh * 10 };
+    // huangpu: an operator (vitals:manage) of a district, below the city root haicheng.
+    const district = await server.login('huangpu');
+    const refused = await server.request('POST', '/api/v1/vitals/catalogue', { token: district, body: [changed] });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(refused.body.code).toBe('vitals.out_of_scope');
+    expect(refused.body.detail).toMatch(/whole city.*haicheng.*huangpu/);
+    // Refused whatever the body: nothing about the file is looked at.
+    expect((await server.request('POST', '/api/v1/vitals/catalogue', { token: district, body: [{}] })).status).toBe(403);
+    const after = await server.request('GET', '/api/v1/vitals/indicators/AIR_QUALITY.PM25', { token: admin });
+    expect(after.body.criticalHigh).toBe(pm25.criticalHigh);
+    // The city's duty officer (operator at haicheng) may.
+    const duty = await server.login('duty');
+    const allowed = await server.request('POST', '/api/v1/vitals/catalogue', { token: duty, body: [pm25] });
+    expect(allowed.status).toBe(200);
+  });
 });

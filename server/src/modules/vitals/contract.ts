@@ -18,6 +18,7 @@ export type ContractChecks = [
   Fits<SeriesPoint, wire.SeriesPoint>,
   Fits<Awaited<ReturnType<VitalsService['series']>>, wire.Series>,
   Fits<ReturnType<VitalsService['health']>, wire.Health>,
+  Fits<{ org: string } & Awaited<ReturnType<VitalsService['healthHistory']>>, wire.HealthHistory>,
   Fits<Stripped<AlertRow>, wire.Alert>,
   Fits<Stripped<AlertRow> & { transition: AlertEvent['transition'] }, wire.Alert>,
   Fits<AlertEvent['transition'], wire.AlertChange>,

@@ -3,15 +3,9 @@ import { Type } from 'typebox';
 import { principalOf } from '../../platform/http/auth-hook.js';
 import type { VitalsService } from './service.js';
 import { VitalsError, VitalsErrorCode } from './errors.js';
+import { parseRange } from './time.js';
 
 const MAX_POINTS = 10_000;
-
-function parseTime(raw: string | undefined, field: string, fallback: number): Date {
-  if (raw === undefined) return new Date(fallback);
-  const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  if (Number.isNaN(ms)) throw new VitalsError(VitalsErrorCode.InvalidQuery, `${field} is not a valid time`, [{ name: field, reason: 'not an RFC 3339 time or epoch milliseconds' }]);
-  return new Date(ms);
-}
 
 export function registerQueryRoutes(app: FastifyInstance, vitals: VitalsService): void {
   app.get('/api/v1/vitals/snapshot', {
@@ -35,8 +29,8 @@ export function registerQueryRoutes(app: FastifyInstance, vitals: VitalsService)
       summary: 'History of an indicator at an org unit, downsampled to the step asked',
       params: Type.Object({ code: Type.String() }),
       querystring: Type.Object({
-        from: Type.Optional(Type.String({ description: 'RFC 3339 or epoch ms; default 24 h ago' })),
-        to: Type.Optional(Type.String({ description: 'RFC 3339 or epoch ms; default now' })),
+        from: Type.Optional(Type.String({ description: 'RFC 3339 with an offset or epoch ms, 1970-9999; default 24 h before to' })),
+        to: Type.Optional(Type.String({ description: 'RFC 3339 with an offset or epoch ms, 1970-9999; default now' })),
         step: Type.Optional(Type.Integer({ minimum: 1, maximum: 31_536_000, description: 'Seconds; default chosen for about 300 points' })),
         org: Type.Optional(Type.String()),
       }),
@@ -44,10 +38,7 @@ export function registerQueryRoutes(app: FastifyInstance, vitals: VitalsService)
   }, async (request) => {
     const { code } = request.params as { code: string };
     const query = request.query as { from?: string; to?: string; step?: number; org?: string };
-    const now = Date.now();
-    const to = parseTime(query.to, 'to', now);
-    const from = parseTime(query.from, 'from', to.getTime() - 86_400_000);
-    if (from >= to) throw new VitalsError(VitalsErrorCode.InvalidQuery, 'from must be before to', [{ name: 'from', reason: 'not before to' }]);
+    const { from, to } = parseRange(query, Date.now());
     const span = (to.getTime() - from.getTime()) / 1000;
     const step = query.step ?? Math.max(1, Math.ceil(span / 300));
     if (span / step > MAX_POINTS) {
@@ -69,14 +60,17 @@ export function registerQueryRoutes(app: FastifyInstance, vitals: VitalsService)
     config: { permission: 'vitals:read' },
     schema: {
       tags: ['vitals'],
-      summary: 'Health score history (one point a minute)',
-      querystring: Type.Object({ org: Type.Optional(Type.String()), from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) }),
+      summary: 'Health score history: one point a minute, or the lowest score of each step when the range holds more than 1,440 minutes',
+      querystring: Type.Object({
+        org: Type.Optional(Type.String()),
+        from: Type.Optional(Type.String({ description: 'RFC 3339 with an offset or epoch ms, 1970-9999; default 24 h before to' })),
+        to: Type.Optional(Type.String({ description: 'RFC 3339 with an offset or epoch ms, 1970-9999; default now' })),
+      }),
     },
   }, async (request) => {
     const query = request.query as { org?: string; from?: string; to?: string };
+    const { from, to } = parseRange(query, Date.now());
     const org = vitals.scopedOrg(principalOf(request), query.org);
-    const to = parseTime(query.to, 'to', Date.now());
-    const from = parseTime(query.from, 'from', to.getTime() - 86_400_000);
-    return { org: org.code, items: await vitals.healthHistory(org, from, to) };
+    return { org: org.code, ...(await vitals.healthHistory(org, from, to)) };
   });
 }

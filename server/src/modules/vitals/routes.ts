@@ -66,8 +66,10 @@ export function registerCatalogueRoutes(app: FastifyInstance, vitals: VitalsServ
 
   app.post('/api/v1/vitals/catalogue', {
     config: { permission: 'vitals:manage' },
-    schema: { tags: ['vitals'], summary: 'Import indicators (text/csv or application/json): all valid or nothing changes; existing codes are updated' },
+    schema: { tags: ['vitals'], summary: 'Import indicators (text/csv or application/json): all valid or nothing changes; existing codes are updated. City-wide: needs a principal of the city root' },
   }, async (request) => {
+    // Before the body is read: a district principal is refused whatever it sent.
+    vitals.requireCityWide(principalOf(request), 'importing the catalogue');
     const body = request.body;
     const known = new Set([...categoryCodes, ...vitals.categories.map((c) => c.code)]);
     const text = typeof body === 'string' ? body : JSON.stringify(body);

@@ -9,7 +9,7 @@ import { pauseEvery, SLICE_MS } from '../../platform/slices.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import type { AuthService, OrgUnit } from '../../platform/auth/service.js';
 import type { Category, IndicatorDefinition, IndicatorStatus } from './types.js';
-import type { SnapshotItem } from '@citypulse/contracts';
+import type { CategoryHealth, SnapshotItem } from '@citypulse/contracts';
 import { loadCategories, loadIndicators, upsertCategories, upsertIndicators, type IndicatorRecord } from './catalogue-store.js';
 import { readBaselines, writeBaselines } from './baseline-store.js';
 import { applyRetention, foldRollups, insertObservations, latestValues, querySeries } from './observation-store.js';
@@ -41,6 +41,9 @@ export type { SnapshotItem } from '@citypulse/contracts';
 
 /** A series is stale after this many reporting intervals without data. */
 const STALE_FACTOR = 3;
+
+/** The most points a health history answers: a day at one a minute, about one per pixel of a wide chart. */
+export const HEALTH_HISTORY_POINTS = 1440;
 
 const STATUS_RANK: Record<IndicatorStatus, number> = { 'no-data': 0, normal: 1, stale: 2, warning: 3, critical: 4 };
 
@@ -121,6 +124,19 @@ export class VitalsService {
       throw new VitalsError(VitalsErrorCode.OutOfScope, `org unit ${code} is outside your org subtree`, [{ name: 'org', reason: 'outside your org subtree' }]);
     }
     return org;
+  }
+
+  /**
+   * Refuses a principal below the city root a change that holds for the whole city (the catalogue: its
+   * thresholds decide every district's alerts and health). The subtree check of scopedOrg cannot: a
+   * district operator's subtree is their district, but a threshold they change is the city's.
+   */
+  requireCityWide(principal: Principal, what: string): void {
+    const root = this.orgsByCode.get(this.rootOrgCode())!;
+    if (principal.orgPath !== root.path) {
+      throw new VitalsError(VitalsErrorCode.OutOfScope,
+        `${what} changes configuration for the whole city, so it needs a principal of the city root (${root.code}); yours is ${principal.orgCode}`);
+    }
   }
 
   // --- ingest ---------------------------------------------------------------------------------------
@@ -261,12 +277,33 @@ export class VitalsService {
     this.stream.publish('health', items);
   }
 
+  /**
+   * The health score of an org over [from, to), for a chart. Scores are kept once a minute, so a day is
+   * 1,440 points, and those come back as they are. A longer range comes back in steps of whole minutes
+   * chosen so there are at most HEALTH_HISTORY_POINTS of them, each step answered by its lowest score
+   * (with the categories of that moment and its own time): the whole range is always covered up to its
+   * newest point (a cap on rows, taken oldest first, used to drop the newest: the part a screen most
+   * needs), the answer stays the size of a chart whatever the range, and a dip of a few minutes still
+   * shows on a week's chart, where an average or a sample would smooth it away or miss it: a health
+   * check exists to show when the city was unwell.
+   */
   async healthHistory(org: OrgUnit, from: Date, to: Date) {
-    const rows = await this.ctx.db.query<{ at: Date; score: number; categories: unknown }>(
-      `select at, score, categories from vitals_health_score where org_id = $1 and at >= $2 and at < $3 order by at limit 10000`,
-      [org.id, from, to],
-    );
-    return rows.map((row) => ({ at: new Date(row.at).toISOString(), score: row.score, categories: row.categories }));
+    const minutes = Math.ceil((to.getTime() - from.getTime()) / 60_000);
+    const step = 60 * Math.max(1, Math.ceil(minutes / HEALTH_HISTORY_POINTS));
+    const rows = step === 60
+      ? await this.ctx.db.query<{ at: Date; score: number; categories: unknown }>(
+        `select at, score, categories from vitals_health_score where org_id = $1 and at >= $2 and at < $3 order by at`,
+        [org.id, from, to],
+      )
+      // Buckets are counted from `from`, so there are at most ceil(range / step) of them.
+      : await this.ctx.db.query<{ at: Date; score: number; categories: unknown }>(
+        `select distinct on (bucket) at, score, categories
+         from (select date_bin($4::interval, at, $2::timestamptz) as bucket, at, score, categories
+               from vitals_health_score where org_id = $1 and at >= $2 and at < $3) scores
+         order by bucket, score, at desc`,
+        [org.id, from, to, `${step} seconds`],
+      );
+    return { step, items: rows.map((row) => ({ at: new Date(row.at).toISOString(), score: row.score, categories: row.categories as CategoryHealth[] })) };
   }
 
   // --- lifecycle ------------------------------------------------------------------------------------
