@@ -62,6 +62,14 @@ export class AlertIntake {
     const now = new Date(this.service.ctx.clock.now());
     const district = orgAtLevel(org, 'district', orgs);
     const departments = new Set((await this.service.ctx.auth.departments()).map((d) => d.code));
+    // An alert is never dropped for a broken deadline configuration: the case opens without a deadline
+    // and the log says why.
+    let deadlineAt: Date | null = null;
+    try {
+      deadlineAt = this.service.deadline(category, rule.priority, now.getTime());
+    } catch (error) {
+      this.logger.warn({ err: error, alert: alert.id, category: category.code }, 'alert case opened without a deadline');
+    }
     const result = await this.db.transaction(async (tx) => {
       const linked = await tx.query(`select 1 from cases_case_alert where alert_id = $1`, [alert.id]);
       if (linked.length > 0) return null; // this alert already opened or joined a case (e.g. it escalated)
@@ -72,7 +80,6 @@ export class AlertIntake {
         address: null, lat: null, lon: null, reporter: null, mediaUrls: [], createdBy: 'system', reportedAt: new Date(alert.startedAt), at: now,
       }, true);
       if (id !== null) {
-        const deadlineAt = this.service.deadline(category, rule.priority, now.getTime());
         const dispatchTo = departments.has(alert.department) ? alert.department : null;
         await store.updateCase(tx, id, null, {
           filedAt: now, deadlineAt,

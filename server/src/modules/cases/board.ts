@@ -6,7 +6,7 @@ import type { Db } from '../../platform/db/types.js';
 import type { OrgUnit } from '../../platform/auth/service.js';
 import { CasesError, CasesErrorCode } from './errors.js';
 import { RUNNING_STATES, type CaseState } from './workflow.js';
-import { CASE_COLUMNS, normalise } from './store.js';
+import { CASE_COLUMNS, categoryClause, normalise } from './store.js';
 import type { CaseCategory, CaseRecord } from './types.js';
 import { BOARD_LANES, type Board, type BoardLane } from '@citypulse/contracts';
 
@@ -36,10 +36,18 @@ export function checkBoardFilter(query: { org?: string; category?: string }, org
   if (query.category && !categories.has(query.category)) {
     throw new CasesError(CasesErrorCode.UnknownCategory, `unknown case category ${query.category}`, [{ name: 'category', reason: 'not a category code' }]);
   }
-  if (!query.org) return undefined;
-  const org = orgs.get(query.org);
-  if (!org) throw new CasesError(CasesErrorCode.UnknownOrg, `unknown org unit ${query.org}`, [{ name: 'org', reason: 'unknown org unit' }]);
-  if (!org.path.startsWith(orgPath)) throw new CasesError(CasesErrorCode.OutOfScope, `org unit ${query.org} is outside your org subtree`, [{ name: 'org', reason: 'outside your org subtree' }]);
+  return checkOrgFilter(query.org, orgPath, orgs);
+}
+
+/**
+ * An `org` query parameter (board, worklist): it must exist (400) and lie in the caller's subtree (403),
+ * so a typo or a neighbour's district is told apart from "no cases". Returns the path to filter on.
+ */
+export function checkOrgFilter(code: string | undefined, orgPath: string, orgs: Map<string, OrgUnit>): string | undefined {
+  if (code === undefined) return undefined;
+  const org = orgs.get(code);
+  if (!org) throw new CasesError(CasesErrorCode.UnknownOrg, `unknown org unit ${code}`, [{ name: 'org', reason: 'unknown org unit' }]);
+  if (!org.path.startsWith(orgPath)) throw new CasesError(CasesErrorCode.OutOfScope, `org unit ${code} is outside your org subtree`, [{ name: 'org', reason: 'outside your org subtree' }]);
   return org.path;
 }
 
@@ -52,7 +60,7 @@ export async function loadBoard(db: Db, filter: BoardFilter & { orgFilterPath?: 
     where.push(clause.replaceAll('?', `$${params.length}`));
   };
   if (filter.orgFilterPath) add(`c.org_path like ? || '%'`, filter.orgFilterPath);
-  if (filter.categoryPrefix) add(`(c.category_code = ? or c.category_code like ? || '.%')`, filter.categoryPrefix);
+  if (filter.categoryPrefix) where.push(categoryClause(params, filter.categoryPrefix));
   if (filter.department) add('c.department_code = ?', filter.department);
   // Most pressing first: the nearest deadline, then the most urgent, then the longest waiting.
   const rows = await db.query<CaseRecord & { lane: BoardLane; laneTotal: number }>(

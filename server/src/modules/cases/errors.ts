@@ -12,6 +12,10 @@ export enum CasesErrorCode {
   UnknownDepartment = 'cases.unknown_department',
   UnknownOrg = 'cases.unknown_org',
   InvalidConfiguration = 'cases.invalid_configuration',
+  RuleNotFound = 'cases.rule_not_found',
+  RuleConflict = 'cases.rule_conflict',
+  /** A deadline that cannot be computed from the configuration (a category or the calendar is broken). */
+  NoDeadline = 'cases.no_deadline',
   NoModel = 'cases.no_model',
 }
 
@@ -27,6 +31,10 @@ const STATUS: Record<CasesErrorCode, number> = {
   [CasesErrorCode.UnknownDepartment]: 400,
   [CasesErrorCode.UnknownOrg]: 400,
   [CasesErrorCode.InvalidConfiguration]: 400,
+  [CasesErrorCode.RuleNotFound]: 404,
+  [CasesErrorCode.RuleConflict]: 409,
+  // The request is fine; the configuration it meets is not: 409, as for a state that forbids the action.
+  [CasesErrorCode.NoDeadline]: 409,
   [CasesErrorCode.NoModel]: 409,
 };
 

@@ -37,10 +37,10 @@ describe('deadlines and escalation', () => {
     expect(light.deadlineAt).toBe('2026-03-12T02:00:00.000Z');
     // The calendar is configurable: a holiday on Tuesday pushes it a day later for cases filed from now on.
     const { saveCalendar } = await import('./configuration.js');
-    await saveCalendar(app.cases.service, { holidays: ['2026-03-03'] });
+    await saveCalendar(app.cases.service, { holidays: ['2026-03-03'] }, system);
     const later = await dispatched('urban.road.streetlight', 'normal');
     expect(later.deadlineAt).toBe('2026-03-13T02:00:00.000Z');
-    await saveCalendar(app.cases.service, { holidays: [] });
+    await saveCalendar(app.cases.service, { holidays: [] }, system);
 
     clock.advance(HOUR);
     const service = app.cases.service;

@@ -33,7 +33,7 @@ export async function registerCases(
   const stream = new CaseStreamHub(() => ctx.clock.now());
   const unsubscribe = ctx.bus.subscribe<{ action: string; case: CaseRecord }>(CASE_SUBJECT, (event) => stream.publish(event.action, event.case));
 
-  registerCaseRoutes(app, service, alerts, statistics);
+  registerCaseRoutes(app, service, alerts, statistics, () => ctx.vitals.categories.map((category) => category.code));
   registerCaseStreamRoute(app, stream);
   await registerOpen311Routes(app, service, ctx.auth);
   // Open streams would keep the server from closing: end them first; clients reconnect elsewhere.

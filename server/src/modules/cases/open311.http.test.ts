@@ -91,4 +91,39 @@ describe('Open311 GeoReport v2', () => {
     expect(badDate.status).toBe(400);
     expect(badDate.body[0].code).toBe(400);
   });
+
+  it('refuses request times in the future or before any hotline, and internal services', async () => {
+    const before = (await server.request('GET', '/open311/v2/requests.json')).body.length;
+    const base = { api_key: apiKey, service_code: 'urban.appearance.litter', address_string: 'x' };
+    const attempts: [Record<string, string>, RegExp][] = [
+      [{ ...base, requested_datetime: '9999-12-31T00:00:00Z' }, /requested_datetime is in the future/],
+      [{ ...base, requested_datetime: new Date(Date.now() + 3_600_000).toISOString() }, /requested_datetime is in the future/],
+      [{ ...base, requested_datetime: '1970-01-01T00:00:00Z' }, /requested_datetime is before 2000/],
+      [{ ...base, service_code: 'operations.vitals.alert' }, /service_code operations.vitals.alert is not a service/],
+    ];
+    for (const [fields, description] of attempts) {
+      const response = await server.request('POST', '/open311/v2/requests.json', form(fields));
+      expect(response.status, JSON.stringify(fields)).toBe(400);
+      expect(response.body).toEqual([{ code: 400, description: expect.stringMatching(description) }]);
+    }
+    expect((await server.request('GET', '/open311/v2/requests.json')).body.length).toBe(before);
+    // A little clock skew, and real history (replays), are taken.
+    for (const requested of [new Date(Date.now() + 60_000).toISOString(), '2015-07-01T12:00:00Z']) {
+      expect((await server.request('POST', '/open311/v2/requests.json', form({ ...base, requested_datetime: requested }))).status).toBe(201);
+    }
+  });
+
+  it('bounds request ids, and takes service_code literally', async () => {
+    const huge = await server.request('GET', '/open311/v2/requests.json?service_request_id=99999999999');
+    expect(huge.status).toBe(400);
+    expect(huge.body).toEqual([{ code: 400, description: expect.stringMatching(/service_request_id 99999999999 is out of range/) }]);
+    expect((await server.request('GET', '/open311/v2/requests.json?service_request_id=1,2147483648')).status).toBe(400);
+    expect((await server.request('GET', '/open311/v2/requests.json?service_request_id=2147483647')).body).toEqual([]);
+    expect((await server.request('GET', '/open311/v2/requests.json')).body.length).toBeGreaterThan(0);
+    for (const code of ['%', 'urban%', '_rban.appearance.litter']) {
+      const response = await server.request('GET', `/open311/v2/requests.json?service_code=${encodeURIComponent(code)}`);
+      expect(response.status).toBe(200);
+      expect(response.body, code).toEqual([]);
+    }
+  });
 });

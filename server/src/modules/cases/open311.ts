@@ -9,8 +9,9 @@ import type { AuthService } from '../../platform/auth/service.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import { ProblemError } from '../../platform/errors.js';
 import { toProblem } from '../../platform/http/problems.js';
+import { RowId } from '../../platform/http/row-id.js';
 import type { CasesService } from './service.js';
-import type { CaseRecord } from './types.js';
+import type { CaseCategory, CaseRecord } from './types.js';
 import { CasesError } from './errors.js';
 import * as store from './store.js';
 
@@ -22,6 +23,29 @@ class Open311Error extends Error {
 }
 
 const PUBLIC_SOURCES = ['open311', 'hotline'];
+
+/** The largest id a case can have (PostgreSQL's integer): a larger one names nothing and the database refuses to compare it. */
+const MAX_ROW_ID = (RowId() as unknown as { maximum: number }).maximum;
+
+/**
+ * How far ahead of our clock a client's `requested_datetime` may be: clocks of phones and hotline front
+ * ends drift a little; a report from further in the future is a wrong date, and would sort before
+ * everything in the worklists.
+ */
+const CLOCK_SKEW_MS = 5 * 60_000;
+/**
+ * The earliest `requested_datetime` taken. Replays bring real history (the Boston 311 data of 2015), so
+ * the bound is not "recent"; but no 311 or 12345 hotline record predates 2000, and an epoch-zero date
+ * (1970) is a client's missing value, not a report.
+ */
+const EARLIEST_REQUEST = Date.parse('2000-01-01T00:00:00Z');
+
+/**
+ * What the public may report: active third-level items, except the internal ones (`operations.*`, the
+ * cases opened by vital-sign alerts). services.json offers exactly these, and requests may name no other.
+ */
+export const isPublicService = (category: CaseCategory | undefined): category is CaseCategory =>
+  !!category && category.level === 3 && category.active && !category.code.startsWith('operations.');
 
 const PostRequest = Type.Object({
   api_key: Type.Optional(Type.String()),
@@ -125,7 +149,7 @@ export async function registerOpen311Routes(app: FastifyInstance, service: Cases
       config: { public: true },
       schema: { tags: ['open311'], summary: 'GeoReport v2 service list: the third-level case categories', querystring: Type.Object({ jurisdiction_id: Type.Optional(Type.String()) }) },
     }, async () => [...service.categories.values()]
-      .filter((category) => category.level === 3 && category.active && !category.code.startsWith('operations.'))
+      .filter(isPublicService)
       .map((category) => {
         const group = service.categories.get(category.parentCode ?? '');
         return {
@@ -146,12 +170,17 @@ export async function registerOpen311Routes(app: FastifyInstance, service: Cases
       if ((body.lat === undefined) !== (body.long === undefined)) throw new Open311Error(400, 'lat and long come together');
       const serviceCode = String(body.service_code);
       const category = service.categories.get(serviceCode);
-      if (!category || category.level !== 3 || !category.active) throw new Open311Error(400, `service_code ${serviceCode} is not a service of this jurisdiction`);
+      if (!isPublicService(category)) throw new Open311Error(400, `service_code ${serviceCode} is not a service of this jurisdiction`);
       const description = String(body.description ?? '').trim();
       const media = body.media_url ? String(body.media_url) : null;
       if (media && !/^https?:\/\/\S+$/.test(media)) throw new Open311Error(400, 'media_url must be an http(s) URL');
       const name = [body.first_name, body.last_name].filter(Boolean).join(' ');
       const reportedAt = body.requested_datetime ? Date.parse(String(body.requested_datetime)) : undefined;
+      if (reportedAt !== undefined) {
+        if (Number.isNaN(reportedAt)) throw new Open311Error(400, 'requested_datetime is not a date-time');
+        if (reportedAt > service.ctx.clock.now() + CLOCK_SKEW_MS) throw new Open311Error(400, 'requested_datetime is in the future');
+        if (reportedAt < EARLIEST_REQUEST) throw new Open311Error(400, 'requested_datetime is before 2000-01-01');
+      }
       const record = await service.create({
         title: (description.split('\n')[0] || category.nameEn).slice(0, 120),
         description, category: category.code, source: 'open311', sourceRef: body.account_id ? String(body.account_id) : null,
@@ -184,6 +213,8 @@ export async function registerOpen311Routes(app: FastifyInstance, service: Cases
     }, async (request) => {
       const query = request.query as Record<string, string | undefined>;
       const ids = query.service_request_id?.split(',').map(Number);
+      const tooLarge = ids?.find((id) => id > MAX_ROW_ID);
+      if (tooLarge !== undefined) throw new Open311Error(400, `service_request_id ${tooLarge} is out of range (at most ${MAX_ROW_ID})`);
       const end = query.end_date ? new Date(query.end_date) : undefined;
       const start = query.start_date ? new Date(query.start_date) : ids ? undefined : new Date((end?.getTime() ?? service.ctx.clock.now()) - 90 * 86_400_000);
       if (start && end && start > end) throw new Open311Error(400, 'start_date is after end_date');

@@ -1,5 +1,6 @@
 // The internal cases API (/api/v1/cases): thin — parse, call the service, answer.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { forbidden } from '../../platform/errors.js';
 import { Type } from 'typebox';
 import { principalOf } from '../../platform/http/auth-hook.js';
 import type { CasesService } from './service.js';
@@ -10,12 +11,23 @@ import * as configuration from './configuration.js';
 import { CASE_STATES } from './workflow.js';
 import { CasesError, CasesErrorCode } from './errors.js';
 import { AlertRulesBody, BoardQuery, BulkBody, CalendarBody, CategoryBody, DispatchRuleBody, IdParams, ListQuery, NewCaseBody, TransitionBody } from './schemas.js';
-import { checkBoardFilter, loadBoard } from './board.js';
+import { checkBoardFilter, checkOrgFilter, loadBoard } from './board.js';
 import type { NewCase, TransitionInput } from './types.js';
 
 const tags = ['cases'];
 
-export function registerCaseRoutes(app: FastifyInstance, service: CasesService, intake: AlertIntake, statistics: CaseStatistics): void {
+/**
+ * Moving cases: each action has its own permission (`file` needs cases:dispatch, `accept` cases:handle;
+ * see WORKFLOW), which the service checks. The route asks what every action has in common: the caller
+ * sees cases (cases:read, checked by the auth hook) and holds one of the permissions that act on them, so
+ * a reader or a reporter is refused before the body is even read.
+ */
+async function mayActOnCases(request: FastifyRequest): Promise<void> {
+  const { permissions } = principalOf(request);
+  if (!permissions.has('cases:handle') && !permissions.has('cases:dispatch')) throw forbidden('moving a case needs the cases:handle or cases:dispatch permission');
+}
+
+export function registerCaseRoutes(app: FastifyInstance, service: CasesService, intake: AlertIntake, statistics: CaseStatistics, vitalsCategories: () => Iterable<string>): void {
   app.get('/api/v1/cases', {
     config: { permission: 'cases:read' },
     schema: { tags, summary: "Worklist: cases in the caller's org subtree, filtered, searched and paged", querystring: ListQuery },
@@ -24,8 +36,10 @@ export function registerCaseRoutes(app: FastifyInstance, service: CasesService, 
     const states = typeof query.state === 'string' ? query.state.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
     const bad = states?.find((state) => !(CASE_STATES as readonly string[]).includes(state));
     if (bad) throw new CasesError(CasesErrorCode.InvalidCase, `unknown state ${bad}`, [{ name: 'state', reason: `must be among ${CASE_STATES.join(', ')}` }]);
+    const { orgPath } = principalOf(request);
+    const orgFilterPath = checkOrgFilter(query.org as string | undefined, orgPath, await service.orgs());
     return store.listCases(service.ctx.db, {
-      orgPath: principalOf(request).orgPath, states, department: query.department as string | undefined, org: query.org as string | undefined,
+      orgPath, states, department: query.department as string | undefined, orgFilterPath,
       categoryPrefix: query.category as string | undefined, source: query.source as string | undefined, priority: query.priority as string | undefined,
       overdue: query.overdue as boolean | undefined, q: (query.q as string | undefined)?.trim() || undefined,
       order: query.order as 'reported_desc' | undefined, limit: query.limit as number, offset: query.offset as number,
@@ -63,7 +77,8 @@ export function registerCaseRoutes(app: FastifyInstance, service: CasesService, 
   }, async (request) => service.timeline((request.params as { id: number }).id, principalOf(request)));
 
   app.post('/api/v1/cases/:id/transitions', {
-    config: { permission: 'cases:handle' },
+    config: { permission: 'cases:read' },
+    onRequest: mayActOnCases,
     schema: {
       tags, summary: 'Move a case: file, decline, dispatch, accept, return, handle, verify, reopen, close, evaluate', params: IdParams, body: TransitionBody,
       description: 'Carries the version the caller saw: if the case changed since, the answer is 409 with its current version and state.',
@@ -71,7 +86,8 @@ export function registerCaseRoutes(app: FastifyInstance, service: CasesService, 
   }, async (request) => service.transition((request.params as { id: number }).id, request.body as TransitionInput, principalOf(request)));
 
   app.post('/api/v1/cases/bulk', {
-    config: { permission: 'cases:handle' },
+    config: { permission: 'cases:read' },
+    onRequest: mayActOnCases,
     schema: { tags, summary: 'The same action on several cases, all or nothing', body: BulkBody },
   }, async (request) => {
     const { items, ...input } = request.body as TransitionInput & { items: { id: number; version: number }[] };
@@ -86,7 +102,7 @@ export function registerCaseRoutes(app: FastifyInstance, service: CasesService, 
   app.post('/api/v1/cases/classifier/train', {
     config: { permission: 'cases:manage' },
     schema: { tags, summary: "Train the dispatch classifier on the city's own dispatched cases" },
-  }, async () => service.trainClassifier());
+  }, async (request) => configuration.trainClassifier(service, principalOf(request)));
 
   app.get('/api/v1/cases/statistics', {
     config: { permission: 'cases:read' },
@@ -103,26 +119,26 @@ export function registerCaseRoutes(app: FastifyInstance, service: CasesService, 
   app.put('/api/v1/cases/categories', {
     config: { permission: 'cases:manage' },
     schema: { tags, summary: 'Add or change taxonomy entries (codes like urban.safety.hazard)', body: CategoryBody },
-  }, async (request) => configuration.saveCategories(service, request.body as Parameters<typeof configuration.saveCategories>[1]));
+  }, async (request) => configuration.saveCategories(service, request.body as Parameters<typeof configuration.saveCategories>[1], principalOf(request)));
 
   app.get('/api/v1/cases/dispatch-rules', {
     config: { permission: 'cases:read' },
-    schema: { tags, summary: 'Dispatch rules' },
-  }, async () => ({ items: service.dispatchRules }));
+    schema: { tags, summary: "Dispatch rules that bear on the caller's subtree: city-wide, above it and inside it" },
+  }, async (request) => ({ items: await configuration.visibleDispatchRules(service, principalOf(request)) }));
 
   app.post('/api/v1/cases/dispatch-rules', {
     config: { permission: 'cases:manage' },
     schema: { tags, summary: 'Add a dispatch rule (category prefix × location → department, handling unit, queue)', body: DispatchRuleBody },
   }, async (request, reply) => {
     reply.status(201);
-    return configuration.addDispatchRule(service, request.body as Parameters<typeof configuration.addDispatchRule>[1]);
+    return configuration.addDispatchRule(service, request.body as Parameters<typeof configuration.addDispatchRule>[1], principalOf(request));
   });
 
   app.delete('/api/v1/cases/dispatch-rules/:id', {
     config: { permission: 'cases:manage' },
     schema: { tags, summary: 'Delete a dispatch rule', params: IdParams },
   }, async (request, reply) => {
-    await configuration.deleteDispatchRule(service, (request.params as { id: number }).id);
+    await configuration.deleteDispatchRule(service, (request.params as { id: number }).id, principalOf(request));
     reply.status(204);
   });
 
@@ -134,7 +150,9 @@ export function registerCaseRoutes(app: FastifyInstance, service: CasesService, 
   app.put('/api/v1/cases/alert-rules', {
     config: { permission: 'cases:manage' },
     schema: { tags, summary: 'Replace the alert rules', body: AlertRulesBody },
-  }, async (request) => ({ items: await configuration.saveAlertRules(service, intake, request.body as Parameters<typeof configuration.saveAlertRules>[2]) }));
+  }, async (request) => ({
+    items: await configuration.saveAlertRules(service, intake, request.body as Parameters<typeof configuration.saveAlertRules>[2], principalOf(request), new Set(vitalsCategories())),
+  }));
 
   app.get('/api/v1/cases/calendar', {
     config: { permission: 'cases:read' },
@@ -144,5 +162,5 @@ export function registerCaseRoutes(app: FastifyInstance, service: CasesService, 
   app.put('/api/v1/cases/calendar', {
     config: { permission: 'cases:manage' },
     schema: { tags, summary: 'Change working hours, holidays, worked weekend days, escalation', body: CalendarBody },
-  }, async (request) => configuration.saveCalendar(service, request.body as Parameters<typeof configuration.saveCalendar>[1]));
+  }, async (request) => configuration.saveCalendar(service, request.body as Parameters<typeof configuration.saveCalendar>[1], principalOf(request)));
 }

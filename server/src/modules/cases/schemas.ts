@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { RowId } from '../../platform/http/row-id.js';
 import { ACTIONS, CASE_STATES } from './workflow.js';
 import { PRIORITIES, SOURCES } from './types.js';
+import { MAX_DEADLINE_HOURS } from './working-time.js';
 
 const literals = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
 
@@ -53,7 +54,7 @@ export const BulkBody = Type.Object({
 export const ListQuery = Type.Object({
   state: Type.Optional(Type.String({ description: 'Comma-separated states' })),
   department: Type.Optional(Type.String()),
-  org: Type.Optional(Type.String()),
+  org: Type.Optional(Type.String({ minLength: 1, description: "Only cases located in this org unit and below; it must be in the caller's subtree" })),
   category: Type.Optional(Type.String({ description: 'A category code or the code of a level above' })),
   source: Type.Optional(literals(SOURCES)),
   priority: Type.Optional(literals(PRIORITIES)),
@@ -69,9 +70,11 @@ export const CategoryBody = Type.Array(Type.Object({
   nameZh: Type.String({ minLength: 1, maxLength: 100 }),
   nameEn: Type.String({ minLength: 1, maxLength: 200 }),
   department: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  // At most a year (MAX_DEADLINE_HOURS explains why); whether a working-time deadline fits the calendar is
+  // checked against the calendar when the category is saved.
   deadlineHours: Type.Optional(Type.Object({
-    urgent: Type.Number({ exclusiveMinimum: 0 }), high: Type.Number({ exclusiveMinimum: 0 }),
-    normal: Type.Number({ exclusiveMinimum: 0 }), low: Type.Number({ exclusiveMinimum: 0 }),
+    urgent: Type.Number({ exclusiveMinimum: 0, maximum: MAX_DEADLINE_HOURS }), high: Type.Number({ exclusiveMinimum: 0, maximum: MAX_DEADLINE_HOURS }),
+    normal: Type.Number({ exclusiveMinimum: 0, maximum: MAX_DEADLINE_HOURS }), low: Type.Number({ exclusiveMinimum: 0, maximum: MAX_DEADLINE_HOURS }),
   }, { additionalProperties: false })),
   workingTime: Type.Optional(Type.Boolean()),
   active: Type.Optional(Type.Boolean()),

@@ -10,7 +10,7 @@ import type { Principal } from '../../platform/auth/roles.js';
 import type { AuthService, OrgUnit } from '../../platform/auth/service.js';
 import { CasesError, CasesErrorCode } from './errors.js';
 import { WORKFLOW, actionsFrom, isAction, nextState, FINISHED_STATES, RUNNING_STATES, type CaseAction } from './workflow.js';
-import { deadlineFor, defaultCalendar, type WorkingCalendar } from './working-time.js';
+import { deadlineFor, defaultCalendar, UnreachableDeadline, type WorkingCalendar } from './working-time.js';
 import { decideDispatch, orgAtLevel, type DispatchDecision } from './dispatch.js';
 import { TextClassifier, type ModelJson } from './classifier/model.js';
 import * as store from './store.js';
@@ -50,10 +50,27 @@ interface TransitionContext {
 /**
  * Where a case and its version were named in the request, for the error: the path and the body of a
  * transition, or an entry of a bulk request's `items`. Body fields are JSON pointers, path parameters names.
+ * `item` is the entry of a bulk request (null for a single case, which its path names).
  */
-type ItemFields = (index: number) => { id: string; version: string };
-const SINGLE_CASE: ItemFields = () => ({ id: 'id', version: '/version' });
-const bulkItem: ItemFields = (index) => ({ id: `/items/${index}/id`, version: `/items/${index}/version` });
+type ItemFields = (index: number) => { id: string; version: string; item: string | null };
+const SINGLE_CASE: ItemFields = () => ({ id: 'id', version: '/version', item: null });
+const bulkItem: ItemFields = (index) => ({ id: `/items/${index}/id`, version: `/items/${index}/version`, item: `/items/${index}` });
+
+/** The latest instant a Date holds (±8.64e15 ms): beyond it there is no deadline to store. */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * A refusal about one case of a bulk request, said of that case: its entry and its id. The action is the
+ * same for every case, so "not possible from this state" is about the entry, not about `/action`.
+ */
+function ofItem(error: unknown, item: string, caseId: number): unknown {
+  if (!(error instanceof CasesError)) return error;
+  const code = error.code as CasesErrorCode;
+  const params = code === CasesErrorCode.InvalidTransition
+    ? [{ name: item, reason: `case ${caseId}: ${error.invalidParams?.[0]?.reason ?? 'not allowed now'}` }]
+    : error.invalidParams;
+  return new CasesError(code, `case ${caseId}: ${error.message}`, params, { ...error.extra, caseId });
+}
 
 const invalid = (name: string, reason: string, detail?: string) =>
   new CasesError(CasesErrorCode.InvalidCase, detail ?? `${name}: ${reason}`, [{ name, reason }]);
@@ -110,8 +127,30 @@ export class CasesService {
     return org;
   }
 
-  deadline(category: CaseCategory, priority: Priority, fromMs: number): Date {
-    return new Date(deadlineFor(fromMs, category.deadlineHours[priority] ?? category.deadlineHours.normal, category.workingTime, this.calendar));
+  /**
+   * The deadline of a case filed now under a category. The configuration routes refuse what cannot give
+   * one, but a category stored before those checks (or edited in the database) may still: the filing is
+   * then refused with 409 naming the category, rather than failing with a 500 at every attempt.
+   */
+  deadline(category: CaseCategory, priority: Priority, fromMs: number, field = '/category'): Date {
+    const hours = category.deadlineHours?.[priority] ?? category.deadlineHours?.normal;
+    let at = Number.NaN;
+    if (typeof hours === 'number' && hours > 0) {
+      try {
+        at = deadlineFor(fromMs, hours, category.workingTime, this.calendar);
+      } catch (error) {
+        if (!(error instanceof UnreachableDeadline)) throw error;
+      }
+    }
+    if (!Number.isFinite(at) || Math.abs(at) > MAX_DATE_MS) {
+      throw new CasesError(
+        CasesErrorCode.NoDeadline,
+        `no deadline can be computed for ${category.code} (${priority}: ${hours} ${category.workingTime ? 'working ' : ''}hours in the current calendar); its deadlineHours or the working calendar must be fixed`,
+        [{ name: field, reason: `${category.code} has no computable deadline` }],
+        { category: category.code },
+      );
+    }
+    return new Date(at);
   }
 
   // --- intake ---------------------------------------------------------------------------------------
@@ -217,8 +256,15 @@ export class CasesService {
       if (ownDepartment !== undefined && current.department !== ownDepartment) {
         throw new CasesError(CasesErrorCode.NotYourDepartment, `case ${item.id} is not dispatched to your department`, [{ name: field.id, reason: 'another department' }], { caseId: item.id });
       }
-      const to = nextState(current.state, action);
-      const { changes, data } = await this.changesFor(action, current, input, orgs, at);
+      let to: CaseRecord['state'];
+      let changes: Record<string, unknown>;
+      let data: Record<string, unknown> | null;
+      try {
+        to = nextState(current.state, action);
+        ({ changes, data } = await this.changesFor(action, current, input, actor, orgs, at));
+      } catch (error) {
+        throw field.item ? ofItem(error, field.item, item.id) : error;
+      }
       const updated = await store.updateCase(tx, item.id, item.version, { state: to, ...changes }, at);
       // Another request changed the case between our read and our write.
       if (!updated) throw this.stale((await store.caseById(tx, item.id))!, item.version, field.version);
@@ -238,7 +284,7 @@ export class CasesService {
   }
 
   /** What each action writes besides the state, checked before anything is written. */
-  private async changesFor(action: CaseAction, current: CaseRecord, input: TransitionInput, orgs: Map<string, OrgUnit>, at: Date) {
+  private async changesFor(action: CaseAction, current: CaseRecord, input: TransitionInput, actor: Actor, orgs: Map<string, OrgUnit>, at: Date) {
     const changes: Record<string, unknown> = {};
     let data: Record<string, unknown> | null = null;
     switch (action) {
@@ -255,12 +301,13 @@ export class CasesService {
         if (!input.department) throw invalid('/department', 'a case is dispatched to a department');
         const caseOrg = orgs.get(current.org)!;
         const suggestion = this.ruleDecision(current, orgs);
-        const handlerOrg = input.handlerOrg ?? (suggestion?.department === input.department ? suggestion.handlerOrg : orgAtLevel(caseOrg, 'district', orgs).code);
-        if (!orgs.has(handlerOrg)) throw new CasesError(CasesErrorCode.UnknownOrg, `unknown org unit ${handlerOrg}`, [{ name: '/handlerOrg', reason: 'unknown org unit' }]);
+        const fromRule = suggestion?.department === input.department ? suggestion : null;
+        const handlerOrg = input.handlerOrg ?? fromRule?.handlerOrg ?? orgAtLevel(caseOrg, 'district', orgs).code;
+        this.checkHandler(handlerOrg, input.handlerOrg !== undefined, current, actor, orgs, input.handlerOrg === undefined ? fromRule?.ruleId ?? null : null);
         Object.assign(changes, { department: input.department, handlerOrg, queue: input.queue ?? (suggestion?.department === input.department ? suggestion.queue : null), dispatchedAt: at });
         if (input.priority && input.priority !== current.priority && current.category) {
           changes.priority = input.priority;
-          changes.deadlineAt = this.deadline(this.leafCategory(current.category), input.priority, new Date(current.filedAt ?? at).getTime());
+          changes.deadlineAt = this.deadline(this.leafCategory(current.category), input.priority, new Date(current.filedAt ?? at).getTime(), '/priority');
         }
         data = { department: input.department, handlerOrg, queue: changes.queue };
         break;
@@ -297,6 +344,28 @@ export class CasesService {
         break;
     }
     return { changes, data };
+  }
+
+  /**
+   * The unit a case is dispatched to must be able to see it. Scope is by where a case happened: a unit's
+   * people see the cases located in its subtree, so the handler must hold the case's location (its
+   * committee, street, district or the city). Cross-district handling is not part of the domain: a case is
+   * handled where it happened, and sending it to another district would hand it to people who cannot open
+   * it. The caller, too, may name only units in its own subtree (403): a district does not assign work to
+   * a neighbour, nor on its own to the city above it (that is what escalation does). When the caller names
+   * none, the city's routing decides (the dispatch rule's handler, or the case's district), and may pick a
+   * unit above a street-level caller.
+   */
+  private checkHandler(code: string, named: boolean, current: CaseRecord, actor: Actor, orgs: Map<string, OrgUnit>, ruleId: number | null): void {
+    const handler = orgs.get(code);
+    if (!handler) throw new CasesError(CasesErrorCode.UnknownOrg, `unknown org unit ${code}`, [{ name: '/handlerOrg', reason: 'unknown org unit' }]);
+    if (named && !handler.path.startsWith(actor.orgPath)) {
+      throw new CasesError(CasesErrorCode.OutOfScope, `org unit ${code} is outside your org subtree (${actor.orgCode})`, [{ name: '/handlerOrg', reason: 'outside your org subtree' }]);
+    }
+    if (!current.orgPath.startsWith(handler.path)) {
+      const origin = ruleId !== null ? ` (named by dispatch rule ${ruleId}; name a handlerOrg)` : '';
+      throw invalid('/handlerOrg', `must hold the case's location ${current.org}: ${code}${origin} could not see the case`);
+    }
   }
 
   // --- dispatch suggestions -------------------------------------------------------------------------

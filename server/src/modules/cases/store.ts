@@ -105,11 +105,24 @@ export async function caseEvents(db: Db, caseId: number): Promise<CaseEvent[]> {
   return rows.map((row) => ({ ...row, at: new Date(row.at).toISOString() }));
 }
 
+/**
+ * Text matched literally inside a LIKE pattern: `%` and `_` are wildcards and `\` the escape, so a filter
+ * of `%` (or a code with `_` in it) would otherwise match far more than the code it names.
+ */
+export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (m) => `\\${m}`);
+
+/** A category code or a level above it: the code itself, or any code below it. Adds two parameters. */
+export function categoryClause(params: unknown[], prefix: string): string {
+  params.push(prefix, `${escapeLike(prefix)}.%`);
+  return `(c.category_code = $${params.length - 1} or c.category_code like $${params.length})`;
+}
+
 export interface CaseFilter {
   orgPath: string;
   states?: string[];
   department?: string;
-  org?: string;
+  /** Only cases located in this subtree (the path of an org unit the caller checked). */
+  orgFilterPath?: string;
   categoryPrefix?: string;
   source?: string;
   priority?: string;
@@ -132,15 +145,15 @@ export async function listCases(db: Db, filter: CaseFilter): Promise<{ items: Ca
   };
   if (filter.states?.length) add('c.state = any(?)', filter.states);
   if (filter.department) add('c.department_code = ?', filter.department);
-  if (filter.org) add(`c.org_path like (select path from org_unit where code = ?) || '%'`, filter.org);
-  if (filter.categoryPrefix) add(`(c.category_code = ? or c.category_code like ? || '.%')`, filter.categoryPrefix);
+  if (filter.orgFilterPath) add(`c.org_path like ? || '%'`, filter.orgFilterPath);
+  if (filter.categoryPrefix) where.push(categoryClause(params, filter.categoryPrefix));
   if (filter.source) add('c.source = ?', filter.source);
   if (filter.priority) add('c.priority = ?', filter.priority);
   if (filter.overdue !== undefined) add('c.overdue = ?', filter.overdue);
   if (filter.ids?.length) add('c.id = any(?)', filter.ids);
   if (filter.reportedFrom) add('c.reported_at >= ?', filter.reportedFrom);
   if (filter.reportedTo) add('c.reported_at < ?', filter.reportedTo);
-  if (filter.q) add(`(c.title ilike '%' || ? || '%' or c.description ilike '%' || ? || '%' or c.address ilike '%' || ? || '%')`, filter.q.replace(/[\\%_]/g, (m) => `\\${m}`));
+  if (filter.q) add(`(c.title ilike '%' || ? || '%' or c.description ilike '%' || ? || '%' or c.address ilike '%' || ? || '%')`, escapeLike(filter.q));
   const whereSql = where.join(' and ');
   const order = { reported_desc: 'c.reported_at desc, c.id desc', deadline_asc: 'c.deadline_at asc nulls last, c.id', updated_desc: 'c.updated_at desc, c.id desc' }[filter.order ?? 'reported_desc'];
   const [{ total }] = await db.query<{ total: number }>(`select count(*)::int as total from cases_case c where ${whereSql}`, params);
@@ -184,6 +197,24 @@ export async function insertDispatchRule(db: Db, rule: Omit<DispatchRule, 'id'>)
     [rule.categoryPrefix, rule.org, rule.department, rule.handlerLevel, rule.handlerOrg, rule.queue],
   );
   return row.id;
+}
+
+export async function dispatchRuleById(db: Db, id: number): Promise<DispatchRule | null> {
+  const [row] = await db.query<DispatchRule>(
+    `select id, category_prefix as "categoryPrefix", org_code as org, department_code as department, handler_level as "handlerLevel",
+       handler_org_code as "handlerOrg", queue from cases_dispatch_rule where id = $1`,
+    [id],
+  );
+  return row ?? null;
+}
+
+/** The rule for exactly this category prefix and org (null: city-wide), if there is one. */
+export async function dispatchRuleFor(db: Db, categoryPrefix: string, org: string | null): Promise<DispatchRule | null> {
+  const [row] = await db.query<{ id: number }>(
+    `select id from cases_dispatch_rule where category_prefix = $1 and org_code is not distinct from $2 order by id limit 1`,
+    [categoryPrefix, org],
+  );
+  return row ? dispatchRuleById(db, row.id) : null;
 }
 
 export async function deleteDispatchRule(db: Db, id: number): Promise<boolean> {

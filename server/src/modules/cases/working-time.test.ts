@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingHours, deadlineFor, defaultCalendar, zonedTime } from './working-time.js';
+import { addWorkingHours, deadlineFor, defaultCalendar, isRealDate, UnreachableDeadline, zonedTime } from './working-time.js';
 
 const shanghai = defaultCalendar('Asia/Shanghai');
 const at = (iso: string) => new Date(iso).getTime();
@@ -38,6 +38,14 @@ describe('working-time deadlines', () => {
   });
 
   it('refuses a calendar without working hours instead of looping', () => {
-    expect(() => addWorkingHours(at('2026-03-02T02:00:00Z'), 1, { ...shanghai, workdays: [] })).toThrow(/no working hours/);
+    expect(() => addWorkingHours(at('2026-03-02T02:00:00Z'), 1, { ...shanghai, workdays: [] })).toThrow(UnreachableDeadline);
+    expect(() => addWorkingHours(at('2026-03-02T02:00:00Z'), 1, { ...shanghai, workdays: [] })).toThrow(/does not have 1 working hours in the next ten years/);
+    // A few worked days ahead are not enough for a longer deadline.
+    expect(() => addWorkingHours(at('2026-03-02T02:00:00Z'), 10, { ...shanghai, workdays: [], extraWorkdays: ['2026-03-03'] })).toThrow(UnreachableDeadline);
+  });
+
+  it('tells real dates from impossible ones', () => {
+    for (const date of ['2026-03-03', '2024-02-29', '1970-01-01']) expect(isRealDate(date), date).toBe(true);
+    for (const date of ['2026-13-45', '0000-00-00', '2026-02-30', '2025-02-29', '2026-04-31', '1969-12-31', '2026-3-3']) expect(isRealDate(date), date).toBe(false);
   });
 });

@@ -19,6 +19,26 @@ export const defaultCalendar = (timeZone: string): WorkingCalendar => ({
 });
 
 const HOUR_MS = 3_600_000;
+
+/**
+ * The longest deadline a category may set, in hours: a year. A case that may wait longer has no deadline
+ * worth the name, and the bound keeps the arithmetic sound: calendar hours stay far inside what a Date can
+ * hold (1e300 hours is no instant at all), and the walk through working days stays short.
+ */
+export const MAX_DEADLINE_HOURS = 8760;
+
+/** The calendar cannot supply the working hours asked for within the ten years `addWorkingHours` looks ahead. */
+export class UnreachableDeadline extends Error {}
+
+/** Whether a `YYYY-MM-DD` string names a day that exists (not 2026-13-45, 2026-02-30 or 0000-00-00). */
+export function isRealDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (year < 1970 || month < 1 || month > 12 || day < 1) return false;
+  // Date.UTC rolls day 31 of a 30-day month over into the next: a real date survives the round trip.
+  return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
+}
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 function format(timeZone: string): Intl.DateTimeFormat {
@@ -85,7 +105,7 @@ export function addWorkingHours(startMs: number, hours: number, calendar: Workin
     }
     cursor = zonedTime(t.year, t.month, t.day + 1, 0, calendar.timeZone);
   }
-  throw new Error('the working calendar has no working hours in the next ten years');
+  throw new UnreachableDeadline(`the working calendar does not have ${hours} working hours in the next ten years`);
 }
 
 /** Deadline of a case: calendar hours, or working hours when the category counts in working time. */
