@@ -464,13 +464,20 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
   it('says at once that a stop or route does not exist, in Chinese, with the way back', async () => {
     const page = await newPage({ width: 390, height: 844 });
     // The server answers 404 at once: no "Loading…" while a refusal is asked again.
-    for (const [path, words] of [[`/go/stops/NOPE?feed=${FEED}`, '没有站号为“NOPE”的车站'], [`/go/routes/NOPE?feed=${FEED}`, '没有“NOPE”这条线路']] as const) {
+    for (const [path, words, heading, back] of [
+      [`/go/stops/NOPE?feed=${FEED}`, '没有站号为“NOPE”的车站', '未找到车站', '查找其他车站'],
+      [`/go/routes/NOPE?feed=${FEED}`, '没有“NOPE”这条线路', '未找到线路', '查看全部线路'],
+    ] as const) {
       await page.goto(`${server.url}${path}`);
       const notFound = page.getByTestId('not-found');
       await notFound.waitFor({ timeout: 1500 });
       expect(await notFound.textContent()).toContain(words);
       expect(await notFound.textContent()).not.toContain('unknown');
       expect(await notFound.getByRole('link').getAttribute('href')).toBe(`/go?feed=${FEED}`);
+      expect(await notFound.getByRole('link').textContent()).toBe(back);
+      // A heading and a tab title of its own, not the app's name.
+      expect(await page.locator('h1').textContent()).toBe(heading);
+      expect(await page.title()).toBe(`${heading} · 数字公交`);
     }
     await screenshot(page, 'go-stop-unknown-phone');
     await expectAccessible(page, 'unknown route');
@@ -482,6 +489,9 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
     expect(await board.getByTestId('not-found').textContent()).toContain('没有站号为“NOPE”的车站');
     expect(await board.locator('.go-stream').count()).toBe(0);
     expect(await board.locator('.board').textContent()).not.toContain('连接中');
+    // The unknown number is no stop name: the heading says what the screen is.
+    expect(await board.locator('h1').textContent()).toBe('电子站牌');
+    expect(await board.title()).toBe('未找到车站 · 电子站牌');
     await screenshot(board, 'board-unknown-1920x1080');
     await expectAccessible(board, 'stop display, unknown stop');
   });
@@ -555,6 +565,55 @@ describe.skipIf(!available)('the digital bus pages in Chromium', () => {
       if (viewport.width === 1920) await expectAccessible(page, 'stop display');
     });
   }
+
+  it('fits a portrait 1080x1920 stop display, its minutes and clock on screen whatever the names', async () => {
+    const page = await newPage({ width: 1080, height: 1920 });
+    await page.goto(`${server.url}/board/S06?feed=${FEED}&lang=en`);
+    await page.waitForSelector('.board-row.is-live');
+    const layout = await page.evaluate(() => {
+      // The type is sized from the screen's short side, as on a landscape screen of the same size.
+      const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+      const cut = [...document.querySelectorAll('.board-row *, .board-header *')].filter((element) => {
+        const rect = element.getBoundingClientRect();
+        return rect.width > 0 && (rect.right > innerWidth + 1 || rect.bottom > innerHeight + 1);
+      }).length;
+      const rows = [...document.querySelectorAll('.board-row')].map((row) => {
+        const box = row.getBoundingClientRect();
+        const minutes = row.querySelector('.board-minutes')!.getBoundingClientRect();
+        return minutes.top >= box.top - 1 && minutes.bottom <= box.bottom + 1 && minutes.right <= box.right;
+      });
+      return { rem, cut, rows, scrollWidth: document.documentElement.scrollWidth, scrollHeight: document.documentElement.scrollHeight };
+    });
+    expect(layout.rem).toBe(20);
+    expect(layout.cut).toBe(0);
+    expect(layout.rows.length).toBeGreaterThan(0);
+    expect(layout.rows.every(Boolean)).toBe(true);
+    expect(layout.scrollWidth).toBeLessThanOrEqual(1080);
+    expect(layout.scrollHeight).toBeLessThanOrEqual(1920);
+    await screenshot(page, 'board-1080x1920-en');
+  });
+
+  it('says plainly, in red, when the arrivals cannot be had, keeps asking, and keeps the cause for the console', async () => {
+    for (const [path, viewport] of [[`/board/S06?feed=${FEED}`, { width: 1920, height: 1080 }], [`/go/stops/S06?feed=${FEED}`, { width: 390, height: 844 }]] as const) {
+      const page = await newPage(viewport);
+      let failing = true;
+      await page.route(/\/api\/v1\/transit\/stops\/[^/]+\/arrivals/, (route) => (failing
+        ? route.fulfill({ status: 500, contentType: 'application/problem+json', body: JSON.stringify({ title: 'Internal Server Error', status: 500, detail: 'db down' }) })
+        : route.continue()));
+      await page.goto(`${server.url}${path}`);
+      const unavailable = page.getByTestId('unavailable');
+      await unavailable.waitFor({ timeout: 8000 });
+      expect(await unavailable.textContent()).toBe('暂时无法获取到站信息，正在重试');
+      expect(await page.locator('body').textContent()).not.toContain('db down');
+      expect(await page.locator('.go-stream').getAttribute('data-stream')).toBe('down');
+      if (path.startsWith('/board')) expect(await page.locator('.board').getAttribute('data-stream')).toBe('down');
+      await screenshot(page, `${path.startsWith('/board') ? 'board' : 'go-stop'}-unavailable`);
+      // The server answers again: the buses come without a reload (the list is asked every 15 s meanwhile).
+      failing = false;
+      await page.waitForSelector('.board-row, .arrival', { timeout: 20_000 });
+      expect(await unavailable.count()).toBe(0);
+    }
+  }, 90_000);
 
   it('shows the headway monitor to the operations centre', async () => {
     const page = await newPage({ width: 1440, height: 900 }, duty);

@@ -80,36 +80,52 @@ export function HeadwaysPage() {
           <p className="go-empty">{headways.data.passings > 0 ? t(headways.data.breaks.length ? 'transit.ops.noHeadwaysBreaks' : 'transit.ops.noHeadways', { count: headways.data.passings }) : t('transit.ops.none')}</p>
         )}
         {headways.data && headways.data.items.length > 0 && (
-          <table className="data-table headway-table" data-testid="headways">
-            <caption className="sr-only">{t('transit.ops.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('transit.ops.route')}</th>
-                <th scope="col">{t('transit.ops.direction')}</th>
-                <th scope="col" className="num">{t('transit.ops.liveVehicles')}</th>
-                <th scope="col" className="num">{t('transit.ops.trips')}</th>
-                <th scope="col" className="num">{t('transit.ops.stops')}</th>
-                <th scope="col" className="num">{t('transit.ops.headways')}</th>
-                <th scope="col" className="num">{t('transit.ops.actual')}</th>
-                <th scope="col" className="num">{t('transit.ops.scheduled')}</th>
-                <th scope="col" className="num">{t('transit.ops.cv')}</th>
-                <th scope="col" className="num">{t('transit.ops.ewt')}</th>
-                <th scope="col" className="num">{t('transit.ops.bunching')}</th>
-                <th scope="col" className="num">{t('transit.ops.gaps')}</th>
-                <th scope="col">{t('transit.ops.openGaps')}</th>
-                <th scope="col" className="num">{t('transit.ops.accuracy')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(headways.data?.items ?? []).map((row, index, rows) => (
-                <Row key={`${row.routeId}:${row.directionId}`} row={row} feed={feed} accuracy={routeAccuracy.get(row.routeId) ?? null} goal={goal} accuracyRows={accuracyRows(rows, index)} />
-              ))}
-            </tbody>
-          </table>
+          // The table scrolls sideways on its own when the window is narrow; the page and its header do not.
+          <div className="headway-scroll" role="region" aria-label={t('transit.ops.tableLabel')} tabIndex={0}>
+            <table className="data-table headway-table" data-testid="headways">
+              <caption className="sr-only">{t('transit.ops.caption')}</caption>
+              <thead>
+                <tr>
+                  <ColumnHeading text={t('transit.ops.route')} />
+                  <ColumnHeading text={t('transit.ops.direction')} />
+                  <ColumnHeading className="num" text={t('transit.ops.liveVehicles')} />
+                  <ColumnHeading className="num" text={t('transit.ops.trips')} />
+                  <ColumnHeading className="num" text={t('transit.ops.stops')} />
+                  <ColumnHeading className="num" text={t('transit.ops.headways')} />
+                  <ColumnHeading className="num" text={t('transit.ops.actual')} />
+                  <ColumnHeading className="num" text={t('transit.ops.scheduled')} />
+                  <ColumnHeading className="num" text={t('transit.ops.cv')} />
+                  <ColumnHeading className="num" text={t('transit.ops.ewt')} />
+                  <ColumnHeading className="num" text={t('transit.ops.bunching')} />
+                  <ColumnHeading className="num" text={t('transit.ops.gaps')} />
+                  <ColumnHeading text={t('transit.ops.openGaps')} />
+                  <ColumnHeading className="num" text={t('transit.ops.accuracy')} />
+                </tr>
+              </thead>
+              <tbody>
+                {(headways.data?.items ?? []).map((row, index, rows) => (
+                  <Row key={`${row.routeId}:${row.directionId}`} row={row} feed={feed} accuracy={routeAccuracy.get(row.routeId) ?? null} goal={goal} accuracyRows={accuracyRows(rows, index)} />
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         {headways.data && headways.data.items.length > 0 && <p className="secondary-name">{t('transit.ops.openGapsHint')}</p>}
       </Loading>
     </>
+  );
+}
+
+/**
+ * A column heading with its unit or detail, "实际间隔（分钟）", "Trips (seen/due)": the words kept together and
+ * the parenthesis on a line of its own, so that a narrow column never breaks "站数" or "串车" in two.
+ */
+function ColumnHeading({ text, className }: { text: string; className?: string }) {
+  const match = /^(.+?)\s*([（(].*)$/.exec(text);
+  return (
+    <th scope="col" className={`column-heading ${className ?? ''}`}>
+      {match ? <>{match[1]}<span className="column-unit">{match[2]}</span></> : text}
+    </th>
   );
 }
 

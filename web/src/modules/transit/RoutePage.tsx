@@ -27,7 +27,7 @@ export function RoutePage() {
 
   return (
     <PassengerLayout feed={diagram.data?.feed}>
-      <LoadingOrError query={diagram} notFound={t('transit.route.notFound', { id })}>
+      <LoadingOrError query={diagram} notFound={{ title: t('transit.route.notFoundTitle'), text: t('transit.route.notFound', { id }), back: t('transit.route.allRoutes') }} unavailable={t('transit.route.unavailable')}>
         {diagram.data && (
           <>
             <h1>{t('transit.route.title', { line })}{diagram.data.route.longName && <span className="route-long-name">{diagram.data.route.longName}</span>}</h1>

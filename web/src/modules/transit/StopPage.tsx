@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { boardsAt, isHere, ArrivalLateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useNextBusText, useRouteNames, useWhereaboutsText, ServiceAlerts, Whereabouts, Wheelchair } from './common';
+import { boardsAt, feedProblem, isHere, isUnknownPlace, ArrivalLateness, LoadingOrError, PassengerLayout, useClockText, useFeed, useNextBusText, useRouteNames, useWhereaboutsText, ServiceAlerts, Whereabouts, Wheelchair } from './common';
 import { isDue, isDueUntracked, minutesUntil, useNow, useStopArrivals } from './stream';
 import type { Arrival } from './types';
 
@@ -31,10 +31,14 @@ export function StopPage() {
   useEffect(() => {
     if (data) document.title = t('transit.stop.title', { stop: data.stop.name });
   }, [data, t]);
+  // The header's badge: red while no answer comes (the list asks again every 15 s meanwhile); none for a
+  // stop or network that does not exist.
+  const stream = isUnknownPlace(arrivals.error) || feedProblem(arrivals.error) ? undefined
+    : arrivals.isError ? 'down' : arrivals.isSuccess ? arrivals.stream : undefined;
 
   return (
-    <PassengerLayout stream={arrivals.isSuccess ? arrivals.stream : undefined} feed={feed}>
-      <LoadingOrError query={arrivals} notFound={t('transit.stop.notFound', { id })}>
+    <PassengerLayout stream={stream} feed={feed}>
+      <LoadingOrError query={arrivals} notFound={{ title: t('transit.stop.notFoundTitle'), text: t('transit.stop.notFound', { id }) }} unavailable={t('transit.stop.unavailable')}>
         {data && (
           <>
             <h1 className="stop-name">{data.stop.name}</h1>

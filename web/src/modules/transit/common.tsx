@@ -1,7 +1,7 @@
 // Pieces the passenger pages share: their frame (skip link, title, language and large-text switches),
 // the feed they are in, route names, how a delay and an arrival time are said, and what an unknown stop
 // or route says.
-import { useMemo, type ReactNode } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -210,19 +210,39 @@ export const isUnknownPlace = (error: Error | null) =>
   error instanceof ApiError && (error.code === 'transit.unknown_stop' || error.code === 'transit.unknown_route');
 
 /**
- * The page's content once its query has answered. An unknown stop or route says `notFound` in the
- * passenger's language, with the way back to the search, instead of the server's own (English) words.
+ * The page's content once its query has answered. An unknown stop or route says so in the passenger's
+ * language, under a heading (`notFound`: the heading, the words, the way on, by default back to the
+ * search), instead of the server's own (English) words; the tab says it too. A server or network failure
+ * says `unavailable` (a page whose query refreshes itself says it is asking again), the cause only on the console; once
+ * there is an answer it stays on the page while a refresh fails (the header's badge says the live updates
+ * are down).
  */
-export function LoadingOrError({ query: state, notFound, children }: { query: { isPending: boolean; error: Error | null }; notFound?: string; children: ReactNode }) {
+export function LoadingOrError({ query: state, notFound, unavailable, children }: {
+  query: { isPending: boolean; error: Error | null; data?: unknown };
+  notFound?: { title: string; text: string; back?: string };
+  unavailable?: string;
+  children: ReactNode;
+}) {
   const { t } = useTranslation();
   const { feed, withFeed } = useFeed();
   const problemText = useFeedProblemText();
-  if (notFound && isUnknownPlace(state.error)) {
+  const unknown = notFound !== undefined && isUnknownPlace(state.error);
+  const failed = state.error !== null && !unknown && feedProblem(state.error) === null;
+  useEffect(() => {
+    if (unknown) document.title = `${notFound.title} · ${t('transit.title')}`;
+  }, [unknown, notFound?.title, t]);
+  useEffect(() => {
+    if (failed) console.warn('transit: request failed', state.error);
+  }, [failed, state.error]);
+  if (unknown) {
     return (
-      <div className="go-error go-not-found" role="alert" data-testid="not-found">
-        <p>{notFound}</p>
-        <Link to={withFeed('/go')}>{t('transit.stop.back')}</Link>
-      </div>
+      <>
+        <h1>{notFound.title}</h1>
+        <div className="go-error go-not-found" role="alert" data-testid="not-found">
+          <p>{notFound.text}</p>
+          <Link to={withFeed('/go')}>{notFound.back ?? t('transit.stop.back')}</Link>
+        </div>
+      </>
     );
   }
   const problem = feedProblem(state.error);
@@ -235,7 +255,7 @@ export function LoadingOrError({ query: state, notFound, children }: { query: { 
       </div>
     );
   }
-  if (state.error) return <p className="go-error" role="alert">{t('common.error', { message: state.error.message })}</p>;
+  if (failed && state.data === undefined) return <p className="go-error" role="alert" data-testid="unavailable">{unavailable ?? t('transit.unavailable')}</p>;
   if (state.isPending) return <p aria-busy="true">{t('common.loading')}</p>;
   return <>{children}</>;
 }

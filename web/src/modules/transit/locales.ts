@@ -2,6 +2,7 @@
 import type { WithSingulars } from '../../app/locales/plurals';
 export const transitZh = {
   title: '数字公交', line: '{{name}}路', lineLabel: '线路',
+  unavailable: '暂时无法获取信息，请稍后再试',
   streamLive: '实时更新', streamConnecting: '连接中', streamDown: '实时更新中断，正在重连…',
   live: '实时', scheduled: '计划', liveLong: '实时预测（车辆位置）', scheduledLong: '按时刻表',
   due: '即将进站', minutes: '{{count}} 分钟', minuteUnit: '分钟',
@@ -30,7 +31,8 @@ export const transitZh = {
     title: '{{stop}} · 到站信息', stopId: '站号 {{id}}', route: '线路', headsign: '开往', arrives: '到站', status: '状态', delay: '晚点/早到',
     vehicle: '车辆', none: '未来一小时没有车次', updated: '更新于 {{time}}', board: '电子站牌', station: '{{station}}全部线路', announce: '{{route}}，开往{{headsign}}，{{when}}，{{kind}}。', announceAt: '{{route}}，开往{{headsign}}，在{{platform}}上车，{{when}}，{{kind}}。', announceTerminates: '{{route}}，终点站，不再载客，{{when}}，{{kind}}。', terminates: '终点站 · 不载客',
     whenWhere: '{{when}}，{{where}}', listSeparator: '，', announceNone: '未来一小时没有车次。', in: '{{count}} 分钟后到站', dueNow: '即将进站', dueScheduled: '{{time}} 到站', hereNow: '已到站', back: '查找其他车站', caption: '下一班车，按到站时间排序',
-    notFound: '没有站号为“{{id}}”的车站，请检查链接或重新查找。',
+    notFound: '没有站号为“{{id}}”的车站，请检查链接或重新查找。', notFoundTitle: '未找到车站',
+    unavailable: '暂时无法获取到站信息，正在重试',
   },
   route: {
     title: '{{line}} 线路图', direction: '开往 {{headsign}}', stops: '{{count}} 站', length: '全长 {{km}} 公里',
@@ -40,18 +42,20 @@ export const transitZh = {
     vehicleText: '车辆 {{id}}，即将到达 {{stop}}，{{delay}}{{gap}}', standingText: '车辆 {{id}}，停靠 {{stop}}，{{delay}}{{gap}}', gapText: '，距前车 {{minutes}} 分钟（{{status}}）',
     waitingText: '车辆 {{id}} 在首站 {{stop}} 候发，{{time}} 发车', waitingSummary: '在线车辆中 {{count}} 辆在首站候发。',
     legend: '图例', legendBus: '车辆', legendBunching: '串车（间隔不到计划的 25%）', legendGap: '大间隔（超过计划的 1.5 倍）',
-    stopList: '站点与车辆', notFound: '没有“{{id}}”这条线路，请检查链接或重新查找。',
+    stopList: '站点与车辆', notFound: '没有“{{id}}”这条线路，请检查链接或重新查找。', notFoundTitle: '未找到线路', allRoutes: '查看全部线路',
+    unavailable: '暂时无法获取线路信息，正在重试',
   },
   board: {
     title: '{{stop}} 电子站牌', next: '即将到站', clock: '当前时间', noService: '未来一小时没有车次', minutes: '分钟', due: '进站',
     notFound: '没有站号为“{{id}}”的车站', notFoundHint: '请检查本站牌设置的站号', networkHint: '请检查本站牌地址中设置的公交网络（feed）',
+    heading: '电子站牌', notFoundTitle: '未找到车站', unavailable: '暂时无法获取到站信息，正在重试',
   },
   ops: {
     title: '公交运行监测', nav: '公交', window: '统计时段', windowOption: '近 {{minutes}} 分钟', observedSince: '自 {{time}} 起有数据',
     breaks: '期间数据中断：{{list}}。中断时可能有车辆经过而未被记录，跨越中断的间隔不计入。', listSeparator: '，',
     partialUnderMinute: '开始观测不足 1 分钟，不足所选时段：两辆车都观测到的间隔才计入，长间隔尚未计入，平均间隔和额外候车时间暂时偏低。',
     partial: '开始观测仅 {{minutes}} 分钟，不足所选时段：两辆车都观测到的间隔才计入，长间隔尚未计入，平均间隔和额外候车时间暂时偏低。',
-    route: '线路', direction: '方向', liveVehicles: '在线车辆', stops: '站数', headways: '间隔数', actual: '实际间隔（分钟）', scheduled: '计划间隔（分钟）',
+    route: '线路', direction: '方向', liveVehicles: '在线车辆', stops: '站数', headways: '间隔数', actual: '实际间隔（分钟）', scheduled: '计划间隔（分钟）', tableLabel: '各线路发车间隔表',
     cv: '变异系数', ewt: '超额等候（分钟）', bunching: '串车', gaps: '大间隔', openGaps: '正在候车', openGapsNone: '无', openGapsText: '{{count}} 站，最长 {{minutes}} 分钟（{{stop}}）', openGapsHint: '距上一辆车已超过计划间隔 1.5 倍、且其间应有车到站的站点数：乘客此刻仍在等候。', trips: '班次（已见/应发）', tripsMissing: '缺 {{count}} 班', diagram: '线路图', none: '该时段没有观测到车辆过站',
     noHeadwaysBreaks: '已观测到 {{count}} 次过站，但同一站点还没有同一线路的两辆车先后经过，或两车之间隔着数据中断，暂无车距可算',
     noHeadways: '已观测到 {{count}} 次过站，但还没有同一线路的两辆车先后经过同一站点，暂无车距可算',
@@ -79,6 +83,7 @@ export type TransitMessages = typeof transitZh;
 
 export const transitEn: WithSingulars<TransitMessages> = {
   title: 'Digital bus', line: 'Route {{name}}', lineLabel: 'Route',
+  unavailable: 'This is unavailable right now; try again in a moment',
   nextBus: 'Next bus: {{route}} to {{headsign}}, {{when}}', nextToday: 'today at {{time}}', nextTomorrow: 'tomorrow at {{time}}', nextLater: '{{date}} at {{time}}',
   noneAhead: 'No bus is timetabled at this stop',
   streamLive: 'Live', streamConnecting: 'Connecting', streamDown: 'Live updates interrupted, reconnecting…',
@@ -105,9 +110,10 @@ export const transitEn: WithSingulars<TransitMessages> = {
   },
   stop: {
     title: '{{stop}} · Arrivals', stopId: 'Stop {{id}}', route: 'Route', headsign: 'Towards', arrives: 'Arrives', status: 'Status', delay: 'Late/early',
-    vehicle: 'Vehicle', none: 'No service in the next hour', updated: 'Updated {{time}}', board: 'Stop display', station: 'All routes at {{station}}', announce: '{{route}} towards {{headsign}}, {{when}}, {{kind}}.', announceAt: '{{route}} towards {{headsign}} from {{platform}}, {{when}}, {{kind}}.', announceTerminates: '{{route}}, terminates here, no boarding, {{when}}, {{kind}}.', terminates: 'Terminates here · no boarding',
+    vehicle: 'Vehicle', none: 'No service in the next hour', updated: 'Updated {{time}}', board: 'Stop display', station: 'All routes at {{station}}', announce: '{{route}} towards {{headsign}}, {{when}}, {{kind}}.', announceAt: '{{route}} towards {{headsign}} from {{platform}}, {{when}}, {{kind}}.', announceTerminates: '{{route}}, terminates here, no boarding, {{when}}, {{kind}}.', terminates: 'Terminates here\u00a0· no boarding',
     whenWhere: '{{when}}, {{where}}', listSeparator: ', ', announceNone: 'No service in the next hour.', in: 'in {{count}} minutes', in_one: 'in 1 minute', dueNow: 'due now', dueScheduled: 'at {{time}}', hereNow: 'at the stop now', back: 'Find another stop', caption: 'Next buses, soonest first',
-    notFound: 'There is no stop numbered "{{id}}". Check the link, or find the stop again.',
+    notFound: 'There is no stop numbered "{{id}}". Check the link, or find the stop again.', notFoundTitle: 'Stop not found',
+    unavailable: 'Arrival times are unavailable right now; retrying',
   },
   route: {
     title: '{{line}} line diagram', direction: 'Towards {{headsign}}', stops: '{{count}} stops', stops_one: '1 stop', length: '{{km}} km',
@@ -117,18 +123,20 @@ export const transitEn: WithSingulars<TransitMessages> = {
     vehicleText: 'Vehicle {{id}}, approaching {{stop}}, {{delay}}{{gap}}', standingText: 'Vehicle {{id}}, at {{stop}}, {{delay}}{{gap}}', gapText: ', {{minutes}} min behind the bus ahead ({{status}})',
     waitingText: 'Vehicle {{id}} waiting at the first stop, {{stop}}, leaves at {{time}}', waitingSummary: '{{count}} of them waiting at the first stop.',
     legend: 'Legend', legendBus: 'Vehicle', legendBunching: 'Bunching (under 25% of the scheduled headway)', legendGap: 'Big gap (over 1.5 times)',
-    stopList: 'Stops and vehicles', notFound: 'There is no route "{{id}}". Check the link, or find it again.',
+    stopList: 'Stops and vehicles', notFound: 'There is no route "{{id}}". Check the link, or find it again.', notFoundTitle: 'Route not found', allRoutes: 'See all routes',
+    unavailable: 'The route is unavailable right now; retrying',
   },
   board: {
     title: '{{stop}} stop display', next: 'Next buses', clock: 'Time now', noService: 'No service in the next hour', minutes: 'min', due: 'Due',
     notFound: 'There is no stop numbered "{{id}}"', notFoundHint: 'Check the stop number this display is set to', networkHint: 'Check the bus network (feed) set in this display\'s address',
+    heading: 'Stop display', notFoundTitle: 'Stop not found', unavailable: 'Arrival times are unavailable right now; retrying',
   },
   ops: {
     title: 'Bus headway monitor', nav: 'Buses', window: 'Period', windowOption: 'Last {{minutes}} min', observedSince: 'Data since {{time}}',
     breaks: 'No positions came in {{list}}. A bus may have passed unseen then: headways across these breaks are left out.', listSeparator: ', ',
     partialUnderMinute: 'Observed for under a minute, less than the period: a headway counts once both its buses have been seen, so long headways are not in yet and the mean headway and excess wait read low for now.',
     partial: 'Observed for only {{minutes}} min, less than the period: a headway counts once both its buses have been seen, so long headways are not in yet and the mean headway and excess wait read low for now.',
-    route: 'Route', direction: 'Direction', liveVehicles: 'Live vehicles', stops: 'Stops', headways: 'Headways', actual: 'Actual headway (min)', scheduled: 'Scheduled headway (min)',
+    route: 'Route', direction: 'Direction', liveVehicles: 'Live vehicles', stops: 'Stops', headways: 'Headways', actual: 'Actual headway (min)', scheduled: 'Scheduled headway (min)', tableLabel: 'Headways by route',
     cv: 'CV', ewt: 'Excess wait (min)', bunching: 'Bunching', gaps: 'Big gaps', openGaps: 'Waiting now', openGapsNone: 'none', openGapsText: '{{count}} stops, longest {{minutes}} min ({{stop}})', openGapsHint: 'Stops where more than 1.5 scheduled headways have passed since the last bus, with a bus due meanwhile: passengers are waiting there now.', trips: 'Trips (seen/due)', tripsMissing: '{{count}} not seen', diagram: 'Diagram', none: 'No stop passings observed in this period',
     noHeadwaysBreaks: '{{count}} stop passings observed, but no stop has seen two buses of the same route without a break in the data between them: no headway to measure yet',
     noHeadways_one: '1 stop passing observed, but no stop has yet seen two buses of the same route: no headway to measure yet',
