@@ -17,7 +17,8 @@ export function useStopArrivals(stopId: string, feed: string | undefined, limit:
   // Without its stream (refused, or lost) the board asks every 15 s rather than every minute.
   const result = useQuery({ ...options, refetchInterval: state === 'live' ? options.refetchInterval : 15_000 });
   const [updatedAt, setUpdatedAt] = useState<number | null>(null);
-  const known = result.isSuccess;
+  // The stop was found once: a refresh failing since (status 'error', data kept) does not close the stream.
+  const known = result.data !== undefined;
 
   useEffect(() => {
     if (!known) return;
@@ -32,7 +33,9 @@ export function useStopArrivals(stopId: string, feed: string | undefined, limit:
         },
       },
       onState: setState,
-      onResync: () => {},
+      // Told to reload (the stop or its feed is gone while an update was due): ask again, which shows
+      // the stop as not found when it is.
+      onResync: () => void client.invalidateQueries({ queryKey: options.queryKey }),
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stopId, feed, limit, known, client]);
