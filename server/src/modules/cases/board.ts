@@ -54,12 +54,12 @@ export function checkOrgFilter(code: string | undefined, orgPath: string, orgs: 
 export async function loadBoard(db: Db, filter: BoardFilter & { orgFilterPath?: string }): Promise<Board> {
   // Every lane but `overdue` is named after the one state it holds.
   const params: unknown[] = [filter.orgPath, [...RUNNING_STATES], filter.now, BOARD_LANES.filter((lane) => lane !== 'overdue'), filter.limit];
-  const where = [`c.org_path like $1 || '%'`];
+  const where = [`starts_with(c.org_path, $1)`];
   const add = (clause: string, value: unknown) => {
     params.push(value);
     where.push(clause.replaceAll('?', `$${params.length}`));
   };
-  if (filter.orgFilterPath) add(`c.org_path like ? || '%'`, filter.orgFilterPath);
+  if (filter.orgFilterPath) add(`starts_with(c.org_path, ?)`, filter.orgFilterPath);
   if (filter.categoryPrefix) where.push(categoryClause(params, filter.categoryPrefix));
   if (filter.department) add('c.department_code = ?', filter.department);
   // Most pressing first: the nearest deadline, then the most urgent, then the longest waiting.

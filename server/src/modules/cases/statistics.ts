@@ -50,10 +50,10 @@ export class CaseStatistics {
     const perDay = await this.db.query<{ day: string; opened: number; closed: number }>(
       `with opened as (
          select to_char(reported_at at time zone $3, 'YYYY-MM-DD') as day, count(*)::int as n from cases_case
-         where org_path like $1 || '%' and reported_at >= $2 and reported_at <= $4 group by 1),
+         where starts_with(org_path, $1) and reported_at >= $2 and reported_at <= $4 group by 1),
        closed as (
          select to_char(closed_at at time zone $3, 'YYYY-MM-DD') as day, count(*)::int as n from cases_case
-         where org_path like $1 || '%' and closed_at >= $2 and closed_at <= $4 group by 1)
+         where starts_with(org_path, $1) and closed_at >= $2 and closed_at <= $4 group by 1)
        select coalesce(o.day, c.day) as day, coalesce(o.n, 0) as opened, coalesce(c.n, 0) as closed
        from opened o full join closed c on c.day = o.day order by 1`,
       [orgPath, from, tz, now],
@@ -65,17 +65,17 @@ export class CaseStatistics {
          avg(satisfaction) filter (where satisfaction is not null and closed_at >= $2)::float8 as satisfaction,
          count(satisfaction) filter (where closed_at >= $2)::int as evaluated,
          count(*) filter (where satisfaction >= 4 and closed_at >= $2)::int as satisfied
-       from cases_case where org_path like $1 || '%' and (handled_at >= $2 or closed_at >= $2)`,
+       from cases_case where starts_with(org_path, $1) and (handled_at >= $2 or closed_at >= $2)`,
       [orgPath, from],
     );
     const byDepartment = await this.db.query<{ department: string | null; backlog: number; overdue: number }>(
       `select department_code as department, count(*)::int as backlog, count(*) filter (where overdue)::int as overdue
-       from cases_case where org_path like $1 || '%' and state = any($2) group by 1 order by 2 desc`,
+       from cases_case where starts_with(org_path, $1) and state = any($2) group by 1 order by 2 desc`,
       [orgPath, OPEN_STATES],
     );
     const byDistrict = await this.db.query<{ district: string; backlog: number; overdue: number }>(
       `select split_part(org_path, '/', 3) as district, count(*)::int as backlog, count(*) filter (where overdue)::int as overdue
-       from cases_case where org_path like $1 || '%' and state = any($2) group by 1 order by 2 desc`,
+       from cases_case where starts_with(org_path, $1) and state = any($2) group by 1 order by 2 desc`,
       [orgPath, OPEN_STATES],
     );
     return {

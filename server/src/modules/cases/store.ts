@@ -137,7 +137,7 @@ export interface CaseFilter {
 }
 
 export async function listCases(db: Db, filter: CaseFilter): Promise<{ items: CaseRecord[]; total: number }> {
-  const where: string[] = [`c.org_path like $1 || '%'`];
+  const where: string[] = [`starts_with(c.org_path, $1)`];
   const params: unknown[] = [filter.orgPath];
   const add = (clause: string, value: unknown) => {
     params.push(value);
@@ -145,7 +145,7 @@ export async function listCases(db: Db, filter: CaseFilter): Promise<{ items: Ca
   };
   if (filter.states?.length) add('c.state = any(?)', filter.states);
   if (filter.department) add('c.department_code = ?', filter.department);
-  if (filter.orgFilterPath) add(`c.org_path like ? || '%'`, filter.orgFilterPath);
+  if (filter.orgFilterPath) add(`starts_with(c.org_path, ?)`, filter.orgFilterPath);
   if (filter.categoryPrefix) where.push(categoryClause(params, filter.categoryPrefix));
   if (filter.source) add('c.source = ?', filter.source);
   if (filter.priority) add('c.priority = ?', filter.priority);

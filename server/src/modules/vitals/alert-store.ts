@@ -116,7 +116,7 @@ export interface AlertFilter {
 }
 
 export async function listAlerts(db: Db, filter: AlertFilter): Promise<{ items: AlertRow[]; total: number }> {
-  const where: string[] = [`o.path like $1 || '%'`];
+  const where: string[] = [`starts_with(o.path, $1)`];
   const params: unknown[] = [filter.orgPath];
   const add = (clause: string, value: unknown) => {
     params.push(value);
@@ -147,7 +147,7 @@ export async function alertGroups(db: Db, orgPath: string) {
        count(*) filter (where a.acknowledged_at is null)::int as unacknowledged,
        min(a.started_at) as "since"
      from vitals_alert a join org_unit o on o.id = a.org_id
-     where a.state = 'firing' and o.path like $1 || '%'
+     where a.state = 'firing' and starts_with(o.path, $1)
      group by a.group_key, a.category order by critical desc, firing desc`,
     [orgPath],
   );

@@ -106,6 +106,23 @@ describe('who may call what', () => {
     expect(orgs.body.items).toHaveLength(1 + 3 + 6);
   });
 
+  it('keeps a district whose code has an underscore to itself: "_" is no wildcard in a subtree', async () => {
+    // Two districts whose paths differ only where one has "_" and the other "-": as a LIKE pattern, the
+    // first's path matched the second's.
+    await server.app.auth.createOrg({ code: 'pu_dong', parentCode: 'haicheng', level: 'district', nameZh: '浦东甲', nameEn: 'Pudong A' });
+    await server.app.auth.createOrg({ code: 'pu-dong', parentCode: 'haicheng', level: 'district', nameZh: '浦东乙', nameEn: 'Pudong B' });
+    const admin = await server.login('admin');
+    const elsewhere = await server.request('POST', '/api/v1/cases', { token: admin, body: { title: 'pothole in Pudong B', org: 'pu-dong' } });
+    expect(elsewhere.status).toBe(201);
+    const user = await server.request('POST', '/api/v1/users', { token: admin, body: { username: 'pudong-a', password: 'a-long-password-123', displayName: 'x', role: 'operator', orgCode: 'pu_dong' } });
+    expect(user.status).toBe(201);
+    const login = await server.request('POST', '/api/v1/auth/login', { body: { username: 'pudong-a', password: 'a-long-password-123' } });
+    const listed = await server.request('GET', '/api/v1/cases?limit=500', { token: login.body.token });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((item: { id: number }) => item.id)).not.toContain(elsewhere.body.id);
+    expect((await server.request('GET', `/api/v1/cases/${elsewhere.body.id}`, { token: login.body.token })).status).toBe(404);
+  });
+
   it('every registered route declares a permission or public access', async () => {
     const { buildApp } = await import('../../app.js');
     expect(buildApp).toBeTypeOf('function');

@@ -29,8 +29,8 @@ export async function orgGeometryRoutes(app: FastifyInstance, db: Db): Promise<v
     const { level = 'district' } = request.query as { level?: string };
     const rows = await db.query<OrgShape>(
       `select code, parent_code as "parentCode", level, name_zh as "nameZh", name_en as "nameEn", geometry
-         from org_unit where level = $1 and geometry is not null and path like $2 order by path`,
-      [level, `${principal.orgPath}%`],
+         from org_unit where level = $1 and geometry is not null and starts_with(path, $2) order by path`,
+      [level, principal.orgPath],
     );
     reply.type('application/geo+json');
     return {

@@ -169,7 +169,7 @@ export class AuthService {
   async revokeApiToken(id: number, callerPath: string): Promise<void> {
     const rows = await this.db.query(
       `update api_token t set revoked_at = now() from org_unit o
-       where t.id = $1 and o.code = t.org_code and o.path like $2 || '%' and t.revoked_at is null returning t.id`,
+       where t.id = $1 and o.code = t.org_code and starts_with(o.path, $2) and t.revoked_at is null returning t.id`,
       [id, callerPath],
     );
     if (rows.length === 0) throw notFound(`token ${id} not found`);
@@ -178,7 +178,7 @@ export class AuthService {
   async listApiTokens(callerPath: string) {
     return this.db.query(
       `select t.id, t.name, t.scopes, t.org_code as "orgCode", t.created_at as "createdAt", t.expires_at as "expiresAt", t.revoked_at as "revokedAt"
-       from api_token t join org_unit o on o.code = t.org_code where o.path like $1 || '%' order by t.id`,
+       from api_token t join org_unit o on o.code = t.org_code where starts_with(o.path, $1) order by t.id`,
       [callerPath],
     );
   }
