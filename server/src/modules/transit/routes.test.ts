@@ -331,6 +331,25 @@ describe('realtime in, predictions out', () => {
     // The process is still up, and a page reloading finds the feed gone.
     expect((await server.request('GET', '/api/v1/transit/stops/D/arrivals?feed=going')).status).toBe(404);
   });
+
+  it('ends a stop\'s stream with a reset when its feed is deleted or re-imported without the stop, with nothing else due', async () => {
+    const duty = await server.login('duty');
+    expect((await upload('quiet', zipFiles(lineFeed()), duty)).status).toBe(201);
+    const deleted = await openEventStream(`${server.url}/api/v1/transit/stops/B/stream?feed=quiet`);
+    const dropped = await openEventStream(`${server.url}/api/v1/transit/stops/B/stream?feed=quiet`);
+    const kept = await openEventStream(`${server.url}/api/v1/transit/stops/A/stream?feed=quiet`);
+    for (const stream of [deleted, dropped, kept]) expect((await stream.next()).event).toBe('arrivals');
+    // Re-imported without stop B: B's streams end, A's shows the new timetable.
+    const feed = lineFeed();
+    feed['stops.txt'] = feed['stops.txt']!.split('\n').filter((line) => !line.startsWith('B,')).join('\n');
+    feed['stop_times.txt'] = feed['stop_times.txt']!.split('\n').filter((line) => !/,B,/.test(line)).join('\n');
+    expect((await upload('quiet', zipFiles(feed), duty)).status).toBe(201);
+    for (const stream of [deleted, dropped]) expect(await stream.next()).toMatchObject({ event: 'reset', data: { reason: 'unknown stop "B"' } });
+    expect((await kept.next()).event).toBe('arrivals');
+    expect((await server.request('DELETE', '/api/v1/transit/feeds/quiet', { token: duty })).status).toBe(204);
+    expect(await kept.next()).toMatchObject({ event: 'reset', data: { reason: 'unknown feed "quiet"' } });
+    await expect(kept.next()).rejects.toThrow('the stream ended');
+  });
 });
 
 describe('arrivals of a frequency-based trip', () => {

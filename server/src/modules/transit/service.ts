@@ -182,6 +182,7 @@ export class TransitService {
       for (const [source, held] of previous.alertSources) runtime.alertSources.set(source, held);
     }
     this.feeds.set(feedId, runtime);
+    if (previous) this.changes.emit('feedReplaced', feedId);
     return { counts, notices, service: this.servicePeriod(feedId) };
   }
 

@@ -77,10 +77,16 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
   transit.changes.on('vehicle', onVehicle);
   transit.changes.on('operatorTrip', onOperatorTrip);
   transit.changes.on('alerts', onAlerts);
+  // A feed re-imported or deleted: every stream of it looks again, under the new timetable, or finds its
+  // stop (or the feed) gone and ends with a reset, where it sat open with heartbeats alone.
+  transit.changes.on('feedReplaced', onAlerts);
+  transit.changes.on('feedDeleted', onAlerts);
   app.addHook('onClose', async () => {
     transit.changes.off('vehicle', onVehicle);
     transit.changes.off('operatorTrip', onOperatorTrip);
     transit.changes.off('alerts', onAlerts);
+    transit.changes.off('feedReplaced', onAlerts);
+    transit.changes.off('feedDeleted', onAlerts);
   });
 
   app.get('/api/v1/transit/stops/:id/stream', {

@@ -117,7 +117,9 @@ export function toProblem(error: unknown, bodyLimit?: number, routeSchema?: Reco
 export function registerProblemHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error, request.routeOptions?.bodyLimit, request.routeOptions?.schema as Record<string, unknown> | undefined);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    // A 503 we chose (busy, too many streams) is the server protecting itself, not a fault: one line, no stack.
+    if (problem.status === 503 && error instanceof ProblemError) request.log.warn({ code: problem.code }, problem.message);
+    else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     sendProblem(reply, problem, request.url);
   });
   app.setNotFoundHandler((request, reply) => {
