@@ -3,7 +3,7 @@
 // written, where each was a 500 from the database or a limit quietly lifted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../../test/harness.js';
-import { hasUnfit, unfitValue } from './unfit-values.js';
+import { unfitValue } from './unfit-values.js';
 
 let server: TestServer;
 let duty: string;
@@ -51,6 +51,10 @@ describe('values the database or the arithmetic cannot take', () => {
       expect(response.status, path).toBe(400);
       expect(response.body['invalid-params'][0].name, path).toBe(name);
     }
+    // Nested 20,000 deep (which JSON.parse reads): refused, where a walk following it ran out of stack.
+    const deep = await server.request('POST', '/api/v1/vitals/observations', { token: duty, raw: '['.repeat(20_000) + ']'.repeat(20_000), headers: { 'content-type': 'application/json' } });
+    expect(deep.status).toBe(400);
+    expect(deep.body['invalid-params'][0].reason).toBe('nested more than 64 levels deep');
     const observation = await server.request('POST', '/api/v1/vitals/observations', { token: duty, raw: '[{"indicator":"AIR_QUALITY.PM25","org":"haicheng","value":1e400}]', headers: { 'content-type': 'application/json' } });
     expect(observation.status).toBe(400);
     expect(observation.body['invalid-params']).toEqual([{ name: '/0/value', reason: 'must be a finite number' }]);
@@ -79,9 +83,14 @@ describe('unfitValue', () => {
     expect(unfitValue({ a: 'Zoë 🚧', n: -1.5e300, t: true, z: null }, '')).toBeNull();
   });
 
-  it('is looked for first without naming, and the quick look agrees with the walk', () => {
-    const cases: unknown[] = [{ a: [1, 'ok', { 'x/y~z': Infinity }] }, { a: 'fine', b: ['\u0000'] }, { 'a\u0000': 1 }, { a: 'Zoë 🚧', n: -1.5e300 }, ['\ud800'], 'plain', NaN, { deep: [[[{ t: 'x\udc00y' }]]] }];
-    for (const value of cases) expect(hasUnfit(value), JSON.stringify(value)).toBe(unfitValue(value, '') !== null);
-    expect(hasUnfit({ n: Infinity }, false)).toBe(false); // text alone
+  it('finds unfit text however deep it sits, numbers only when asked, and refuses nesting past 64 levels', () => {
+    const found: unknown[] = [['\ud800'], NaN, { deep: [[[{ t: 'x\udc00y' }]]] }];
+    for (const value of found) expect(unfitValue(value, ''), JSON.stringify(value)).not.toBeNull();
+    expect(unfitValue({ deep: [[[{ t: 'x\udc00y' }]]] }, '')).toEqual({ name: '/deep/0/0/0/t', reason: 'not Unicode text (half of a surrogate pair)' });
+    expect(unfitValue('plain', 'q')).toBeNull();
+    expect(unfitValue({ n: Infinity }, '', { numbers: false })).toBeNull(); // text alone
+    let nested: unknown = [];
+    for (let i = 0; i < 20_000; i++) nested = [nested];
+    expect(unfitValue(nested, '')).toMatchObject({ reason: 'nested more than 64 levels deep' });
   });
 });

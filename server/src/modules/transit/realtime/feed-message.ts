@@ -8,7 +8,7 @@ import { parseStopStatus, type VehiclePing } from '../tracking/positions.js';
 import { parseGtfsTime } from '../gtfs/time.js';
 import { FeedJson, splitFeedJson, type EntityTexts } from './feed-json.js';
 import { runInSlices, runToEnd } from '../../../platform/slices.js';
-import { hasUnfitText, unfitValue } from '../../../platform/http/unfit-values.js';
+import { unfitValue } from '../../../platform/http/unfit-values.js';
 
 export const { FeedMessage, FeedHeader, FeedEntity } = GtfsRealtimeBindings.transit_realtime;
 
@@ -210,7 +210,6 @@ function* jsonMessage(body: unknown, texts: EntityTexts | null = null): Generato
  * the message whole, before anything of it is taken, keeps a push from being half applied.
  */
 function checkTexts<T>(part: T, at: string): T {
-  if (!hasUnfitText(part)) return part;
   const unfit = unfitValue(part, at, { numbers: false });
   if (unfit) throw refusal(unfit.name, unfit.reason);
   return part;
