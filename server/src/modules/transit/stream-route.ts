@@ -3,7 +3,7 @@
 // sends a TripUpdate for such a trip (at most once a second). Each event goes to the streams of the stops
 // it concerns through one index, so the cost of a position does not grow with the displays open.
 // See: https://html.spec.whatwg.org/multipage/server-sent-events.html
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { ProblemError } from '../../platform/errors.js';
 import type { ServerResponse } from 'node:http';
@@ -26,9 +26,8 @@ export interface StreamLimits {
   metrics?: Registry;
 }
 
-function refuse(reply: FastifyReply, status: 429 | 503, detail: string, refused?: Counter<'limit'>): never {
+function refuse(status: 429 | 503, detail: string, refused?: Counter<'limit'>): never {
   refused?.inc({ limit: status === 503 ? 'process' : 'client' });
-  reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   throw new ProblemError(status, 'too_many_streams', 'Too many streams', detail, undefined, { retryAfterSeconds: RETRY_AFTER_SECONDS });
 }
 
@@ -70,23 +69,25 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
   const onOperatorTrip = (feedId: string, trip: OperatorTrip) => {
     if (watching.size > 0) wake(feedId, trip.stopIds);
   };
-  // An alert may concern any stop of the feed (a whole route, the agency): every stream of it looks again.
-  const onAlerts = (feedId: string) => {
+  /** Every stream of the feed looks again. */
+  const wakeFeed = (feedId: string) => {
     for (const [key, streams] of watching) if (key.startsWith(`${feedId}\u0000`)) for (const notify of streams) notify();
   };
-  transit.changes.on('vehicle', onVehicle);
-  transit.changes.on('operatorTrip', onOperatorTrip);
-  transit.changes.on('alerts', onAlerts);
-  // A feed re-imported or deleted: every stream of it looks again, under the new timetable, or finds its
-  // stop (or the feed) gone and ends with a reset, where it sat open with heartbeats alone.
-  transit.changes.on('feedReplaced', onAlerts);
-  transit.changes.on('feedDeleted', onAlerts);
+  // (EventEmitter's listeners take any arguments: each of these takes those of its event.)
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const listeners: Array<[string, (...args: any[]) => void]> = [
+    ['vehicle', onVehicle],
+    ['operatorTrip', onOperatorTrip],
+    // An alert may concern any stop of the feed (a whole route, the agency).
+    ['alerts', wakeFeed],
+    // A feed re-imported or deleted: each stream looks under the new timetable, or finds its stop (or the
+    // feed) gone and ends with a reset, where it sat open with heartbeats alone.
+    ['feedReplaced', wakeFeed],
+    ['feedDeleted', wakeFeed],
+  ];
+  for (const [event, listener] of listeners) transit.changes.on(event, listener);
   app.addHook('onClose', async () => {
-    transit.changes.off('vehicle', onVehicle);
-    transit.changes.off('operatorTrip', onOperatorTrip);
-    transit.changes.off('alerts', onAlerts);
-    transit.changes.off('feedReplaced', onAlerts);
-    transit.changes.off('feedDeleted', onAlerts);
+    for (const [event, listener] of listeners) transit.changes.off(event, listener);
   });
 
   app.get('/api/v1/transit/stops/:id/stream', {
@@ -103,8 +104,8 @@ export function registerStopStreamRoute(app: FastifyInstance, transit: TransitSe
     const runtime = transit.runtimeHaving(feed, 'stop', stopId); // unknown feed: a 404 before the stream starts
     // Refused before any arrivals are worked out: under a crowd of displays, a refusal should cost nothing.
     const client = request.ip;
-    if (open.size >= limits.maxStreams) refuse(reply, 503, `this server has the ${limits.maxStreams} live stop streams open it can keep; try again later, or read /api/v1/transit/stops/${stopId}/arrivals`, refused);
-    if ((perClient.get(client) ?? 0) >= limits.maxPerClient) refuse(reply, 429, `${limits.maxPerClient} live stop streams are already open from ${client}, as many as one client may have`, refused);
+    if (open.size >= limits.maxStreams) refuse(503, `this server has the ${limits.maxStreams} live stop streams open it can keep; try again later, or read /api/v1/transit/stops/${stopId}/arrivals`, refused);
+    if ((perClient.get(client) ?? 0) >= limits.maxPerClient) refuse(429, `${limits.maxPerClient} live stop streams are already open from ${client}, as many as one client may have`, refused);
     const arrivals = () => transit.arrivals(runtime.id, stopId, { limit, windowSeconds: 3600 });
     const first = arrivals(); // unknown stop: a 404 before the stream starts
     perClient.set(client, (perClient.get(client) ?? 0) + 1);

@@ -19,10 +19,10 @@ const MAX_WAITING = 32;
 let running = 0;
 const waiting: Array<() => void> = [];
 
-/** Seconds a login turned away is told to wait (Retry-After). */
-export const BUSY_RETRY_SECONDS = 5;
+/** Seconds a login turned away is told to wait (Retry-After, set from the problem's retryAfterSeconds). */
+const BUSY_RETRY_SECONDS = 5;
 
-/** Thrown when the queue is full: a 503, which the login route answers with Retry-After. */
+/** Thrown when the queue is full: a 503 with Retry-After. */
 export class PasswordCheckBusy extends ProblemError {
   constructor() {
     super(503, 'busy', 'Busy', `${MAX_RUNNING + MAX_WAITING} password checks are under way; try again in a few seconds`, undefined, { retryAfterSeconds: BUSY_RETRY_SECONDS });

@@ -2,10 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { principalOf } from '../http/auth-hook.js';
 import { forbidden, ProblemError } from '../errors.js';
-import { isRole, PERMISSIONS, ROLES, type Permission } from './roles.js';
+import { isRole, PERMISSIONS, ROLES, type Permission, type Principal } from './roles.js';
 import type { AuthService } from './service.js';
 import { RowId } from '../http/row-id.js';
-import { BUSY_RETRY_SECONDS, PasswordCheckBusy } from './passwords.js';
 
 const Login = Type.Object({
   username: Type.String({ minLength: 1, maxLength: 64 }),
@@ -28,6 +27,12 @@ const NewUser = Type.Object({
   departmentCode: Type.Optional(Type.String()),
 }, { additionalProperties: false });
 
+/** Refuses (403, naming `field`) permissions the caller does not hold itself: what it makes can do no more than it. */
+function withinOwnPermissions(principal: Principal, wanted: readonly Permission[], field: string, what: string): void {
+  const beyond = wanted.filter((permission) => !principal.permissions.has(permission));
+  if (beyond.length) throw new ProblemError(403, 'forbidden', 'Forbidden', `${what}: ${beyond.join(', ')}`, [{ name: field, reason: `beyond your own permissions: ${beyond.join(', ')}` }]);
+}
+
 export async function authRoutes(app: FastifyInstance, auth: AuthService): Promise<void> {
   app.post('/api/v1/auth/login', {
     config: {
@@ -36,14 +41,9 @@ export async function authRoutes(app: FastifyInstance, auth: AuthService): Promi
       rateLimit: { max: 10, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (request) => `${request.ip}:${(request.body as { username?: string } | undefined)?.username ?? ''}` },
     },
     schema: { tags: ['auth'], summary: 'Exchange a username and password for a bearer token (JWT)', body: Login },
-  }, async (request, reply) => {
+  }, async (request) => {
     const { username, password } = request.body as { username: string; password: string };
-    try {
-      return await auth.login(username, password);
-    } catch (error) {
-      if (error instanceof PasswordCheckBusy) reply.header('retry-after', String(BUSY_RETRY_SECONDS));
-      throw error;
-    }
+    return auth.login(username, password);
   });
 
   app.get('/api/v1/auth/me', {
@@ -77,8 +77,7 @@ export async function authRoutes(app: FastifyInstance, auth: AuthService): Promi
     const org = (await auth.orgs()).get(body.orgCode);
     if (org && !org.path.startsWith(principal.orgPath)) throw forbidden(`org ${body.orgCode} is outside your org subtree`);
     // Nor may a user be given a role that can do more than its maker: an admin is made by an admin.
-    const beyond = isRole(body.role) ? ROLES[body.role].filter((permission) => !principal.permissions.has(permission)) : [];
-    if (beyond.length) throw new ProblemError(403, 'forbidden', 'Forbidden', `role ${body.role} may do what you may not: ${beyond.join(', ')}`, [{ name: 'role', reason: `beyond your own permissions: ${beyond.join(', ')}` }]);
+    if (isRole(body.role)) withinOwnPermissions(principal, ROLES[body.role], 'role', `role ${body.role} may do what you may not`);
     const user = await auth.createUser(body);
     reply.status(201);
     return user;
@@ -96,8 +95,7 @@ export async function authRoutes(app: FastifyInstance, auth: AuthService): Promi
     const principal = principalOf(request);
     const body = request.body as { name: string; scopes: string[]; orgCode?: string; expiresInDays?: number };
     // A token may do what its maker may, no more: else one holding users:manage alone mints itself the rest.
-    const beyond = body.scopes.filter((scope) => !principal.permissions.has(scope as Permission));
-    if (beyond.length) throw new ProblemError(403, 'forbidden', 'Forbidden', `a token cannot be given what its maker may not do: ${beyond.join(', ')}`, [{ name: 'scopes', reason: `beyond your own permissions: ${beyond.join(', ')}` }]);
+    withinOwnPermissions(principal, body.scopes as Permission[], 'scopes', 'a token cannot be given what its maker may not do');
     const orgCode = body.orgCode ?? principal.orgCode;
     const org = (await auth.orgs()).get(orgCode);
     if (org && !org.path.startsWith(principal.orgPath)) throw forbidden(`org ${orgCode} is outside your org subtree`);

@@ -138,6 +138,9 @@ const MAX_INSTANCE_CHARS = 1024;
 
 function sendProblem(reply: FastifyReply, problem: ProblemError, url: string): void {
   const instance = url.length > MAX_INSTANCE_CHARS ? url.split('?')[0]!.slice(0, MAX_INSTANCE_CHARS) : url;
+  // A refusal that says when to come back (busy, too many streams) says it in the header clients read too.
+  const retryAfter = problem.extra?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   void reply.status(problem.status).type('application/problem+json').send(problemBody(problem, instance));
 }
 

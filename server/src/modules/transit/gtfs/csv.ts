@@ -120,8 +120,14 @@ export async function* csvRecords(input: Readable | AsyncIterable<Buffer | strin
 /** A header row turned into a column lookup: `index('stop_id')` or -1 when the column is absent. */
 export class CsvHeader {
   private readonly positions = new Map<string, number>();
+  /** Names given more than once: which column a row's value is to be read from is not known. */
+  readonly duplicates: string[] = [];
   constructor(readonly names: string[]) {
-    names.forEach((name, index) => this.positions.set(name.trim(), index));
+    names.forEach((raw, index) => {
+      const name = raw.trim();
+      if (name !== '' && this.positions.has(name)) this.duplicates.push(name);
+      this.positions.set(name, index);
+    });
   }
   index(name: string): number {
     return this.positions.get(name) ?? -1;

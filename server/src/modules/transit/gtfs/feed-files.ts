@@ -87,13 +87,8 @@ export async function eachRow(
           return true;
         }
         header = new CsvHeader(record.fields);
-        // A column given twice: which one a row's value is to be read from is not known.
-        const seen = new Set<string>();
-        for (const name of record.fields.map((field) => field.trim())) {
-          if (name !== '' && seen.has(name)) problems.add({ file, line: 1, field: name, reason: 'column given twice' });
-          seen.add(name);
-        }
-        if (seen.size < record.fields.filter((field) => field.trim() !== '').length) return true;
+        for (const name of header.duplicates) problems.add({ file, line: 1, field: name, reason: 'column given twice' });
+        if (header.duplicates.length) return true;
         const missing = (REQUIRED[file] ?? []).filter((column) => !header!.has(column));
         for (const column of missing) problems.add({ file, line: 1, field: column, reason: 'required column is missing' });
         if (missing.length) return true;
