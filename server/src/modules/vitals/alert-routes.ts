@@ -55,17 +55,17 @@ export function registerAlertRoutes(app: FastifyInstance, vitals: VitalsService,
       tags: ['alerts'],
       summary: 'Acknowledge an alert (idempotent: the first acknowledgement is kept)',
       params: Type.Object({ id: RowId() }),
-      body: Type.Optional(Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false })),
+      body: Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
     },
-    // The body is optional, but the validator checks whatever is there, and a POST without one (no
-    // content type: `curl -X POST`) arrives as undefined, which is not an object: it is read as {}.
+    // The body may be left out: a POST without one (no content type: `curl -X POST`) arrives as
+    // undefined, which the validator would refuse as not an object; it is read as {}.
     preValidation: async (request) => {
       if (request.body === undefined) request.body = {};
     },
   }, async (request) => {
     const principal = principalOf(request);
     const { id } = request.params as { id: number };
-    const note = (request.body as { note?: string } | undefined)?.note ?? null;
+    const note = (request.body as { note?: string }).note ?? null;
     return strip(await vitals.alerts.acknowledge(id, principal.orgPath, principal.name, note));
   });
 

@@ -64,12 +64,17 @@ describe('threshold alerts', () => {
   });
 });
 
+/** The id of the threshold alert four minutes of PM2.5 far over its critical level fire in `org`. */
+async function firingAlert(org: string): Promise<number> {
+  const high = pm25.criticalHigh * 1.5;
+  await send(org, [[10, high], [9, high], [8, high], [7, high]]);
+  return (await alertsOf(org)).find((a) => a.rule === 'threshold' && a.state === 'firing').id;
+}
+
 describe('handling alerts', () => {
   let alertId: number;
   beforeAll(async () => {
-    const high = pm25.criticalHigh * 1.5;
-    await send('lingang', [[10, high], [9, high], [8, high], [7, high]]);
-    alertId = (await alertsOf('lingang')).find((a) => a.rule === 'threshold' && a.state === 'firing').id;
+    alertId = await firingAlert('lingang');
   });
 
   it('acknowledges once even when two officers acknowledge at the same moment', async () => {
@@ -141,9 +146,7 @@ describe('staleness and the health check', () => {
 describe('the end of a silence', () => {
   let alertId: number;
   beforeAll(async () => {
-    const high = pm25.criticalHigh * 1.5;
-    await send('xinhe', [[10, high], [9, high], [8, high], [7, high]]);
-    alertId = (await alertsOf('xinhe')).find((a) => a.rule === 'threshold' && a.state === 'firing').id;
+    alertId = await firingAlert('xinhe');
   });
   const silence = (body: unknown) => server.request('POST', `/api/v1/vitals/alerts/${alertId}/silence`, { token: duty, body });
   const alert = async () => (await server.request('GET', `/api/v1/vitals/alerts/${alertId}`, { token: duty })).body;
@@ -188,9 +191,7 @@ describe('the end of a silence', () => {
 
 describe('acknowledging without a body', () => {
   it('is accepted: the body is optional', async () => {
-    const high = pm25.criticalHigh * 1.5;
-    await send('dongshan', [[10, high], [9, high], [8, high], [7, high]]);
-    const id = (await alertsOf('dongshan')).find((a) => a.rule === 'threshold' && a.state === 'firing').id;
+    const id = await firingAlert('dongshan');
     // No body and no content type, as `curl -X POST` sends it.
     const response = await server.request('POST', `/api/v1/vitals/alerts/${id}/acknowledge`, { token: duty });
     expect(response.status).toBe(200);

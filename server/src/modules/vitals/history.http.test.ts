@@ -30,7 +30,7 @@ describe('history times', () => {
         ['from=0&to=1' + '0'.repeat(400), 'to'], // Infinity
       ] as const) {
         if (route === HISTORY && query.includes('step')) continue;
-        const response = await get(`${route}?${query.replace('&step=31536000', route === SERIES ? '&step=31536000' : '')}`);
+        const response = await get(`${route}?${query}`);
         expect(response.status, `${route}?${query}`).toBe(400);
         expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
         expect(named(response), `${route}?${query}`).toEqual([field]);

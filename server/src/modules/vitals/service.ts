@@ -290,19 +290,15 @@ export class VitalsService {
   async healthHistory(org: OrgUnit, from: Date, to: Date) {
     const minutes = Math.ceil((to.getTime() - from.getTime()) / 60_000);
     const step = 60 * Math.max(1, Math.ceil(minutes / HEALTH_HISTORY_POINTS));
-    const rows = step === 60
-      ? await this.ctx.db.query<{ at: Date; score: number; categories: unknown }>(
-        `select at, score, categories from vitals_health_score where org_id = $1 and at >= $2 and at < $3 order by at`,
-        [org.id, from, to],
-      )
-      // Buckets are counted from `from`, so there are at most ceil(range / step) of them.
-      : await this.ctx.db.query<{ at: Date; score: number; categories: unknown }>(
-        `select distinct on (bucket) at, score, categories
-         from (select date_bin($4::interval, at, $2::timestamptz) as bucket, at, score, categories
-               from vitals_health_score where org_id = $1 and at >= $2 and at < $3) scores
-         order by bucket, score, at desc`,
-        [org.id, from, to, `${step} seconds`],
-      );
+    // Buckets are counted from `from`, so there are at most ceil(range / step) of them; at a step of a
+    // minute each holds its one score.
+    const rows = await this.ctx.db.query<{ at: Date; score: number; categories: unknown }>(
+      `select distinct on (bucket) at, score, categories
+       from (select date_bin($4::interval, at, $2::timestamptz) as bucket, at, score, categories
+             from vitals_health_score where org_id = $1 and at >= $2 and at < $3) scores
+       order by bucket, score, at desc`,
+      [org.id, from, to, `${step} seconds`],
+    );
     return { step, items: rows.map((row) => ({ at: new Date(row.at).toISOString(), score: row.score, categories: row.categories as CategoryHealth[] })) };
   }
 
@@ -354,7 +350,9 @@ export class VitalsService {
 
   /** Writes the learnt baselines, each series encoded in its turn in 10 ms slices: requests are answered meanwhile. */
   async saveBaselines(): Promise<void> {
-    const savedAt = this.ctx.clock.now(); // what arrives after this is not in the save (see restore)
+    // A restart learns again only values timestamped after this (see restore): by measured time, so a value
+    // measured before it but arriving later, or one arriving while the series are encoded, is off by one.
+    const savedAt = this.ctx.clock.now();
     const pause = pauseEvery(SLICE_MS);
     const series = [];
     for (const one of this.engine.exportedBaselineSeries()) {

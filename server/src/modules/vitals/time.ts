@@ -1,10 +1,12 @@
 // Times given to the vitals routes: history ranges (`from`, `to`) and the end of a silence (`until`).
 //
-// Date.parse is not used on what clients send: besides RFC 3339 it takes whatever the engine likes
+// Date.parse alone is not used on what clients send: besides RFC 3339 it takes whatever the engine likes
 // ("2027", "Tue, 01 Jan 2030 00:00:00 GMT", "2026-02-30" rolled over to March), and it takes years up to
 // +275760, which PostgreSQL cannot read back from toISOString ("+010000-…": a 500 where the client was
-// wrong). Times are read here field by field instead, and held to years 1970-9999: what the database,
-// JavaScript and a four-digit ISO year all represent, and far wider than any data the city holds.
+// wrong). A time is checked as RFC 3339 first (ajv-formats' date-time, the check behind the schemas'
+// `format: 'date-time'`), and held to years 1970-9999: what the database, JavaScript and a four-digit ISO
+// year all represent, and far wider than any data the city holds.
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { VitalsError, VitalsErrorCode } from './errors.js';
 
 /** 1970-01-01T00:00:00Z: the epoch, the earliest time a route accepts. */
@@ -22,31 +24,14 @@ export const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
  */
 export const MAX_SILENCE_MINUTES = 7 * 24 * 60;
 
-// RFC 3339 section 5.6 date-time: full-date "T" full-time, seconds required, an offset required ("Z" or
-// ±hh:mm); "T" and "Z" may be lower case.
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const isLeap = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-const daysIn = (year: number, month: number) => (month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1]!);
+/** RFC 3339 section 5.6 date-time (seconds and an offset required, real calendar dates), as ajv-formats checks `format: 'date-time'`. */
+const DATE_TIME = fullFormats['date-time'] as { validate: (text: string) => boolean };
 
 /** Epoch milliseconds of an RFC 3339 date-time with an offset, or null when it is not one. */
 export function parseRfc3339(raw: string): number | null {
-  const m = DATE_TIME.exec(raw);
-  if (!m) return null;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const offsetHours = m[10] === undefined ? 0 : Number(m[10]);
-  const offsetMinutes = m[11] === undefined ? 0 : Number(m[11]);
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return null;
-  // Second 60 is a leap second (RFC 3339 allows it); JavaScript has none, so it counts as the next
-  // second's start, as POSIX time does.
-  if (hour > 23 || minute > 59 || second > 60 || offsetHours > 23 || offsetMinutes > 59) return null;
-  const millis = Number((m[7] ?? '').slice(0, 3).padEnd(3, '0'));
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day); // Date.UTC would read years 0-99 as 1900-1999
-  date.setUTCHours(hour, minute, second, millis);
-  const sign = m[9] === '-' ? -1 : 1;
-  return date.getTime() - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+  if (!DATE_TIME.validate(raw)) return null;
+  const ms = Date.parse(raw); // (a leap second, 23:59:60, which Date cannot hold, is NaN: refused)
+  return Number.isNaN(ms) ? null : ms;
 }
 
 const withinRange = (ms: number) => ms >= EARLIEST_MS && ms <= LATEST_MS;
