@@ -4,6 +4,7 @@
 // whatever its state, because that is what the dispatcher must chase first.
 import type { Db } from '../../platform/db/types.js';
 import type { OrgUnit } from '../../platform/auth/service.js';
+import { orgInScope } from './org-scope.js';
 import { CasesError, CasesErrorCode } from './errors.js';
 import { RUNNING_STATES, type CaseState } from './workflow.js';
 import { CASE_COLUMNS, categoryClause, normalise } from './store.js';
@@ -44,11 +45,7 @@ export function checkBoardFilter(query: { org?: string; category?: string }, org
  * so a typo or a neighbour's district is told apart from "no cases". Returns the path to filter on.
  */
 export function checkOrgFilter(code: string | undefined, orgPath: string, orgs: Map<string, OrgUnit>): string | undefined {
-  if (code === undefined) return undefined;
-  const org = orgs.get(code);
-  if (!org) throw new CasesError(CasesErrorCode.UnknownOrg, `unknown org unit ${code}`, [{ name: 'org', reason: 'unknown org unit' }]);
-  if (!org.path.startsWith(orgPath)) throw new CasesError(CasesErrorCode.OutOfScope, `org unit ${code} is outside your org subtree`, [{ name: 'org', reason: 'outside your org subtree' }]);
-  return org.path;
+  return code === undefined ? undefined : orgInScope(orgs, orgPath, code, 'org').path;
 }
 
 export async function loadBoard(db: Db, filter: BoardFilter & { orgFilterPath?: string }): Promise<Board> {

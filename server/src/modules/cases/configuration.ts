@@ -5,7 +5,7 @@
 // (org null) apply to every district, so only a principal at the city root may change them; a district may
 // change the dispatch rules for its own subtree. A cases:manage permission held at a district is a
 // district's, not the city's.
-import type { OrgUnit } from '../../platform/auth/service.js';
+import { orgInScope } from './org-scope.js';
 import { CasesError, CasesErrorCode } from './errors.js';
 import type { AlertIntake } from './alert-intake.js';
 import type { Actor, CasesService } from './service.js';
@@ -29,15 +29,6 @@ async function requireCityRoot(service: CasesService, actor: Actor, what: string
   );
 }
 
-/** An org unit a configuration names: it must exist (400) and lie in the caller's subtree (403). */
-function orgInScope(orgs: Map<string, OrgUnit>, actor: Actor, code: string, field: string): OrgUnit {
-  const org = orgs.get(code);
-  if (!org) throw configurationError(field, `unknown org unit ${code}`);
-  if (!org.path.startsWith(actor.orgPath)) {
-    throw new CasesError(CasesErrorCode.OutOfScope, `org unit ${code} is outside your org subtree (${actor.orgCode})`, [{ name: field, reason: 'outside your org subtree' }]);
-  }
-  return org;
-}
 
 /**
  * Whether `hours` working hours fit in the calendar from now (the working-time walk looks ten years
@@ -119,12 +110,12 @@ export async function addDispatchRule(service: CasesService, input: { categoryPr
     await requireCityRoot(service, actor, 'a dispatch rule without an org', { name: '/org', reason: 'a city-wide rule (org null) needs a principal at the city root' });
   }
   // The subtree the rule applies to: its org, or the whole city.
-  const scope = org === null ? orgs.get((await service.rootActor()).orgCode)! : orgInScope(orgs, actor, org, '/org');
+  const scope = org === null ? orgs.get((await service.rootActor()).orgCode)! : orgInScope(orgs, actor.orgPath, org, '/org');
   const handlerLevel = input.handlerLevel ?? (input.handlerOrg ? 'fixed' : 'district');
   if (handlerLevel === 'fixed' && !input.handlerOrg) throw configurationError('/handlerOrg', 'a fixed handler needs an org unit');
   if (handlerLevel !== 'fixed' && input.handlerOrg) throw configurationError('/handlerOrg', "only with handlerLevel 'fixed'");
   if (input.handlerOrg) {
-    const handler = orgInScope(orgs, actor, input.handlerOrg, '/handlerOrg');
+    const handler = orgInScope(orgs, actor.orgPath, input.handlerOrg, '/handlerOrg');
     // A unit sees the cases in its own subtree only: a fixed handler elsewhere could not see the cases
     // the rule sends it (the dispatch would be refused too).
     if (!scope.path.startsWith(handler.path)) {

@@ -9,7 +9,7 @@ import type { AuthService } from '../../platform/auth/service.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import { ProblemError } from '../../platform/errors.js';
 import { toProblem } from '../../platform/http/problems.js';
-import { RowId } from '../../platform/http/row-id.js';
+import { MAX_ROW_ID } from '../../platform/http/row-id.js';
 import type { CasesService } from './service.js';
 import type { CaseCategory, CaseRecord } from './types.js';
 import { CasesError } from './errors.js';
@@ -25,7 +25,6 @@ class Open311Error extends Error {
 const PUBLIC_SOURCES = ['open311', 'hotline'];
 
 /** The largest id a case can have (PostgreSQL's integer): a larger one names nothing and the database refuses to compare it. */
-const MAX_ROW_ID = (RowId() as unknown as { maximum: number }).maximum;
 
 /**
  * How far ahead of our clock a client's `requested_datetime` may be: clocks of phones and hotline front

@@ -8,7 +8,7 @@ import type { AlertIntake } from './alert-intake.js';
 import type { CaseStatistics } from './statistics.js';
 import * as store from './store.js';
 import * as configuration from './configuration.js';
-import { CASE_STATES } from './workflow.js';
+import { CASE_STATES, WORKFLOW } from './workflow.js';
 import { CasesError, CasesErrorCode } from './errors.js';
 import { AlertRulesBody, BoardQuery, BulkBody, CalendarBody, CategoryBody, DispatchRuleBody, IdParams, ListQuery, NewCaseBody, TransitionBody } from './schemas.js';
 import { checkBoardFilter, checkOrgFilter, loadBoard } from './board.js';
@@ -22,9 +22,10 @@ const tags = ['cases'];
  * sees cases (cases:read, checked by the auth hook) and holds one of the permissions that act on them, so
  * a reader or a reporter is refused before the body is even read.
  */
+const ACTING = [...new Set(Object.values(WORKFLOW).map((rule) => rule.permission))];
 async function mayActOnCases(request: FastifyRequest): Promise<void> {
   const { permissions } = principalOf(request);
-  if (!permissions.has('cases:handle') && !permissions.has('cases:dispatch')) throw forbidden('moving a case needs the cases:handle or cases:dispatch permission');
+  if (!ACTING.some((permission) => permissions.has(permission))) throw forbidden(`moving a case needs one of ${ACTING.join(', ')}`);
 }
 
 export function registerCaseRoutes(app: FastifyInstance, service: CasesService, intake: AlertIntake, statistics: CaseStatistics, vitalsCategories: () => Iterable<string>): void {

@@ -8,6 +8,7 @@ import type { EventBus } from '../../platform/bus.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import type { AuthService, OrgUnit } from '../../platform/auth/service.js';
+import { orgInScope } from './org-scope.js';
 import { CasesError, CasesErrorCode } from './errors.js';
 import { WORKFLOW, actionsFrom, isAction, nextState, FINISHED_STATES, RUNNING_STATES, type CaseAction } from './workflow.js';
 import { deadlineFor, defaultCalendar, UnreachableDeadline, type WorkingCalendar } from './working-time.js';
@@ -121,10 +122,7 @@ export class CasesService {
   }
 
   private async orgInScope(actor: Actor, code: string | undefined, field = '/org'): Promise<OrgUnit> {
-    const org = (await this.orgs()).get(code ?? actor.orgCode);
-    if (!org) throw new CasesError(CasesErrorCode.UnknownOrg, `unknown org unit ${code}`, [{ name: field, reason: 'unknown org unit' }]);
-    if (!org.path.startsWith(actor.orgPath)) throw new CasesError(CasesErrorCode.OutOfScope, `org unit ${code} is outside your org subtree`, [{ name: field, reason: 'outside your org subtree' }]);
-    return org;
+    return orgInScope(await this.orgs(), actor.orgPath, code ?? actor.orgCode, field);
   }
 
   /**
@@ -304,7 +302,7 @@ export class CasesService {
         const fromRule = suggestion?.department === input.department ? suggestion : null;
         const handlerOrg = input.handlerOrg ?? fromRule?.handlerOrg ?? orgAtLevel(caseOrg, 'district', orgs).code;
         this.checkHandler(handlerOrg, input.handlerOrg !== undefined, current, actor, orgs, input.handlerOrg === undefined ? fromRule?.ruleId ?? null : null);
-        Object.assign(changes, { department: input.department, handlerOrg, queue: input.queue ?? (suggestion?.department === input.department ? suggestion.queue : null), dispatchedAt: at });
+        Object.assign(changes, { department: input.department, handlerOrg, queue: input.queue ?? fromRule?.queue ?? null, dispatchedAt: at });
         if (input.priority && input.priority !== current.priority && current.category) {
           changes.priority = input.priority;
           changes.deadlineAt = this.deadline(this.leafCategory(current.category), input.priority, new Date(current.filedAt ?? at).getTime(), '/priority');
@@ -357,11 +355,8 @@ export class CasesService {
    * unit above a street-level caller.
    */
   private checkHandler(code: string, named: boolean, current: CaseRecord, actor: Actor, orgs: Map<string, OrgUnit>, ruleId: number | null): void {
-    const handler = orgs.get(code);
-    if (!handler) throw new CasesError(CasesErrorCode.UnknownOrg, `unknown org unit ${code}`, [{ name: '/handlerOrg', reason: 'unknown org unit' }]);
-    if (named && !handler.path.startsWith(actor.orgPath)) {
-      throw new CasesError(CasesErrorCode.OutOfScope, `org unit ${code} is outside your org subtree (${actor.orgCode})`, [{ name: '/handlerOrg', reason: 'outside your org subtree' }]);
-    }
+    // Named by the caller, it is held to the caller's subtree; chosen by the routing, to the city's.
+    const handler = orgInScope(orgs, named ? actor.orgPath : '/', code, '/handlerOrg');
     if (!current.orgPath.startsWith(handler.path)) {
       const origin = ruleId !== null ? ` (named by dispatch rule ${ruleId}; name a handlerOrg)` : '';
       throw invalid('/handlerOrg', `must hold the case's location ${current.org}: ${code}${origin} could not see the case`);

@@ -5,4 +5,5 @@ import { Type } from 'typebox';
  * number can name no row, and the database refuses to compare it with one ("out of range for type
  * integer"), so it is refused as a parameter, naming it.
  */
-export const RowId = (options: { description?: string } = {}) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, ...options });
+export const MAX_ROW_ID = 2_147_483_647;
+export const RowId = (options: { description?: string } = {}) => Type.Integer({ minimum: 1, maximum: MAX_ROW_ID, ...options });
