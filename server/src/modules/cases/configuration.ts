@@ -6,6 +6,7 @@
 // change the dispatch rules for its own subtree. A cases:manage permission held at a district is a
 // district's, not the city's.
 import { orgInScope } from './org-scope.js';
+import { atCityRoot } from '../../platform/auth/roles.js';
 import { CasesError, CasesErrorCode } from './errors.js';
 import type { AlertIntake } from './alert-intake.js';
 import type { Actor, CasesService } from './service.js';
@@ -20,8 +21,8 @@ const DEFAULT_HOURS: Record<Priority, number> = { urgent: 4, high: 24, normal: 7
 
 /** Refuses a change of a city-wide setting by a principal below the city root. */
 async function requireCityRoot(service: CasesService, actor: Actor, what: string, field?: { name: string; reason: string }): Promise<void> {
+  if (atCityRoot(actor.orgPath)) return;
   const root = await service.rootActor();
-  if (actor.orgPath === root.orgPath) return;
   throw new CasesError(
     CasesErrorCode.OutOfScope,
     `${what} applies to the whole city: changing it needs a principal at the city root (${root.orgCode}), not at ${actor.orgCode}`,

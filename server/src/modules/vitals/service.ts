@@ -6,7 +6,7 @@ import type { Db } from '../../platform/db/types.js';
 import type { EventBus } from '../../platform/bus.js';
 import type { Clock } from '../../platform/clock.js';
 import { pauseEvery, SLICE_MS } from '../../platform/slices.js';
-import type { Principal } from '../../platform/auth/roles.js';
+import { atCityRoot, type Principal } from '../../platform/auth/roles.js';
 import type { AuthService, OrgUnit } from '../../platform/auth/service.js';
 import type { Category, IndicatorDefinition, IndicatorStatus } from './types.js';
 import type { CategoryHealth, SnapshotItem } from '@citypulse/contracts';
@@ -132,11 +132,9 @@ export class VitalsService {
    * district operator's subtree is their district, but a threshold they change is the city's.
    */
   requireCityWide(principal: Principal, what: string): void {
-    const root = this.orgsByCode.get(this.rootOrgCode())!;
-    if (principal.orgPath !== root.path) {
-      throw new VitalsError(VitalsErrorCode.OutOfScope,
-        `${what} changes configuration for the whole city, so it needs a principal of the city root (${root.code}); yours is ${principal.orgCode}`);
-    }
+    if (atCityRoot(principal.orgPath)) return;
+    throw new VitalsError(VitalsErrorCode.OutOfScope,
+      `${what} changes configuration for the whole city, so it needs a principal of the city root (${this.rootOrgCode()}); yours is ${principal.orgCode}`);
   }
 
   // --- ingest ---------------------------------------------------------------------------------------

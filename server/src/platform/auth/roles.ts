@@ -30,6 +30,12 @@ export type Role = keyof typeof ROLES;
 
 export const isRole = (value: string): value is Role => Object.hasOwn(ROLES, value);
 export const isPermission = (value: string): value is Permission => (PERMISSIONS as readonly string[]).includes(value);
+/**
+ * Whether a principal's org unit is the city at the root of the org tree (its path has one step,
+ * `/haicheng/`): what a change holding for the whole city needs (the vitals catalogue, the cases
+ * calendar and taxonomy), since a district's subtree is its district but such a change is everyone's.
+ */
+export const atCityRoot = (orgPath: string): boolean => /^\/[^/]+\/$/.test(orgPath);
 
 export interface Principal {
   kind: 'user' | 'token';
