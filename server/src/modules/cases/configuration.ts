@@ -48,6 +48,21 @@ function fitsCalendar(service: CasesService, calendar: WorkingCalendar, hours: n
 
 const longestDeadline = (category: CaseCategory) => Math.max(...Object.values(category.deadlineHours));
 
+/**
+ * Of the items cases are filed under (third level, active) that count their deadline in working time,
+ * the one with the longest deadline, by its key: a longer deadline needs at least the working time a
+ * shorter one does, so a calendar that fits it fits them all.
+ */
+function longestWorkingDeadline<K>(entries: Iterable<[K, CaseCategory]>): { key: K; hours: number } | null {
+  let longest: { key: K; hours: number } | null = null;
+  for (const [key, category] of entries) {
+    if (category.level !== 3 || !category.active || !category.workingTime) continue;
+    const hours = longestDeadline(category);
+    if (!longest || hours > longest.hours) longest = { key, hours };
+  }
+  return longest;
+}
+
 export async function saveCategories(service: CasesService, input: { code: string; nameZh: string; nameEn: string; department?: string | null; deadlineHours?: Record<Priority, number>; workingTime?: boolean; active?: boolean }[], actor: Actor) {
   await requireCityRoot(service, actor, 'the case taxonomy');
   const departments = new Set((await service.ctx.auth.departments()).map((d) => d.code));
@@ -70,16 +85,9 @@ export async function saveCategories(service: CasesService, input: { code: strin
   for (const [index, category] of incoming.entries()) {
     if (category.parentCode && !merged.has(category.parentCode)) throw configurationError(`/${index}/code`, `its parent ${category.parentCode} does not exist`);
   }
-  // A longer deadline needs at least the working time a shorter one does: checking the longest of the
-  // working-time items checks them all.
-  let longest: { index: number; hours: number } | null = null;
-  for (const [index, category] of incoming.entries()) {
-    if (!category.workingTime || !category.active) continue;
-    const hours = longestDeadline(category);
-    if (!longest || hours > longest.hours) longest = { index, hours };
-  }
+  const longest = longestWorkingDeadline(incoming.entries());
   if (longest && !fitsCalendar(service, service.calendar, longest.hours)) {
-    throw configurationError(`/${longest.index}/deadlineHours`, `${longest.hours} working hours do not fit in the working calendar's next ten years`);
+    throw configurationError(`/${longest.key}/deadlineHours`, `${longest.hours} working hours do not fit in the working calendar's next ten years`);
   }
   await service.ctx.db.transaction((tx) => store.upsertCategories(tx, incoming));
   await service.load();
@@ -194,17 +202,13 @@ export async function saveCalendar(service: CasesService, input: Partial<Omit<Wo
   const calendar = { ...service.calendar, ...calendarInput };
   if (calendar.startHour >= calendar.endHour) throw configurationError('/endHour', 'must be after startHour');
   if (calendar.workdays.length === 0 && calendar.extraWorkdays.length === 0) throw configurationError('/workdays', 'a calendar needs working days');
-  // Working time must lie ahead, enough for the longest working-time deadline of an item cases are filed
-  // under (and at least an hour): extra days in the past or a few ahead are not a calendar.
-  let needed = { hours: 1, code: null as string | null };
-  for (const category of service.categories.values()) {
-    if (category.level !== 3 || !category.active || !category.workingTime) continue;
-    const hours = longestDeadline(category);
-    if (hours > needed.hours) needed = { hours, code: category.code };
-  }
-  if (!fitsCalendar(service, calendar, needed.hours)) {
-    throw configurationError('/workdays', needed.code
-      ? `the calendar does not have the ${needed.hours} working hours ${needed.code} counts its deadline in within the next ten years`
+  // Working time must lie ahead, enough for the longest working-time deadline (and at least an hour):
+  // extra days in the past or a few ahead are not a calendar.
+  const longest = longestWorkingDeadline(service.categories);
+  const needed = longest && longest.hours > 1 ? longest : null;
+  if (!fitsCalendar(service, calendar, needed?.hours ?? 1)) {
+    throw configurationError('/workdays', needed
+      ? `the calendar does not have the ${needed.hours} working hours ${needed.key} counts its deadline in within the next ten years`
       : 'the calendar has no working time ahead');
   }
   const { timeZone: _timeZone, ...stored } = calendar;
